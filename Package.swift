@@ -1,0 +1,83 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Upcoming language features enabled for every target (an idea borrowed from swift-log).
+let upcomingFeatures: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "tracereport",
+    products: [
+        .executable(name: "tracereport", targets: ["tracereport"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+    ],
+    targets: [
+        // Ids, spans, attributes, traces: plain values, no I/O.
+        .target(name: "TraceModel"),
+        // Bytes to spans: format decoders and input discovery.
+        .target(name: "TraceImport", dependencies: ["TraceModel"]),
+        // Spans to traces: grouping, trees, duplicates, orphans, self time.
+        .target(name: "TraceAssembly", dependencies: ["TraceModel"]),
+        // Traces to SVG: the waterfall chart and its helpers.
+        .target(name: "TraceCharts", dependencies: ["TraceModel", "TraceAssembly"]),
+        // libxml2, seen only by XMLValidation.
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        // RELAX NG validation of every SVG the project emits.
+        .target(
+            name: "XMLValidation",
+            dependencies: ["CLibXML2"],
+            plugins: ["EmbedFiles"]
+        ),
+        // Traces and charts to HTML pages, written as a site and published atomically.
+        .target(
+            name: "ReportSite",
+            dependencies: [
+                "TraceModel", "TraceAssembly", "TraceCharts", "XMLValidation",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            plugins: ["EmbedFiles"]
+        ),
+        // The command line: parses arguments, calls the libraries.
+        .executableTarget(
+            name: "tracereport",
+            dependencies: [
+                "TraceImport", "TraceAssembly", "ReportSite", "TraceModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Build-time embedding of Templates/ and Schemas/ as string literals.
+        .executableTarget(name: "EmbedFilesTool"),
+        .plugin(
+            name: "EmbedFiles",
+            capability: .buildTool(),
+            dependencies: ["EmbedFilesTool"]
+        ),
+        // Helpers shared by the test targets.
+        .target(name: "TestSupport", dependencies: ["TraceModel"]),
+
+        .testTarget(name: "TraceModelTests", dependencies: ["TraceModel"]),
+        .testTarget(name: "TraceImportTests", dependencies: ["TraceImport", "TestSupport"]),
+        .testTarget(name: "TraceAssemblyTests", dependencies: ["TraceAssembly", "TestSupport"]),
+        .testTarget(name: "TraceChartsTests", dependencies: ["TraceCharts", "XMLValidation", "TestSupport"]),
+        .testTarget(name: "XMLValidationTests", dependencies: ["XMLValidation"]),
+        .testTarget(
+            name: "ReportSiteTests",
+            dependencies: ["ReportSite", "TraceImport", "TraceAssembly", "TestSupport"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+for target in package.targets where target.type != .system && target.type != .plugin {
+    target.swiftSettings = (target.swiftSettings ?? []) + upcomingFeatures
+}

@@ -1,0 +1,58 @@
+public import Foundation
+public import TraceAssembly
+import TraceCharts
+import TraceModel
+import XMLValidation
+
+/// Writes a report site: `index.html` and one page per trace under `traces/`.
+///
+/// Every chart is validated against the project's SVG grammar before its page is written; a
+/// chart that fails is a bug, and nothing is published. The site appears at the destination in
+/// one rename, and the same input always gives byte-identical files.
+public struct ReportBuilder {
+    /// One input file, for the index page.
+    public struct Input: Sendable {
+        public var path: String
+        public var byteCount: Int
+        public var spanCount: Int
+
+        public init(path: String, byteCount: Int, spanCount: Int) {
+            self.path = path
+            self.byteCount = byteCount
+            self.spanCount = spanCount
+        }
+    }
+
+    let templates: TemplateSet
+    let validator: SVGValidator
+
+    /// - Parameter templates: the templates to render with (default: the embedded ones).
+    public init(templates: TemplateSet) {
+        self.templates = templates
+        self.validator = .shared
+    }
+
+    /// Renders every trace and the index, then publishes the site at `output`.
+    /// - Throws: `ReportError` when a chart fails validation or the site cannot be written; then
+    ///   the previous site (if any) is left untouched.
+    public func build(traces: [Trace], inputs: [Input], output: URL) throws(ReportError) {
+        let staging = try SiteStaging(destination: output)
+        defer { staging.discard() }
+        let csp = ContentSecurityPolicy.policy(forInlineStyle: templates.css)
+        for trace in traces {
+            let path = TracePage.path(for: trace.traceID)
+            let svg = WaterfallChart(trace: trace).svg()
+            do {
+                try validator.validate(svg)
+            } catch {
+                throw .invalidChart(page: path, messages: error.messages)
+            }
+            try staging.write(TracePage(trace: trace).render(waterfallSVG: svg, templates: templates, csp: csp), to: path)
+        }
+        let index = IndexPage(
+            traces: traces,
+            inputs: inputs.map { IndexPage.Input(path: $0.path, byteCount: $0.byteCount, spanCount: $0.spanCount) })
+        try staging.write(index.render(templates: templates, csp: csp), to: "index.html")
+        try staging.publish()
+    }
+}

@@ -1,0 +1,43 @@
+public import Foundation
+import Mustache
+
+/// The page templates and stylesheet: those embedded at build time from `Templates/`, each
+/// replaceable by a file of the same name in a folder the user names (`--templates DIR`).
+public struct TemplateSet: Sendable {
+    let index: MustacheTemplate
+    let trace: MustacheTemplate
+    /// The stylesheet inlined into every page.
+    let css: String
+
+    /// Loads the embedded templates, overlaid by the files in `overrides` when given.
+    /// - Throws: `ReportError.template` when a file cannot be read or does not parse.
+    public init(overrides: URL? = nil) throws(ReportError) {
+        func text(_ name: String) throws(ReportError) -> String {
+            if let overrides {
+                let url = overrides.appendingPathComponent(name)
+                if FileManager.default.fileExists(atPath: url.path) {
+                    do {
+                        return try String(contentsOf: url, encoding: .utf8)
+                    } catch {
+                        throw .template(name: url.path, message: "cannot read: \(error.localizedDescription)")
+                    }
+                }
+            }
+            guard let embedded = EmbeddedFiles.contents[name] else {
+                throw .template(name: name, message: "no such template")
+            }
+            return embedded
+        }
+        func compile(_ name: String) throws(ReportError) -> MustacheTemplate {
+            let source = try text(name)
+            do {
+                return try MustacheTemplate(string: source)
+            } catch {
+                throw .template(name: name, message: "\(error)")
+            }
+        }
+        index = try compile("index.html.mustache")
+        trace = try compile("trace.html.mustache")
+        css = try text("style.css")
+    }
+}

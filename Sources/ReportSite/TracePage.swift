@@ -1,0 +1,37 @@
+import TraceAssembly
+import TraceCharts
+import TraceModel
+import Mustache
+
+/// The page of one trace: facts, warnings, the waterfall, and the expandable span list.
+struct TracePage {
+    let trace: Trace
+
+    /// The page's path inside the site.
+    static func path(for traceID: TraceID) -> String { "traces/\(traceID).html" }
+
+    /// Renders the page around an already validated waterfall SVG.
+    func render(waterfallSVG: String, templates: TemplateSet, csp: String) -> String {
+        let root = trace.root
+        let palette = ServicePalette(services: trace.spans.map(\.service))
+        let context: [String: Any] = [
+            "csp": csp,
+            "css": templates.css,
+            "traceID": trace.traceID.hex,
+            "rootService": root.service,
+            "rootName": root.name,
+            "start": UTCTime.string(unixNano: trace.startTimeUnixNano),
+            "duration": DurationFormat.string(nanoseconds: trace.durationNano),
+            "spanCount": trace.spans.count,
+            "serviceCount": trace.services.count,
+            "maxDepth": (trace.depth.max() ?? 0) + 1,
+            "errorCount": trace.errorCount,
+            "hasErrors": trace.errorCount > 0,
+            "warnings": trace.warnings,
+            "hasWarnings": !trace.warnings.isEmpty,
+            "waterfall": waterfallSVG,
+            "spanDetails": SpanDetailsHTML(trace: trace, palette: palette).render(),
+        ]
+        return templates.trace.render(context)
+    }
+}

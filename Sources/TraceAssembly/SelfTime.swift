@@ -1,0 +1,26 @@
+public import TraceModel
+
+/// Self time: the part of a span's duration not covered by any of its children.
+public enum SelfTime {
+    /// For each span, its duration minus the union of its children's intervals clipped to the span.
+    ///
+    /// - Parameters:
+    ///   - spans: spans in depth-first order, siblings sorted by start time.
+    ///   - parentIndex: each span's parent index in `spans`, or nil.
+    public static func compute(spans: [Span], parentIndex: [Int?]) -> [UInt64] {
+        var covered = [UInt64](repeating: 0, count: spans.count)
+        // The end of the covered stretch currently being merged, per parent.
+        var coveredUntil = [UInt64](repeating: 0, count: spans.count)
+        for (index, span) in spans.enumerated() {
+            guard let p = parentIndex[index] else { continue }
+            let parent = spans[p]
+            let parentEnd = max(parent.endTimeUnixNano, parent.startTimeUnixNano)
+            let start = max(span.startTimeUnixNano, parent.startTimeUnixNano, coveredUntil[p])
+            let end = min(max(span.endTimeUnixNano, span.startTimeUnixNano), parentEnd)
+            guard end > start else { continue }
+            covered[p] += end - start
+            coveredUntil[p] = end
+        }
+        return spans.indices.map { spans[$0].durationNano - min(covered[$0], spans[$0].durationNano) }
+    }
+}

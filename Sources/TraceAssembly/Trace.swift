@@ -1,0 +1,63 @@
+public import TraceModel
+
+/// The spans of one trace, arranged as a forest in display order, with what assembly found.
+///
+/// `spans` is in depth-first order: each root (earliest first) is followed by its subtree, and
+/// siblings are ordered by start time. Per-span facts live in arrays parallel to `spans`.
+public struct Trace: Sendable {
+    public let traceID: TraceID
+    /// The spans in display order.
+    public let spans: [Span]
+    /// For each span, the index of its parent in `spans`, or nil for a root.
+    public let parentIndex: [Int?]
+    /// For each span, its depth in the tree (roots are 0).
+    public let depth: [Int]
+    /// For each span, its duration minus the time covered by its children (clipped to the span).
+    public let selfTimeNano: [UInt64]
+    /// Indices of the root spans in `spans`.
+    public let rootIndices: [Int]
+    /// How many spans name a parent that is not in the trace; such spans are shown as roots.
+    public let missingParentCount: Int
+    /// How many exact copies of another span were dropped.
+    public let duplicatesDropped: Int
+    /// What assembly had to correct, in words, for the trace page.
+    public let warnings: [String]
+
+    public init(
+        traceID: TraceID, spans: [Span], parentIndex: [Int?], depth: [Int], selfTimeNano: [UInt64],
+        rootIndices: [Int], missingParentCount: Int, duplicatesDropped: Int, warnings: [String]
+    ) {
+        self.traceID = traceID
+        self.spans = spans
+        self.parentIndex = parentIndex
+        self.depth = depth
+        self.selfTimeNano = selfTimeNano
+        self.rootIndices = rootIndices
+        self.missingParentCount = missingParentCount
+        self.duplicatesDropped = duplicatesDropped
+        self.warnings = warnings
+    }
+
+    /// True when some span's parent is missing: the trace was not captured whole.
+    public var isIncomplete: Bool { missingParentCount > 0 }
+
+    /// The earliest start of any span.
+    public var startTimeUnixNano: UInt64 { spans.lazy.map(\.startTimeUnixNano).min() ?? 0 }
+
+    /// The latest end of any span.
+    public var endTimeUnixNano: UInt64 {
+        spans.lazy.map { max($0.endTimeUnixNano, $0.startTimeUnixNano) }.max() ?? 0
+    }
+
+    /// From the earliest start to the latest end.
+    public var durationNano: UInt64 { endTimeUnixNano - startTimeUnixNano }
+
+    /// The first root span: the entry point of the request.
+    public var root: Span { spans[rootIndices[0]] }
+
+    /// How many spans have error status.
+    public var errorCount: Int { spans.count { $0.status.isError } }
+
+    /// The names of the services taking part, sorted.
+    public var services: [String] { Set(spans.map(\.service)).sorted() }
+}

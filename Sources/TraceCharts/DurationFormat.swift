@@ -1,0 +1,47 @@
+/// Durations in human units: "850 ns", "12.3 µs", "4.56 ms", "1.2 s", "2 min 5 s".
+public enum DurationFormat {
+    /// `nanoseconds` with three significant digits in the largest fitting unit.
+    public static func string(nanoseconds: UInt64) -> String {
+        let value = Double(nanoseconds)
+        switch nanoseconds {
+        case 0..<1_000: return "\(nanoseconds) ns"
+        case 1_000..<1_000_000: return significant(value / 1e3) + " µs"
+        case 1_000_000..<1_000_000_000: return significant(value / 1e6) + " ms"
+        case 1_000_000_000..<60_000_000_000: return significant(value / 1e9) + " s"
+        default:
+            let seconds = nanoseconds / 1_000_000_000
+            let (minutes, rest) = seconds.quotientAndRemainder(dividingBy: 60)
+            if minutes >= 60 {
+                let (hours, minutesLeft) = minutes.quotientAndRemainder(dividingBy: 60)
+                return "\(hours) h \(minutesLeft) min"
+            }
+            return rest == 0 ? "\(minutes) min" : "\(minutes) min \(rest) s"
+        }
+    }
+
+    /// 1 to 3 significant digits for a value in [1, 1000): "1.23", "12.3", "123".
+    static func significant(_ value: Double) -> String {
+        let decimals = value < 10 ? 2 : value < 100 ? 1 : 0
+        var text = fixed(value, decimals: decimals)
+        // Trim trailing zeros of the fraction: "1.50" -> "1.5", "2.00" -> "2".
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text
+    }
+
+    /// `value` with exactly `decimals` fraction digits, never in exponent notation.
+    static func fixed(_ value: Double, decimals: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = (value * scale).rounded()
+        guard scaled.isFinite, scaled.magnitude < 9e18 else { return value.isNaN ? "NaN" : "\(value)" }
+        let whole = Int64(scaled)
+        let sign = whole < 0 ? "-" : ""
+        let digits = String(whole.magnitude)
+        guard decimals > 0 else { return sign + digits }
+        let padded = String(repeating: "0", count: max(0, decimals + 1 - digits.count)) + digits
+        return sign + padded.dropLast(decimals) + "." + padded.suffix(decimals)
+    }
+}

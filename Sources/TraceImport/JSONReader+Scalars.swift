@@ -1,0 +1,259 @@
+import TraceModel
+
+/// Strings, numbers and booleans.
+extension JSONReader {
+    /// Scans a string starting at the opening quote at `offset`; returns the offset just past the
+    /// closing quote and whether any escape occurred. Rejects control characters and bad escapes.
+    mutating func scanString() throws(JSONFailure) -> (end: Int, hasEscapes: Bool) {
+        let open = offset
+        var index = offset + 1
+        var hasEscapes = false
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                offset = index + 1
+                return (index + 1, hasEscapes)
+            }
+            if byte == UInt8(ascii: "\\") {
+                hasEscapes = true
+                guard index + 1 < count else { break }
+                switch bytes[index + 1] {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
+                    UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    index += 2
+                case UInt8(ascii: "u"):
+                    guard index + 6 <= count,
+                        (2..<6).allSatisfy({ HexDigits.value(of: bytes[index + $0]) != nil })
+                    else { throw failure("invalid \\u escape in a string", at: index) }
+                    index += 6
+                default:
+                    throw failure("invalid escape '\\\(Character(Unicode.Scalar(bytes[index + 1])))' in a string", at: index)
+                }
+                continue
+            }
+            if byte < 0x20 {
+                throw failure("unescaped control character 0x\(String(byte, radix: 16)) in a string", at: index)
+            }
+            index += 1
+        }
+        throw failure("unterminated string", at: open)
+    }
+
+    /// Reads a string value. Invalid UTF-8 is replaced with U+FFFD rather than rejected.
+    mutating func readString() throws(JSONFailure) -> String {
+        guard peek() == UInt8(ascii: "\"") else {
+            throw failure("expected a string but found \(describeNext())")
+        }
+        let start = offset + 1
+        let (end, hasEscapes) = try scanString()
+        if !hasEscapes {
+            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<(end - 1)]), as: UTF8.self)
+        }
+        return String(decoding: try unescape(from: start, to: end - 1), as: UTF8.self)
+    }
+
+    /// Reads a string value and hands its raw UTF-8 bytes (escapes resolved) to `body`,
+    /// without building a String when there are no escapes.
+    mutating func withStringBytes<R>(
+        _ body: (UnsafeRawBufferPointer) throws(JSONFailure) -> R
+    ) throws(JSONFailure) -> R {
+        guard peek() == UInt8(ascii: "\"") else {
+            throw failure("expected a string but found \(describeNext())")
+        }
+        let start = offset + 1
+        let (end, hasEscapes) = try scanString()
+        if !hasEscapes {
+            return try body(UnsafeRawBufferPointer(rebasing: bytes[start..<(end - 1)]))
+        }
+        let decoded = try unescape(from: start, to: end - 1)
+        return try decoded.withUnsafeBufferPointer { (buffer) throws(JSONFailure) -> R in
+            try body(UnsafeRawBufferPointer(buffer))
+        }
+    }
+
+    /// Resolves the escapes of the (already validated) string body between two offsets.
+    func unescape(from start: Int, to end: Int) throws(JSONFailure) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(end - start)
+        var index = start
+        while index < end {
+            let byte = bytes[index]
+            guard byte == UInt8(ascii: "\\") else {
+                out.append(byte)
+                index += 1
+                continue
+            }
+            let code = bytes[index + 1]
+            index += 2
+            switch code {
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = hex4(at: index)
+                index += 4
+                if (0xD800..<0xDC00).contains(scalar), index + 6 <= end,
+                    bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                {
+                    let low = hex4(at: index + 2)
+                    if (0xDC00..<0xE000).contains(low) {
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        index += 6
+                    }
+                }
+                // A lone surrogate cannot be encoded: it becomes U+FFFD.
+                let character = Unicode.Scalar(scalar) ?? "\u{FFFD}"
+                out.append(contentsOf: UTF8.encode(character)!)
+            default: out.append(code)  // '"', '\\' and '/' stand for themselves
+            }
+        }
+        return out
+    }
+
+    private func hex4(at index: Int) -> UInt32 {
+        (0..<4).reduce(UInt32(0)) { $0 << 4 | UInt32(HexDigits.value(of: bytes[index + $1])!) }
+    }
+
+    /// Scans a number at `offset` following JSON's grammar; returns its byte range and whether it
+    /// has a fraction or exponent.
+    mutating func scanNumber() throws(JSONFailure) -> (start: Int, end: Int, isInteger: Bool) {
+        let start = offset
+        var index = offset
+        let count = bytes.count
+        func digits(_ index: inout Int) -> Int {
+            let first = index
+            while index < count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
+                index += 1
+            }
+            return index - first
+        }
+        if index < count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+        let leadingZero = index < count && bytes[index] == UInt8(ascii: "0")
+        let integerDigits = digits(&index)
+        guard integerDigits > 0, !(leadingZero && integerDigits > 1) else {
+            throw failure("invalid number", at: start)
+        }
+        var isInteger = true
+        if index < count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            isInteger = false
+            guard digits(&index) > 0 else { throw failure("invalid number: no digits after '.'", at: start) }
+        }
+        if index < count, bytes[index] | 0x20 == UInt8(ascii: "e") {
+            index += 1
+            isInteger = false
+            if index < count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard digits(&index) > 0 else { throw failure("invalid number: no digits in exponent", at: start) }
+        }
+        offset = index
+        return (start, index, isInteger)
+    }
+
+    /// Reads an unsigned 64-bit integer written as a JSON number or as a string of digits
+    /// (the proto3 JSON mapping writes 64-bit integers as strings).
+    mutating func readUInt64(_ field: String) throws(JSONFailure) -> UInt64 {
+        let value = try readInteger(field)
+        guard value.negative == false || value.magnitude == 0 else {
+            throw failure("\(field) must not be negative", at: value.position)
+        }
+        return value.magnitude
+    }
+
+    /// Reads a signed 64-bit integer written as a JSON number or as a string of digits.
+    mutating func readInt64(_ field: String) throws(JSONFailure) -> Int64 {
+        let value = try readInteger(field)
+        if value.negative {
+            guard value.magnitude <= UInt64(Int64.max) + 1 else {
+                throw failure("\(field) is below the 64-bit range", at: value.position)
+            }
+            return value.magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(value.magnitude)
+        }
+        guard value.magnitude <= UInt64(Int64.max) else {
+            throw failure("\(field) is beyond the 64-bit range", at: value.position)
+        }
+        return Int64(value.magnitude)
+    }
+
+    private mutating func readInteger(_ field: String) throws(JSONFailure) -> (negative: Bool, magnitude: UInt64, position: Int) {
+        guard let first = peek() else { throw failure("expected \(field) but found end of input") }
+        let position = offset
+        let quoted = first == UInt8(ascii: "\"")
+        if quoted { offset += 1 }
+        guard offset < bytes.count,
+            bytes[offset] == UInt8(ascii: "-") || (bytes[offset] >= UInt8(ascii: "0") && bytes[offset] <= UInt8(ascii: "9"))
+        else {
+            offset = position
+            throw failure("expected an integer for \(field) but found \(describeNext())")
+        }
+        let number = try scanNumber()
+        if quoted {
+            guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else {
+                throw failure("expected an integer in quotes for \(field)", at: position)
+            }
+            offset += 1
+        }
+        var index = number.start
+        let negative = bytes[index] == UInt8(ascii: "-")
+        if negative { index += 1 }
+        guard number.isInteger else {
+            // Exporters written in JavaScript may print large integers as 1.7e18.
+            let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[number.start..<number.end]), as: UTF8.self)
+            guard let double = Double(text), double.rounded() == double, double.magnitude < 18_446_744_073_709_551_616 else {
+                throw failure("\(field) must be an integer, not \(text)", at: position)
+            }
+            return (double < 0, UInt64(double.magnitude), position)
+        }
+        var magnitude: UInt64 = 0
+        while index < number.end {
+            let (times10, overflow1) = magnitude.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times10.addingReportingOverflow(UInt64(bytes[index] &- UInt8(ascii: "0")))
+            guard !overflow1, !overflow2 else { throw failure("\(field) is beyond the 64-bit range", at: position) }
+            magnitude = sum
+            index += 1
+        }
+        return (negative, magnitude, position)
+    }
+
+    /// Reads a double written as a JSON number, a numeric string, or "NaN"/"Infinity"/"-Infinity".
+    mutating func readDouble(_ field: String) throws(JSONFailure) -> Double {
+        guard let first = peek() else { throw failure("expected \(field) but found end of input") }
+        let position = offset
+        if first == UInt8(ascii: "\"") {
+            let text = try readString()
+            switch text {
+            case "NaN": return .nan
+            case "Infinity": return .infinity
+            case "-Infinity": return -.infinity
+            default:
+                guard let value = Double(text), value.isFinite else {
+                    throw failure("expected a number for \(field)", at: position)
+                }
+                return value
+            }
+        }
+        guard first == UInt8(ascii: "-") || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) else {
+            throw failure("expected a number for \(field) but found \(describeNext())")
+        }
+        let number = try scanNumber()
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[number.start..<number.end]), as: UTF8.self)
+        guard let value = Double(text) else { throw failure("invalid number for \(field)", at: position) }
+        return value
+    }
+
+    /// Reads `true` or `false`.
+    mutating func readBool(_ field: String) throws(JSONFailure) -> Bool {
+        switch peek() {
+        case UInt8(ascii: "t")?:
+            try literal("true")
+            return true
+        case UInt8(ascii: "f")?:
+            try literal("false")
+            return false
+        default:
+            throw failure("expected true or false for \(field) but found \(describeNext())")
+        }
+    }
+}

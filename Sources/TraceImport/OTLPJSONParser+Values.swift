@@ -1,0 +1,187 @@
+import TraceModel
+
+/// Attributes, ids, enums and counts of OTLP/JSON.
+extension OTLPJSONParser {
+    /// A `KeyValue` list.
+    mutating func parseAttributes(depth: Int) throws(JSONFailure) -> [Attribute] {
+        var attributes: [Attribute] = []
+        if try reader.consumeNull() { return attributes }
+        try reader.beginArray()
+        var first = true
+        while try reader.nextElement(first: &first) {
+            attributes.append(try parseKeyValue(depth: depth))
+        }
+        return attributes
+    }
+
+    private mutating func parseKeyValue(depth: Int) throws(JSONFailure) -> Attribute {
+        var attribute = Attribute(key: "", value: .empty)
+        try reader.beginObject()
+        var first = true
+        while let key = try reader.nextKey(first: &first) {
+            if try reader.consumeNull() { continue }
+            if reader.matches(key, "key") {
+                attribute.key = try reader.readString()
+            } else if reader.matches(key, "value") {
+                attribute.value = try parseAnyValue(depth: depth)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        return attribute
+    }
+
+    /// An `AnyValue` object; nesting deeper than `maximumValueDepth` is rejected.
+    private mutating func parseAnyValue(depth: Int) throws(JSONFailure) -> AttributeValue {
+        guard depth < OTLPJSONDecoder.maximumValueDepth else {
+            throw reader.failure(
+                "attribute value nested deeper than \(OTLPJSONDecoder.maximumValueDepth) levels")
+        }
+        var value = AttributeValue.empty
+        try reader.beginObject()
+        var first = true
+        while let key = try reader.nextKey(first: &first) {
+            if try reader.consumeNull() { continue }
+            if reader.matches(key, "stringValue") {
+                value = .string(try reader.readString())
+            } else if reader.matches(key, "intValue") {
+                value = .int(try reader.readInt64("intValue"))
+            } else if reader.matches(key, "doubleValue") {
+                value = .double(try reader.readDouble("doubleValue"))
+            } else if reader.matches(key, "boolValue") {
+                value = .bool(try reader.readBool("boolValue"))
+            } else if reader.matches(key, "bytesValue") {
+                let position = reader.offset
+                guard let bytes = try reader.withStringBytes({ Base64.decode($0) }) else {
+                    throw reader.failure("bytesValue is not base64", at: position)
+                }
+                value = .bytes(bytes)
+            } else if reader.matches(key, "arrayValue") {
+                value = .array(try parseArrayValue(depth: depth + 1))
+            } else if reader.matches(key, "kvlistValue") {
+                value = .keyValueList(try parseKeyValueList(depth: depth + 1))
+            } else {
+                try reader.skipValue()
+            }
+        }
+        return value
+    }
+
+    /// `{"values": [AnyValue...]}`.
+    private mutating func parseArrayValue(depth: Int) throws(JSONFailure) -> [AttributeValue] {
+        var values: [AttributeValue] = []
+        try reader.beginObject()
+        var first = true
+        while let key = try reader.nextKey(first: &first) {
+            if reader.matches(key, "values"), !(try reader.consumeNull()) {
+                try reader.beginArray()
+                var firstElement = true
+                while try reader.nextElement(first: &firstElement) {
+                    values.append(try parseAnyValue(depth: depth))
+                }
+            } else {
+                try reader.skipValue()
+            }
+        }
+        return values
+    }
+
+    /// `{"values": [KeyValue...]}`.
+    private mutating func parseKeyValueList(depth: Int) throws(JSONFailure) -> [Attribute] {
+        var pairs: [Attribute] = []
+        try reader.beginObject()
+        var first = true
+        while let key = try reader.nextKey(first: &first) {
+            if reader.matches(key, "values") {
+                pairs = try parseAttributes(depth: depth)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        return pairs
+    }
+
+    mutating func readTraceID(_ field: String) throws(JSONFailure) -> TraceID {
+        let position = reader.offset
+        let parsed = try reader.withStringBytes { text in (IDDecoding.traceID(text), IDDecoding.quoted(text)) }
+        guard let id = parsed.0 else {
+            throw reader.failure(
+                "invalid \(field) \(parsed.1): expected 32 hex digits or base64 of 16 bytes", at: position)
+        }
+        guard !id.isZero else { throw reader.failure("invalid \(field): all zeros", at: position) }
+        return id
+    }
+
+    /// A span id; with `allowEmpty`, "" (and all zeros) mean "no parent" and give nil.
+    mutating func readSpanID(_ field: String, allowEmpty: Bool) throws(JSONFailure) -> SpanID? {
+        let position = reader.offset
+        let parsed = try reader.withStringBytes { text in
+            (text.isEmpty ? SpanID(0) : IDDecoding.spanID(text), IDDecoding.quoted(text))
+        }
+        guard let id = parsed.0 else {
+            throw reader.failure(
+                "invalid \(field) \(parsed.1): expected 16 hex digits or base64 of 8 bytes", at: position)
+        }
+        if id.isZero {
+            guard allowEmpty else { throw reader.failure("invalid \(field): empty or all zeros", at: position) }
+            return nil
+        }
+        return id
+    }
+
+    private static let kindNames: [(StaticString, SpanKind)] = [
+        ("SPAN_KIND_UNSPECIFIED", .unspecified), ("SPAN_KIND_INTERNAL", .internal),
+        ("SPAN_KIND_SERVER", .server), ("SPAN_KIND_CLIENT", .client),
+        ("SPAN_KIND_PRODUCER", .producer), ("SPAN_KIND_CONSUMER", .consumer),
+    ]
+
+    private static let statusNames: [(StaticString, SpanStatus.Code)] = [
+        ("STATUS_CODE_UNSET", .unset), ("STATUS_CODE_OK", .ok), ("STATUS_CODE_ERROR", .error),
+    ]
+
+    mutating func readKind() throws(JSONFailure) -> SpanKind {
+        try readEnum("kind", names: Self.kindNames) { SpanKind(rawValue: $0) }
+    }
+
+    mutating func readStatusCode() throws(JSONFailure) -> SpanStatus.Code {
+        try readEnum("status code", names: Self.statusNames) { SpanStatus.Code(rawValue: $0) }
+    }
+
+    /// An enum written as its number or as its proto name; anything else is rejected.
+    private mutating func readEnum<Value>(
+        _ field: String, names: [(StaticString, Value)], byNumber: (UInt8) -> Value?
+    ) throws(JSONFailure) -> Value {
+        let position = reader.offset
+        if reader.peek() == UInt8(ascii: "\"") {
+            let match = try reader.withStringBytes { text -> Value? in
+                let entry = names.first { name, _ in
+                    text.count == name.utf8CodeUnitCount && sameBytes(text.baseAddress!, name.utf8Start, text.count)
+                }
+                return entry?.1
+            }
+            guard let match else {
+                var copy = JSONReader(bytes: reader.bytes, offset: position)
+                let text = (try? copy.readString()) ?? ""
+                throw reader.failure(
+                    "unknown \(field) \"\(text.prefix(40))\"; expected a number or one of "
+                        + names.map { "\($0.0)" }.joined(separator: ", "), at: position)
+            }
+            return match
+        }
+        let number = try reader.readInt64(field)
+        guard number >= 0, number <= 255, let value = byNumber(UInt8(number)) else {
+            throw reader.failure("unknown \(field) \(number)", at: position)
+        }
+        return value
+    }
+
+    /// A uint32 count or flags field.
+    mutating func readCount(_ field: String) throws(JSONFailure) -> UInt32 {
+        let position = reader.offset
+        let number = try reader.readInt64(field)
+        guard number >= 0, number <= Int64(UInt32.max) else {
+            throw reader.failure("\(field) must be an unsigned 32-bit integer, not \(number)", at: position)
+        }
+        return UInt32(number)
+    }
+}

@@ -1,0 +1,133 @@
+/// The role of a span in a request, as OpenTelemetry's `SpanKind`.
+public enum SpanKind: UInt8, Sendable, CaseIterable {
+    case unspecified = 0
+    case `internal` = 1
+    case server = 2
+    case client = 3
+    case producer = 4
+    case consumer = 5
+
+    /// A short lower-case name for display.
+    public var name: String {
+        switch self {
+        case .unspecified: "unspecified"
+        case .internal: "internal"
+        case .server: "server"
+        case .client: "client"
+        case .producer: "producer"
+        case .consumer: "consumer"
+        }
+    }
+}
+
+/// The outcome of a span, as OpenTelemetry's `Status`.
+public struct SpanStatus: Equatable, Sendable {
+    /// The status code.
+    public enum Code: UInt8, Sendable {
+        case unset = 0
+        case ok = 1
+        case error = 2
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(code: Code = .unset, message: String = "") {
+        self.code = code
+        self.message = message
+    }
+
+    public var isError: Bool { code == .error }
+}
+
+/// A timestamped annotation on a span.
+public struct SpanEvent: Equatable, Sendable {
+    public var timeUnixNano: UInt64
+    public var name: String
+    public var attributes: [Attribute]
+
+    public init(timeUnixNano: UInt64, name: String, attributes: [Attribute] = []) {
+        self.timeUnixNano = timeUnixNano
+        self.name = name
+        self.attributes = attributes
+    }
+}
+
+/// A reference from a span to another span, possibly in another trace.
+public struct SpanLink: Equatable, Sendable {
+    public var traceID: TraceID
+    public var spanID: SpanID
+    public var traceState: String
+    public var attributes: [Attribute]
+
+    public init(traceID: TraceID, spanID: SpanID, traceState: String = "", attributes: [Attribute] = []) {
+        self.traceID = traceID
+        self.spanID = spanID
+        self.traceState = traceState
+        self.attributes = attributes
+    }
+}
+
+/// One hop of a request: a named, timed operation in one service.
+public struct Span: Equatable, Sendable {
+    public var traceID: TraceID
+    public var spanID: SpanID
+    /// The parent span's id, or nil for a root span.
+    public var parentSpanID: SpanID?
+    public var name: String
+    public var kind: SpanKind
+    public var startTimeUnixNano: UInt64
+    public var endTimeUnixNano: UInt64
+    public var status: SpanStatus
+    public var attributes: [Attribute]
+    public var events: [SpanEvent]
+    public var links: [SpanLink]
+    public var traceState: String
+    public var flags: UInt32
+    /// The entity that produced the span; shared by every span of one export batch.
+    public var resource: Resource
+    /// The instrumentation library that produced the span; shared like `resource`.
+    public var scope: InstrumentationScope
+
+    public init(
+        traceID: TraceID,
+        spanID: SpanID,
+        parentSpanID: SpanID? = nil,
+        name: String,
+        kind: SpanKind = .unspecified,
+        startTimeUnixNano: UInt64,
+        endTimeUnixNano: UInt64,
+        status: SpanStatus = SpanStatus(),
+        attributes: [Attribute] = [],
+        events: [SpanEvent] = [],
+        links: [SpanLink] = [],
+        traceState: String = "",
+        flags: UInt32 = 0,
+        resource: Resource,
+        scope: InstrumentationScope = .unknown
+    ) {
+        self.traceID = traceID
+        self.spanID = spanID
+        self.parentSpanID = parentSpanID
+        self.name = name
+        self.kind = kind
+        self.startTimeUnixNano = startTimeUnixNano
+        self.endTimeUnixNano = endTimeUnixNano
+        self.status = status
+        self.attributes = attributes
+        self.events = events
+        self.links = links
+        self.traceState = traceState
+        self.flags = flags
+        self.resource = resource
+        self.scope = scope
+    }
+
+    /// The service that produced the span (the resource's `service.name`).
+    public var service: String { resource.serviceName }
+
+    /// End minus start in nanoseconds; zero when the span ends before it starts.
+    public var durationNano: UInt64 {
+        endTimeUnixNano > startTimeUnixNano ? endTimeUnixNano - startTimeUnixNano : 0
+    }
+}
