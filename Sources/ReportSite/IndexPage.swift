@@ -1,7 +1,7 @@
+import Mustache
 import TraceAssembly
 import TraceCharts
 import TraceModel
-import Mustache
 
 /// The site's front page: totals, one row per trace (sorted by start), and the input files.
 struct IndexPage {

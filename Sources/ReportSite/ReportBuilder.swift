@@ -2,7 +2,7 @@ public import Foundation
 public import TraceAssembly
 import TraceCharts
 import TraceModel
-import XMLValidation
+public import XMLValidation
 
 /// Writes a report site: `index.html` and one page per trace under `traces/`.
 ///
@@ -26,10 +26,12 @@ public struct ReportBuilder {
     let templates: TemplateSet
     let validator: SVGValidator
 
-    /// - Parameter templates: the templates to render with (default: the embedded ones).
-    public init(templates: TemplateSet) {
+    /// - Parameters:
+    ///   - templates: the templates to render with.
+    ///   - validator: the chart validator (default: the project's SVG grammar).
+    public init(templates: TemplateSet, validator: SVGValidator = .shared) {
         self.templates = templates
-        self.validator = .shared
+        self.validator = validator
     }
 
     /// Renders every trace and the index, then publishes the site at `output`.

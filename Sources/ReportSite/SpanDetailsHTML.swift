@@ -40,10 +40,12 @@ struct SpanDetailsHTML {
             if !span.events.isEmpty {
                 out += "<h4>Events</h4><table><tbody>"
                 for event in span.events {
-                    out += "<tr><td class=\"mono\">+\(DurationFormat.string(nanoseconds: event.timeUnixNano &- span.startTimeUnixNano))</td>"
+                    out +=
+                        "<tr><td class=\"mono\">+\(DurationFormat.string(nanoseconds: event.timeUnixNano &- span.startTimeUnixNano))</td>"
                     out += "<td><b>\(Markup.escape(event.name))</b>"
                     for attribute in event.attributes {
-                        out += "<br><span class=\"mono\">\(Markup.escape(attribute.key))</span> = \(Markup.escape(attribute.value.description))"
+                        out +=
+                            "<br><span class=\"mono\">\(Markup.escape(attribute.key))</span> = \(Markup.escape(attribute.value.description))"
                     }
                     out += "</td></tr>"
                 }
@@ -52,8 +54,11 @@ struct SpanDetailsHTML {
             if !span.links.isEmpty {
                 out += "<h4>Links</h4><table><tbody>"
                 for link in span.links {
-                    out += "<tr><td class=\"mono\">\(link.traceID == trace.traceID ? "<a href=\"#span-\(link.spanID)\">span \(link.spanID)</a>" : "trace \(link.traceID) span \(link.spanID)")</td><td>"
-                    out += link.attributes.map { "<span class=\"mono\">\(Markup.escape($0.key))</span> = \(Markup.escape($0.value.description))" }.joined(separator: "<br>")
+                    out +=
+                        "<tr><td class=\"mono\">\(link.traceID == trace.traceID ? "<a href=\"#span-\(link.spanID)\">span \(link.spanID)</a>" : "trace \(link.traceID) span \(link.spanID)")</td><td>"
+                    out += link.attributes.map {
+                        "<span class=\"mono\">\(Markup.escape($0.key))</span> = \(Markup.escape($0.value.description))"
+                    }.joined(separator: "<br>")
                     out += "</td></tr>"
                 }
                 out += "</tbody></table>"
@@ -72,8 +77,11 @@ struct SpanDetailsHTML {
     private func facts(_ span: Span, parent: Span?) -> String {
         var rows: [(String, String)] = [
             ("span id", "<code>\(span.spanID)</code>"),
-            ("parent", parent.map { "<a href=\"#span-\($0.spanID)\">\(Markup.escape($0.service)): \(Markup.escape($0.name))</a>" }
-                ?? (span.parentSpanID.map { "<code>\($0)</code> (not in the input)" } ?? "none (root)")),
+            (
+                "parent",
+                parent.map { "<a href=\"#span-\($0.spanID)\">\(Markup.escape($0.service)): \(Markup.escape($0.name))</a>" }
+                    ?? (span.parentSpanID.map { "<code>\($0)</code> (not in the input)" } ?? "none (root)")
+            ),
             ("start (UTC)", UTCTime.string(unixNano: span.startTimeUnixNano)),
         ]
         if !span.status.message.isEmpty { rows.append(("status message", Markup.escape(span.status.message))) }

@@ -1,7 +1,7 @@
+import Mustache
 import TraceAssembly
 import TraceCharts
 import TraceModel
-import Mustache
 
 /// The page of one trace: facts, warnings, the waterfall, and the expandable span list.
 struct TracePage {

@@ -44,7 +44,8 @@ public struct WaterfallChart: Sendable {
 
         var out = ""
         out.reserveCapacity(400 + trace.spans.count * 330)
-        let title = "Waterfall of trace \(trace.traceID): \(trace.spans.count) spans, \(DurationFormat.string(nanoseconds: trace.durationNano))"
+        let title =
+            "Waterfall of trace \(trace.traceID): \(trace.spans.count) spans, \(DurationFormat.string(nanoseconds: trace.durationNano))"
         out += "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"waterfall\" role=\"img\" aria-label=\"\(Markup.escape(title))\""
         out += " width=\"\(n(layout.width))\" height=\"\(n(height))\" viewBox=\"0 0 \(n(layout.width)) \(n(height))\">"
         out += "<title>\(Markup.escape(title))</title>"
@@ -52,7 +53,8 @@ public struct WaterfallChart: Sendable {
         // Legend: one swatch and name per service.
         out += "<g class=\"legend\">"
         for (service, position) in zip(services, legend.positions) {
-            out += "<rect class=\"\(palette.colorClass(service))\" x=\"\(n(position.x))\" y=\"\(n(position.y))\" width=\"10\" height=\"10\"/>"
+            out +=
+                "<rect class=\"\(palette.colorClass(service))\" x=\"\(n(position.x))\" y=\"\(n(position.y))\" width=\"10\" height=\"10\"/>"
             out += "<text x=\"\(n(position.x + 14))\" y=\"\(n(position.y + 9))\">\(Markup.escape(Markup.truncate(service, to: 40)))</text>"
         }
         out += "</g>"
@@ -74,7 +76,8 @@ public struct WaterfallChart: Sendable {
             let barWidth = max(Double(spanValue.durationNano) * scale, 1)
             let duration = DurationFormat.string(nanoseconds: spanValue.durationNano)
             let isError = spanValue.status.isError
-            let tooltip = "\(spanValue.service): \(spanValue.name)\n\(duration) (self \(DurationFormat.string(nanoseconds: trace.selfTimeNano[index])))"
+            let tooltip =
+                "\(spanValue.service): \(spanValue.name)\n\(duration) (self \(DurationFormat.string(nanoseconds: trace.selfTimeNano[index])))"
                 + (isError ? "\nerror" + (spanValue.status.message.isEmpty ? "" : ": " + spanValue.status.message) : "")
             // Label width budget: about 6.2 px per character at the stylesheet's 11 px font.
             let labelCharacters = Int((layout.labelWidth - 6 - indent) / 6.2)
@@ -82,7 +85,8 @@ public struct WaterfallChart: Sendable {
             out += "<g class=\"row\(isError ? " err" : "")\" id=\"w\(index)\">"
             out += "<title>\(Markup.escape(Markup.truncate(tooltip, to: 600)))</title>"
             out += "<text class=\"lbl\" x=\"\(n(4 + indent))\" y=\"\(n(top + 14))\">\(isError ? "⚠ " : "")\(Markup.escape(label))</text>"
-            out += "<rect class=\"\(palette.colorClass(spanValue.service))\" x=\"\(n(barStart))\" y=\"\(n(top + 4))\" width=\"\(n(barWidth))\" height=\"\(n(layout.rowHeight - 8))\"/>"
+            out +=
+                "<rect class=\"\(palette.colorClass(spanValue.service))\" x=\"\(n(barStart))\" y=\"\(n(top + 4))\" width=\"\(n(barWidth))\" height=\"\(n(layout.rowHeight - 8))\"/>"
             out += "<text class=\"dur\" x=\"\(n(barStart + barWidth + 4))\" y=\"\(n(top + 14))\">\(duration)</text>"
             out += "</g>"
         }

@@ -30,7 +30,8 @@ enum IDDecoding {
     static func quoted(_ text: UnsafeRawBufferPointer) -> String {
         var out = "\""
         for byte in text.prefix(40) {
-            out += byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\"")
+            out +=
+                byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\"")
                 ? String(Character(Unicode.Scalar(byte))) : "?"
         }
         return out + (text.count > 40 ? "…\"" : "\"")

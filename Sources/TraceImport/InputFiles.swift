@@ -20,8 +20,9 @@ public enum InputFiles {
                 continue
             }
             let base = URL(fileURLWithPath: path)
-            guard let walker = FileManager.default.enumerator(
-                at: base, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles])
+            guard
+                let walker = FileManager.default.enumerator(
+                    at: base, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles])
             else { throw ImportError(file: path, message: "cannot list this folder") }
             var found: [String] = []
             for case let url as URL in walker where extensions.contains(url.pathExtension.lowercased()) {

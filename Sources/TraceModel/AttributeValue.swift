@@ -47,10 +47,12 @@ extension AttributeValue: CustomStringConvertible {
         case .bool(let flag): flag ? "true" : "false"
         case .int(let number): String(number)
         case .double(let number): String(number)
-        case .bytes(let bytes): "0x" + bytes.map { byte in
-                let digits = String(byte, radix: 16)
-                return byte < 16 ? "0" + digits : digits
-            }.joined()
+        case .bytes(let bytes):
+            "0x"
+                + bytes.map { byte in
+                    let digits = String(byte, radix: 16)
+                    return byte < 16 ? "0" + digits : digits
+                }.joined()
         case .array(let values): "[" + values.map(\.quotedDescription).joined(separator: ", ") + "]"
         case .keyValueList(let pairs):
             "{" + pairs.map { "\($0.key): \($0.value.quotedDescription)" }.joined(separator: ", ") + "}"

@@ -119,10 +119,13 @@ private final class MessageCollector {
         var text = Substring(message)
         while text.last?.isWhitespace == true { text.removeLast() }
         let file = error.pointee.file.map { String(cString: $0) } ?? "chart.svg"
-        if error.pointee.line > 0 {
-            return "\(file):\(error.pointee.line): \(text)"
+        // Name the element, as xmllint does: "element rect: Type decimal doesn't allow value 'NaN'".
+        var element = ""
+        if let node = error.pointee.node?.assumingMemoryBound(to: xmlNode.self), let name = node.pointee.name {
+            element = "element \(String(cString: name)): "
         }
-        return "\(file): \(text)"
+        let line = error.pointee.line > 0 ? "\(error.pointee.line):" : ""
+        return "\(file):\(line) \(element)\(text)"
     }
 }
 

@@ -83,8 +83,9 @@ struct TraceReportCommand: ParsableCommand {
         if !quiet {
             let bytes = read.reduce(0) { $0 + $1.byteCount }
             let skippedNote = skipped > 0 ? " (\(skipped) skipped)" : ""
-            print("tracereport: read \(spans.count) spans from \(read.count) files\(skippedNote), \(bytes) bytes; "
-                + "wrote \(traces.count) trace pages and index.html to \(output)/")
+            print(
+                "tracereport: read \(spans.count) spans from \(read.count) files\(skippedNote), \(bytes) bytes; "
+                    + "wrote \(traces.count) trace pages and index.html to \(output)/")
         }
     }
 

@@ -1,0 +1,28 @@
+import Testing
+import TraceAssembly
+import TraceModel
+
+@testable import ReportSite
+
+enum TraceAssemblerHelper {
+    static func traces(_ spans: [Span]) -> [Trace] { TraceAssembler().assemble(spans) }
+}
+
+@Test(arguments: [
+    (UInt64(0), "1970-01-01 00:00:00.000"),
+    (951_782_400_123_000_000, "2000-02-29 00:00:00.123"),
+    (1_544_712_660_000_000_000, "2018-12-13 14:51:00.000"),
+    (4_102_444_799_999_000_000, "2099-12-31 23:59:59.999"),
+])
+func utcTimesMatchTheCalendar(_ nanoseconds: UInt64, _ text: String) {
+    #expect(UTCTime.string(unixNano: nanoseconds) == text)
+}
+
+@Test func sha256MatchesPublishedVectors() {
+    func hex(_ text: String) -> String {
+        SHA256.digest(Array(text.utf8)).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+    }
+    #expect(hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    #expect(hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    #expect(hex(String(repeating: "a", count: 1_000)) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+}

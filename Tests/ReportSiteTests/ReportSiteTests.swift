@@ -1,0 +1,138 @@
+import Foundation
+import TestSupport
+import Testing
+import TraceAssembly
+import TraceImport
+import TraceModel
+import XMLValidation
+
+@testable import ReportSite
+
+/// Builds a site from `spans` into a new temporary folder and returns the folder.
+func buildSite(_ spans: [Span], templates: TemplateSet? = nil, into output: URL? = nil) throws -> URL {
+    let output = try output ?? Fixtures.temporaryDirectory("site").appendingPathComponent("report")
+    try ReportBuilder(templates: templates ?? TemplateSet()).build(
+        traces: TraceAssembler().assemble(spans),
+        inputs: [.init(path: "in.jsonl", byteCount: 1, spanCount: spans.count)],
+        output: output)
+    return output
+}
+
+/// The spans of the bundled samples.
+func sampleSpans() throws -> [Span] {
+    var spans: [Span] = []
+    for file in try InputFiles.expand([Fixtures.repositoryRoot.appendingPathComponent("samples").path]) {
+        _ = try SpanFileReader().read(file, into: &spans)
+    }
+    return spans
+}
+
+struct ReportSiteTests {
+    @Test func hostileTextIsEscapedOnThePage() throws {
+        let hostile = SpanBuilder.span(
+            id: 1, service: "svc</style><script>alert(3)</script>", name: "<script>alert(1)</script>", start: 0, end: 5,
+            status: SpanStatus(code: .error, message: "</td><img src=x onerror=alert(4)>"),
+            attributes: [Attribute(key: "<b>key</b>", value: .string("\"><img src=x onerror=alert(2)>"))])
+        let site = try buildSite([hostile])
+        let page = try String(contentsOf: site.appendingPathComponent("traces/\(hostile.traceID).html"), encoding: .utf8)
+        let index = try String(contentsOf: site.appendingPathComponent("index.html"), encoding: .utf8)
+        for html in [page, index] {
+            #expect(!html.contains("<script"))
+            #expect(!html.contains("<img"))
+            #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        }
+        #expect(page.contains("&quot;&gt;&lt;img src=x onerror=alert(2)&gt;"))
+        #expect(page.contains("&lt;b&gt;key&lt;/b&gt;"))
+        #expect(page.contains("&lt;/td&gt;&lt;img src=x onerror=alert(4)&gt;"))
+        #expect(page.components(separatedBy: "</style>").count == 2)  // only the page's own stylesheet closes
+    }
+
+    @Test func pagesAreSelfContainedWithAPinnedStylesheet() throws {
+        let site = try buildSite(try sampleSpans())
+        let templates = try TemplateSet()
+        let pages = try FileManagerListing.tree(site).filter { $0.key.hasSuffix(".html") }
+        #expect(pages.count == 6)
+        let expectedPolicy = ContentSecurityPolicy.policy(forInlineStyle: templates.css)
+        for (path, data) in pages {
+            let html = String(decoding: data, as: UTF8.self)
+            #expect(html.contains(#"<meta http-equiv="Content-Security-Policy" content="\#(expectedPolicy)">"#), "\(path)")
+            #expect(html.contains("<style>\(templates.css)</style>"), "\(path)")
+            #expect(html.range(of: #"(src|href)\s*=\s*"(https?:)?//"#, options: .regularExpression) == nil, "\(path)")
+            #expect(!html.contains("<script"), "\(path)")
+        }
+        #expect(expectedPolicy.hasPrefix("default-src 'none'; style-src 'sha256-"))
+    }
+
+    @Test func indexListsTracesByStartAndLinksTheirPages() throws {
+        let site = try buildSite(try sampleSpans())
+        let index = try String(contentsOf: site.appendingPathComponent("index.html"), encoding: .utf8)
+        let links = index.components(separatedBy: "<td class=\"mono\"><a href=\"").dropFirst().map { $0.prefix(while: { $0 != "\"" }) }
+        #expect(links.count == 5)
+        for link in links {
+            #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent(String(link)).path))
+        }
+        #expect(index.contains("2026-11-24 02:00:00.000"))
+        #expect(index.contains(">incomplete</span>"))
+        #expect(index.contains("<span class=\"err-count\">6</span>"))
+    }
+
+    @Test func tracePageShowsWaterfallAndExpandableSpans() throws {
+        let site = try buildSite(try sampleSpans())
+        let page = try String(contentsOf: site.appendingPathComponent("traces/0af7651916cd43dd8448eb211c80319c.html"), encoding: .utf8)
+        #expect(page.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"waterfall\""))
+        #expect(page.components(separatedBy: "<details id=\"span-").count - 1 == 8)
+        #expect(page.contains("stock cache unavailable: dial tcp 10.0.3.7:6379: connection refused"))
+        #expect(page.contains("<h4>Events</h4>") && page.contains("<h4>Resource</h4>"))
+        #expect(page.contains("db.statement"))
+    }
+
+    @Test func twoRunsGiveIdenticalTrees() throws {
+        let spans = try sampleSpans()
+        let first = try FileManagerListing.tree(try buildSite(spans))
+        let second = try FileManagerListing.tree(try buildSite(spans.reversed()))
+        #expect(first.count == 7)  // index, 5 traces, marker
+        #expect(first == second)
+    }
+
+    @Test func everySVGPassesXmllintWithTheProjectSchema() throws {
+        let xmllint = ["/usr/bin/xmllint", "/usr/local/bin/xmllint"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let xmllint else {
+            print("NOTICE: xmllint not installed (apt-get install libxml2-utils); .ci/run checks this instead.")
+            return
+        }
+        let site = try buildSite(try sampleSpans())
+        let folder = try Fixtures.temporaryDirectory("svg")
+        var count = 0
+        for (path, data) in try FileManagerListing.tree(site) where path.hasSuffix(".html") {
+            let html = String(decoding: data, as: UTF8.self)
+            var rest = html[...]
+            while let start = rest.range(of: "<svg "), let end = rest.range(of: "</svg>", range: start.upperBound..<rest.endIndex) {
+                count += 1
+                try Data(rest[start.lowerBound..<end.upperBound].utf8).write(to: folder.appendingPathComponent("\(count).svg"))
+                rest = rest[end.upperBound...]
+            }
+        }
+        #expect(count == 5)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: xmllint)
+        process.arguments =
+            ["--noout", "--relaxng", Fixtures.repositoryRoot.appendingPathComponent("Schemas/svg-subset.rng").path]
+            + (1...count).map { folder.appendingPathComponent("\($0).svg").path }
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
+    @Test func templateOverridesReplaceByName() throws {
+        let folder = try Fixtures.temporaryDirectory("templates")
+        try "body { color: red; }".write(to: folder.appendingPathComponent("style.css"), atomically: true, encoding: .utf8)
+        let templates = try TemplateSet(overrides: folder)
+        #expect(templates.css == "body { color: red; }")
+        let site = try buildSite([SpanBuilder.span(id: 1, start: 0, end: 1)], templates: templates)
+        let index = try String(contentsOf: site.appendingPathComponent("index.html"), encoding: .utf8)
+        #expect(index.contains("<style>body { color: red; }</style>"))
+
+        try "{{#broken}".write(to: folder.appendingPathComponent("index.html.mustache"), atomically: true, encoding: .utf8)
+        #expect(throws: ReportError.self) { try TemplateSet(overrides: folder) }
+    }
+}

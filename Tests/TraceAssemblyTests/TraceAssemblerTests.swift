@@ -1,0 +1,112 @@
+import TestSupport
+import Testing
+import TraceAssembly
+import TraceModel
+
+struct TraceAssemblerTests {
+
+    @Test func groupsByTraceAndOrdersTracesByStart() {
+        let traces = TraceAssembler().assemble([
+            SpanBuilder.span(trace: 2, id: 1, start: 50, end: 60),
+            SpanBuilder.span(trace: 1, id: 1, start: 10, end: 20),
+            SpanBuilder.span(trace: 2, id: 2, parent: 1, start: 51, end: 55),
+        ])
+        #expect(traces.map(\.traceID.low) == [1, 2])
+        #expect(traces[1].spans.count == 2)
+    }
+
+    @Test func buildsTreeInDepthFirstOrderWithChildrenByStart() {
+        let trace = TraceAssembler().assemble([
+            SpanBuilder.span(id: 4, parent: 2, start: 3, end: 4),
+            SpanBuilder.span(id: 3, parent: 1, start: 5, end: 8),
+            SpanBuilder.span(id: 2, parent: 1, start: 2, end: 5),
+            SpanBuilder.span(id: 1, start: 0, end: 10),
+        ])[0]
+        #expect(trace.spans.map(\.spanID.value) == [1, 2, 4, 3])
+        #expect(trace.depth == [0, 1, 2, 1])
+        #expect(trace.parentIndex == [nil, 0, 1, 0])
+        #expect(trace.rootIndices == [0])
+        #expect(!trace.isIncomplete && trace.warnings.isEmpty)
+    }
+
+    @Test func orphansBecomeRootsAndMarkTheTraceIncomplete() {
+        let trace = TraceAssembler().assemble([
+            SpanBuilder.span(id: 1, start: 0, end: 10),
+            SpanBuilder.span(id: 2, parent: 99, start: 1, end: 3),
+            SpanBuilder.span(id: 3, parent: 2, start: 1, end: 2),
+        ])[0]
+        #expect(trace.rootIndices.count == 2)
+        #expect(trace.missingParentCount == 1)
+        #expect(trace.isIncomplete)
+        #expect(trace.warnings.contains { $0.contains("missing from the input") })
+        #expect(trace.spans.map(\.spanID.value) == [1, 2, 3])
+    }
+
+    @Test func dropsExactDuplicatesAndKeepsDifferentSpansSharingAnId() {
+        let trace = TraceAssembler().assemble([
+            SpanBuilder.span(id: 1, start: 0, end: 10),
+            SpanBuilder.span(id: 2, parent: 1, start: 1, end: 3),
+            SpanBuilder.span(id: 2, parent: 1, start: 1, end: 3),
+            SpanBuilder.span(id: 3, parent: 1, name: "first", start: 4, end: 5),
+            SpanBuilder.span(id: 3, parent: 1, name: "second", start: 6, end: 7),
+        ])[0]
+        #expect(trace.duplicatesDropped == 1)
+        #expect(trace.spans.count == 4)
+        #expect(trace.warnings.contains { $0.contains("0000000000000003 is used by different spans") })
+    }
+
+    @Test func selfTimeSubtractsTheUnionOfChildrenClippedToTheParent() {
+        let trace = TraceAssembler().assemble([
+            SpanBuilder.span(id: 1, start: 0, end: 100),
+            SpanBuilder.span(id: 2, parent: 1, start: 10, end: 40),
+            SpanBuilder.span(id: 3, parent: 1, start: 30, end: 50),  // overlaps 2: union 10..50
+            SpanBuilder.span(id: 4, parent: 1, start: 90, end: 130),  // runs past the parent: clipped to 90..100
+            SpanBuilder.span(id: 5, parent: 2, start: 20, end: 25),
+        ])[0]
+        let ms: UInt64 = 1_000_000
+        let selfTime = Dictionary(uniqueKeysWithValues: zip(trace.spans.map(\.spanID.value), trace.selfTimeNano))
+        #expect(selfTime[1] == 50 * ms)
+        #expect(selfTime[2] == 25 * ms)
+        #expect(selfTime[3] == 20 * ms)
+        #expect(selfTime[4] == 40 * ms)
+        #expect(selfTime[5] == 5 * ms)
+    }
+
+    @Test func breaksParentCyclesAndSelfParents() {
+        let trace = TraceAssembler().assemble([
+            SpanBuilder.span(id: 1, parent: 3, start: 0, end: 10),
+            SpanBuilder.span(id: 2, parent: 1, start: 1, end: 9),
+            SpanBuilder.span(id: 3, parent: 2, start: 2, end: 8),
+            SpanBuilder.span(id: 4, parent: 4, start: 3, end: 4),
+        ])[0]
+        #expect(trace.spans.count == 4)
+        #expect(Set(trace.spans.map(\.spanID.value)) == [1, 2, 3, 4])
+        #expect(trace.warnings.contains("parent cycle broken at span 0000000000000001, now shown as a root"))
+        #expect(trace.warnings.contains { $0.contains("names itself as its parent") })
+        #expect(trace.spans.map(\.spanID.value) == [4, 1, 2, 3])
+        #expect(trace.depth == [0, 0, 1, 2])
+    }
+
+    @Test func sameInputInAnyOrderGivesTheSameTrace() {
+        let spans = (1...50).map { (n: UInt64) -> Span in
+            SpanBuilder.span(id: n, parent: n / 2, start: n % 7, end: 100)
+        }
+        let forward = TraceAssembler().assemble(spans)[0]
+        let backward = TraceAssembler().assemble(spans.reversed())[0]
+        #expect(forward.spans == backward.spans)
+        #expect(forward.depth == backward.depth)
+    }
+
+    @Test func assemblesAHundredThousandLevelChainWithoutRecursion() {
+        let count = 100_000
+        let spans = (1...UInt64(count)).map { (n: UInt64) -> Span in
+            SpanBuilder.span(id: n, parent: n - 1, start: n, end: 2 * UInt64(count) - n)
+        }
+        let trace = TraceAssembler().assemble(spans)[0]
+        #expect(trace.spans.count == count)
+        #expect(trace.depth.last == count - 1)
+        #expect(trace.rootIndices == [0])
+        #expect(trace.selfTimeNano.last == trace.spans.last!.durationNano)
+        #expect(trace.selfTimeNano[0] == 2 * 1_000_000)
+    }
+}

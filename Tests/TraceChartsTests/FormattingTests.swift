@@ -1,0 +1,44 @@
+import Testing
+import TraceCharts
+
+@Test(arguments: [
+    (UInt64(0), "0 ns"), (999, "999 ns"), (1_000, "1 µs"), (12_340, "12.3 µs"), (1_500_000, "1.5 ms"),
+    (2_330_000_000, "2.33 s"), (59_999_000_000, "60 s"), (125_000_000_000, "2 min 5 s"), (7_200_000_000_000, "2 h 0 min"),
+])
+func durationsReadHumanly(_ nanoseconds: UInt64, _ text: String) {
+    #expect(DurationFormat.string(nanoseconds: nanoseconds) == text)
+}
+
+@Test func svgNumbersNeverUseExponentsAndFlagNonFinite() {
+    #expect(SVGNumber.format(0.00001) == "0")
+    #expect(SVGNumber.format(-0.04) == "0")
+    #expect(SVGNumber.format(12.345) == "12.3")
+    #expect(SVGNumber.format(123_456_789) == "123456789")
+    #expect(SVGNumber.format(1e20) == "NaN")  // far outside any chart: a bug, so it must fail validation
+    #expect(SVGNumber.format(-3) == "-3")
+    #expect(SVGNumber.format(.nan) == "NaN")
+    #expect(SVGNumber.format(.infinity) == "NaN")
+}
+
+@Test func timeAxisUsesRoundSteps() {
+    #expect(TimeAxis(span: 22_000_000).ticks == [0, 5_000_000, 10_000_000, 15_000_000, 20_000_000])
+    #expect(TimeAxis(span: 1_000).ticks == [0, 200, 400, 600, 800, 1_000])
+    #expect(TimeAxis(span: 0).ticks == [0, 1])
+}
+
+@Test func escapingCoversEveryMarkupCharacterAndForbiddenControls() {
+    #expect(Markup.escape(#"<a href="x">'&'</a>"#) == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
+    #expect(Markup.escape("a\u{0}b\u{1B}c\td") == "a\u{FFFD}b\u{FFFD}c\td")
+    #expect(Markup.escape("\u{FFFE}") == "\u{FFFD}")
+    #expect(Markup.escape("plain") == "plain")
+    #expect(Markup.truncate("abcdef", to: 4) == "abc…")
+}
+
+@Test func serviceColoursAreStableAndDistinctWithinATrace() {
+    let palette = ServicePalette(services: ["b", "a", "c"])
+    let again = ServicePalette(services: ["c", "a", "b"])
+    #expect(["a", "b", "c"].map(palette.colorClass) == ["a", "b", "c"].map(again.colorClass))
+    #expect(Set(["a", "b", "c"].map(palette.colorClass)).count == 3)
+    let many = (0..<16).map { "service-\($0)" }
+    #expect(Set(many.map(ServicePalette(services: many).colorClass)).count == 16)
+}

@@ -1,0 +1,172 @@
+import Foundation
+import Testing
+import TraceImport
+import TraceModel
+
+/// The decoder on documents this project writes, one feature at a time.
+struct OTLPJSONDecoderTests {
+    func decode(_ text: String) throws -> [Span] {
+        try OTLPJSONDecoder().decode(Array(text.utf8), file: "test.json")
+    }
+
+    func decodeError(_ text: String) -> ImportError? {
+        #expect(throws: ImportError.self) { try decode(text) }
+    }
+
+    /// A `resourceSpans` document holding `spans` (JSON text) for service "svc".
+    func document(_ spans: String, key: String = "resourceSpans", scopeKey: String = "scopeSpans") -> String {
+        """
+        {"\(key)":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"svc"}}]},
+        "\(scopeKey)":[{"scope":{"name":"lib"},"spans":[\(spans)]}]}]}
+        """
+    }
+
+    let ids = #""traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"1112131415161718""#
+
+    @Test func decodesEveryField() throws {
+        let span = try #require(
+            try decode(
+                document(
+                    """
+                    {\(ids),"parentSpanId":"2122232425262728","name":"GET /x","kind":2,
+                     "startTimeUnixNano":"1000","endTimeUnixNano":2500,"traceState":"a=b","flags":257,
+                     "status":{"code":2,"message":"boom"},
+                     "attributes":[
+                       {"key":"s","value":{"stringValue":"text"}},
+                       {"key":"i","value":{"intValue":"-9223372036854775808"}},
+                       {"key":"d","value":{"doubleValue":1.5}},
+                       {"key":"n","value":{"doubleValue":"NaN"}},
+                       {"key":"b","value":{"boolValue":true}},
+                       {"key":"y","value":{"bytesValue":"AQI="}},
+                       {"key":"a","value":{"arrayValue":{"values":[{"intValue":1},{"stringValue":"x"}]}}},
+                       {"key":"k","value":{"kvlistValue":{"values":[{"key":"inner","value":{"boolValue":false}}]}}},
+                       {"key":"e","value":{}}],
+                     "events":[{"timeUnixNano":"1200","name":"retry","attributes":[{"key":"n","value":{"intValue":2}}]}],
+                     "links":[{"traceId":"ffffffffffffffffffffffffffffffff","spanId":"0000000000000001","attributes":[]}]}
+                    """)
+            ).first)
+        #expect(span.traceID == TraceID(high: 0x0102_0304_0506_0708, low: 0x090A_0B0C_0D0E_0F10))
+        #expect(span.spanID == SpanID(0x1112_1314_1516_1718))
+        #expect(span.parentSpanID == SpanID(0x2122_2324_2526_2728))
+        #expect(span.name == "GET /x" && span.kind == .server && span.service == "svc")
+        #expect(span.startTimeUnixNano == 1000 && span.endTimeUnixNano == 2500)
+        #expect(span.traceState == "a=b" && span.flags == 257)
+        #expect(span.status == SpanStatus(code: .error, message: "boom"))
+        #expect(span.attributes[key: "s"] == .string("text"))
+        #expect(span.attributes[key: "i"] == .int(.min))
+        #expect(span.attributes[key: "d"] == .double(1.5))
+        #expect(span.attributes[key: "n"] == .double(.nan))
+        #expect(span.attributes[key: "b"] == .bool(true))
+        #expect(span.attributes[key: "y"] == .bytes([1, 2]))
+        #expect(span.attributes[key: "a"] == .array([.int(1), .string("x")]))
+        #expect(span.attributes[key: "k"] == .keyValueList([Attribute(key: "inner", value: .bool(false))]))
+        #expect(span.attributes[key: "e"] == .empty)
+        #expect(span.events == [SpanEvent(timeUnixNano: 1200, name: "retry", attributes: [Attribute(key: "n", value: .int(2))])])
+        #expect(span.links.first?.traceID == TraceID(high: .max, low: .max))
+        #expect(span.scope.name == "lib")
+    }
+
+    @Test func acceptsEnumNamesAndBase64Ids() throws {
+        let span = try #require(
+            try decode(
+                document(
+                    """
+                    {"traceId":"AQIDBAUGBwgJCgsMDQ4PEA==","spanId":"ERITFBUWFxg=","name":"n","kind":"SPAN_KIND_CONSUMER",
+                     "status":{"code":"STATUS_CODE_OK"}}
+                    """)
+            ).first)
+        #expect(span.traceID == TraceID(high: 0x0102_0304_0506_0708, low: 0x090A_0B0C_0D0E_0F10))
+        #expect(span.spanID == SpanID(0x1112_1314_1516_1718))
+        #expect(span.kind == .consumer && span.status.code == .ok)
+    }
+
+    @Test func readsJSONLinesAndLegacyAndTempoShapes() throws {
+        let lines =
+            [
+                document(#"{\#(ids),"name":"a"}"#),
+                document(
+                    #"{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0000000000000002","name":"b"}"#,
+                    key: "batches", scopeKey: "instrumentationLibrarySpans"),
+                #"{"result":{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0000000000000003","name":"c"}]}]}]}}"#,
+            ].map { $0.replacingOccurrences(of: "\n", with: "") }.joined(separator: "\n") + "\n"
+        let spans = try decode(lines)
+        #expect(spans.map(\.name) == ["a", "b", "c"])
+        #expect(spans[2].service == "unknown_service")
+    }
+
+    @Test func ignoresUnknownMembersAndNulls() throws {
+        let spans = try decode(
+            document(
+                """
+                {\(ids),"name":"x","someFutureField":{"deep":[1,2,{"x":null}]},"parentSpanId":"","status":null,"events":null}
+                """))
+        #expect(spans.count == 1)
+        #expect(spans[0].parentSpanID == nil)
+    }
+
+    @Test func toleratesByteOrderMarkAndEscapes() throws {
+        let spans = try decode("\u{FEFF}" + document(#"{\#(ids),"name":"caf\u00e9 \ud83d\ude00 \"q\" \\ \/"}"#))
+        #expect(spans.first?.name == "café 😀 \"q\" \\ /")
+    }
+
+    @Test func syntaxErrorNamesLineAndColumn() {
+        let error = decodeError("{\n  \"resourceSpans\": [\n    {\"resource\": }\n  ]\n}")
+        #expect(error?.line == 3)
+        #expect(error?.column == 18)
+        #expect(error?.message.contains("expected '{'") == true)
+        #expect(error?.description.hasPrefix("test.json:3:18: ") == true)
+    }
+
+    @Test(arguments: [
+        (#"{"traceId":"0102030405060708090a0b0c0d0e0f10","name":"x"}"#, "span has no spanId"),
+        (#"{"spanId":"1112131415161718","name":"x"}"#, "span has no traceId"),
+        (#"{"traceId":"00000000000000000000000000000000","spanId":"1112131415161718"}"#, "all zeros"),
+        (#"{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"1112131415161718","kind":9}"#, "unknown kind 9"),
+        (#"{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"1112131415161718","startTimeUnixNano":"-5"}"#, "must not be negative"),
+        (
+            #"{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"1112131415161718","endTimeUnixNano":"99999999999999999999"}"#,
+            "beyond the 64-bit range"
+        ),
+        (#"{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"1112131415161718","name":5}"#, "expected a string"),
+        (
+            #"{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"1112131415161718","attributes":[{"key":"b","value":{"bytesValue":"@@"}}]}"#,
+            "not base64"
+        ),
+        (#"{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"1112131415161718","name":"\x"}"#, "invalid escape"),
+    ])
+    func rejectsBadFieldsWithAReason(_ span: String, _ fragment: String) {
+        let error = decodeError(document(span))
+        #expect(error?.message.contains(fragment) == true, "\(String(describing: error))")
+        #expect(error?.line != nil)
+    }
+
+    @Test func rejectsDocumentsThatAreNotTraces() {
+        let error = decodeError(#"{"resourceLogs":[]}"#)
+        #expect(error?.message.contains("not an OTLP trace export") == true)
+        #expect(error?.message.contains("'resourceLogs'") == true)
+        #expect(decodeError("[1,2]")?.message.contains("expected '{'") == true)
+        #expect(decodeError(#"{"resourceSpans":[]} x"#)?.column == 22)
+    }
+
+    @Test func emptyInputHasNoSpans() throws {
+        #expect(try decode("").isEmpty)
+        #expect(try decode(" \n\n ").isEmpty)
+    }
+
+    @Test func limitsAttributeNesting() {
+        let depth = OTLPJSONDecoder.maximumValueDepth + 1
+        let value =
+            String(repeating: #"{"arrayValue":{"values":["#, count: depth) + #"{"intValue":1}"# + String(repeating: "]}}", count: depth)
+        let error = decodeError(document(#"{\#(ids),"attributes":[{"key":"deep","value":\#(value)}]}"#))
+        #expect(error?.message.contains("nested deeper") == true)
+    }
+
+    @Test func skipsHostileNestingWithoutRecursion() {
+        // 200,000 nested arrays in an unknown member: skipped iteratively, no stack overflow.
+        let deep = String(repeating: "[", count: 200_000) + String(repeating: "]", count: 200_000)
+        #expect(throws: Never.self) { try decode(document(#"{\#(ids),"unknown":\#(deep)}"#)) }
+        let unclosed = String(repeating: "[", count: 200_000)
+        #expect(decodeError(document(#"{\#(ids),"unknown":\#(unclosed)}"#))?.message == "expected a value but found '}'")
+        #expect(decodeError(#"{"x":"# + unclosed)?.message.contains("end of input") == true)
+    }
+}
