@@ -9,7 +9,13 @@ extension JSONReader {
         var index = offset + 1
         var hasEscapes = false
         let count = bytes.count
+        let base = bytes.baseAddress!
         while index < count {
+            // Eight bytes at a time while none is a quote, a backslash or a control character.
+            while index + 8 <= count, !Self.hasSpecialByte(base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+                index += 8
+            }
+            guard index < count else { break }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 offset = index + 1
@@ -28,7 +34,8 @@ extension JSONReader {
                     else { throw failure("invalid \\u escape in a string", at: index) }
                     index += 6
                 default:
-                    throw failure("invalid escape '\\\(Character(Unicode.Scalar(bytes[index + 1])))' in a string", at: index)
+                    throw failure(
+                        "invalid escape '\\\(Character(Unicode.Scalar(bytes[index + 1])))' in a string", at: index)
                 }
                 continue
             }
@@ -38,6 +45,20 @@ extension JSONReader {
             index += 1
         }
         throw failure("unterminated string", at: open)
+    }
+
+    /// True when one of the eight bytes in `word` is '"', '\\' or below 0x20 (bit tricks from
+    /// "Bit Twiddling Hacks": a byte is zero after XOR with the searched value).
+    @inline(__always)
+    static func hasSpecialByte(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let hasQuote = (quote &- ones) & ~quote
+        let hasBackslash = (backslash &- ones) & ~backslash
+        let hasControl = (word &- ones &* 0x20) & ~word
+        return (hasQuote | hasBackslash | hasControl) & highs != 0
     }
 
     /// Reads a string value. Invalid UTF-8 is replaced with U+FFFD rather than rejected.

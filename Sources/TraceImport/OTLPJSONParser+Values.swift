@@ -103,30 +103,39 @@ extension OTLPJSONParser {
 
     mutating func readTraceID(_ field: String) throws(JSONFailure) -> TraceID {
         let position = reader.offset
-        let parsed = try reader.withStringBytes { text in (IDDecoding.traceID(text), IDDecoding.quoted(text)) }
-        guard let id = parsed.0 else {
-            throw reader.failure(
-                "invalid \(field) \(parsed.1): expected 32 hex digits or base64 of 16 bytes", at: position)
+        // The id text is quoted for the message only when it is rejected: ids are on the hot path.
+        let parsed = try reader.withStringBytes { text -> Result<TraceID, IDRejection> in
+            guard let id = IDDecoding.traceID(text) else { return .failure(IDRejection(quoted: IDDecoding.quoted(text))) }
+            return .success(id)
         }
-        guard !id.isZero else { throw reader.failure("invalid \(field): all zeros", at: position) }
-        return id
+        switch parsed {
+        case .failure(let rejection):
+            throw reader.failure(
+                "invalid \(field) \(rejection.quoted): expected 32 hex digits or base64 of 16 bytes", at: position)
+        case .success(let id):
+            guard !id.isZero else { throw reader.failure("invalid \(field): all zeros", at: position) }
+            return id
+        }
     }
 
     /// A span id; with `allowEmpty`, "" (and all zeros) mean "no parent" and give nil.
     mutating func readSpanID(_ field: String, allowEmpty: Bool) throws(JSONFailure) -> SpanID? {
         let position = reader.offset
-        let parsed = try reader.withStringBytes { text in
-            (text.isEmpty ? SpanID(0) : IDDecoding.spanID(text), IDDecoding.quoted(text))
+        let parsed = try reader.withStringBytes { text -> Result<SpanID, IDRejection> in
+            if text.isEmpty { return .success(SpanID(0)) }
+            guard let id = IDDecoding.spanID(text) else { return .failure(IDRejection(quoted: IDDecoding.quoted(text))) }
+            return .success(id)
         }
-        guard let id = parsed.0 else {
+        switch parsed {
+        case .failure(let rejection):
             throw reader.failure(
-                "invalid \(field) \(parsed.1): expected 16 hex digits or base64 of 8 bytes", at: position)
-        }
-        if id.isZero {
+                "invalid \(field) \(rejection.quoted): expected 16 hex digits or base64 of 8 bytes", at: position)
+        case .success(let id) where id.isZero:
             guard allowEmpty else { throw reader.failure("invalid \(field): empty or all zeros", at: position) }
             return nil
+        case .success(let id):
+            return id
         }
-        return id
     }
 
     private static let kindNames: [(StaticString, SpanKind)] = [
@@ -184,4 +193,9 @@ extension OTLPJSONParser {
         }
         return UInt32(number)
     }
+}
+
+/// An id that is neither hex nor base64, quoted for the error message.
+struct IDRejection: Error {
+    let quoted: String
 }

@@ -57,12 +57,15 @@ struct TraceReportCommand: ParsableCommand {
             do {
                 let summary = try SpanFileReader().read(file, into: &spans)
                 read.append(.init(path: summary.path, byteCount: summary.byteCount, spanCount: summary.spanCount))
+                if summary.spanCount == 0 && !quiet {
+                    Self.report("\(file): holds no spans", level: "warning")
+                }
             } catch {
                 guard skipInvalid else {
                     Self.report(error.description)
                     throw ExitCode(65)
                 }
-                Self.report(error.description + " (skipped)")
+                Self.report(error.description + " (file skipped)", level: "warning")
                 skipped += 1
             }
         }
@@ -89,8 +92,8 @@ struct TraceReportCommand: ParsableCommand {
         }
     }
 
-    /// Prints an error line to standard error.
-    static func report(_ message: String) {
-        FileHandle.standardError.write(Data("tracereport: error: \(message)\n".utf8))
+    /// Prints an error (or warning) line to standard error.
+    static func report(_ message: String, level: String = "error") {
+        FileHandle.standardError.write(Data("tracereport: \(level): \(message)\n".utf8))
     }
 }

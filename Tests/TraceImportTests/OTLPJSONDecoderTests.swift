@@ -170,3 +170,30 @@ struct OTLPJSONDecoderTests {
         #expect(decodeError(#"{"x":"# + unclosed)?.message.contains("end of input") == true)
     }
 }
+
+/// The string scanner skips eight bytes at a time; a special byte at any position must still be seen.
+@Test(arguments: 0..<17)
+func stringScanningFindsSpecialBytesAtEveryPosition(_ position: Int) throws {
+    func name(_ middle: String) -> String {
+        String(repeating: "é", count: 3) + String(repeating: "a", count: position) + middle + "xyz0123456789"
+    }
+    let ids = #""traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"1112131415161718""#
+    func decodeName(_ raw: String) throws -> String? {
+        let text = #"{"resourceSpans":[{"scopeSpans":[{"spans":[{\#(ids),"name":"\#(raw)"}]}]}]}"#
+        return try OTLPJSONDecoder().decode(Array(text.utf8), file: "t").first?.name
+    }
+    #expect(try decodeName(name(#"\""#)) == name("\""))
+    #expect(try decodeName(name(#"\\"#)) == name("\\"))
+    #expect(throws: ImportError.self) { try decodeName(name("\u{1F}")) }
+    #expect(throws: ImportError.self) { try decodeName(name("\t")) }
+}
+
+@Test func aRejectedInputLeavesTheSpansReadBeforeItAlone() throws {
+    let good = #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"1112131415161718"}]}]}]}"#
+    var spans = try OTLPJSONDecoder().decode(Array(good.utf8), file: "first")
+    let bytes = Array((good + "\n" + good.replacingOccurrences(of: "1112131415161718", with: "zz")).utf8)
+    #expect(throws: ImportError.self) {
+        try bytes.withUnsafeBytes { raw in try OTLPJSONDecoder().decode(raw, file: "second", into: &spans) }
+    }
+    #expect(spans.count == 1)
+}
