@@ -3,20 +3,18 @@ public enum DurationFormat {
     /// `nanoseconds` with three significant digits in the largest fitting unit.
     public static func string(nanoseconds: UInt64) -> String {
         let value = Double(nanoseconds)
-        switch nanoseconds {
-        case 0..<1_000: return "\(nanoseconds) ns"
-        case 1_000..<1_000_000: return significant(value / 1e3) + " µs"
-        case 1_000_000..<1_000_000_000: return significant(value / 1e6) + " ms"
-        case 1_000_000_000..<60_000_000_000: return significant(value / 1e9) + " s"
-        default:
-            let seconds = nanoseconds / 1_000_000_000
-            let (minutes, rest) = seconds.quotientAndRemainder(dividingBy: 60)
-            if minutes >= 60 {
-                let (hours, minutesLeft) = minutes.quotientAndRemainder(dividingBy: 60)
-                return "\(hours) h \(minutesLeft) min"
-            }
-            return rest == 0 ? "\(minutes) min" : "\(minutes) min \(rest) s"
+        if nanoseconds < 1_000 { return "\(nanoseconds) ns" }
+        // A value that rounds up to 1000 of one unit is shown as 1 of the next: "1 ms", not "1000 µs".
+        for (scale, unit, limit) in [(1e3, "µs", 999.5), (1e6, "ms", 999.5), (1e9, "s", 59.95)] where value / scale < limit {
+            return significant(value / scale) + " " + unit
         }
+        let seconds = (nanoseconds + 500_000_000) / 1_000_000_000
+        let (minutes, rest) = seconds.quotientAndRemainder(dividingBy: 60)
+        if minutes >= 60 {
+            let (hours, minutesLeft) = minutes.quotientAndRemainder(dividingBy: 60)
+            return "\(hours) h \(minutesLeft) min"
+        }
+        return rest == 0 ? "\(minutes) min" : "\(minutes) min \(rest) s"
     }
 
     /// 1 to 3 significant digits for a value in [1, 1000): "1.23", "12.3", "123".

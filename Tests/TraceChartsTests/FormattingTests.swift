@@ -3,7 +3,8 @@ import TraceCharts
 
 @Test(arguments: [
     (UInt64(0), "0 ns"), (999, "999 ns"), (1_000, "1 µs"), (12_340, "12.3 µs"), (1_500_000, "1.5 ms"),
-    (2_330_000_000, "2.33 s"), (59_999_000_000, "60 s"), (125_000_000_000, "2 min 5 s"), (7_200_000_000_000, "2 h 0 min"),
+    (999_999, "1 ms"), (999_400, "999 µs"), (2_330_000_000, "2.33 s"), (59_400_000_000, "59.4 s"),
+    (999_600_000_000, "16 min 40 s"), (125_000_000_000, "2 min 5 s"), (7_200_000_000_000, "2 h 0 min"),
 ])
 func durationsReadHumanly(_ nanoseconds: UInt64, _ text: String) {
     #expect(DurationFormat.string(nanoseconds: nanoseconds) == text)

@@ -189,7 +189,8 @@ func stringScanningFindsSpecialBytesAtEveryPosition(_ position: Int) throws {
 }
 
 @Test func aRejectedInputLeavesTheSpansReadBeforeItAlone() throws {
-    let good = #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"1112131415161718"}]}]}]}"#
+    let good =
+        #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"1112131415161718"}]}]}]}"#
     var spans = try OTLPJSONDecoder().decode(Array(good.utf8), file: "first")
     let bytes = Array((good + "\n" + good.replacingOccurrences(of: "1112131415161718", with: "zz")).utf8)
     #expect(throws: ImportError.self) {
