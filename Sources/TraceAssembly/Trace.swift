@@ -22,6 +22,14 @@ public struct Trace: Sendable {
     public let duplicatesDropped: Int
     /// What assembly had to correct, in words, for the trace page.
     public let warnings: [String]
+    /// The earliest start of any span.
+    public let startTimeUnixNano: UInt64
+    /// The latest end of any span (a span ending before it starts counts as ending at its start).
+    public let endTimeUnixNano: UInt64
+    /// How many spans have error status.
+    public let errorCount: Int
+    /// The names of the services taking part, sorted.
+    public let services: [String]
 
     public init(
         traceID: TraceID, spans: [Span], parentIndex: [Int?], depth: [Int], selfTimeNano: [UInt64],
@@ -36,28 +44,18 @@ public struct Trace: Sendable {
         self.missingParentCount = missingParentCount
         self.duplicatesDropped = duplicatesDropped
         self.warnings = warnings
+        self.startTimeUnixNano = spans.lazy.map(\.startTimeUnixNano).min() ?? 0
+        self.endTimeUnixNano = spans.lazy.map { max($0.endTimeUnixNano, $0.startTimeUnixNano) }.max() ?? 0
+        self.errorCount = spans.count { $0.status.isError }
+        self.services = Set(spans.map(\.service)).sorted()
     }
 
     /// True when some span's parent is missing: the trace was not captured whole.
     public var isIncomplete: Bool { missingParentCount > 0 }
-
-    /// The earliest start of any span.
-    public var startTimeUnixNano: UInt64 { spans.lazy.map(\.startTimeUnixNano).min() ?? 0 }
-
-    /// The latest end of any span.
-    public var endTimeUnixNano: UInt64 {
-        spans.lazy.map { max($0.endTimeUnixNano, $0.startTimeUnixNano) }.max() ?? 0
-    }
 
     /// From the earliest start to the latest end.
     public var durationNano: UInt64 { endTimeUnixNano - startTimeUnixNano }
 
     /// The first root span: the entry point of the request.
     public var root: Span { spans[rootIndices[0]] }
-
-    /// How many spans have error status.
-    public var errorCount: Int { spans.count { $0.status.isError } }
-
-    /// The names of the services taking part, sorted.
-    public var services: [String] { Set(spans.map(\.service)).sorted() }
 }
