@@ -5,15 +5,8 @@ import TraceModel
 
 /// The site's front page: totals, one row per trace (sorted by start), and the input files.
 struct IndexPage {
-    /// One input file and what it held.
-    struct Input {
-        var path: String
-        var byteCount: Int
-        var spanCount: Int
-    }
-
     let traces: [Trace]
-    let inputs: [Input]
+    let inputs: [ReportBuilder.Input]
 
     func render(templates: TemplateSet, csp: String) -> String {
         let rows: [[String: Any]] = traces.map { trace in
@@ -39,8 +32,15 @@ struct IndexPage {
             "serviceCount": Set(traces.flatMap(\.services)).count,
             "errorTraceCount": traces.count { $0.errorCount > 0 },
             "fileCount": inputs.count,
+            "skippedCount": inputs.count { $0.problem != nil },
+            "hasSkipped": inputs.contains { $0.problem != nil },
             "traces": rows,
-            "files": inputs.map { ["path": $0.path, "bytes": $0.byteCount, "spans": $0.spanCount] as [String: Any] },
+            "files": inputs.map { input -> [String: Any] in
+                [
+                    "path": input.path, "bytes": input.byteCount, "spans": input.spanCount, "format": input.format,
+                    "problem": input.problem ?? "", "skipped": input.problem != nil,
+                ]
+            },
         ]
         return templates.index.render(context)
     }

@@ -15,11 +15,17 @@ public struct ReportBuilder {
         public var path: String
         public var byteCount: Int
         public var spanCount: Int
+        /// How it was read, e.g. "Zipkin v2 JSON, gzip".
+        public var format: String
+        /// Why it was skipped, if it was.
+        public var problem: String?
 
-        public init(path: String, byteCount: Int, spanCount: Int) {
+        public init(path: String, byteCount: Int, spanCount: Int, format: String, problem: String? = nil) {
             self.path = path
             self.byteCount = byteCount
             self.spanCount = spanCount
+            self.format = format
+            self.problem = problem
         }
     }
 
@@ -51,9 +57,7 @@ public struct ReportBuilder {
             }
             try staging.write(TracePage(trace: trace).render(waterfallSVG: svg, templates: templates, csp: csp), to: path)
         }
-        let index = IndexPage(
-            traces: traces,
-            inputs: inputs.map { IndexPage.Input(path: $0.path, byteCount: $0.byteCount, spanCount: $0.spanCount) })
+        let index = IndexPage(traces: traces, inputs: inputs)
         try staging.write(index.render(templates: templates, csp: csp), to: "index.html")
         try staging.publish()
     }

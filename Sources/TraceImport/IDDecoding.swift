@@ -37,3 +37,44 @@ enum IDDecoding {
         return out + (text.count > 40 ? "…\"" : "\"")
     }
 }
+
+/// Ids as Jaeger JSON writes them: hex with leading zeros dropped, base64 in its domain-model JSON,
+/// and (in hand-made files) arbitrary text, which is hashed to a stable id and reported.
+extension IDDecoding {
+    /// How an id was read.
+    enum Leniency {
+        case exact
+        /// The text was neither hex nor base64; the id is a hash of it.
+        case hashed
+    }
+
+    /// A trace id from up to 32 hex digits, base64 of 16 bytes, or a hash of other text; nil if empty.
+    static func lenientTraceID(_ text: UnsafeRawBufferPointer) -> (TraceID, Leniency)? {
+        guard !text.isEmpty else { return nil }
+        if text.count <= 32, text.allSatisfy({ HexDigits.value(of: $0) != nil }) {
+            let split = max(0, text.count - 16)
+            let high = HexDigits.parse(text[0..<split]) ?? 0
+            let low = HexDigits.parse(text[split...]) ?? 0
+            return (TraceID(high: high, low: low), .exact)
+        }
+        if let id = traceID(text) { return (id, .exact) }
+        return (TraceID(high: fnv1a(text, seed: 0x9E37_79B9_7F4A_7C15), low: fnv1a(text, seed: 0)), .hashed)
+    }
+
+    /// A span id from up to 16 hex digits, base64 of 8 bytes, or a hash of other text; nil if empty.
+    static func lenientSpanID(_ text: UnsafeRawBufferPointer) -> (SpanID, Leniency)? {
+        guard !text.isEmpty else { return nil }
+        if text.count <= 16, let value = HexDigits.parse(text) { return (SpanID(value), .exact) }
+        if let id = spanID(text) { return (id, .exact) }
+        return (SpanID(fnv1a(text, seed: 0)), .hashed)
+    }
+
+    /// 64-bit FNV-1a, offset by `seed`.
+    private static func fnv1a(_ bytes: UnsafeRawBufferPointer, seed: UInt64) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325 ^ seed
+        for byte in bytes {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3
+        }
+        return hash
+    }
+}

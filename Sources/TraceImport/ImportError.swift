@@ -28,8 +28,10 @@ public struct ImportError: Error, Equatable, CustomStringConvertible, Sendable {
         self.init(file: file, line: line, column: offset - lineStart + 1, offset: offset, message: message)
     }
 
+    /// "file:line:column: message" for text, "file: byte N: message" for binary input.
     public var description: String {
-        guard let line, let column else { return "\(file): \(message)" }
-        return "\(file):\(line):\(column): \(message)"
+        if let line, let column { return "\(file):\(line):\(column): \(message)" }
+        if let offset { return "\(file): byte \(offset): \(message)" }
+        return "\(file): \(message)"
     }
 }

@@ -3,7 +3,8 @@ import Foundation
 /// Turns the paths a user gave into the list of files to read.
 public enum InputFiles {
     /// File name endings read when a folder is given; files named explicitly are always read.
-    public static let extensions: Set<String> = ["json", "jsonl", "ndjson"]
+    /// The name only picks candidates: every file's format is recognised from its content.
+    public static let extensions: Set<String> = ["json", "jsonl", "ndjson", "pb", "proto", "protobuf", "bin", "gz", "zst", "zstd"]
 
     /// Expands folders (recursively, hidden entries skipped) into their span files, sorted by
     /// path so that the same folder always gives the same order. Explicit files are kept as given.
@@ -11,6 +12,10 @@ public enum InputFiles {
     public static func expand(_ paths: [String]) throws(ImportError) -> [String] {
         var files: [String] = []
         for path in paths {
+            if path == SpanFileReader.standardInputPath {
+                files.append(path)
+                continue
+            }
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 throw ImportError(file: path, message: "no such file or folder")

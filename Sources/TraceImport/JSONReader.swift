@@ -31,6 +31,13 @@ struct JSONReader {
 
     var isAtEnd: Bool { offset >= bytes.count }
 
+    /// Steps over a UTF-8 byte order mark at the start of the input.
+    mutating func skipByteOrderMark() {
+        if offset == 0, bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+            offset = 3
+        }
+    }
+
     /// Skips JSON whitespace and returns the next byte without consuming it, or nil at the end.
     @inline(__always)
     mutating func peek() -> UInt8? {

@@ -45,15 +45,12 @@ public struct OTLPJSONDecoder: Sendable {
 }
 
 /// The schema-directed parse behind `OTLPJSONDecoder`: one method per OTLP message.
-struct OTLPJSONParser {
+struct OTLPJSONParser: JSONParsing {
     var reader: JSONReader
     var spans: [Span] = []
 
     mutating func parseDocuments() throws(JSONFailure) {
-        // A UTF-8 byte order mark is tolerated at the start.
-        if reader.bytes.count >= 3, reader.bytes[0] == 0xEF, reader.bytes[1] == 0xBB, reader.bytes[2] == 0xBF {
-            reader.offset = 3
-        }
+        reader.skipByteOrderMark()
         while reader.peek() != nil {
             try parseDocument()
         }
@@ -90,16 +87,6 @@ struct OTLPJSONParser {
             let keys = otherKeys.isEmpty ? "an empty object" : "members " + otherKeys.map { "'\($0)'" }.joined(separator: ", ")
             throw reader.failure(
                 "not an OTLP trace export: expected a 'resourceSpans' member but found \(keys)", at: start)
-        }
-    }
-
-    /// Calls `element` for each element of an array; `null` counts as empty.
-    private mutating func parseArray(_ element: (inout OTLPJSONParser) throws(JSONFailure) -> Void) throws(JSONFailure) {
-        if try reader.consumeNull() { return }
-        try reader.beginArray()
-        var first = true
-        while try reader.nextElement(first: &first) {
-            try element(&self)
         }
     }
 

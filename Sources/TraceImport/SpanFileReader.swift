@@ -1,31 +1,88 @@
 import Foundation
 public import TraceModel
 
-/// Reads span export files from disk.
+/// Reads span export files: decompresses gzip and zstd, recognises the format by content (unless
+/// one is given), and decodes.
 public struct SpanFileReader: Sendable {
-    public init() {}
+    /// The path that stands for standard input.
+    public static let standardInputPath = "-"
 
-    /// What was read from one file.
-    public struct FileSummary: Sendable, Equatable {
-        public var path: String
-        public var byteCount: Int
-        public var spanCount: Int
+    /// The format every input is read as, or nil to recognise each by its content.
+    public let format: InputFormat?
+
+    public init(format: InputFormat? = nil) {
+        self.format = format
     }
 
-    /// Reads and decodes one file, appending its spans.
-    /// - Throws: `ImportError` naming the file, and the line and column of a fault in its content.
+    /// What was read from one input.
+    public struct FileSummary: Sendable, Equatable {
+        public var path: String
+        /// Bytes as stored (compressed, if it was).
+        public var byteCount: Int
+        public var spanCount: Int
+        /// The format it was read as; nil for an empty input.
+        public var format: InputFormat?
+        /// "gzip" or "zstd" when the input was compressed.
+        public var compression: String?
+    }
+
+    /// Reads and decodes one file (`-` for standard input), appending its spans.
+    /// - Throws: `ImportError` naming the file, and the position of a fault in its content; then
+    ///   no span of this file is appended.
     public func read(_ path: String, into spans: inout [Span]) throws(ImportError) -> FileSummary {
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
+            if path == Self.standardInputPath {
+                data = try FileHandle.standardInput.readToEnd() ?? Data()
+            } else {
+                data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
+            }
         } catch {
             throw ImportError(file: path, message: "cannot read: \(error.localizedDescription)")
         }
-        let before = spans.count
+        let name = path == Self.standardInputPath ? "standard input" : path
         let result = data.withUnsafeBytes { raw in
-            Result { () throws(ImportError) in try OTLPJSONDecoder().decode(raw, file: path, into: &spans) }
+            Result { () throws(ImportError) in try decode(raw, file: name, into: &spans) }
         }
-        try result.get()
-        return FileSummary(path: path, byteCount: data.count, spanCount: spans.count - before)
+        let (format, compression, added) = try result.get()
+        return FileSummary(path: path, byteCount: data.count, spanCount: added, format: format, compression: compression?.rawValue)
+    }
+
+    /// Decodes the bytes of one input, appending its spans; returns its format, compression and
+    /// the number of spans added.
+    func decode(
+        _ bytes: UnsafeRawBufferPointer, file: String, into spans: inout [Span]
+    ) throws(ImportError) -> (InputFormat?, Decompression.Format?, Int) {
+        let before = spans.count
+        if let compression = Decompression.detect(bytes) {
+            let plain: [UInt8]
+            do {
+                plain = try Decompression.decompress(bytes, format: compression)
+            } catch {
+                throw ImportError(file: file, offset: error.offset, message: error.message + " (compressed input)")
+            }
+            let format = try plain.withUnsafeBufferPointer { (buffer) throws(ImportError) -> InputFormat? in
+                try decodePlain(UnsafeRawBufferPointer(buffer), file: "\(file) (\(compression.rawValue))", into: &spans)
+            }
+            return (format, compression, spans.count - before)
+        }
+        let format = try decodePlain(bytes, file: file, into: &spans)
+        return (format, nil, spans.count - before)
+    }
+
+    private func decodePlain(_ bytes: UnsafeRawBufferPointer, file: String, into spans: inout [Span]) throws(ImportError) -> InputFormat? {
+        let detected: InputFormat?
+        if let format {
+            detected = format
+        } else {
+            do {
+                detected = try FormatDetection.detect(bytes)
+            } catch {
+                throw ImportError(file: file, bytes: bytes, offset: error.offset, message: error.message)
+            }
+        }
+        guard let detected else { return nil }
+        try detected.decode(bytes, file: file, into: &spans)
+        return detected
     }
 }

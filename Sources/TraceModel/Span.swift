@@ -68,12 +68,22 @@ public struct SpanLink: Equatable, Sendable {
     }
 }
 
+/// How a span relates to its parent.
+public enum ParentRelation: UInt8, Sendable {
+    /// The parent waits for the child (OpenTracing CHILD_OF; every OTLP parent).
+    case childOf
+    /// The parent does not wait for the child (OpenTracing FOLLOWS_FROM).
+    case followsFrom
+}
+
 /// One hop of a request: a named, timed operation in one service.
 public struct Span: Equatable, Sendable {
     public var traceID: TraceID
     public var spanID: SpanID
     /// The parent span's id, or nil for a root span.
     public var parentSpanID: SpanID?
+    /// Whether the parent waits for this span.
+    public var parentRelation: ParentRelation
     public var name: String
     public var kind: SpanKind
     public var startTimeUnixNano: UInt64
@@ -88,11 +98,16 @@ public struct Span: Equatable, Sendable {
     public var resource: Resource
     /// The instrumentation library that produced the span; shared like `resource`.
     public var scope: InstrumentationScope
+    /// Zipkin's `shared`: the server half of an RPC that reuses its client's span id.
+    public var sharesClientSpanID: Bool
+    /// What the producer or the importer noted about this span (Jaeger's `warnings`, repairs).
+    public var warnings: [String]
 
     public init(
         traceID: TraceID,
         spanID: SpanID,
         parentSpanID: SpanID? = nil,
+        parentRelation: ParentRelation = .childOf,
         name: String,
         kind: SpanKind = .unspecified,
         startTimeUnixNano: UInt64,
@@ -104,11 +119,14 @@ public struct Span: Equatable, Sendable {
         traceState: String = "",
         flags: UInt32 = 0,
         resource: Resource,
-        scope: InstrumentationScope = .unknown
+        scope: InstrumentationScope = .unknown,
+        sharesClientSpanID: Bool = false,
+        warnings: [String] = []
     ) {
         self.traceID = traceID
         self.spanID = spanID
         self.parentSpanID = parentSpanID
+        self.parentRelation = parentRelation
         self.name = name
         self.kind = kind
         self.startTimeUnixNano = startTimeUnixNano
@@ -121,6 +139,8 @@ public struct Span: Equatable, Sendable {
         self.flags = flags
         self.resource = resource
         self.scope = scope
+        self.sharesClientSpanID = sharesClientSpanID
+        self.warnings = warnings
     }
 
     /// The service that produced the span (the resource's `service.name`).

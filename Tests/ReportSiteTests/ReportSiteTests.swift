@@ -13,7 +13,7 @@ func buildSite(_ spans: [Span], templates: TemplateSet? = nil, into output: URL?
     let output = try output ?? Fixtures.temporaryDirectory("site").appendingPathComponent("report")
     try ReportBuilder(templates: templates ?? TemplateSet()).build(
         traces: TraceAssembler().assemble(spans),
-        inputs: [.init(path: "in.jsonl", byteCount: 1, spanCount: spans.count)],
+        inputs: [.init(path: "in.jsonl", byteCount: 1, spanCount: spans.count, format: "OTLP JSON")],
         output: output)
     return output
 }

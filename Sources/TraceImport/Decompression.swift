@@ -1,0 +1,118 @@
+internal import CZlib
+internal import CZstd
+
+/// gzip and zstd decompression through the system's zlib and libzstd, recognised by magic bytes.
+enum Decompression {
+    /// A compression format.
+    enum Format: String, Sendable {
+        case gzip
+        case zstd
+    }
+
+    /// Inputs that decompress beyond this are rejected rather than exhausting memory.
+    static let maximumSize = 4 << 30
+
+    /// The compression of `bytes`, from their magic number, or nil for uncompressed input.
+    static func detect(_ bytes: UnsafeRawBufferPointer) -> Format? {
+        if bytes.count >= 2, bytes[0] == 0x1F, bytes[1] == 0x8B { return .gzip }
+        if bytes.count >= 4, bytes[0] == 0x28, bytes[1] == 0xB5, bytes[2] == 0x2F, bytes[3] == 0xFD { return .zstd }
+        return nil
+    }
+
+    /// The decompressed bytes.
+    /// - Throws: `JSONFailure` with the compressed offset where the stream broke.
+    static func decompress(_ bytes: UnsafeRawBufferPointer, format: Format) throws(JSONFailure) -> [UInt8] {
+        switch format {
+        case .gzip: try gunzip(bytes)
+        case .zstd: try unzstd(bytes)
+        }
+    }
+
+    /// All gzip members of `bytes` (concatenated members are one file to gzip too).
+    private static func gunzip(_ input: UnsafeRawBufferPointer) throws(JSONFailure) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(min(input.count * 8, maximumSize))
+        var stream = z_stream()
+        // 15 window bits + 32: accept both gzip and zlib headers.
+        guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw JSONFailure(offset: 0, message: "zlib could not start")
+        }
+        defer { inflateEnd(&stream) }
+        var chunk = [UInt8](repeating: 0, count: 1 << 18)
+        var consumed = 0
+        while consumed < input.count {
+            stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress!.assumingMemoryBound(to: UInt8.self) + consumed)
+            stream.avail_in = UInt32(min(input.count - consumed, Int(UInt32.max)))
+            let before = stream.avail_in
+            let status = chunk.withUnsafeMutableBufferPointer { buffer -> Int32 in
+                stream.next_out = buffer.baseAddress
+                stream.avail_out = UInt32(buffer.count)
+                return inflate(&stream, Z_NO_FLUSH)
+            }
+            let produced = chunk.count - Int(stream.avail_out)
+            output.append(contentsOf: chunk[0..<produced])
+            consumed += Int(before - stream.avail_in)
+            guard output.count <= maximumSize else {
+                throw JSONFailure(offset: consumed, message: "decompresses to more than \(maximumSize >> 30) GiB")
+            }
+            switch status {
+            case Z_STREAM_END:
+                // Another gzip member may follow.
+                guard inflateReset(&stream) == Z_OK else { throw JSONFailure(offset: consumed, message: "zlib could not restart") }
+            case Z_OK,
+                Z_BUF_ERROR where produced > 0:
+                continue
+            default:
+                let reason = stream.msg.map { String(cString: $0) } ?? "corrupt or truncated data"
+                throw JSONFailure(offset: consumed, message: "gzip: \(reason)")
+            }
+        }
+        // A stream that stopped mid-member has produced no Z_STREAM_END.
+        if stream.total_in > 0 {
+            throw JSONFailure(offset: input.count, message: "gzip: truncated data (unexpected end of file)")
+        }
+        return output
+    }
+
+    private static func unzstd(_ input: UnsafeRawBufferPointer) throws(JSONFailure) -> [UInt8] {
+        guard let context = ZSTD_createDCtx() else { throw JSONFailure(offset: 0, message: "zstd could not start") }
+        defer { ZSTD_freeDCtx(context) }
+        var output: [UInt8] = []
+        output.reserveCapacity(min(input.count * 8, maximumSize))
+        var chunk = [UInt8](repeating: 0, count: ZSTD_DStreamOutSize())
+        var inBuffer = ZSTD_inBuffer(src: input.baseAddress, size: input.count, pos: 0)
+        var lastResult = 0
+        while inBuffer.pos < inBuffer.size {
+            let (result, produced) = chunk.withUnsafeMutableBytes { buffer -> (Int, Int) in
+                var outBuffer = ZSTD_outBuffer(dst: buffer.baseAddress, size: buffer.count, pos: 0)
+                let result = ZSTD_decompressStream(context, &outBuffer, &inBuffer)
+                return (result, outBuffer.pos)
+            }
+            if ZSTD_isError(result) != 0 {
+                throw JSONFailure(offset: inBuffer.pos, message: "zstd: \(String(cString: ZSTD_getErrorName(result)))")
+            }
+            output.append(contentsOf: chunk[0..<produced])
+            guard output.count <= maximumSize else {
+                throw JSONFailure(offset: inBuffer.pos, message: "decompresses to more than \(maximumSize >> 30) GiB")
+            }
+            lastResult = result
+        }
+        // Drain what the decoder still holds for the last frame.
+        while lastResult != 0 {
+            let (result, produced) = chunk.withUnsafeMutableBytes { buffer -> (Int, Int) in
+                var outBuffer = ZSTD_outBuffer(dst: buffer.baseAddress, size: buffer.count, pos: 0)
+                let result = ZSTD_decompressStream(context, &outBuffer, &inBuffer)
+                return (result, outBuffer.pos)
+            }
+            if ZSTD_isError(result) != 0 {
+                throw JSONFailure(offset: inBuffer.pos, message: "zstd: \(String(cString: ZSTD_getErrorName(result)))")
+            }
+            if produced == 0 && result != 0 {
+                throw JSONFailure(offset: input.count, message: "zstd: truncated data (unexpected end of file)")
+            }
+            output.append(contentsOf: chunk[0..<produced])
+            lastResult = result
+        }
+        return output
+    }
+}

@@ -1,0 +1,62 @@
+/// Recognises a span export by its content, never by its file name.
+enum FormatDetection {
+    /// The format of uncompressed `bytes`, or nil when they hold nothing but whitespace.
+    /// - Throws: `JSONFailure` saying what the content looks like when it is no span export.
+    static func detect(_ bytes: UnsafeRawBufferPointer) throws(JSONFailure) -> InputFormat? {
+        // Protobuf first: a message may start with byte 0x0A, which JSON would take for a newline.
+        if OTLPProtobufDecoder.hasMessageFraming(bytes) { return .otlpProtobuf }
+        var reader = JSONReader(bytes: bytes)
+        reader.skipByteOrderMark()
+        guard let first = reader.peek() else { return nil }
+        switch first {
+        case UInt8(ascii: "{"):
+            return try classifyObject(&reader)
+        case UInt8(ascii: "["):
+            reader.offset += 1
+            switch reader.peek() {
+            case UInt8(ascii: "[")?:
+                return .zipkinJSON  // a list of traces, each a list of spans: only Zipkin nests lists
+            case UInt8(ascii: "]")?:
+                return .zipkinJSON  // an empty list: no spans in any format
+            case UInt8(ascii: "{")?:
+                return try classifyObject(&reader)
+            default:
+                throw reader.failure("a JSON array of \(reader.describeNext()) is not a span export")
+            }
+        default:
+            let head = bytes.prefix(8).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: " ")
+            throw JSONFailure(
+                offset: 0,
+                message: "not a recognised span export: neither JSON nor OTLP protobuf (first bytes \(head)); "
+                    + "name the format with --format if it is one")
+        }
+    }
+
+    /// Reads member names of the object at the reader until one tells the format.
+    private static func classifyObject(_ reader: inout JSONReader) throws(JSONFailure) -> InputFormat {
+        let start = reader.offset
+        try reader.beginObject()
+        var first = true
+        var seen: [String] = []
+        while let key = try reader.nextKey(first: &first) {
+            let name = reader.text(of: key)
+            switch name {
+            case "resourceSpans", "batches", "result", "scopeSpans":
+                return .otlpJSON
+            case "resourceLogs", "resourceMetrics", "resourceProfiles":
+                throw reader.failure(
+                    "this is OpenTelemetry \(name.dropFirst("resource".count).lowercased()) data, not traces", at: start)
+            case "data", "traceID", "spanID", "operationName", "processes", "processID", "references", "spans":
+                return .jaegerJSON
+            case "id", "parentId", "localEndpoint", "remoteEndpoint", "annotations", "binaryAnnotations", "shared":
+                return .zipkinJSON
+            default:
+                if seen.count < 5 { seen.append(name) }
+                try reader.skipValue()
+            }
+        }
+        let members = seen.isEmpty ? "no members" : "members " + seen.map { "'\($0)'" }.joined(separator: ", ")
+        throw reader.failure(
+            "not a recognised span export: a JSON object with \(members); expected OTLP, Jaeger or Zipkin JSON", at: start)
+    }
+}

@@ -1,0 +1,27 @@
+/// What the schema-directed JSON decoders share: a reader, and loops over arrays and objects.
+protocol JSONParsing {
+    var reader: JSONReader { get set }
+}
+
+extension JSONParsing {
+    /// Calls `element` for each element of an array; `null` counts as empty.
+    mutating func parseArray(_ element: (inout Self) throws(JSONFailure) -> Void) throws(JSONFailure) {
+        if try reader.consumeNull() { return }
+        try reader.beginArray()
+        var first = true
+        while try reader.nextElement(first: &first) {
+            try element(&self)
+        }
+    }
+
+    /// Calls `member` with each member name of an object; `member` must consume the value.
+    /// `null` counts as an empty object.
+    mutating func parseObject(_ member: (inout Self, JSONReader.Key) throws(JSONFailure) -> Void) throws(JSONFailure) {
+        if try reader.consumeNull() { return }
+        try reader.beginObject()
+        var first = true
+        while let key = try reader.nextKey(first: &first) {
+            try member(&self, key)
+        }
+    }
+}

@@ -1,0 +1,380 @@
+public import TraceModel
+
+/// Decodes Jaeger JSON: the query API's `{"data": [trace...]}` (as the UI downloads it), a bare
+/// trace `{"traceID", "spans", "processes"}`, an array of traces, an array of spans carrying their
+/// `process` inline, and the domain model's `{"spans": [...]}` with base64 ids and RFC 3339 times.
+///
+/// Mapping to the OpenTelemetry model, as the OpenTelemetry Collector's Jaeger receiver does:
+/// `processes` become resources (`serviceName` → `service.name`); the `span.kind` tag becomes the
+/// kind; `error=true` and `otel.status_code` become the status; logs become events (named by their
+/// `event` field); the first CHILD_OF reference within the trace (else the first FOLLOWS_FROM)
+/// becomes the parent, and every other reference a link. Times in microseconds become nanoseconds.
+public struct JaegerJSONDecoder: Sendable {
+    public init() {}
+
+    /// Decodes every span in `bytes`, appending them to `spans`.
+    /// - Throws: `ImportError` naming the file, line and column of the first fault; then no span
+    ///   of this input is appended.
+    public func decode(_ bytes: UnsafeRawBufferPointer, file: String, into spans: inout [Span]) throws(ImportError) {
+        let before = spans.count
+        var parser = JaegerJSONParser(reader: JSONReader(bytes: bytes))
+        swap(&parser.spans, &spans)
+        defer { swap(&parser.spans, &spans) }
+        do {
+            try parser.parseDocuments()
+        } catch {
+            parser.spans.removeSubrange(before...)
+            throw ImportError(file: file, bytes: bytes, offset: error.offset, message: error.message)
+        }
+    }
+}
+
+/// The parse behind `JaegerJSONDecoder`.
+struct JaegerJSONParser: JSONParsing {
+    var reader: JSONReader
+    var spans: [Span] = []
+    /// Spans whose `processID` waits for the `processes` map of their trace.
+    private var pendingProcesses: [(spanIndex: Int, processID: String)] = []
+
+    private static let unknownProcess = Resource(attributes: [])
+
+    init(reader: JSONReader) {
+        self.reader = reader
+    }
+
+    mutating func parseDocuments() throws(JSONFailure) {
+        reader.skipByteOrderMark()
+        while let next = reader.peek() {
+            if next == UInt8(ascii: "[") {
+                try parseArray { (parser) throws(JSONFailure) in try parser.parseObject(depth: 0) }
+            } else {
+                try parseObject(depth: 0)
+            }
+        }
+        // processIDs that no `processes` map resolved.
+        for (index, processID) in pendingProcesses {
+            spans[index].warnings.append("process \"\(processID)\" is not defined in the input")
+        }
+        pendingProcesses.removeAll()
+    }
+
+    /// Any Jaeger object: an envelope, a trace, or a span (told apart by their members).
+    private mutating func parseObject(depth: Int) throws(JSONFailure) {
+        guard depth < 4 else { throw reader.failure("Jaeger objects nested too deeply") }
+        let start = reader.offset
+        let firstSpan = spans.count
+        let firstPending = pendingProcesses.count
+        var processes: [String: Resource] = [:]
+        var traceWarnings: [String] = []
+        var span = JaegerSpanFields()
+        var recognised = false
+        var isContainer = false
+        var otherMembers: [String] = []
+        try parseObject { (parser, key) throws(JSONFailure) in
+            let reader = parser.reader
+            if reader.matches(key, "data") || reader.matches(key, "spans") {
+                recognised = true
+                isContainer = true
+                try parser.parseArray { (parser) throws(JSONFailure) in try parser.parseObject(depth: depth + 1) }
+            } else if reader.matches(key, "processes") {
+                recognised = true
+                isContainer = true
+                try parser.parseObject { (parser, processKey) throws(JSONFailure) in
+                    processes[parser.reader.text(of: processKey)] = try parser.parseProcess()
+                }
+            } else if reader.matches(key, "warnings") {
+                try parser.parseArray { (parser) throws(JSONFailure) in
+                    span.warnings.append(try parser.reader.readString())
+                }
+            } else if try parser.parseSpanMember(key, into: &span) {
+                recognised = true
+            } else if otherMembers.count < 5 {
+                otherMembers.append(reader.text(of: key))
+            }
+        }
+        guard recognised || otherMembers.isEmpty else {
+            throw reader.failure(
+                "not a Jaeger trace or span: an object with members "
+                    + otherMembers.map { "'\($0)'" }.joined(separator: ", "), at: start)
+        }
+        if recognised && !isContainer {
+            try appendSpan(span, objectStart: start)
+        } else {
+            traceWarnings = span.warnings
+        }
+        // Resolve the processIDs of the spans of this trace.
+        if !processes.isEmpty {
+            var unresolved: [(Int, String)] = []
+            for (index, processID) in pendingProcesses[firstPending...] {
+                if let resource = processes[processID] {
+                    spans[index].resource = resource
+                } else {
+                    unresolved.append((index, processID))
+                }
+            }
+            pendingProcesses.replaceSubrange(firstPending..., with: unresolved)
+        }
+        if !traceWarnings.isEmpty, firstSpan < spans.count {
+            spans[firstSpan].warnings += traceWarnings.map { "trace warning: \($0)" }
+        }
+    }
+
+    private mutating func parseProcess() throws(JSONFailure) -> Resource {
+        var serviceName: String?
+        var attributes: [Attribute] = []
+        try parseObject { (parser, key) throws(JSONFailure) in
+            if parser.reader.matches(key, "serviceName") {
+                serviceName = try parser.reader.readString()
+            } else if parser.reader.matches(key, "tags") {
+                attributes = try parser.parseTags()
+            } else {
+                try parser.reader.skipValue()
+            }
+        }
+        if let serviceName {
+            attributes.removeAll { $0.key == "service.name" }
+            attributes.insert(Attribute(key: "service.name", value: .string(serviceName)), at: 0)
+        }
+        return Resource(attributes: attributes)
+    }
+
+    /// Reads one member of a span object into `span`; returns false for an unknown member, which
+    /// is skipped.
+    private mutating func parseSpanMember(_ key: JSONReader.Key, into span: inout JaegerSpanFields) throws(JSONFailure) -> Bool {
+        if try reader.consumeNull() { return Self.spanMembers.contains(reader.text(of: key)) }
+        let position = reader.offset
+        if reader.matches(key, "traceID") || reader.matches(key, "traceId") {
+            span.traceID = try readTraceID(&span)
+        } else if reader.matches(key, "spanID") || reader.matches(key, "spanId") {
+            span.spanID = try readSpanID(&span)
+        } else if reader.matches(key, "parentSpanID") || reader.matches(key, "parentSpanId") {
+            span.legacyParent = try readSpanID(&span)
+        } else if reader.matches(key, "operationName") {
+            span.name = try reader.readString()
+        } else if reader.matches(key, "startTime") {
+            span.start = try readTime("startTime")
+            span.startPosition = position
+        } else if reader.matches(key, "duration") {
+            span.duration = try readDuration()
+        } else if reader.matches(key, "flags") {
+            span.flags = UInt32(truncatingIfNeeded: try reader.readInt64("flags"))
+        } else if reader.matches(key, "references") {
+            try parseArray { (parser) throws(JSONFailure) in span.references.append(try parser.parseReference(&span)) }
+        } else if reader.matches(key, "tags") {
+            span.tags = try parseTags()
+        } else if reader.matches(key, "logs") {
+            try parseArray { (parser) throws(JSONFailure) in span.events.append(try parser.parseLog()) }
+        } else if reader.matches(key, "processID") || reader.matches(key, "processId") {
+            span.processID = try reader.readString()
+        } else if reader.matches(key, "process") {
+            span.process = try parseProcess()
+        } else {
+            try reader.skipValue()
+            return false
+        }
+        return true
+    }
+
+    private static let spanMembers: Set<String> = [
+        "traceID", "traceId", "spanID", "spanId", "parentSpanID", "parentSpanId", "operationName", "startTime", "duration",
+        "flags", "references", "tags", "logs", "processID", "processId", "process",
+    ]
+
+    private mutating func appendSpan(_ fields: JaegerSpanFields, objectStart: Int) throws(JSONFailure) {
+        guard let traceID = fields.traceID else { throw reader.failure("span has no traceID", at: objectStart) }
+        guard let spanID = fields.spanID else { throw reader.failure("span has no spanID", at: objectStart) }
+        guard let start = fields.start else {
+            throw reader.failure("span \(spanID) has no startTime", at: objectStart)
+        }
+        var span = Span(
+            traceID: traceID, spanID: spanID, name: fields.name,
+            startTimeUnixNano: start, endTimeUnixNano: start &+ (fields.duration ?? 0),
+            events: fields.events, flags: fields.flags,
+            resource: fields.process ?? Self.unknownProcess, warnings: fields.warnings)
+        guard span.endTimeUnixNano >= start else {
+            throw reader.failure("span \(spanID): startTime plus duration is beyond the 64-bit range", at: fields.startPosition)
+        }
+        // The parent: the first CHILD_OF within the trace, else the first FOLLOWS_FROM; the rest are links.
+        let inTrace = fields.references.indices.filter { fields.references[$0].traceID == traceID }
+        let parentReference =
+            inTrace.first { !fields.references[$0].followsFrom } ?? inTrace.first { fields.references[$0].followsFrom }
+        if let parentReference {
+            span.parentSpanID = fields.references[parentReference].spanID
+            span.parentRelation = fields.references[parentReference].followsFrom ? .followsFrom : .childOf
+        } else if let legacyParent = fields.legacyParent, !legacyParent.isZero {
+            span.parentSpanID = legacyParent
+        }
+        for (index, reference) in fields.references.enumerated() where index != parentReference {
+            span.links.append(
+                SpanLink(
+                    traceID: reference.traceID, spanID: reference.spanID,
+                    attributes: [
+                        Attribute(key: "opentracing.ref_type", value: .string(reference.followsFrom ? "follows_from" : "child_of"))
+                    ]))
+        }
+        JaegerTags.apply(fields.tags, to: &span)
+        if fields.process == nil, let processID = fields.processID {
+            pendingProcesses.append((spans.count, processID))
+        }
+        spans.append(span)
+    }
+
+    private mutating func parseReference(_ span: inout JaegerSpanFields) throws(JSONFailure) -> JaegerReference {
+        let start = reader.offset
+        var followsFrom = false
+        var traceID: TraceID?
+        var spanID: SpanID?
+        try parseObject { (parser, key) throws(JSONFailure) in
+            if try parser.reader.consumeNull() { return }
+            if parser.reader.matches(key, "refType") {
+                let position = parser.reader.offset
+                let type = try parser.reader.readString()
+                switch type.uppercased() {
+                case "CHILD_OF": followsFrom = false
+                case "FOLLOWS_FROM": followsFrom = true
+                default: throw parser.reader.failure("unknown refType \"\(type.prefix(40))\"", at: position)
+                }
+            } else if parser.reader.matches(key, "traceID") || parser.reader.matches(key, "traceId") {
+                traceID = try parser.readTraceID(&span)
+            } else if parser.reader.matches(key, "spanID") || parser.reader.matches(key, "spanId") {
+                spanID = try parser.readSpanID(&span)
+            } else {
+                try parser.reader.skipValue()
+            }
+        }
+        guard let traceID, let spanID else { throw reader.failure("reference needs traceID and spanID", at: start) }
+        return JaegerReference(followsFrom: followsFrom, traceID: traceID, spanID: spanID)
+    }
+
+    private mutating func parseLog() throws(JSONFailure) -> SpanEvent {
+        var event = SpanEvent(timeUnixNano: 0, name: "log")
+        try parseObject { (parser, key) throws(JSONFailure) in
+            if try parser.reader.consumeNull() { return }
+            if parser.reader.matches(key, "timestamp") {
+                event.timeUnixNano = try parser.readTime("log timestamp")
+            } else if parser.reader.matches(key, "fields") {
+                event.attributes = try parser.parseTags()
+            } else {
+                try parser.reader.skipValue()
+            }
+        }
+        if let index = event.attributes.firstIndex(where: { $0.key == "event" }), case .string(let name) = event.attributes[index].value {
+            event.name = name
+            event.attributes.remove(at: index)
+        }
+        return event
+    }
+
+    /// A list of tags: `{"key", "type", "value"}` (query API) or `{"key", "vType", "vStr"...}` (domain model).
+    private mutating func parseTags() throws(JSONFailure) -> [Attribute] {
+        var tags: [Attribute] = []
+        try parseArray { (parser) throws(JSONFailure) in tags.append(try parser.parseTag()) }
+        return tags
+    }
+
+    private mutating func parseTag() throws(JSONFailure) -> Attribute {
+        var key = ""
+        var type = ""
+        var valuePosition: Int?
+        try parseObject { (parser, member) throws(JSONFailure) in
+            let reader = parser.reader
+            if reader.matches(member, "key") {
+                key = try parser.reader.readString()
+            } else if reader.matches(member, "type") || reader.matches(member, "vType") {
+                type = try parser.reader.readString().lowercased()
+            } else if reader.matches(member, "value") || reader.matches(member, "vStr") || reader.matches(member, "vBool")
+                || reader.matches(member, "vInt64") || reader.matches(member, "vFloat64") || reader.matches(member, "vBinary")
+            {
+                // The type may come after the value: read the value once the object is done.
+                _ = parser.reader.peek()
+                valuePosition = parser.reader.offset
+                if type.isEmpty, !reader.matches(member, "value") { type = Self.domainTypes[parser.reader.text(of: member)] ?? "" }
+                try parser.reader.skipValue()
+            } else {
+                try parser.reader.skipValue()
+            }
+        }
+        guard let valuePosition else { return Attribute(key: key, value: .empty) }
+        var valueReader = JSONReader(bytes: reader.bytes, offset: valuePosition)
+        return Attribute(key: key, value: try JaegerTags.value(&valueReader, type: type))
+    }
+
+    private static let domainTypes = [
+        "vStr": "string", "vBool": "bool", "vInt64": "int64", "vFloat64": "float64", "vBinary": "binary",
+    ]
+
+    /// A time in microseconds since the epoch (a number), or an RFC 3339 string.
+    private mutating func readTime(_ field: String) throws(JSONFailure) -> UInt64 {
+        let position = reader.offset
+        if reader.peek() == UInt8(ascii: "\"") {
+            let text = try reader.readString()
+            guard let nanoseconds = TimeText.unixNanoseconds(rfc3339: text) else {
+                throw reader.failure("\(field) \"\(text.prefix(40))\" is neither microseconds nor an RFC 3339 time", at: position)
+            }
+            return nanoseconds
+        }
+        guard let nanoseconds = TimeText.nanoseconds(microseconds: try reader.readUInt64(field)) else {
+            throw reader.failure("\(field) is beyond the 64-bit range in nanoseconds", at: position)
+        }
+        return nanoseconds
+    }
+
+    /// A duration in microseconds (a number), or a string with a unit ("100000ns").
+    private mutating func readDuration() throws(JSONFailure) -> UInt64 {
+        let position = reader.offset
+        if reader.peek() == UInt8(ascii: "\"") {
+            let text = try reader.readString()
+            guard let nanoseconds = TimeText.nanoseconds(duration: text) else {
+                throw reader.failure(
+                    "duration must be a number of microseconds or a string like \"100000ns\", not \"\(text.prefix(40))\"", at: position)
+            }
+            return nanoseconds
+        }
+        guard let nanoseconds = TimeText.nanoseconds(microseconds: try reader.readUInt64("duration")) else {
+            throw reader.failure("duration is beyond the 64-bit range in nanoseconds", at: position)
+        }
+        return nanoseconds
+    }
+
+    private mutating func readTraceID(_ span: inout JaegerSpanFields) throws(JSONFailure) -> TraceID {
+        let position = reader.offset
+        let parsed = try reader.withStringBytes { text in (IDDecoding.lenientTraceID(text), IDDecoding.quoted(text)) }
+        guard let (id, leniency) = parsed.0, !id.isZero else {
+            throw reader.failure("invalid traceID \(parsed.1)", at: position)
+        }
+        if leniency == .hashed { span.warnings.append("traceID \(parsed.1) is not hex; shown as \(id)") }
+        return id
+    }
+
+    private mutating func readSpanID(_ span: inout JaegerSpanFields) throws(JSONFailure) -> SpanID {
+        let position = reader.offset
+        let parsed = try reader.withStringBytes { text in (IDDecoding.lenientSpanID(text), IDDecoding.quoted(text)) }
+        guard let (id, leniency) = parsed.0 else { throw reader.failure("invalid spanID \(parsed.1)", at: position) }
+        if leniency == .hashed { span.warnings.append("span id \(parsed.1) is not hex; shown as \(id)") }
+        return id
+    }
+}
+
+/// The members of a Jaeger span object, gathered before the span is built.
+struct JaegerSpanFields {
+    var traceID: TraceID?
+    var spanID: SpanID?
+    var legacyParent: SpanID?
+    var name = ""
+    var start: UInt64?
+    var startPosition = 0
+    var duration: UInt64?
+    var flags: UInt32 = 0
+    var references: [JaegerReference] = []
+    var tags: [Attribute] = []
+    var events: [SpanEvent] = []
+    var processID: String?
+    var process: Resource?
+    var warnings: [String] = []
+}
+
+struct JaegerReference {
+    var followsFrom: Bool
+    var traceID: TraceID
+    var spanID: SpanID
+}

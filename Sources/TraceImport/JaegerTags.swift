@@ -1,0 +1,81 @@
+import TraceModel
+
+/// Jaeger tag values, and the tags that carry span kind and status.
+enum JaegerTags {
+    /// A tag value by its declared type, tolerating the JSON spellings seen in the wild
+    /// (`int64` as a string above 2^53, `bool` as "true", `binary` as base64).
+    static func value(_ reader: inout JSONReader, type: String) throws(JSONFailure) -> AttributeValue {
+        let position = reader.offset
+        let isString = reader.peek() == UInt8(ascii: "\"")
+        switch type {
+        case "int64":
+            return .int(try reader.readInt64("int64 tag value"))
+        case "float64":
+            return .double(try reader.readDouble("float64 tag value"))
+        case "bool":
+            if isString {
+                switch try reader.readString().lowercased() {
+                case "true": return .bool(true)
+                case "false": return .bool(false)
+                default: throw reader.failure("bool tag value must be true or false", at: position)
+                }
+            }
+            return .bool(try reader.readBool("bool tag value"))
+        case "binary":
+            guard let bytes = try reader.withStringBytes({ Base64.decode($0) }) else {
+                throw reader.failure("binary tag value is not base64", at: position)
+            }
+            return .bytes(bytes)
+        default:
+            // "string", or no type: take the value as the JSON gives it.
+            switch reader.peek() {
+            case UInt8(ascii: "\"")?: return .string(try reader.readString())
+            case UInt8(ascii: "t")?, UInt8(ascii: "f")?: return .bool(try reader.readBool("tag value"))
+            case UInt8(ascii: "n")?:
+                _ = try reader.consumeNull()
+                return .empty
+            default:
+                let number = try reader.scanNumber()
+                var copy = JSONReader(bytes: reader.bytes, offset: number.start)
+                return number.isInteger ? .int(try copy.readInt64("tag value")) : .double(try copy.readDouble("tag value"))
+            }
+        }
+    }
+
+    /// Moves the tags that OpenTracing and the OpenTelemetry-to-Jaeger mapping use for kind and
+    /// status (`span.kind`, `error`, `otel.status_code`, `otel.status_description`) into the span.
+    static func apply(_ tags: [Attribute], to span: inout Span) {
+        var attributes: [Attribute] = []
+        attributes.reserveCapacity(tags.count)
+        var statusMessage: String?
+        for tag in tags {
+            switch (tag.key, tag.value) {
+            case ("span.kind", .string(let kind)):
+                switch kind.lowercased() {
+                case "client": span.kind = .client
+                case "server": span.kind = .server
+                case "producer": span.kind = .producer
+                case "consumer": span.kind = .consumer
+                case "internal": span.kind = .internal
+                default: attributes.append(tag)
+                }
+            case ("error", .bool(let failed)):
+                if failed { span.status.code = .error }
+            case ("error", .string(let text)) where text.lowercased() == "true":
+                span.status.code = .error
+            case ("otel.status_code", .string(let code)):
+                switch code.uppercased() {
+                case "ERROR": span.status.code = .error
+                case "OK": span.status.code = .ok
+                default: attributes.append(tag)
+                }
+            case ("otel.status_description", .string(let message)):
+                statusMessage = message
+            default:
+                attributes.append(tag)
+            }
+        }
+        if let statusMessage { span.status.message = statusMessage }
+        span.attributes = attributes
+    }
+}

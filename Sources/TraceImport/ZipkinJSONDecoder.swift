@@ -1,0 +1,214 @@
+public import TraceModel
+
+/// Decodes Zipkin v2 JSON: a list of spans (`POST /api/v2/spans`), a list of traces
+/// (`GET /api/v2/traces`), or a single span object.
+///
+/// Records of one span sent in pieces are merged and a missing `shared` flag on the server half of
+/// a client/server pair is restored, as Zipkin's own `Trace.merge` does, within each file. A trace
+/// whose records mix 64-bit and 128-bit trace ids gets the 128-bit id throughout. `localEndpoint`
+/// becomes the resource (service), `remoteEndpoint` the `peer.service` and `network.peer.*`
+/// attributes, annotations events, tags string attributes, and the `error` tag an error status.
+/// Zipkin v1 JSON is recognised and rejected.
+public struct ZipkinJSONDecoder: Sendable {
+    public init() {}
+
+    /// Decodes every span in `bytes`, appending them to `spans`.
+    /// - Throws: `ImportError` naming the file, line and column of the first fault; then no span
+    ///   of this input is appended.
+    public func decode(_ bytes: UnsafeRawBufferPointer, file: String, into spans: inout [Span]) throws(ImportError) {
+        var parser = ZipkinJSONParser(reader: JSONReader(bytes: bytes))
+        do {
+            try parser.parseDocuments()
+        } catch {
+            throw ImportError(file: file, bytes: bytes, offset: error.offset, message: error.message)
+        }
+        ZipkinMerge.spans(from: parser.records, into: &spans)
+    }
+}
+
+/// A network endpoint of a Zipkin span.
+struct ZipkinEndpoint: Hashable {
+    var serviceName: String?
+    var ipv4: String?
+    var ipv6: String?
+    var port: Int?
+}
+
+/// One Zipkin span record as it appears in the input, before merging.
+struct ZipkinRecord {
+    var traceID = TraceID(high: 0, low: 0)
+    var traceIDIs128Bit = false
+    var id = SpanID(0)
+    var parentID: SpanID?
+    var kind: SpanKind?
+    var name: String?
+    var timestamp: UInt64?
+    var duration: UInt64?
+    var localEndpoint: ZipkinEndpoint?
+    var remoteEndpoint: ZipkinEndpoint?
+    var annotations: [SpanEvent] = []
+    var tags: [Attribute] = []
+    var shared = false
+    /// The record's place in the input, the last tie-breaker of every ordering.
+    var order = 0
+}
+
+/// The parse behind `ZipkinJSONDecoder`.
+struct ZipkinJSONParser: JSONParsing {
+    var reader: JSONReader
+    var records: [ZipkinRecord] = []
+
+    mutating func parseDocuments() throws(JSONFailure) {
+        reader.skipByteOrderMark()
+        while let next = reader.peek() {
+            if next == UInt8(ascii: "[") {
+                try parseArray { (parser) throws(JSONFailure) in
+                    // A list of traces holds lists of spans.
+                    if parser.reader.peek() == UInt8(ascii: "[") {
+                        try parser.parseArray { (parser) throws(JSONFailure) in try parser.parseSpan() }
+                    } else {
+                        try parser.parseSpan()
+                    }
+                }
+            } else {
+                try parseSpan()
+            }
+        }
+    }
+
+    private mutating func parseSpan() throws(JSONFailure) {
+        let start = reader.offset
+        var record = ZipkinRecord()
+        record.order = records.count
+        var hasTraceID = false
+        var hasID = false
+        try parseObject { (parser, key) throws(JSONFailure) in
+            if try parser.reader.consumeNull() { return }
+            let reader = parser.reader
+            let position = reader.offset
+            if reader.matches(key, "traceId") {
+                let text = try parser.reader.withStringBytes { (text) -> (TraceID?, Int, String) in
+                    (text.count == 16 || text.count == 32 ? TraceID(hexDigits: text) : nil, text.count, IDDecoding.quoted(text))
+                }
+                guard let id = text.0, !id.isZero else {
+                    throw parser.reader.failure("invalid traceId \(text.2): expected 16 or 32 hex digits", at: position)
+                }
+                record.traceID = id
+                record.traceIDIs128Bit = text.1 == 32
+                hasTraceID = true
+            } else if reader.matches(key, "id") {
+                record.id = try parser.readSpanID("id", at: position)
+                hasID = true
+            } else if reader.matches(key, "parentId") {
+                record.parentID = try parser.readSpanID("parentId", at: position)
+            } else if reader.matches(key, "kind") {
+                let kind = try parser.reader.readString()
+                switch kind {
+                case "CLIENT": record.kind = .client
+                case "SERVER": record.kind = .server
+                case "PRODUCER": record.kind = .producer
+                case "CONSUMER": record.kind = .consumer
+                default: throw parser.reader.failure("unknown kind \"\(kind.prefix(40))\"", at: position)
+                }
+            } else if reader.matches(key, "name") {
+                record.name = try parser.reader.readString()
+            } else if reader.matches(key, "timestamp") {
+                record.timestamp = try parser.readMicroseconds("timestamp")
+            } else if reader.matches(key, "duration") {
+                record.duration = try parser.readMicroseconds("duration")
+            } else if reader.matches(key, "localEndpoint") {
+                record.localEndpoint = try parser.parseEndpoint()
+            } else if reader.matches(key, "remoteEndpoint") {
+                record.remoteEndpoint = try parser.parseEndpoint()
+            } else if reader.matches(key, "annotations") {
+                try parser.parseArray { (parser) throws(JSONFailure) in record.annotations.append(try parser.parseAnnotation()) }
+            } else if reader.matches(key, "tags") {
+                try parser.parseObject { (parser, tag) throws(JSONFailure) in
+                    let name = parser.reader.text(of: tag)
+                    let value = try parser.readTagValue()
+                    record.tags.append(Attribute(key: name, value: .string(value)))
+                }
+            } else if reader.matches(key, "shared") {
+                record.shared = try parser.reader.readBool("shared")
+            } else if reader.matches(key, "binaryAnnotations") {
+                throw Self.version1(at: position, reader: parser.reader)
+            } else {
+                try parser.reader.skipValue()
+            }
+        }
+        guard hasTraceID else { throw reader.failure("span has no traceId", at: start) }
+        guard hasID else { throw reader.failure("span has no id", at: start) }
+        records.append(record)
+    }
+
+    private static func version1(at position: Int, reader: JSONReader) -> JSONFailure {
+        reader.failure(
+            "this is Zipkin v1 JSON (annotations with an 'endpoint', 'binaryAnnotations'); tracereport reads "
+                + "Zipkin v2: fetch the spans from /api/v2 or convert them first", at: position)
+    }
+
+    private mutating func readSpanID(_ field: String, at position: Int) throws(JSONFailure) -> SpanID {
+        let parsed = try reader.withStringBytes { text in
+            (text.count == 16 ? SpanID(hexDigits: text) : nil, IDDecoding.quoted(text))
+        }
+        guard let id = parsed.0, !id.isZero else {
+            throw reader.failure("invalid \(field) \(parsed.1): expected 16 hex digits", at: position)
+        }
+        return id
+    }
+
+    /// Microseconds (a number) as nanoseconds.
+    private mutating func readMicroseconds(_ field: String) throws(JSONFailure) -> UInt64 {
+        let position = reader.offset
+        guard let nanoseconds = TimeText.nanoseconds(microseconds: try reader.readUInt64(field)) else {
+            throw reader.failure("\(field) is beyond the 64-bit range in nanoseconds", at: position)
+        }
+        return nanoseconds
+    }
+
+    /// Tag values are strings in Zipkin v2; numbers and booleans written bare are kept as text.
+    private mutating func readTagValue() throws(JSONFailure) -> String {
+        let position = reader.offset
+        if reader.peek() == UInt8(ascii: "\"") { return try reader.readString() }
+        try reader.skipValue()
+        return String(decoding: UnsafeRawBufferPointer(rebasing: reader.bytes[position..<reader.offset]), as: UTF8.self)
+    }
+
+    private mutating func parseEndpoint() throws(JSONFailure) -> ZipkinEndpoint {
+        var endpoint = ZipkinEndpoint()
+        try parseObject { (parser, key) throws(JSONFailure) in
+            if try parser.reader.consumeNull() { return }
+            if parser.reader.matches(key, "serviceName") {
+                let name = try parser.reader.readString()
+                endpoint.serviceName = name.isEmpty ? nil : name
+            } else if parser.reader.matches(key, "ipv4") {
+                endpoint.ipv4 = try parser.reader.readString()
+            } else if parser.reader.matches(key, "ipv6") {
+                endpoint.ipv6 = try parser.reader.readString()
+            } else if parser.reader.matches(key, "port") {
+                let port = try parser.reader.readInt64("port")
+                endpoint.port = port > 0 && port < 65_536 ? Int(port) : nil
+            } else {
+                try parser.reader.skipValue()
+            }
+        }
+        return endpoint
+    }
+
+    private mutating func parseAnnotation() throws(JSONFailure) -> SpanEvent {
+        var event = SpanEvent(timeUnixNano: 0, name: "")
+        try parseObject { (parser, key) throws(JSONFailure) in
+            if try parser.reader.consumeNull() { return }
+            if parser.reader.matches(key, "timestamp") {
+                event.timeUnixNano = try parser.readMicroseconds("annotation timestamp")
+            } else if parser.reader.matches(key, "value") {
+                event.name = try parser.reader.readString()
+            } else if parser.reader.matches(key, "endpoint") {
+                throw Self.version1(at: parser.reader.offset, reader: parser.reader)
+            } else {
+                try parser.reader.skipValue()
+            }
+        }
+        return event
+    }
+}
