@@ -66,10 +66,10 @@ let package = Package(
             dependencies: ["EmbedFilesTool"]
         ),
         // Helpers shared by the test targets.
-        .target(name: "TestSupport", dependencies: ["TraceModel"]),
+        .target(name: "TestSupport", dependencies: ["TraceModel", "CZlib", "CZstd"]),
 
         .testTarget(name: "TraceModelTests", dependencies: ["TraceModel"]),
-        .testTarget(name: "TraceImportTests", dependencies: ["TraceImport", "TestSupport"]),
+        .testTarget(name: "TraceImportTests", dependencies: ["TraceImport", "TraceAssembly", "TestSupport"]),
         .testTarget(name: "TraceAssemblyTests", dependencies: ["TraceAssembly", "TestSupport"]),
         .testTarget(
             name: "TraceChartsTests", dependencies: ["TraceCharts", "XMLValidation", "TestSupport"],

@@ -20,8 +20,9 @@ public struct TraceAssembler: Sendable {
     /// Assembles the spans of one trace (all with the same trace id).
     public func assembleTrace(_ traceID: TraceID, _ input: [Span]) -> Trace {
         var warnings: [String] = []
+        let timed = Self.placeUntimedSpans(input, warnings: &warnings)
         // A stable order first: start time, then id, then name, so that ties never depend on input order.
-        var spans = input.sorted {
+        var spans = timed.sorted {
             ($0.startTimeUnixNano, $0.spanID, $0.endTimeUnixNano, $0.name)
                 < ($1.startTimeUnixNano, $1.spanID, $1.endTimeUnixNano, $1.name)
         }
@@ -78,6 +79,33 @@ public struct TraceAssembler: Sendable {
             duplicatesDropped: duplicatesDropped,
             warnings: warnings
         )
+    }
+
+    /// Gives spans without a timestamp (start 0, as Zipkin allows) the start of their nearest timed
+    /// ancestor, or of the trace, as an instant, so that they can be drawn; each is reported.
+    private static func placeUntimedSpans(_ input: [Span], warnings: inout [String]) -> [Span] {
+        guard input.contains(where: { $0.startTimeUnixNano == 0 }) else { return input }
+        let traceStart = input.lazy.map(\.startTimeUnixNano).filter { $0 > 0 }.min() ?? 0
+        var indexOfID: [SpanID: Int] = [:]
+        for (index, span) in input.enumerated() where indexOfID[span.spanID] == nil { indexOfID[span.spanID] = index }
+        var spans = input
+        var placed = 0
+        for index in spans.indices where input[index].startTimeUnixNano == 0 {
+            // Walk up at most `count` steps, so that a parent cycle cannot loop forever.
+            var ancestor = input[index].parentSpanID.flatMap { indexOfID[$0] }
+            var steps = 0
+            while let current = ancestor, input[current].startTimeUnixNano == 0, steps < input.count {
+                ancestor = input[current].parentSpanID.flatMap { indexOfID[$0] }
+                steps += 1
+            }
+            let start = ancestor.map { input[$0].startTimeUnixNano }.flatMap { $0 > 0 ? $0 : nil } ?? traceStart
+            spans[index].startTimeUnixNano = start
+            spans[index].endTimeUnixNano = max(spans[index].endTimeUnixNano, start)
+            spans[index].warnings.append("drawn at the start of its parent (or of the trace), as it has no timestamp")
+            placed += 1
+        }
+        warnings.append("\(placed) \(placed == 1 ? "span has" : "spans have") no timestamp; drawn as instants at their parent's start")
+        return spans
     }
 
     /// Removes spans identical to an earlier span with the same id; returns how many were removed.

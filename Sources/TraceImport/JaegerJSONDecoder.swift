@@ -92,7 +92,8 @@ struct JaegerJSONParser: JSONParsing {
                 otherMembers.append(reader.text(of: key))
             }
         }
-        guard recognised || otherMembers.isEmpty else {
+        // Unknown members and no span id: some other kind of object (a Zipkin span, say).
+        guard recognised && (isContainer || span.spanID != nil || otherMembers.isEmpty) || otherMembers.isEmpty else {
             throw reader.failure(
                 "not a Jaeger trace or span: an object with members "
                     + otherMembers.map { "'\($0)'" }.joined(separator: ", "), at: start)

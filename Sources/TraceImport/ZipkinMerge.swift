@@ -219,7 +219,7 @@ enum ZipkinMerge {
         }
         return Span(
             traceID: traceID, spanID: record.id, parentSpanID: record.parentID, name: record.name ?? "",
-            kind: record.kind ?? .unspecified, startTimeUnixNano: start, endTimeUnixNano: end, status: status,
+            kind: record.kind ?? .internal, startTimeUnixNano: start, endTimeUnixNano: end, status: status,
             attributes: attributes, events: record.annotations.sorted { $0.timeUnixNano < $1.timeUnixNano },
             resource: resource, sharesClientSpanID: record.shared, warnings: warnings)
     }

@@ -110,3 +110,19 @@ struct TraceAssemblerTests {
         #expect(trace.selfTimeNano[0] == 2 * 1_000_000)
     }
 }
+
+@Test func spansWithoutTimestampsAreDrawnAtTheirParentsStart() {
+    var untimed = SpanBuilder.span(id: 3, parent: 2, start: 0, end: 0)
+    untimed.startTimeUnixNano = 0
+    untimed.endTimeUnixNano = 0
+    let trace = TraceAssembler().assemble([
+        SpanBuilder.span(id: 1, start: 10, end: 50),
+        SpanBuilder.span(id: 2, parent: 1, start: 20, end: 30),
+        untimed,
+    ])[0]
+    let placed = trace.spans.first { $0.spanID == SpanID(3) }!
+    #expect(placed.startTimeUnixNano == SpanBuilder.span(id: 9, start: 20, end: 20).startTimeUnixNano)
+    #expect(placed.durationNano == 0)
+    #expect(trace.startTimeUnixNano > 0)
+    #expect(trace.warnings.contains { $0.contains("1 span has no timestamp") })
+}

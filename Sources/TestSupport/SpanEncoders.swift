@@ -1,0 +1,210 @@
+public import TraceModel
+
+/// Writes spans in each input format, so that tests can check that every decoder reads the same
+/// trace back, and so that `samples/` can hold one checkout flow in every format.
+public enum SpanEncoders {
+    /// Groups spans by resource (in first-seen order), as exporters batch them.
+    static func byResource(_ spans: [Span]) -> [(Resource, [Span])] {
+        var groups: [(Resource, [Span])] = []
+        for span in spans {
+            if let index = groups.firstIndex(where: { $0.0 === span.resource }) {
+                groups[index].1.append(span)
+            } else {
+                groups.append((span.resource, [span]))
+            }
+        }
+        return groups
+    }
+
+    // MARK: OTLP protobuf
+
+    /// One `TracesData` message.
+    public static func otlpProtobuf(_ spans: [Span]) -> [UInt8] {
+        var writer = ProtobufWriter()
+        for (resource, group) in byResource(spans) {
+            writer.messageField(1) { resourceSpans in
+                resourceSpans.messageField(1) { message in
+                    for attribute in resource.attributes { message.messageField(1) { keyValue(&$0, attribute) } }
+                }
+                resourceSpans.messageField(2) { scopeSpans in
+                    if let scope = group.first?.scope, !scope.name.isEmpty {
+                        scopeSpans.messageField(1) { message in
+                            message.stringField(1, scope.name)
+                            if !scope.version.isEmpty { message.stringField(2, scope.version) }
+                        }
+                    }
+                    for span in group { scopeSpans.messageField(2) { otlpSpan(&$0, span) } }
+                }
+            }
+        }
+        return writer.bytes
+    }
+
+    private static func otlpSpan(_ writer: inout ProtobufWriter, _ span: Span) {
+        writer.bytesField(1, idBytes(span.traceID))
+        writer.bytesField(2, idBytes(span.spanID))
+        if let parent = span.parentSpanID { writer.bytesField(4, idBytes(parent)) }
+        writer.stringField(5, span.name)
+        if span.kind != .unspecified { writer.varintField(6, UInt64(span.kind.rawValue)) }
+        writer.fixed64Field(7, span.startTimeUnixNano)
+        writer.fixed64Field(8, span.endTimeUnixNano)
+        for attribute in span.attributes { writer.messageField(9) { keyValue(&$0, attribute) } }
+        for event in span.events {
+            writer.messageField(11) { message in
+                message.fixed64Field(1, event.timeUnixNano)
+                message.stringField(2, event.name)
+                for attribute in event.attributes { message.messageField(3) { keyValue(&$0, attribute) } }
+            }
+        }
+        for link in span.links {
+            writer.messageField(13) { message in
+                message.bytesField(1, idBytes(link.traceID))
+                message.bytesField(2, idBytes(link.spanID))
+                for attribute in link.attributes { message.messageField(4) { keyValue(&$0, attribute) } }
+            }
+        }
+        if span.status.code != .unset || !span.status.message.isEmpty {
+            writer.messageField(15) { message in
+                if !span.status.message.isEmpty { message.stringField(2, span.status.message) }
+                message.varintField(3, UInt64(span.status.code.rawValue))
+            }
+        }
+    }
+
+    private static func keyValue(_ writer: inout ProtobufWriter, _ attribute: Attribute) {
+        writer.stringField(1, attribute.key)
+        writer.messageField(2) { anyValue(&$0, attribute.value) }
+    }
+
+    private static func anyValue(_ writer: inout ProtobufWriter, _ value: AttributeValue) {
+        switch value {
+        case .string(let text): writer.stringField(1, text)
+        case .bool(let flag): writer.varintField(2, flag ? 1 : 0)
+        case .int(let number): writer.varintField(3, UInt64(bitPattern: number))
+        case .double(let number): writer.fixed64Field(4, number.bitPattern)
+        case .array(let values): writer.messageField(5) { array in for value in values { array.messageField(1) { anyValue(&$0, value) } } }
+        case .keyValueList(let pairs): writer.messageField(6) { list in for pair in pairs { list.messageField(1) { keyValue(&$0, pair) } } }
+        case .bytes(let bytes): writer.bytesField(7, bytes)
+        case .empty: break
+        }
+    }
+
+    static func idBytes(_ id: TraceID) -> [UInt8] {
+        (0..<8).map { UInt8(truncatingIfNeeded: id.high >> (56 - 8 * $0)) }
+            + (0..<8).map { UInt8(truncatingIfNeeded: id.low >> (56 - 8 * $0)) }
+    }
+
+    static func idBytes(_ id: SpanID) -> [UInt8] {
+        (0..<8).map { UInt8(truncatingIfNeeded: id.value >> (56 - 8 * $0)) }
+    }
+
+    // MARK: Jaeger JSON
+
+    /// The query API's `{"data": [trace...]}`, one trace per trace id, processes per resource.
+    public static func jaegerJSON(_ spans: [Span]) -> String {
+        var traceOrder: [TraceID] = []
+        var byTrace: [TraceID: [Span]] = [:]
+        for span in spans {
+            if byTrace[span.traceID] == nil { traceOrder.append(span.traceID) }
+            byTrace[span.traceID, default: []].append(span)
+        }
+        var traces: [String] = []
+        for traceID in traceOrder {
+            let groups = byResource(byTrace[traceID]!)
+            var processes: [String] = []
+            var spanTexts: [String] = []
+            for (index, (resource, group)) in groups.enumerated() {
+                let tags = resource.attributes.filter { $0.key != "service.name" }.map(jaegerTag)
+                processes.append(
+                    "\"p\(index + 1)\":{\"serviceName\":\(json(resource.serviceName)),\"tags\":[\(tags.joined(separator: ","))]}")
+                for span in group { spanTexts.append(jaegerSpan(span, processID: "p\(index + 1)")) }
+            }
+            traces.append(
+                "{\"traceID\":\"\(traceID.hex)\",\"spans\":[\n\(spanTexts.joined(separator: ",\n"))\n],\"processes\":{\(processes.joined(separator: ","))},\"warnings\":null}"
+            )
+        }
+        return "{\"data\":[\(traces.joined(separator: ",\n"))],\"total\":0,\"limit\":0,\"offset\":0,\"errors\":null}\n"
+    }
+
+    private static func jaegerSpan(_ span: Span, processID: String) -> String {
+        var tags = span.attributes.map(jaegerTag)
+        if span.kind != .unspecified { tags.append("{\"key\":\"span.kind\",\"type\":\"string\",\"value\":\"\(span.kind.name)\"}") }
+        if span.status.isError { tags.append("{\"key\":\"error\",\"type\":\"bool\",\"value\":true}") }
+        if !span.status.message.isEmpty {
+            tags.append("{\"key\":\"otel.status_description\",\"type\":\"string\",\"value\":\(json(span.status.message))}")
+        }
+        let references =
+            span.parentSpanID.map {
+                "[{\"refType\":\"CHILD_OF\",\"traceID\":\"\(span.traceID.hex)\",\"spanID\":\"\($0.hex)\"}]"
+            } ?? "[]"
+        let logs = span.events.map { event in
+            let fields = [jaegerTag(Attribute(key: "event", value: .string(event.name)))] + event.attributes.map(jaegerTag)
+            return "{\"timestamp\":\(event.timeUnixNano / 1000),\"fields\":[\(fields.joined(separator: ","))]}"
+        }
+        return "{\"traceID\":\"\(span.traceID.hex)\",\"spanID\":\"\(span.spanID.hex)\",\"operationName\":\(json(span.name)),"
+            + "\"references\":\(references),\"startTime\":\(span.startTimeUnixNano / 1000),\"duration\":\(span.durationNano / 1000),"
+            + "\"tags\":[\(tags.joined(separator: ","))],\"logs\":[\(logs.joined(separator: ","))],\"processID\":\"\(processID)\",\"warnings\":null}"
+    }
+
+    private static func jaegerTag(_ attribute: Attribute) -> String {
+        let (type, value): (String, String) =
+            switch attribute.value {
+            case .bool(let flag): ("bool", flag ? "true" : "false")
+            case .int(let number): ("int64", String(number))
+            case .double(let number): ("float64", String(number))
+            default: ("string", json(attribute.value.description))
+            }
+        return "{\"key\":\(json(attribute.key)),\"type\":\"\(type)\",\"value\":\(value)}"
+    }
+
+    // MARK: Zipkin v2 JSON
+
+    /// A list of Zipkin v2 spans.
+    public static func zipkinJSON(_ spans: [Span]) -> String {
+        let records = spans.map { span -> String in
+            var fields = [
+                "\"traceId\":\"\(span.traceID.hex)\"", "\"id\":\"\(span.spanID.hex)\"",
+            ]
+            if let parent = span.parentSpanID { fields.append("\"parentId\":\"\(parent.hex)\"") }
+            switch span.kind {
+            case .client, .server, .producer, .consumer: fields.append("\"kind\":\"\(span.kind.name.uppercased())\"")
+            default: break
+            }
+            fields.append("\"name\":\(json(span.name))")
+            fields.append("\"timestamp\":\(span.startTimeUnixNano / 1000)")
+            fields.append("\"duration\":\(span.durationNano / 1000)")
+            fields.append("\"localEndpoint\":{\"serviceName\":\(json(span.service))}")
+            if case .string(let peer)? = span.attributes[key: "peer.service"] {
+                fields.append("\"remoteEndpoint\":{\"serviceName\":\(json(peer))}")
+            }
+            if !span.events.isEmpty {
+                let annotations = span.events.map { "{\"timestamp\":\($0.timeUnixNano / 1000),\"value\":\(json($0.name))}" }
+                fields.append("\"annotations\":[\(annotations.joined(separator: ","))]")
+            }
+            var tags = span.attributes.filter { $0.key != "peer.service" }.map { "\(json($0.key)):\(json($0.value.description))" }
+            if span.status.isError { tags.append("\"error\":\(json(span.status.message))") }
+            if !tags.isEmpty { fields.append("\"tags\":{\(tags.joined(separator: ","))}") }
+            return "{" + fields.joined(separator: ",") + "}"
+        }
+        return "[\n" + records.joined(separator: ",\n") + "\n]\n"
+    }
+
+    /// `text` as a JSON string literal.
+    public static func json(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{0}"..."\u{1F}", "\u{2028}", "\u{2029}":
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
