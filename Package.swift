@@ -11,7 +11,10 @@ let upcomingFeatures: [SwiftSetting] = [
 let package = Package(
     name: "tracereport",
     products: [
-        .executable(name: "tracereport", targets: ["tracereport"])
+        .executable(name: "tracereport", targets: ["tracereport"]),
+        // For Benchmarks/, which is a package of its own.
+        .library(name: "TraceImport", targets: ["TraceImport"]),
+        .library(name: "TraceModel", targets: ["TraceModel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -5,9 +5,11 @@ public import TraceModel
 /// length as a 4-byte big-endian integer.
 ///
 /// The wire format is read directly from the bytes with `ProtobufReader` rather than through
-/// swift-protobuf's generated messages: spans are built straight into the model without an
-/// intermediate message tree, which measured faster (see the README's benchmark section) and
-/// keeps protoc and generated code out of the build.
+/// swift-protobuf's generated messages: spans are built straight into the model, with no
+/// intermediate message tree to allocate and convert. Measured with `Benchmarks/ProtobufComparison`
+/// on 182,000 spans (65 MB): 96 MB/s here against 56 MB/s for swift-protobuf's parse alone and
+/// 33 MB/s for its parse plus conversion to spans; it also keeps swift-protobuf and generated
+/// code out of the build.
 public struct OTLPProtobufDecoder: Sendable {
     public init() {}
 

@@ -1,0 +1,27 @@
+// swift-tools-version:6.0
+import Foundation
+import PackageDescription
+
+/// SwiftPM names a package given by path after its folder, whatever the clone is called.
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
+
+/// Benchmarks, kept out of the main package so that `swift test` never builds them.
+let package = Package(
+    name: "tracereport-benchmarks",
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
+    ],
+    targets: [
+        // Times tracereport's own OTLP protobuf reader against swift-protobuf's generated messages.
+        .executableTarget(
+            name: "ProtobufComparison",
+            dependencies: [
+                .product(name: "TraceImport", package: root),
+                .product(name: "TraceModel", package: root),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        )
+    ],
+    swiftLanguageModes: [.v6]
+)
