@@ -86,6 +86,9 @@ struct SpanDetailsHTML {
         ]
         if !span.status.message.isEmpty { rows.append(("status message", Markup.escape(span.status.message))) }
         if !span.traceState.isEmpty { rows.append(("trace state", Markup.escape(span.traceState))) }
+        if span.parentRelation == .followsFrom { rows.append(("relation", "follows from its parent (the parent does not wait for it)")) }
+        if span.sharesClientSpanID { rows.append(("shared id", "server half of an RPC that reuses its client's span id (Zipkin)")) }
+        for warning in span.warnings { rows.append(("warning", Markup.escape(warning))) }
         var out = "<table><tbody>"
         for (name, value) in rows { out += "<tr><td>\(name)</td><td>\(value)</td></tr>" }
         return out + "</tbody></table>"

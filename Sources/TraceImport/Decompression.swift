@@ -19,6 +19,53 @@ enum Decompression {
         return nil
     }
 
+    /// True when `bytes` are a run of compressed frames each preceded by its length as a 4-byte
+    /// big-endian integer, as the OpenTelemetry Collector's file exporter writes with `compression`.
+    static func isLengthPrefixedFrames(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard bytes.count >= 8 else { return false }
+        var offset = 0
+        while offset + 4 <= bytes.count {
+            let length = Int(UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+            guard length <= bytes.count - offset - 4,
+                detect(UnsafeRawBufferPointer(rebasing: bytes[(offset + 4)..<(offset + 4 + length)])) != nil
+            else { return false }
+            offset += 4 + length
+        }
+        return offset == bytes.count
+    }
+
+    /// Decompresses every frame of a length-prefixed run and joins the payloads into one input:
+    /// JSON documents one per line, protobuf messages back to back (which protobuf reads as one
+    /// message whose repeated fields hold them all).
+    static func decompressFrames(_ bytes: UnsafeRawBufferPointer) throws(JSONFailure) -> (payload: [UInt8], format: Format) {
+        var payload: [UInt8] = []
+        var offset = 0
+        var firstFormat: Format?
+        while offset + 4 <= bytes.count {
+            let length = Int(UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+            let frame = UnsafeRawBufferPointer(rebasing: bytes[(offset + 4)..<(offset + 4 + length)])
+            let format = detect(frame)!
+            firstFormat = firstFormat ?? format
+            var plain: [UInt8]
+            do {
+                plain = try decompress(frame, format: format)
+            } catch {
+                throw JSONFailure(offset: offset + 4 + error.offset, message: error.message)
+            }
+            let isJSON =
+                plain.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }.map {
+                    $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "[")
+                } ?? false
+            if isJSON { plain.append(0x0A) }
+            payload += plain
+            guard payload.count <= maximumSize else {
+                throw JSONFailure(offset: offset, message: "decompresses to more than \(maximumSize >> 30) GiB")
+            }
+            offset += 4 + length
+        }
+        return (payload, firstFormat ?? .zstd)
+    }
+
     /// The decompressed bytes.
     /// - Throws: `JSONFailure` with the compressed offset where the stream broke.
     static func decompress(_ bytes: UnsafeRawBufferPointer, format: Format) throws(JSONFailure) -> [UInt8] {

@@ -54,10 +54,16 @@ public struct SpanFileReader: Sendable {
         _ bytes: UnsafeRawBufferPointer, file: String, into spans: inout [Span]
     ) throws(ImportError) -> (InputFormat?, Decompression.Format?, Int) {
         let before = spans.count
-        if let compression = Decompression.detect(bytes) {
-            let plain: [UInt8]
+        let framed = Decompression.isLengthPrefixedFrames(bytes)
+        if let detected = framed ? Decompression.Format.zstd : Decompression.detect(bytes) {
+            var plain: [UInt8]
+            var compression = detected
             do {
-                plain = try Decompression.decompress(bytes, format: compression)
+                if framed {
+                    (plain, compression) = try Decompression.decompressFrames(bytes)
+                } else {
+                    plain = try Decompression.decompress(bytes, format: detected)
+                }
             } catch {
                 throw ImportError(file: file, offset: error.offset, message: error.message + " (compressed input)")
             }

@@ -102,3 +102,18 @@ struct SpanFileReaderTests {
         #expect(files == ["a/y.zst", "a/z.pb.gz", "b.json", "c.ndjson", "-"])
     }
 }
+
+/// The Collector's file exporter with `compression: zstd` writes each export as a zstd frame
+/// preceded by its length, for protobuf and JSON alike.
+@Test(arguments: [InputFormat.otlpProtobuf, .zipkinJSON])
+func readsLengthPrefixedCompressedFrames(_ format: InputFormat) throws {
+    var file: [UInt8] = []
+    for span in SpanFileReaderTests.spans {
+        let plain = format == .otlpProtobuf ? SpanEncoders.otlpProtobuf([span]) : Array(SpanEncoders.zipkinJSON([span]).utf8)
+        let frame = Compression.zstd(plain)
+        file += withUnsafeBytes(of: UInt32(frame.count).bigEndian, Array.init) + frame
+    }
+    let (spans, summary) = try SpanFileReaderTests().read(file)
+    #expect(summary.format == format && summary.compression == "zstd")
+    #expect(SpanShape.of(spans) == SpanShape.of(SpanFileReaderTests.spans))
+}
