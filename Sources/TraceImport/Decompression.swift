@@ -128,8 +128,10 @@ enum Decompression {
         output.reserveCapacity(min(input.count * 8, maximumSize))
         var chunk = [UInt8](repeating: 0, count: ZSTD_DStreamOutSize())
         var inBuffer = ZSTD_inBuffer(src: input.baseAddress, size: input.count, pos: 0)
-        var lastResult = 0
-        while inBuffer.pos < inBuffer.size {
+        // Feed all input, then keep draining while the decoder says a frame is unfinished
+        // (a non-zero result); when no input is left and nothing more comes out, it was truncated.
+        var pending = 1
+        while inBuffer.pos < inBuffer.size || pending != 0 {
             let (result, produced) = chunk.withUnsafeMutableBytes { buffer -> (Int, Int) in
                 var outBuffer = ZSTD_outBuffer(dst: buffer.baseAddress, size: buffer.count, pos: 0)
                 let result = ZSTD_decompressStream(context, &outBuffer, &inBuffer)
@@ -137,28 +139,15 @@ enum Decompression {
             }
             if ZSTD_isError(result) != 0 {
                 throw JSONFailure(offset: inBuffer.pos, message: "zstd: \(String(cString: ZSTD_getErrorName(result)))")
+            }
+            if inBuffer.pos == inBuffer.size && produced == 0 && result != 0 {
+                throw JSONFailure(offset: input.count, message: "zstd: truncated data (unexpected end of file)")
             }
             output.append(contentsOf: chunk[0..<produced])
             guard output.count <= maximumSize else {
                 throw JSONFailure(offset: inBuffer.pos, message: "decompresses to more than \(maximumSize >> 30) GiB")
             }
-            lastResult = result
-        }
-        // Drain what the decoder still holds for the last frame.
-        while lastResult != 0 {
-            let (result, produced) = chunk.withUnsafeMutableBytes { buffer -> (Int, Int) in
-                var outBuffer = ZSTD_outBuffer(dst: buffer.baseAddress, size: buffer.count, pos: 0)
-                let result = ZSTD_decompressStream(context, &outBuffer, &inBuffer)
-                return (result, outBuffer.pos)
-            }
-            if ZSTD_isError(result) != 0 {
-                throw JSONFailure(offset: inBuffer.pos, message: "zstd: \(String(cString: ZSTD_getErrorName(result)))")
-            }
-            if produced == 0 && result != 0 {
-                throw JSONFailure(offset: input.count, message: "zstd: truncated data (unexpected end of file)")
-            }
-            output.append(contentsOf: chunk[0..<produced])
-            lastResult = result
+            pending = result
         }
         return output
     }

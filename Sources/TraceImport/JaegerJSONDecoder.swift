@@ -16,21 +16,13 @@ public struct JaegerJSONDecoder: Sendable {
     /// - Throws: `ImportError` naming the file, line and column of the first fault; then no span
     ///   of this input is appended.
     public func decode(_ bytes: UnsafeRawBufferPointer, file: String, into spans: inout [Span]) throws(ImportError) {
-        let before = spans.count
         var parser = JaegerJSONParser(reader: JSONReader(bytes: bytes))
-        swap(&parser.spans, &spans)
-        defer { swap(&parser.spans, &spans) }
-        do {
-            try parser.parseDocuments()
-        } catch {
-            parser.spans.removeSubrange(before...)
-            throw ImportError(file: file, bytes: bytes, offset: error.offset, message: error.message)
-        }
+        try parser.parse(bytes, file: file, textual: true, into: &spans)
     }
 }
 
 /// The parse behind `JaegerJSONDecoder`.
-struct JaegerJSONParser: JSONParsing {
+struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
     var reader: JSONReader
     var spans: [Span] = []
     /// Spans whose `processID` waits for the `processes` map of their trace.

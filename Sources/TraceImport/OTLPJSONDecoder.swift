@@ -20,18 +20,8 @@ public struct OTLPJSONDecoder: Sendable {
     ///   - file: the name used in error messages.
     /// - Throws: `ImportError` naming the file, line and column of the first fault.
     public func decode(_ bytes: UnsafeRawBufferPointer, file: String, into spans: inout [Span]) throws(ImportError) {
-        // The parser appends straight into the caller's array (no copy of the spans afterwards);
-        // on failure the spans of this input are taken out again.
-        let before = spans.count
         var parser = OTLPJSONParser(reader: JSONReader(bytes: bytes))
-        swap(&parser.spans, &spans)
-        defer { swap(&parser.spans, &spans) }
-        do {
-            try parser.parseDocuments()
-        } catch {
-            parser.spans.removeSubrange(before...)
-            throw ImportError(file: file, bytes: bytes, offset: error.offset, message: error.message)
-        }
+        try parser.parse(bytes, file: file, textual: true, into: &spans)
     }
 
     /// Decodes every span in `bytes`.
@@ -45,7 +35,7 @@ public struct OTLPJSONDecoder: Sendable {
 }
 
 /// The schema-directed parse behind `OTLPJSONDecoder`: one method per OTLP message.
-struct OTLPJSONParser: JSONParsing {
+struct OTLPJSONParser: JSONParsing, SpanAppendingParser {
     var reader: JSONReader
     var spans: [Span] = []
 

@@ -17,31 +17,8 @@ public struct OTLPProtobufDecoder: Sendable {
     /// - Throws: `ImportError` naming the file and byte offset of the first fault; then no span of
     ///   this input is appended.
     public func decode(_ bytes: UnsafeRawBufferPointer, file: String, into spans: inout [Span]) throws(ImportError) {
-        let before = spans.count
-        var parser = OTLPProtobufParser()
-        swap(&parser.spans, &spans)
-        defer { swap(&parser.spans, &spans) }
-        do throws(ProtobufFailure) {
-            if Self.isLengthPrefixed(bytes) {
-                var offset = 0
-                while offset < bytes.count {
-                    guard offset + 4 <= bytes.count else {
-                        throw ProtobufFailure(offset: offset, message: "truncated message length prefix")
-                    }
-                    let length = Int(UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
-                    guard length <= bytes.count - offset - 4 else {
-                        throw ProtobufFailure(offset: offset, message: "message of \(length) bytes runs past the end of the file")
-                    }
-                    try parser.parseTracesData(ProtobufReader(bytes: bytes, offset: offset + 4, end: offset + 4 + length))
-                    offset += 4 + length
-                }
-            } else {
-                try parser.parseTracesData(ProtobufReader(bytes: bytes))
-            }
-        } catch {
-            parser.spans.removeSubrange(before...)
-            throw ImportError(file: file, offset: error.offset, message: error.message)
-        }
+        var parser = OTLPProtobufParser(bytes: bytes)
+        try parser.parse(bytes, file: file, textual: false, into: &spans)
     }
 
     /// True when `bytes` are framed exactly as OTLP protobuf: a run of `resource_spans` fields (tag
@@ -75,8 +52,33 @@ public struct OTLPProtobufDecoder: Sendable {
 }
 
 /// The parse behind `OTLPProtobufDecoder`: one method per OTLP message.
-struct OTLPProtobufParser {
+struct OTLPProtobufParser: SpanAppendingParser {
+    let bytes: UnsafeRawBufferPointer
     var spans: [Span] = []
+
+    init(bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
+    }
+
+    /// One bare message, or a stream of length-prefixed ones.
+    mutating func parseDocuments() throws(ProtobufFailure) {
+        guard OTLPProtobufDecoder.isLengthPrefixed(bytes) else {
+            try parseTracesData(ProtobufReader(bytes: bytes))
+            return
+        }
+        var offset = 0
+        while offset < bytes.count {
+            guard offset + 4 <= bytes.count else {
+                throw ProtobufFailure(offset: offset, message: "truncated message length prefix")
+            }
+            let length = Int(UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+            guard length <= bytes.count - offset - 4 else {
+                throw ProtobufFailure(offset: offset, message: "message of \(length) bytes runs past the end of the file")
+            }
+            try parseTracesData(ProtobufReader(bytes: bytes, offset: offset + 4, end: offset + 4 + length))
+            offset += 4 + length
+        }
+    }
 
     private static let placeholderResource = Resource(attributes: [])
 

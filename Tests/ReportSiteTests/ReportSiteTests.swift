@@ -66,7 +66,9 @@ struct ReportSiteTests {
     @Test func indexListsTracesByStartAndLinksTheirPages() throws {
         let site = try buildSite(try sampleSpans())
         let index = try String(contentsOf: site.appendingPathComponent("index.html"), encoding: .utf8)
-        let links = index.components(separatedBy: "<td class=\"mono nowrap\"><a href=\"").dropFirst().map { $0.prefix(while: { $0 != "\"" }) }
+        let links = index.components(separatedBy: "<td class=\"mono nowrap\"><a href=\"").dropFirst().map {
+            $0.prefix(while: { $0 != "\"" })
+        }
         #expect(links.count == 8)
         for link in links {
             #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent(String(link)).path))
