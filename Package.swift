@@ -15,6 +15,7 @@ let package = Package(
         // For Benchmarks/, which is a package of its own.
         .library(name: "TraceImport", targets: ["TraceImport"]),
         .library(name: "TraceModel", targets: ["TraceModel"]),
+        .library(name: "TraceAssembly", targets: ["TraceAssembly"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -69,7 +70,7 @@ let package = Package(
             dependencies: ["EmbedFilesTool"]
         ),
         // Helpers shared by the test targets.
-        .target(name: "TestSupport", dependencies: ["TraceModel", "CZlib", "CZstd"]),
+        .target(name: "TestSupport", dependencies: ["TraceModel", "TraceImport", "TraceAssembly", "CZlib", "CZstd"]),
 
         .testTarget(name: "TraceModelTests", dependencies: ["TraceModel"]),
         .testTarget(name: "TraceImportTests", dependencies: ["TraceImport", "TraceAssembly", "TestSupport"]),

@@ -13,6 +13,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
     ],
     targets: [
+        // Times trace assembly on chains, fan-outs and random trees of growing size.
+        .executableTarget(
+            name: "AssemblyScaling",
+            dependencies: [
+                .product(name: "TraceAssembly", package: root),
+                .product(name: "TraceModel", package: root),
+            ]
+        ),
         // Times tracereport's own OTLP protobuf reader against swift-protobuf's generated messages.
         .executableTarget(
             name: "ProtobufComparison",

@@ -35,7 +35,7 @@ struct SpanDetailsHTML {
             out += "<span class=\"num\">\(DurationFormat.string(nanoseconds: trace.selfTimeNano[index]))</span>"
             out += span.status.isError ? "<span class=\"tag error\">error</span>" : "<span>\(span.status.code == .ok ? "ok" : "")</span>"
             out += "</summary><div class=\"body\">"
-            out += facts(span, parent: trace.parentIndex[index].map { trace.spans[$0] })
+            out += facts(span, parent: trace.parentIndex[index].map { trace.spans[$0] }, criticalPathNano: trace.criticalPathNano[index])
             out += table("Attributes", span.attributes)
             if !span.events.isEmpty {
                 out += "<h4>Events</h4><table><tbody>"
@@ -74,7 +74,7 @@ struct SpanDetailsHTML {
     }
 
     /// Ids, parent, status message and times of one span.
-    private func facts(_ span: Span, parent: Span?) -> String {
+    private func facts(_ span: Span, parent: Span?, criticalPathNano: UInt64) -> String {
         var rows: [(String, String)] = [
             ("span id", "<code>\(span.spanID)</code>"),
             (
@@ -84,6 +84,7 @@ struct SpanDetailsHTML {
             ),
             ("start (UTC)", UTCTime.string(unixNano: span.startTimeUnixNano)),
         ]
+        if criticalPathNano > 0 { rows.append(("on the critical path", DurationFormat.string(nanoseconds: criticalPathNano))) }
         if !span.status.message.isEmpty { rows.append(("status message", Markup.escape(span.status.message))) }
         if !span.traceState.isEmpty { rows.append(("trace state", Markup.escape(span.traceState))) }
         if span.parentRelation == .followsFrom { rows.append(("relation", "follows from its parent (the parent does not wait for it)")) }

@@ -31,6 +31,8 @@ struct TracePage {
             "hasWarnings": !trace.warnings.isEmpty,
             "waterfall": waterfallSVG,
             "spanDetails": SpanDetailsHTML(trace: trace, palette: palette).render(),
+            "criticalPath": TraceTablesHTML.criticalPath(trace),
+            "statistics": TraceTablesHTML.statistics(trace),
         ]
         return templates.trace.render(context)
     }

@@ -14,6 +14,12 @@ public struct Trace: Sendable {
     public let depth: [Int]
     /// For each span, its duration minus the time covered by its children (clipped to the span).
     public let selfTimeNano: [UInt64]
+    /// The critical path: the sections of spans the trace's end waited for, latest first.
+    public let criticalPath: [CriticalPathSection]
+    /// For each span, its time on the critical path.
+    public let criticalPathNano: [UInt64]
+    /// For each span, how far clock-skew adjustment moved it (0 when it was not).
+    public let clockSkewShiftNano: [Int64]
     /// Indices of the root spans in `spans`.
     public let rootIndices: [Int]
     /// How many spans name a parent that is not in the trace; such spans are shown as roots.
@@ -33,6 +39,7 @@ public struct Trace: Sendable {
 
     public init(
         traceID: TraceID, spans: [Span], parentIndex: [Int?], depth: [Int], selfTimeNano: [UInt64],
+        criticalPath: [CriticalPathSection], clockSkewShiftNano: [Int64],
         rootIndices: [Int], missingParentCount: Int, duplicatesDropped: Int, warnings: [String]
     ) {
         self.traceID = traceID
@@ -40,6 +47,11 @@ public struct Trace: Sendable {
         self.parentIndex = parentIndex
         self.depth = depth
         self.selfTimeNano = selfTimeNano
+        self.criticalPath = criticalPath
+        var onPath = [UInt64](repeating: 0, count: spans.count)
+        for section in criticalPath { onPath[section.spanIndex] += section.durationNano }
+        self.criticalPathNano = onPath
+        self.clockSkewShiftNano = clockSkewShiftNano
         self.rootIndices = rootIndices
         self.missingParentCount = missingParentCount
         self.duplicatesDropped = duplicatesDropped

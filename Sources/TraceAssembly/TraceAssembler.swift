@@ -1,10 +1,17 @@
 public import TraceModel
 
-/// Groups spans into traces and arranges each trace as a tree.
+/// Groups spans into traces and arranges each trace as a tree, repairing what exporters got
+/// wrong the way the best backends do (shared span ids, clock skew, orphans, cycles), then works
+/// out self time and the critical path. Every repair is recorded as a warning.
 ///
-/// Never recurses: a chain of 100,000 nested spans is assembled with explicit stacks.
+/// Never recurses, and costs O(n log n) in the spans of a trace: a chain of 100,000 nested spans
+/// or a fan-out of 1,000,000 children is assembled with explicit stacks and sorts.
 public struct TraceAssembler: Sendable {
-    public init() {}
+    public let options: AssemblyOptions
+
+    public init(options: AssemblyOptions = AssemblyOptions()) {
+        self.options = options
+    }
 
     /// Groups `spans` by trace id and assembles each trace; traces are ordered by start time,
     /// then by id, so that the same input always gives the same order.
@@ -20,43 +27,36 @@ public struct TraceAssembler: Sendable {
     /// Assembles the spans of one trace (all with the same trace id).
     public func assembleTrace(_ traceID: TraceID, _ input: [Span]) -> Trace {
         var warnings: [String] = []
-        let timed = Self.placeUntimedSpans(input, warnings: &warnings)
-        // A stable order first: start time, then id, then name, so that ties never depend on input order.
-        var spans = timed.sorted {
-            ($0.startTimeUnixNano, $0.spanID, $0.endTimeUnixNano, $0.name)
-                < ($1.startTimeUnixNano, $1.spanID, $1.endTimeUnixNano, $1.name)
-        }
-        let duplicatesDropped = Self.dropExactDuplicates(&spans, warnings: &warnings)
-
-        // The first span holding an id is the one its children attach to.
-        var indexOfID: [SpanID: Int] = [:]
-        indexOfID.reserveCapacity(spans.count)
-        for (index, span) in spans.enumerated() where indexOfID[span.spanID] == nil {
-            indexOfID[span.spanID] = index
-        }
-
-        var parent = [Int?](repeating: nil, count: spans.count)
-        var missingParentCount = 0
-        for (index, span) in spans.enumerated() {
-            guard let parentID = span.parentSpanID else { continue }
-            if parentID == span.spanID {
-                warnings.append("span \(span.spanID) names itself as its parent; shown as a root")
-            } else if let parentIndex = indexOfID[parentID] {
-                parent[index] = parentIndex
-            } else {
-                missingParentCount += 1
+        var spans = Self.stableOrder(Self.placeUntimedSpans(input, warnings: &warnings))
+        let duplicatesDropped = Self.dropExactDuplicates(&spans)
+        let repeated = Self.repeatedIDs(spans)
+        if !repeated.isEmpty {
+            if SharedSpanIDs.separate(&spans, repeated: repeated, warnings: &warnings) > 0 {
+                spans = Self.stableOrder(spans)
             }
-        }
-        if missingParentCount > 0 {
-            let noun = missingParentCount == 1 ? "span names a parent" : "spans name a parent"
-            warnings.append("\(missingParentCount) \(noun) missing from the input; shown as roots (trace incomplete)")
+            Self.reportReusedIDs(spans, among: repeated, warnings: &warnings)
         }
 
-        let forest = Forest(parent: parent)
-        let (order, cycleBreaks) = forest.depthFirstOrder()
+        var (parent, missingParentCount) = Self.link(spans, warnings: &warnings)
+        var (order, cycleBreaks) = Forest(parent: parent).depthFirstOrder()
         for index in cycleBreaks {
             parent[index] = nil
             warnings.append("parent cycle broken at span \(spans[index].spanID), now shown as a root")
+        }
+
+        var shift = [Int64](repeating: 0, count: spans.count)
+        if options.adjustClockSkew {
+            shift = ClockSkewAdjuster.adjust(&spans, parent: parent, order: order, options: options, warnings: &warnings)
+            if shift.contains(where: { $0 != 0 }) {
+                // Shifted spans may now sort differently among their siblings.
+                let permutation = Self.sortedPermutation(spans)
+                var position = [Int](repeating: 0, count: spans.count)
+                for (newIndex, oldIndex) in permutation.enumerated() { position[oldIndex] = newIndex }
+                spans = permutation.map { spans[$0] }
+                shift = permutation.map { shift[$0] }
+                parent = permutation.map { parent[$0].map { position[$0] } }
+                order = Forest(parent: parent).depthFirstOrder().order
+            }
         }
 
         // Renumber everything into display order.
@@ -68,17 +68,72 @@ public struct TraceAssembler: Sendable {
         for index in orderedSpans.indices {
             if let parentIndex = orderedParent[index] { depth[index] = depth[parentIndex] + 1 }
         }
+        let roots = orderedParent.indices.filter { orderedParent[$0] == nil }
         return Trace(
             traceID: traceID,
             spans: orderedSpans,
             parentIndex: orderedParent,
             depth: depth,
             selfTimeNano: SelfTime.compute(spans: orderedSpans, parentIndex: orderedParent),
-            rootIndices: orderedParent.indices.filter { orderedParent[$0] == nil },
+            criticalPath: CriticalPath.compute(spans: orderedSpans, parent: orderedParent, roots: roots),
+            clockSkewShiftNano: order.map { shift[$0] },
+            rootIndices: roots,
             missingParentCount: missingParentCount,
             duplicatesDropped: duplicatesDropped,
             warnings: warnings
         )
+    }
+
+    /// Start time, then id, end and name: ties never depend on the input's order.
+    static func precedes(_ a: Span, _ b: Span) -> Bool {
+        (a.startTimeUnixNano, a.spanID, a.endTimeUnixNano, a.name) < (b.startTimeUnixNano, b.spanID, b.endTimeUnixNano, b.name)
+    }
+
+    private static func stableOrder(_ spans: [Span]) -> [Span] { sortedPermutation(spans).map { spans[$0] } }
+
+    /// The indices of `spans` in `precedes` order, sorting small keys rather than whole spans.
+    static func sortedPermutation(_ spans: [Span]) -> [Int] {
+        let keys = spans.map { ($0.startTimeUnixNano, $0.spanID.value, $0.endTimeUnixNano) }
+        return spans.indices.sorted { a, b in
+            let (left, right) = (keys[a], keys[b])
+            if left != right { return left < right }
+            return spans[a].name < spans[b].name
+        }
+    }
+
+    /// The ids that more than one span carries.
+    private static func repeatedIDs(_ spans: [Span]) -> Set<SpanID> {
+        var seen = Set<SpanID>(minimumCapacity: spans.count)
+        var repeated = Set<SpanID>()
+        for span in spans where !seen.insert(span.spanID).inserted { repeated.insert(span.spanID) }
+        return repeated
+    }
+
+    /// Each span's parent index; spans naming a missing parent, or themselves, become roots.
+    /// The first span holding an id is the one its children attach to.
+    private static func link(_ spans: [Span], warnings: inout [String]) -> (parent: [Int?], missing: Int) {
+        var indexOfID: [SpanID: Int] = [:]
+        indexOfID.reserveCapacity(spans.count)
+        for (index, span) in spans.enumerated() where indexOfID[span.spanID] == nil {
+            indexOfID[span.spanID] = index
+        }
+        var parent = [Int?](repeating: nil, count: spans.count)
+        var missing = 0
+        for (index, span) in spans.enumerated() {
+            guard let parentID = span.parentSpanID else { continue }
+            if parentID == span.spanID {
+                warnings.append("span \(span.spanID) names itself as its parent; shown as a root")
+            } else if let parentIndex = indexOfID[parentID] {
+                parent[index] = parentIndex
+            } else {
+                missing += 1
+            }
+        }
+        if missing > 0 {
+            let noun = missing == 1 ? "span names a parent" : "spans name a parent"
+            warnings.append("incomplete trace: \(missing) \(noun) missing from the input, shown as roots")
+        }
+        return (parent, missing)
     }
 
     /// Gives spans without a timestamp (start 0, as Zipkin allows) the start of their nearest timed
@@ -108,29 +163,32 @@ public struct TraceAssembler: Sendable {
         return spans
     }
 
-    /// Removes spans identical to an earlier span with the same id; returns how many were removed.
-    /// Different spans sharing an id are kept and reported.
-    private static func dropExactDuplicates(_ spans: inout [Span], warnings: inout [String]) -> Int {
-        var byID: [SpanID: [Int]] = [:]
-        for (index, span) in spans.enumerated() { byID[span.spanID, default: []].append(index) }
-        var drop = Set<Int>()
-        var reused: [SpanID] = []
-        for (id, indices) in byID where indices.count > 1 {
-            var kept: [Int] = []
-            for index in indices {
-                if kept.contains(where: { spans[$0] == spans[index] }) {
-                    drop.insert(index)
-                } else {
-                    kept.append(index)
-                }
+    /// Removes spans identical to an earlier span; returns how many were removed. Identical spans
+    /// have the same sort key, so in `stableOrder` they sit in one run of equal keys.
+    private static func dropExactDuplicates(_ spans: inout [Span]) -> Int {
+        var kept: [Span] = []
+        kept.reserveCapacity(spans.count)
+        var runStart = 0
+        for span in spans {
+            let sameKey = { (other: Span) in
+                other.startTimeUnixNano == span.startTimeUnixNano && other.spanID == span.spanID
+                    && other.endTimeUnixNano == span.endTimeUnixNano && other.name == span.name
             }
-            if kept.count > 1 { reused.append(id) }
+            if runStart < kept.count, !sameKey(kept[runStart]) { runStart = kept.count }
+            if kept[runStart...].contains(where: { $0 == span }) { continue }
+            kept.append(span)
         }
-        for id in reused.sorted() {
+        let dropped = spans.count - kept.count
+        if dropped > 0 { spans = kept }
+        return dropped
+    }
+
+    /// Reports ids that different spans still share (after shared client/server ids were separated).
+    private static func reportReusedIDs(_ spans: [Span], among repeated: Set<SpanID>, warnings: inout [String]) {
+        var counts: [SpanID: Int] = [:]
+        for span in spans where repeated.contains(span.spanID) { counts[span.spanID, default: 0] += 1 }
+        for id in counts.filter({ $0.value > 1 }).keys.sorted() {
             warnings.append("span id \(id) is used by different spans; children attach to the earliest")
         }
-        guard !drop.isEmpty else { return 0 }
-        spans = spans.indices.filter { !drop.contains($0) }.map { spans[$0] }
-        return drop.count
     }
 }

@@ -1,3 +1,5 @@
+import TraceModel
+
 /// Coordinates as SVG text: at most one decimal, no exponent, no "-0".
 ///
 /// A non-finite value, or one beyond ±10¹⁵ (far outside any chart), prints as "NaN", which the RELAX NG schema rejects: a bug in chart

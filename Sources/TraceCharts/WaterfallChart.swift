@@ -33,7 +33,7 @@ public struct WaterfallChart: Sendable {
         let services = trace.services
         let chartLeft = layout.labelWidth + 10
         let chartWidth = layout.width - chartLeft - 70  // room for the duration label of a bar ending late
-        let legend = legendLayout(services)
+        let legend = legendLayout(services + (trace.criticalPath.isEmpty ? [] : ["critical path"]))
         let rulerTop = legend.height + 6
         let rowsTop = rulerTop + layout.rulerHeight
         let height = rowsTop + Double(trace.spans.count) * layout.rowHeight + 8
@@ -52,6 +52,10 @@ public struct WaterfallChart: Sendable {
 
         // Legend: one swatch and name per service.
         out += "<g class=\"legend\">"
+        if !trace.criticalPath.isEmpty, let position = legend.positions.last {
+            out += "<rect class=\"cp\" x=\"\(n(position.x))\" y=\"\(n(position.y + 3))\" width=\"10\" height=\"4\"/>"
+            out += "<text x=\"\(n(position.x + 14))\" y=\"\(n(position.y + 9))\">critical path</text>"
+        }
         for (service, position) in zip(services, legend.positions) {
             out +=
                 "<rect class=\"\(palette.colorClass(service))\" x=\"\(n(position.x))\" y=\"\(n(position.y))\" width=\"10\" height=\"10\"/>"
@@ -69,6 +73,8 @@ public struct WaterfallChart: Sendable {
         out += "</g>"
 
         // Rows.
+        var sectionsOf: [Int: [CriticalPathSection]] = [:]
+        for section in trace.criticalPath { sectionsOf[section.spanIndex, default: []].append(section) }
         for (index, spanValue) in trace.spans.enumerated() {
             let top = rowsTop + Double(index) * layout.rowHeight
             let indent = min(Double(trace.depth[index]) * layout.indent, layout.maximumIndent)
@@ -76,17 +82,36 @@ public struct WaterfallChart: Sendable {
             let barWidth = max(Double(spanValue.durationNano) * scale, 1)
             let duration = DurationFormat.string(nanoseconds: spanValue.durationNano)
             let isError = spanValue.status.isError
-            let tooltip =
+            let shift = trace.clockSkewShiftNano[index]
+            var tooltip =
                 "\(spanValue.service): \(spanValue.name)\n\(duration) (self \(DurationFormat.string(nanoseconds: trace.selfTimeNano[index])))"
-                + (isError ? "\nerror" + (spanValue.status.message.isEmpty ? "" : ": " + spanValue.status.message) : "")
+            if trace.criticalPathNano[index] > 0 {
+                tooltip += "\non the critical path for \(DurationFormat.string(nanoseconds: trace.criticalPathNano[index]))"
+            }
+            if isError { tooltip += "\nerror" + (spanValue.status.message.isEmpty ? "" : ": " + spanValue.status.message) }
+            if shift != 0 {
+                tooltip += "\nshifted \(shift < 0 ? "-" : "+")\(DurationFormat.string(nanoseconds: shift.magnitude)) for clock skew"
+            }
+            if spanValue.parentRelation == .followsFrom { tooltip += "\nfollows from its parent (not awaited)" }
+            var classes = "row"
+            if isError { classes += " err" }
+            if spanValue.parentRelation == .followsFrom { classes += " ff" }
+            if shift != 0 { classes += " skew" }
             // Label width budget: about 6.2 px per character at the stylesheet's 11 px font.
             let labelCharacters = Int((layout.labelWidth - 6 - indent) / 6.2)
             let label = Markup.truncate("\(spanValue.service) \(spanValue.name)", to: max(labelCharacters, 4))
-            out += "<g class=\"row\(isError ? " err" : "")\" id=\"w\(index)\">"
+            out += "<g class=\"\(classes)\" id=\"w\(index)\">"
             out += "<title>\(Markup.escape(Markup.truncate(tooltip, to: 600)))</title>"
             out += "<text class=\"lbl\" x=\"\(n(4 + indent))\" y=\"\(n(top + 14))\">\(isError ? "⚠ " : "")\(Markup.escape(label))</text>"
             out +=
                 "<rect class=\"\(palette.colorClass(spanValue.service))\" x=\"\(n(barStart))\" y=\"\(n(top + 4))\" width=\"\(n(barWidth))\" height=\"\(n(layout.rowHeight - 8))\"/>"
+            // The critical path: a dark band through the stretches of the bar the trace waited on.
+            for section in sectionsOf[index] ?? [] {
+                let sectionStart = x(section.startTimeUnixNano)
+                let sectionWidth = max(Double(section.durationNano) * scale, 1)
+                out +=
+                    "<rect class=\"cp\" x=\"\(n(sectionStart))\" y=\"\(n(top + 8))\" width=\"\(n(sectionWidth))\" height=\"\(n(layout.rowHeight - 16))\"/>"
+            }
             out += "<text class=\"dur\" x=\"\(n(barStart + barWidth + 4))\" y=\"\(n(top + 14))\">\(duration)</text>"
             out += "</g>"
         }

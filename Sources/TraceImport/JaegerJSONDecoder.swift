@@ -317,7 +317,7 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
         let position = reader.offset
         if reader.peek() == UInt8(ascii: "\"") {
             let text = try reader.readString()
-            guard let nanoseconds = TimeText.nanoseconds(duration: text) else {
+            guard let nanoseconds = DurationFormat.nanoseconds(parsing: text) else {
                 throw reader.failure(
                     "duration must be a number of microseconds or a string like \"100000ns\", not \"\(text.prefix(40))\"", at: position)
             }

@@ -1,5 +1,4 @@
-/// Times and durations as exporters write them in text: RFC 3339 timestamps and Go-style
-/// durations ("100000ns", "1.5ms", "0.0001s").
+/// Times as exporters write them in text: RFC 3339 timestamps, and microseconds.
 enum TimeText {
     /// Nanoseconds since the Unix epoch for an RFC 3339 timestamp such as
     /// "2017-01-26T16:46:31.639875Z" or "2017-01-26T17:46:31+01:00"; nil if malformed or before 1970.
@@ -61,16 +60,6 @@ enum TimeText {
         let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
         return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// Nanoseconds for a duration such as "100000ns", "250us", "1.5ms", "2s" or "0.000100s".
-    static func nanoseconds(duration text: String) -> UInt64? {
-        let units: [(String, Double)] = [("ns", 1), ("us", 1e3), ("µs", 1e3), ("ms", 1e6), ("s", 1e9), ("m", 60e9), ("h", 3600e9)]
-        for (suffix, scale) in units where text.hasSuffix(suffix) {
-            guard let value = Double(text.dropLast(suffix.count)), value >= 0, value * scale < 1.8e19 else { return nil }
-            return UInt64((value * scale).rounded())
-        }
-        return nil
     }
 
     /// Microseconds to nanoseconds; nil on overflow.

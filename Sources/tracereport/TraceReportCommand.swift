@@ -3,6 +3,7 @@ import Foundation
 import ReportSite
 import TraceAssembly
 import TraceImport
+import TraceModel
 
 /// `tracereport INPUT... --output DIR`: reads span exports, assembles traces, writes a static site.
 @main
@@ -38,11 +39,20 @@ struct TraceReportCommand: ParsableCommand {
     @Flag(help: "Stop without writing anything when an input cannot be read (by default it is skipped and reported).")
     var strict = false
 
+    @Option(help: "The largest shift clock-skew adjustment may make, e.g. 500ms, 30s, 1m.")
+    var maxClockSkew: String = "1m"
+
+    @Flag(help: "Do not shift spans whose clocks disagree with their parents' hosts.")
+    var noClockSkewAdjust = false
+
     @Flag(name: .shortAndLong, help: "Print nothing but errors and warnings.")
     var quiet = false
 
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("give at least one span export file, folder, or -") }
+        if DurationFormat.nanoseconds(parsing: maxClockSkew) == nil {
+            throw ValidationError("--max-clock-skew wants a duration with a unit, such as 500ms, 30s or 1m, not '\(maxClockSkew)'")
+        }
     }
 
     func run() throws {
@@ -71,7 +81,9 @@ struct TraceReportCommand: ParsableCommand {
             Self.report("\(summary.path): holds no spans", level: "warning")
         }
 
-        let traces = TraceAssembler().assemble(inputSet.spans)
+        let options = AssemblyOptions(
+            adjustClockSkew: !noClockSkewAdjust, maximumClockSkewNano: DurationFormat.nanoseconds(parsing: maxClockSkew) ?? 60_000_000_000)
+        let traces = TraceAssembler(options: options).assemble(inputSet.spans)
         do {
             let templateSet = try TemplateSet(overrides: templates.map { URL(fileURLWithPath: $0, isDirectory: true) })
             try ReportBuilder(templates: templateSet).build(

@@ -138,3 +138,12 @@ struct ReportSiteTests {
         #expect(throws: ReportError.self) { try TemplateSet(overrides: folder) }
     }
 }
+
+@Test func tracePageShowsCriticalPathAndStatistics() throws {
+    let site = try buildSite(try sampleSpans())
+    let page = try String(contentsOf: site.appendingPathComponent("traces/4bf92f3577b34da6a3ce929d0e0e4736.html"), encoding: .utf8)
+    #expect(page.contains("<h2>Critical path</h2>") && page.contains("<h2>Trace statistics</h2>"))
+    #expect(page.contains("<a href=\"#span-") && page.contains("29.0%"))  // INSERT orders: 9 of 31 ms
+    #expect(page.components(separatedBy: "<rect class=\"cp\"").count - 1 >= 9)  // legend and sections
+    #expect(page.contains("<td>order-service</td><td>INSERT orders (commit)</td><td class=\"num\">1</td>"))
+}

@@ -126,3 +126,24 @@ struct TraceAssemblerTests {
     #expect(trace.startTimeUnixNano > 0)
     #expect(trace.warnings.contains { $0.contains("1 span has no timestamp") })
 }
+
+@Test func assemblesAMillionWideFanOut() {
+    let resource = Resource(serviceName: "fan")
+    let root = Span(
+        traceID: TraceID(high: 0, low: 7), spanID: SpanID(1), name: "root", startTimeUnixNano: 1_000, endTimeUnixNano: 3_000_000,
+        resource: resource)
+    var spans = [root]
+    spans.reserveCapacity(1_000_001)
+    for n in 0..<UInt64(1_000_000) {
+        spans.append(
+            Span(
+                traceID: root.traceID, spanID: SpanID(n + 2), parentSpanID: SpanID(1), name: "child",
+                startTimeUnixNano: 1_000 + n, endTimeUnixNano: 1_000 + n + 2, resource: resource))
+    }
+    let trace = TraceAssembler().assemble(spans)[0]
+    #expect(trace.spans.count == 1_000_001)
+    #expect(trace.rootIndices == [0])
+    #expect(trace.depth.max() == 1)
+    #expect(trace.selfTimeNano[0] == 3_000_000 - 1_000 - 1_000_001)
+    #expect(trace.criticalPathNano.reduce(0, +) == trace.durationNano)
+}

@@ -1,5 +1,6 @@
 import Testing
 import TraceCharts
+import TraceModel
 
 @Test(arguments: [
     (UInt64(0), "0 ns"), (999, "999 ns"), (1_000, "1 µs"), (12_340, "12.3 µs"), (1_500_000, "1.5 ms"),

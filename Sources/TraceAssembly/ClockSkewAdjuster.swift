@@ -1,0 +1,108 @@
+import TraceModel
+
+/// Corrects clock skew between hosts as Jaeger's query service does: walking the tree from the
+/// roots, a child on another host that does not fit inside its parent is shifted, with its
+/// same-host subtree and events, assuming the network took equally long each way; a child longer
+/// than its parent is only moved so as not to start before it. Asynchronous children
+/// (FOLLOWS_FROM, or a consumer under a producer) are left alone: they may outlive their parent.
+enum ClockSkewAdjuster {
+    /// The host a span ran on, from its resource: `host.id`, `host.ip`, `host.name`,
+    /// `service.instance.id`, or Zipkin's endpoint address; nil when the resource does not say.
+    /// Like Jaeger, nothing is shifted between spans whose hosts are not both known: without a
+    /// host, a difference in time cannot be told from a difference in clocks.
+    static func hostKey(_ resource: Resource) -> String? {
+        for key in ["host.id", "host.ip", "host.name", "service.instance.id", "network.local.address"] {
+            if case .string(let value)? = resource.attributes[key: key], !value.isEmpty { return key + "=" + value }
+        }
+        return nil
+    }
+
+    /// Shifts spans in place. `order` lists every index with parents before children.
+    /// - Returns: the shift of each span in nanoseconds (0 for none).
+    static func adjust(
+        _ spans: inout [Span], parent: [Int?], order: [Int], options: AssemblyOptions, warnings: inout [String]
+    ) -> [Int64] {
+        var shift = [Int64](repeating: 0, count: spans.count)
+        var hosts = [String?](repeating: nil, count: spans.count)
+        // Spans of one resource share a host: look each resource up once.
+        var hostOfResource: [ObjectIdentifier: String?] = [:]
+        var shiftedSpans = 0
+        var tooLarge = 0
+        var largest: Int64 = 0
+        for index in order {
+            let resource = spans[index].resource
+            if let known = hostOfResource[ObjectIdentifier(resource)] {
+                hosts[index] = known
+            } else {
+                hosts[index] = hostKey(resource)
+                hostOfResource[ObjectIdentifier(resource)] = hosts[index]
+            }
+            guard let p = parent[index] else { continue }
+            if hosts[index] == nil || hosts[p] == nil || hosts[index] == hosts[p] {
+                shift[index] = shift[p]  // same (or unknown) host: same clock as the parent
+            } else if !isAsynchronous(child: spans[index], parent: spans[p]) {
+                let delta = skew(child: spans[index], parent: spans[p])
+                if delta != 0 && delta.magnitude > options.maximumClockSkewNano {
+                    tooLarge += 1
+                    spans[index].warnings.append(
+                        "looks \(describe(delta)) off its parent's clock, beyond the adjustment limit; not shifted")
+                } else {
+                    shift[index] = delta
+                }
+            }
+            guard shift[index] != 0 else { continue }
+            apply(shift[index], to: &spans[index])
+            if shift[index] != shift[p] {
+                shiftedSpans += 1
+                if shift[index].magnitude > largest.magnitude { largest = shift[index] }
+                spans[index].warnings.append(
+                    "clock skew: shifted \(describe(shift[index])) (with the spans below it on the same host) to fit its parent on another host"
+                )
+            }
+        }
+        if shiftedSpans > 0 {
+            warnings.append(
+                "clock skew: \(shiftedSpans) \(shiftedSpans == 1 ? "span was" : "spans were") shifted to fit parents on other hosts (largest \(describe(largest)))"
+            )
+        }
+        if tooLarge > 0 {
+            warnings.append(
+                "clock skew: \(tooLarge) \(tooLarge == 1 ? "span looks" : "spans look") skewed beyond the adjustment limit and were not shifted"
+            )
+        }
+        return shift
+    }
+
+    /// How far the child must move to fit its (already adjusted) parent: zero when it fits.
+    static func skew(child: Span, parent: Span) -> Int64 {
+        let parentDuration = Int64(clamping: parent.durationNano)
+        let childDuration = Int64(clamping: child.durationNano)
+        let parentStart = Int64(clamping: parent.startTimeUnixNano)
+        let childStart = Int64(clamping: child.startTimeUnixNano)
+        if childDuration > parentDuration {
+            // It cannot fit; only make sure it does not start before its parent.
+            return childStart < parentStart ? parentStart - childStart : 0
+        }
+        if childStart >= parentStart && childStart + childDuration <= parentStart + parentDuration { return 0 }
+        let latency = (parentDuration - childDuration) / 2
+        return parentStart + latency - childStart
+    }
+
+    private static func isAsynchronous(child: Span, parent: Span) -> Bool {
+        child.parentRelation == .followsFrom || child.kind == .consumer || parent.kind == .producer
+    }
+
+    private static func apply(_ delta: Int64, to span: inout Span) {
+        func moved(_ time: UInt64) -> UInt64 {
+            delta >= 0 ? time &+ UInt64(delta) : time &- min(time, delta.magnitude)
+        }
+        span.startTimeUnixNano = moved(span.startTimeUnixNano)
+        span.endTimeUnixNano = moved(span.endTimeUnixNano)
+        for index in span.events.indices { span.events[index].timeUnixNano = moved(span.events[index].timeUnixNano) }
+    }
+
+    /// "+65.9 ms" or "-3 µs".
+    static func describe(_ delta: Int64) -> String {
+        (delta < 0 ? "-" : "+") + DurationFormat.string(nanoseconds: delta.magnitude)
+    }
+}

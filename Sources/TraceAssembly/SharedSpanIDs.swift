@@ -1,0 +1,47 @@
+import TraceModel
+
+/// Separates the halves of RPCs that share one span id (Zipkin's B3 style): the server half gets
+/// a fresh id and becomes the client's child, and the spans that named the shared id as their
+/// parent move under the server half, which is the process that made them (as Jaeger's
+/// span-id deduplication does).
+enum SharedSpanIDs {
+    /// Re-identifies server halves in place; returns how many were separated.
+    /// - Parameter repeated: the ids more than one span carries (only those can be shared).
+    static func separate(_ spans: inout [Span], repeated: Set<SpanID>, warnings: inout [String]) -> Int {
+        var clientIDs = Set<SpanID>()
+        var maximumID: UInt64 = 0
+        for span in spans {
+            if span.kind == .client, repeated.contains(span.spanID) { clientIDs.insert(span.spanID) }
+            maximumID = max(maximumID, span.spanID.value)
+        }
+        var newIDs: [SpanID: SpanID] = [:]
+        var separated = Set<Int>()
+        for index in spans.indices {
+            let span = spans[index]
+            guard repeated.contains(span.spanID), span.kind != .client,
+                span.kind == .server && clientIDs.contains(span.spanID) || span.sharesClientSpanID
+            else { continue }
+            // A fresh id above every id of the trace, so that it cannot collide.
+            maximumID &+= 1
+            let fresh = SpanID(maximumID)
+            newIDs[span.spanID] = fresh
+            spans[index].parentSpanID = span.spanID
+            spans[index].parentRelation = .childOf
+            spans[index].spanID = fresh
+            spans[index].warnings.append(
+                "shared its span id \(span.spanID) with its client; shown as the client's child with id \(fresh)")
+            separated.insert(index)
+        }
+        guard !newIDs.isEmpty else { return 0 }
+        // Everything below the shared id was made by the server (the client half's own parent is
+        // another span, so it stays).
+        for index in spans.indices where !separated.contains(index) {
+            if let parent = spans[index].parentSpanID, let fresh = newIDs[parent] {
+                spans[index].parentSpanID = fresh
+            }
+        }
+        let noun = separated.count == 1 ? "server span shared its client's id" : "server spans shared their client's id"
+        warnings.append("\(separated.count) \(noun) (Zipkin style); each is shown as its client's child")
+        return separated.count
+    }
+}
