@@ -31,8 +31,10 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         // Spans to traces: grouping, trees, duplicates, orphans, self time.
         .target(name: "TraceAssembly", dependencies: ["TraceModel"]),
-        // Traces to SVG: the waterfall chart and its helpers.
-        .target(name: "TraceCharts", dependencies: ["TraceModel", "TraceAssembly"]),
+        // Across traces: service calls, dependency graphs, latency sketches, slowest hops.
+        .target(name: "TraceAnalysis", dependencies: ["TraceModel", "TraceAssembly"]),
+        // Traces to SVG: the waterfall, the service graph and their helpers.
+        .target(name: "TraceCharts", dependencies: ["TraceModel", "TraceAssembly", "TraceAnalysis"]),
         // libxml2, seen only by XMLValidation.
         .systemLibrary(
             name: "CLibXML2",
@@ -49,7 +51,7 @@ let package = Package(
         .target(
             name: "ReportSite",
             dependencies: [
-                "TraceModel", "TraceAssembly", "TraceCharts", "XMLValidation",
+                "TraceModel", "TraceAssembly", "TraceAnalysis", "TraceCharts", "XMLValidation",
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
             plugins: ["EmbedFiles"]
@@ -76,9 +78,10 @@ let package = Package(
         .testTarget(name: "TraceImportTests", dependencies: ["TraceImport", "TraceAssembly", "TestSupport"]),
         .testTarget(name: "TraceAssemblyTests", dependencies: ["TraceAssembly", "TestSupport"]),
         .testTarget(
-            name: "TraceChartsTests", dependencies: ["TraceCharts", "XMLValidation", "TestSupport"],
+            name: "TraceChartsTests", dependencies: ["TraceCharts", "TraceAnalysis", "XMLValidation", "TestSupport"],
             exclude: ["Snapshots"]),
         .testTarget(name: "XMLValidationTests", dependencies: ["XMLValidation"]),
+        .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "TraceAssembly", "TestSupport"]),
         .testTarget(
             name: "ReportSiteTests",
             dependencies: ["ReportSite", "TraceImport", "TraceAssembly", "TestSupport"]

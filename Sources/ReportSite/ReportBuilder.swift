@@ -1,4 +1,5 @@
 public import Foundation
+import TraceAnalysis
 public import TraceAssembly
 import TraceCharts
 import TraceModel
@@ -49,16 +50,28 @@ public struct ReportBuilder {
         let csp = ContentSecurityPolicy.policy(forInlineStyle: templates.css)
         for trace in traces {
             let path = TracePage.path(for: trace.traceID)
-            let svg = WaterfallChart(trace: trace).svg()
-            do {
-                try validator.validate(svg)
-            } catch {
-                throw .invalidChart(page: path, messages: error.messages)
-            }
-            try staging.write(TracePage(trace: trace).render(waterfallSVG: svg, templates: templates, csp: csp), to: path)
+            let waterfall = try validated(WaterfallChart(trace: trace).svg(), page: path)
+            let graph = try validated(ServiceGraphChart(graph: ServiceGraph(traces: [trace])).svg(), page: path)
+            let page = TracePage(trace: trace).render(waterfallSVG: waterfall, graphSVG: graph, templates: templates, csp: csp)
+            try staging.write(page, to: path)
         }
+        let siteGraph = ServiceGraph(traces: traces)
+        let graphSVG = try validated(ServiceGraphChart(graph: siteGraph).svg(), page: ServicesPage.path)
+        try staging.write(
+            ServicesPage(graph: siteGraph, traceCount: traces.count).render(graphSVG: graphSVG, templates: templates, csp: csp),
+            to: ServicesPage.path)
         let index = IndexPage(traces: traces, inputs: inputs)
         try staging.write(index.render(templates: templates, csp: csp), to: "index.html")
         try staging.publish()
+    }
+
+    /// `svg`, once it has passed validation.
+    private func validated(_ svg: String, page: String) throws(ReportError) -> String {
+        do {
+            try validator.validate(svg)
+        } catch {
+            throw .invalidChart(page: page, messages: error.messages)
+        }
+        return svg
     }
 }

@@ -6,6 +6,7 @@ import Mustache
 public struct TemplateSet: Sendable {
     let index: MustacheTemplate
     let trace: MustacheTemplate
+    let services: MustacheTemplate
     /// The stylesheet inlined into every page.
     let css: String
 
@@ -38,6 +39,7 @@ public struct TemplateSet: Sendable {
         }
         index = try compile("index.html.mustache")
         trace = try compile("trace.html.mustache")
+        services = try compile("services.html.mustache")
         css = try text("style.css")
     }
 }

@@ -11,7 +11,7 @@ struct TracePage {
     static func path(for traceID: TraceID) -> String { "traces/\(traceID).html" }
 
     /// Renders the page around an already validated waterfall SVG.
-    func render(waterfallSVG: String, templates: TemplateSet, csp: String) -> String {
+    func render(waterfallSVG: String, graphSVG: String, templates: TemplateSet, csp: String) -> String {
         let root = trace.root
         let palette = ServicePalette(services: trace.spans.map(\.service))
         let context: [String: Any] = [
@@ -30,6 +30,8 @@ struct TracePage {
             "warnings": trace.warnings,
             "hasWarnings": !trace.warnings.isEmpty,
             "waterfall": waterfallSVG,
+            "graph": graphSVG,
+            "slowestHops": TraceTablesHTML.largestSelfTime(trace),
             "spanDetails": SpanDetailsHTML(trace: trace, palette: palette).render(),
             "criticalPath": TraceTablesHTML.criticalPath(trace),
             "statistics": TraceTablesHTML.statistics(trace),

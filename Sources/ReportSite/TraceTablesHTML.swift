@@ -25,6 +25,22 @@ enum TraceTablesHTML {
         return out
     }
 
+    /// The spans with the largest self time, with their critical-path time beside it.
+    static func largestSelfTime(_ trace: Trace, limit: Int = 10) -> String {
+        let spans = trace.spans.indices.sorted { (trace.selfTimeNano[$1], $0) < (trace.selfTimeNano[$0], $1) }.prefix(limit)
+        var out =
+            "<table><thead><tr><th>Span</th><th class=\"num\">Self time</th><th class=\"num\">Share of the trace</th>"
+            + "<th class=\"num\">On the critical path</th></tr></thead><tbody>"
+        for index in spans {
+            let span = trace.spans[index]
+            out += "<tr><td><a href=\"#span-\(span.spanID)\">\(Markup.escape(span.service)): \(Markup.escape(span.name))</a></td>"
+            out += "<td class=\"num\">\(DurationFormat.string(nanoseconds: trace.selfTimeNano[index]))</td>"
+            out += "<td class=\"num\">\(percent(trace.selfTimeNano[index], of: trace.durationNano))</td>"
+            out += "<td class=\"num\">\(DurationFormat.string(nanoseconds: trace.criticalPathNano[index]))</td></tr>"
+        }
+        return out + "</tbody></table>"
+    }
+
     /// The statistics table, grouped by service and by service and operation.
     static func statistics(_ trace: Trace) -> String {
         let statistics = TraceStatistics(trace)

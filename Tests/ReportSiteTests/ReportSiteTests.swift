@@ -51,7 +51,7 @@ struct ReportSiteTests {
         let site = try buildSite(try sampleSpans())
         let templates = try TemplateSet()
         let pages = try FileManagerListing.tree(site).filter { $0.key.hasSuffix(".html") }
-        #expect(pages.count == 9)  // index and 8 traces: 5 in OTLP JSON, 3 more in the other formats
+        #expect(pages.count == 10)  // index, services and 8 traces: 5 in OTLP JSON, 3 more in the other formats
         let expectedPolicy = ContentSecurityPolicy.policy(forInlineStyle: templates.css)
         for (path, data) in pages {
             let html = String(decoding: data, as: UTF8.self)
@@ -92,7 +92,7 @@ struct ReportSiteTests {
         let spans = try sampleSpans()
         let first = try FileManagerListing.tree(try buildSite(spans))
         let second = try FileManagerListing.tree(try buildSite(spans.reversed()))
-        #expect(first.count == 10)  // index, 8 traces, marker
+        #expect(first.count == 11)  // index, services, 8 traces, marker
         #expect(first == second)
     }
 
@@ -114,7 +114,7 @@ struct ReportSiteTests {
                 rest = rest[end.upperBound...]
             }
         }
-        #expect(count == 8)
+        #expect(count == 17)  // a waterfall and a graph per trace page, and the site graph
         let process = Process()
         process.executableURL = URL(fileURLWithPath: xmllint)
         process.arguments =
@@ -146,4 +146,22 @@ struct ReportSiteTests {
     #expect(page.contains("<a href=\"#span-") && page.contains("29.0%"))  // INSERT orders: 9 of 31 ms
     #expect(page.components(separatedBy: "<rect class=\"cp\"").count - 1 >= 9)  // legend and sections
     #expect(page.contains("<td>order-service</td><td>INSERT orders (commit)</td><td class=\"num\">1</td>"))
+}
+
+@Test func servicesPageHasTheGraphAndSlowestHopsSortedByP95() throws {
+    let site = try buildSite(try sampleSpans())
+    let page = try String(contentsOf: site.appendingPathComponent("services.html"), encoding: .utf8)
+    let index = try String(contentsOf: site.appendingPathComponent("index.html"), encoding: .utf8)
+    #expect(index.contains("<a href=\"services.html\">"))
+    #expect(page.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"graph\""))
+    #expect(page.contains("postgresql orders") && page.contains("not traced"))
+    // The edge table: the first row is the slowest p95 (the slow checkout, 2.32 s end to end).
+    let edgeTable = page.components(separatedBy: "<h2>Slowest hops: caller → callee</h2>")[1].components(separatedBy: "</table>")[0]
+    let p95s = edgeTable.components(separatedBy: "<tr").dropFirst(2).map { row in
+        row.components(separatedBy: "<td class=\"num\">")[3].components(separatedBy: "</td>")[0]
+    }
+    #expect(p95s.first == "2.32 s")
+    #expect(edgeTable.contains("<a href=\"traces/b7ad6b7169203331b7ad6b7169203331.html\">max</a>"))
+    let tracePage = try String(contentsOf: site.appendingPathComponent("traces/4bf92f3577b34da6a3ce929d0e0e4736.html"), encoding: .utf8)
+    #expect(tracePage.contains("<h2>Services in this trace</h2>") && tracePage.contains("<h2>Slowest hops</h2>"))
 }

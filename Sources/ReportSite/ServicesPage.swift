@@ -1,0 +1,82 @@
+import Mustache
+import TraceAnalysis
+import TraceCharts
+import TraceModel
+
+/// `services.html`: the site-wide dependency graph and the slowest-hop tables, per caller →
+/// callee edge and per operation, sorted by p95 (slowest first) and linking to exemplar traces.
+struct ServicesPage {
+    static let path = "services.html"
+
+    let graph: ServiceGraph
+    let traceCount: Int
+
+    func render(graphSVG: String, templates: TemplateSet, csp: String) -> String {
+        let context: [String: Any] = [
+            "csp": csp,
+            "css": templates.css,
+            "serviceCount": graph.nodes.values.count { !$0 },
+            "virtualCount": graph.nodes.values.count { $0 },
+            "edgeCount": graph.edges.count,
+            "traceCount": traceCount,
+            "graph": graphSVG,
+            "edgeTable": edgeTable(),
+            "operationTable": operationTable(),
+            "exactLimit": LatencySketch.exactLimit,
+            "accuracy": DurationFormat.fixed(LatencySketch.relativeAccuracy * 100, decimals: 0) + "%",
+        ]
+        return templates.services.render(context)
+    }
+
+    private func edgeTable() -> String {
+        let rows = graph.edges.sorted { ($1.value.latency.quantile(0.95), $0.key) < ($0.value.latency.quantile(0.95), $1.key) }
+        var out =
+            "<table><thead><tr><th>Caller → callee</th><th class=\"num\">Calls</th>" + Self.latencyHeads
+            + "<th class=\"num\">Errors</th><th>Exemplars</th></tr></thead><tbody>"
+        for (key, metrics) in rows {
+            let arrow = key.style == .asynchronous ? " ⇢ " : " → "
+            let virtual = graph.nodes[key.callee] == true ? " <span class=\"tag\">not traced</span>" : ""
+            out +=
+                "<tr\(metrics.errors > 0 ? " class=\"err\"" : "")><td>\(Markup.escape(key.caller))\(arrow)\(Markup.escape(key.callee))\(virtual)</td>"
+            out += "<td class=\"num\">\(metrics.calls)</td>" + Self.latencyCells(metrics) + "<td class=\"num\">\(Self.rate(metrics))</td>"
+            out += "<td>\(Self.exemplars(metrics))</td></tr>"
+        }
+        return out + "</tbody></table>"
+    }
+
+    private func operationTable() -> String {
+        let rows = graph.operations.sorted {
+            ($1.value.metrics.latency.quantile(0.95), $0.key) < ($0.value.metrics.latency.quantile(0.95), $1.key)
+        }
+        var out =
+            "<table><thead><tr><th>Service</th><th>Operation</th><th class=\"num\">Count</th>" + Self.latencyHeads
+            + "<th class=\"num\">Self share</th><th class=\"num\">Errors</th><th>Exemplars</th></tr></thead><tbody>"
+        for (key, operation) in rows {
+            let metrics = operation.metrics
+            out +=
+                "<tr\(metrics.errors > 0 ? " class=\"err\"" : "")><td>\(Markup.escape(key.service))</td><td>\(Markup.escape(key.operation))</td>"
+            out += "<td class=\"num\">\(metrics.calls)</td>" + Self.latencyCells(metrics)
+            out += "<td class=\"num\">\(DurationFormat.fixed(operation.selfShare * 100, decimals: 1))%</td>"
+            out += "<td class=\"num\">\(Self.rate(metrics))</td><td>\(Self.exemplars(metrics))</td></tr>"
+        }
+        return out + "</tbody></table>"
+    }
+
+    private static let latencyHeads =
+        "<th class=\"num\">p50</th><th class=\"num\">p95</th><th class=\"num\">p99</th><th class=\"num\">Max</th>"
+
+    private static func latencyCells(_ metrics: ServiceGraph.Metrics) -> String {
+        [0.5, 0.95, 0.99, 1].map { "<td class=\"num\">\(DurationFormat.string(nanoseconds: metrics.latency.quantile($0)))</td>" }.joined()
+    }
+
+    private static func rate(_ metrics: ServiceGraph.Metrics) -> String {
+        metrics.errors == 0 ? "0" : "\(metrics.errors) (\(DurationFormat.fixed(metrics.errorRate * 100, decimals: 1))%)"
+    }
+
+    private static func exemplars(_ metrics: ServiceGraph.Metrics) -> String {
+        var links: [String] = []
+        if let slowest = metrics.slowestTrace { links.append("<a href=\"\(TracePage.path(for: slowest))\">max</a>") }
+        if let p99 = metrics.nearP99Trace, p99 != metrics.slowestTrace { links.append("<a href=\"\(TracePage.path(for: p99))\">p99</a>") }
+        return links.joined(separator: " · ")
+    }
+}

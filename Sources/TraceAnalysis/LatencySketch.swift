@@ -1,0 +1,100 @@
+import Foundation
+
+/// A mergeable summary of latencies that answers percentiles: exact while it holds at most
+/// `exactLimit` values, then a log-bucketed sketch (in the manner of DDSketch) whose answers are
+/// within `relativeAccuracy` (1%) of the true value of the same rank.
+///
+/// Buckets are powers of γ = (1 + α) / (1 - α): a value v > 0 falls in bucket ⌈log_γ v⌉ and is
+/// answered as 2γ^i / (γ + 1), which is within α of every value of the bucket. Merging adds bucket
+/// counts, so shards can be summarised apart and combined.
+public struct LatencySketch: Sendable, Equatable {
+    /// The relative error bound of percentiles once the sketch stops being exact.
+    public static let relativeAccuracy = 0.01
+    /// How many values are kept exactly before switching to buckets.
+    public static let exactLimit = 2_048
+
+    private static let gamma = (1 + relativeAccuracy) / (1 - relativeAccuracy)
+    private static let logGamma = log(gamma)
+
+    private var exact: [UInt64]? = []
+    private var buckets: [Int32: UInt64] = [:]
+    private var zeros: UInt64 = 0
+    public private(set) var count: UInt64 = 0
+    public private(set) var maximum: UInt64 = 0
+    public private(set) var minimum: UInt64 = .max
+    public private(set) var sum: UInt64 = 0
+
+    public init() {}
+
+    /// True while every percentile is exact.
+    public var isExact: Bool { exact != nil }
+
+    /// Adds one value (nanoseconds).
+    public mutating func add(_ value: UInt64) {
+        count += 1
+        sum &+= value
+        maximum = max(maximum, value)
+        minimum = min(minimum, value)
+        if exact != nil {
+            exact!.append(value)
+            if exact!.count > Self.exactLimit { spill() }
+        } else {
+            addToBuckets(value, count: 1)
+        }
+    }
+
+    /// Adds everything another sketch holds.
+    public mutating func merge(_ other: LatencySketch) {
+        guard other.count > 0 else { return }
+        count += other.count
+        sum &+= other.sum
+        maximum = max(maximum, other.maximum)
+        minimum = min(minimum, other.minimum)
+        if let values = other.exact, exact != nil, exact!.count + values.count <= Self.exactLimit {
+            exact! += values
+            return
+        }
+        if exact != nil { spill() }
+        if let values = other.exact {
+            for value in values { addToBuckets(value, count: 1) }
+        } else {
+            zeros += other.zeros
+            for (index, bucketCount) in other.buckets { buckets[index, default: 0] += bucketCount }
+        }
+    }
+
+    /// The value at quantile `q` in [0, 1] (nearest rank), or 0 when empty. The maximum is exact.
+    public func quantile(_ q: Double) -> UInt64 {
+        guard count > 0 else { return 0 }
+        if q >= 1 { return maximum }
+        let rank = UInt64(max(0, min(Double(count - 1), (q * Double(count - 1)).rounded())))
+        if let values = exact {
+            return values.sorted()[Int(rank)]
+        }
+        if rank < zeros { return 0 }
+        var seen = zeros
+        for index in buckets.keys.sorted() {
+            seen += buckets[index]!
+            if seen > rank {
+                let estimate = 2 * pow(Self.gamma, Double(index)) / (Self.gamma + 1)
+                return min(maximum, max(minimum, UInt64(estimate)))
+            }
+        }
+        return maximum
+    }
+
+    private mutating func spill() {
+        let values = exact ?? []
+        exact = nil
+        for value in values { addToBuckets(value, count: 1) }
+    }
+
+    private mutating func addToBuckets(_ value: UInt64, count: UInt64) {
+        guard value > 0 else {
+            zeros += count
+            return
+        }
+        let index = Int32((log(Double(value)) / Self.logGamma).rounded(.up))
+        buckets[index, default: 0] += count
+    }
+}
