@@ -1,10 +1,15 @@
 import Foundation
 
-/// The Content-Security-Policy every page carries: nothing may load from anywhere, no script
-/// runs, and the only stylesheet allowed is the page's own inline one, pinned by its hash.
+/// The Content-Security-Policy every page carries: nothing may load from anywhere, and the only
+/// stylesheet (and, on pages that have one, the only script) allowed is the page's own inline
+/// one, pinned by its hash.
 enum ContentSecurityPolicy {
-    static func policy(forInlineStyle css: String) -> String {
-        let hash = Data(SHA256.digest(Array(css.utf8))).base64EncodedString()
-        return "default-src 'none'; style-src 'sha256-\(hash)'; img-src data:; base-uri 'none'; form-action 'none'"
+    static func policy(forInlineStyle css: String, inlineScript script: String? = nil) -> String {
+        let scripts = script.map { "script-src '\(hash($0))'; " } ?? ""
+        return "default-src 'none'; style-src '\(hash(css))'; \(scripts)img-src data:; base-uri 'none'; form-action 'none'"
+    }
+
+    private static func hash(_ text: String) -> String {
+        "sha256-" + Data(SHA256.digest(Array(text.utf8))).base64EncodedString()
     }
 }

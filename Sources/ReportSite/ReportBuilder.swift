@@ -58,7 +58,7 @@ public struct ReportBuilder {
         let siteGraph = ServiceGraph(traces: traces)
         let graphSVG = try validated(ServiceGraphChart(graph: siteGraph).svg(), page: ServicesPage.path)
         try staging.write(
-            ServicesPage(graph: siteGraph, traceCount: traces.count).render(graphSVG: graphSVG, templates: templates, csp: csp),
+            ServicesPage(graph: siteGraph, traceCount: traces.count).render(graphSVG: graphSVG, templates: templates),
             to: ServicesPage.path)
         let index = IndexPage(traces: traces, inputs: inputs)
         try staging.write(index.render(templates: templates, csp: csp), to: "index.html")

@@ -11,9 +11,10 @@ struct ServicesPage {
     let graph: ServiceGraph
     let traceCount: Int
 
-    func render(graphSVG: String, templates: TemplateSet, csp: String) -> String {
+    func render(graphSVG: String, templates: TemplateSet) -> String {
         let context: [String: Any] = [
-            "csp": csp,
+            "csp": ContentSecurityPolicy.policy(forInlineStyle: templates.css, inlineScript: templates.sortScript),
+            "script": templates.sortScript,
             "css": templates.css,
             "serviceCount": graph.nodes.values.count { !$0 },
             "virtualCount": graph.nodes.values.count { $0 },
@@ -31,14 +32,15 @@ struct ServicesPage {
     private func edgeTable() -> String {
         let rows = graph.edges.sorted { ($1.value.latency.quantile(0.95), $0.key) < ($0.value.latency.quantile(0.95), $1.key) }
         var out =
-            "<table><thead><tr><th>Caller → callee</th><th class=\"num\">Calls</th>" + Self.latencyHeads
+            "<table class=\"sortable\"><thead><tr><th>Caller → callee</th><th class=\"num\">Calls</th>" + Self.latencyHeads
             + "<th class=\"num\">Errors</th><th>Exemplars</th></tr></thead><tbody>"
         for (key, metrics) in rows {
             let arrow = key.style == .asynchronous ? " ⇢ " : " → "
             let virtual = graph.nodes[key.callee] == true ? " <span class=\"tag\">not traced</span>" : ""
             out +=
                 "<tr\(metrics.errors > 0 ? " class=\"err\"" : "")><td>\(Markup.escape(key.caller))\(arrow)\(Markup.escape(key.callee))\(virtual)</td>"
-            out += "<td class=\"num\">\(metrics.calls)</td>" + Self.latencyCells(metrics) + "<td class=\"num\">\(Self.rate(metrics))</td>"
+            out += "<td class=\"num\" data-v=\"\(metrics.calls)\">\(metrics.calls)</td>" + Self.latencyCells(metrics)
+            out += "<td class=\"num\" data-v=\"\(metrics.errors)\">\(Self.rate(metrics))</td>"
             out += "<td>\(Self.exemplars(metrics))</td></tr>"
         }
         return out + "</tbody></table>"
@@ -49,15 +51,16 @@ struct ServicesPage {
             ($1.value.metrics.latency.quantile(0.95), $0.key) < ($0.value.metrics.latency.quantile(0.95), $1.key)
         }
         var out =
-            "<table><thead><tr><th>Service</th><th>Operation</th><th class=\"num\">Count</th>" + Self.latencyHeads
+            "<table class=\"sortable\"><thead><tr><th>Service</th><th>Operation</th><th class=\"num\">Count</th>" + Self.latencyHeads
             + "<th class=\"num\">Self share</th><th class=\"num\">Errors</th><th>Exemplars</th></tr></thead><tbody>"
         for (key, operation) in rows {
             let metrics = operation.metrics
             out +=
                 "<tr\(metrics.errors > 0 ? " class=\"err\"" : "")><td>\(Markup.escape(key.service))</td><td>\(Markup.escape(key.operation))</td>"
-            out += "<td class=\"num\">\(metrics.calls)</td>" + Self.latencyCells(metrics)
-            out += "<td class=\"num\">\(DurationFormat.fixed(operation.selfShare * 100, decimals: 1))%</td>"
-            out += "<td class=\"num\">\(Self.rate(metrics))</td><td>\(Self.exemplars(metrics))</td></tr>"
+            out += "<td class=\"num\" data-v=\"\(metrics.calls)\">\(metrics.calls)</td>" + Self.latencyCells(metrics)
+            out +=
+                "<td class=\"num\" data-v=\"\(DurationFormat.fixed(operation.selfShare, decimals: 4))\">\(DurationFormat.fixed(operation.selfShare * 100, decimals: 1))%</td>"
+            out += "<td class=\"num\" data-v=\"\(metrics.errors)\">\(Self.rate(metrics))</td><td>\(Self.exemplars(metrics))</td></tr>"
         }
         return out + "</tbody></table>"
     }
@@ -66,7 +69,10 @@ struct ServicesPage {
         "<th class=\"num\">p50</th><th class=\"num\">p95</th><th class=\"num\">p99</th><th class=\"num\">Max</th>"
 
     private static func latencyCells(_ metrics: ServiceGraph.Metrics) -> String {
-        [0.5, 0.95, 0.99, 1].map { "<td class=\"num\">\(DurationFormat.string(nanoseconds: metrics.latency.quantile($0)))</td>" }.joined()
+        [0.5, 0.95, 0.99, 1].map { q in
+            let value = metrics.latency.quantile(q)
+            return "<td class=\"num\" data-v=\"\(value)\">\(DurationFormat.string(nanoseconds: value))</td>"
+        }.joined()
     }
 
     private static func rate(_ metrics: ServiceGraph.Metrics) -> String {

@@ -9,6 +9,8 @@ public struct TemplateSet: Sendable {
     let services: MustacheTemplate
     /// The stylesheet inlined into every page.
     let css: String
+    /// The script that lets readers re-sort the services page's tables.
+    let sortScript: String
 
     /// Loads the embedded templates, overlaid by the files in `overrides` when given.
     /// - Throws: `ReportError.template` when a file cannot be read or does not parse.
@@ -41,5 +43,6 @@ public struct TemplateSet: Sendable {
         trace = try compile("trace.html.mustache")
         services = try compile("services.html.mustache")
         css = try text("style.css")
+        sortScript = try text("sort-tables.js")
     }
 }

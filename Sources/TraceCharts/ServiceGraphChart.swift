@@ -109,7 +109,13 @@ public struct ServiceGraphChart: Sendable {
                 isVirtual
                 ? plural(incoming, "call")
                 : latency.map { "p95 \(DurationFormat.string(nanoseconds: $0.latency.quantile(0.95))) · \(plural($0.calls, "span"))" } ?? ""
-            let tooltip = "\(name)\(isVirtual ? " (not instrumented: named by its callers)" : "")\n\(detail)"
+            var tooltip = "\(name)\(isVirtual ? " (not instrumented: named by its callers)" : "")\n\(detail)"
+            if let latency, !isVirtual {
+                tooltip +=
+                    "\nserver spans: p50 \(DurationFormat.string(nanoseconds: latency.latency.quantile(0.5))), "
+                    + "p99 \(DurationFormat.string(nanoseconds: latency.latency.quantile(0.99))), "
+                    + "max \(DurationFormat.string(nanoseconds: latency.latency.maximum)), \(plural(latency.errors, "error"))"
+            }
             out += "<g class=\"node\(isVirtual ? " virtual" : "")\"><title>\(Markup.escape(tooltip))</title>"
             out +=
                 "<rect class=\"\(isVirtual ? "vnode" : palette.colorClass(name))\" x=\"\(n(rect.x))\" y=\"\(n(rect.y))\" width=\"\(n(rect.width))\" height=\"\(n(rect.height))\" rx=\"6\"/>"
