@@ -3,19 +3,26 @@ import TraceCharts
 import TraceModel
 
 /// The expandable list of spans on a trace page: one `<details>` per span, whose summary is the
-/// span's row and whose body holds its attributes, events, links, resource and scope.
+/// span's row and whose body holds its facts, attributes, events, links and warnings; resources
+/// and scopes are listed once at the end and linked, since many spans share them.
 ///
-/// Everything that comes from the input goes through `Markup.escape`.
+/// The markup is kept small (a 50,000-span page must stay under 600 bytes a span): lists of keys
+/// and values are preformatted text, not tables. Everything from the input is escaped.
 struct SpanDetailsHTML {
     let trace: Trace
     let palette: ServicePalette
 
     func render() -> String {
         var out = ""
-        out.reserveCapacity(trace.spans.count * 600)
+        out.reserveCapacity(trace.spans.count * 400)
         var usedAnchors = Set<String>()
+        var resourceNumbers: [ObjectIdentifier: Int] = [:]
+        var resources: [Resource] = []
         let traceStart = trace.startTimeUnixNano
+        // Chunks of spans let the browser skip laying out what is off screen (content-visibility).
+        out += "<div class=\"chunk\">"
         for (index, span) in trace.spans.enumerated() {
+            if index > 0 && index % 500 == 0 { out += "</div><div class=\"chunk\">" }
             // Anchors are the span id; a reused id gets a suffix so that anchors stay unique.
             var anchor = "span-\(span.spanID)"
             var copy = 2
@@ -23,87 +30,99 @@ struct SpanDetailsHTML {
                 anchor = "span-\(span.spanID)-\(copy)"
                 copy += 1
             }
-            let indent = min(trace.depth[index], 15)
-            out += "<details id=\"\(anchor)\"><summary>"
-            out += "<span class=\"name d\(indent)\">"
-            out += "<span class=\"swatch \(palette.colorClass(span.service))\"></span>"
-            out += "\(Markup.escape(span.service)) <b>\(Markup.escape(span.name))</b></span>"
-            out += "<span>\(span.kind.name)</span>"
             let offset = span.startTimeUnixNano &- traceStart
-            out += "<span class=\"num\">\(offset == 0 ? "0" : "+" + DurationFormat.string(nanoseconds: offset))</span>"
-            out += "<span class=\"num\">\(DurationFormat.string(nanoseconds: span.durationNano))</span>"
-            out += "<span class=\"num\">\(DurationFormat.string(nanoseconds: trace.selfTimeNano[index]))</span>"
+            out += "<details id=\"\(anchor)\"><summary><span class=\"d\(min(trace.depth[index], 15))\">"
+            out +=
+                "<i class=\"\(palette.colorClass(span.service))\"></i>\(Markup.escape(span.service)) <b>\(Markup.escape(span.name))</b></span>"
+            out += "<span>\(span.kind.name)</span><span>\(offset == 0 ? "0" : "+" + DurationFormat.string(nanoseconds: offset))</span>"
+            out += "<span>\(DurationFormat.string(nanoseconds: span.durationNano))</span>"
+            out += "<span>\(DurationFormat.string(nanoseconds: trace.selfTimeNano[index]))</span>"
             out += span.status.isError ? "<span class=\"tag error\">error</span>" : "<span>\(span.status.code == .ok ? "ok" : "")</span>"
-            out += "</summary><div class=\"body\">"
-            out += facts(span, parent: trace.parentIndex[index].map { trace.spans[$0] }, criticalPathNano: trace.criticalPathNano[index])
-            out += table("Attributes", span.attributes)
+            out += "</summary>"
+
+            // Facts on one line.
+            var facts = ["id <code>\(span.spanID)</code>"]
+            if let parentIndex = trace.parentIndex[index] {
+                let parent = trace.spans[parentIndex]
+                facts.append(
+                    "parent <a href=\"#span-\(parent.spanID)\">\(Markup.escape(parent.service)): \(Markup.escape(parent.name))</a>")
+            } else if let parentID = span.parentSpanID {
+                facts.append("parent <code>\(parentID)</code> (not in the input)")
+            }
+            facts.append("start \(UTCTime.string(unixNano: span.startTimeUnixNano))")
+            if trace.criticalPathNano[index] > 0 {
+                facts.append("on the critical path \(DurationFormat.string(nanoseconds: trace.criticalPathNano[index]))")
+            }
+            if span.parentRelation == .followsFrom { facts.append("follows from its parent (not awaited)") }
+            if span.sharesClientSpanID { facts.append("server half sharing its client's span id (Zipkin)") }
+            if !span.traceState.isEmpty { facts.append("trace state \(Markup.escape(span.traceState))") }
+            out += "<p>" + facts.joined(separator: " · ") + "</p>"
+            if !span.status.message.isEmpty { out += "<p class=\"status\">\(Markup.escape(span.status.message))</p>" }
+            for warning in span.warnings { out += "<p class=\"warn\">\(Markup.escape(warning))</p>" }
+
+            out += Self.keyValues("Attributes", span.attributes)
             if !span.events.isEmpty {
-                out += "<h4>Events</h4><table><tbody>"
+                out += "<h4>Events</h4><pre>"
                 for event in span.events {
-                    out +=
-                        "<tr><td class=\"mono\">+\(DurationFormat.string(nanoseconds: event.timeUnixNano &- span.startTimeUnixNano))</td>"
-                    out += "<td><b>\(Markup.escape(event.name))</b>"
+                    let at = "+" + DurationFormat.string(nanoseconds: event.timeUnixNano &- span.startTimeUnixNano)
+                    out += "\(at)  \(Markup.escape(event.name))"
                     for attribute in event.attributes {
-                        out +=
-                            "<br><span class=\"mono\">\(Markup.escape(attribute.key))</span> = \(Markup.escape(attribute.value.description))"
+                        out += "\n    \(Markup.escape(attribute.key)) = \(Markup.escape(attribute.value.description))"
                     }
-                    out += "</td></tr>"
+                    out += "\n"
                 }
-                out += "</tbody></table>"
+                out += "</pre>"
             }
             if !span.links.isEmpty {
-                out += "<h4>Links</h4><table><tbody>"
+                out += "<h4>Links</h4><pre>"
                 for link in span.links {
                     out +=
-                        "<tr><td class=\"mono\">\(link.traceID == trace.traceID ? "<a href=\"#span-\(link.spanID)\">span \(link.spanID)</a>" : "trace \(link.traceID) span \(link.spanID)")</td><td>"
-                    out += link.attributes.map {
-                        "<span class=\"mono\">\(Markup.escape($0.key))</span> = \(Markup.escape($0.value.description))"
-                    }.joined(separator: "<br>")
-                    out += "</td></tr>"
+                        link.traceID == trace.traceID
+                        ? "<a href=\"#span-\(link.spanID)\">span \(link.spanID)</a>" : "trace \(link.traceID) span \(link.spanID)"
+                    for attribute in link.attributes {
+                        out += "\n    \(Markup.escape(attribute.key)) = \(Markup.escape(attribute.value.description))"
+                    }
+                    out += "\n"
                 }
-                out += "</tbody></table>"
+                out += "</pre>"
             }
-            out += table("Resource", span.resource.attributes)
-            if !span.scope.name.isEmpty || !span.scope.attributes.isEmpty {
-                let scope = span.scope.name + (span.scope.version.isEmpty ? "" : " " + span.scope.version)
-                out += table("Scope: " + scope, span.scope.attributes, showEmpty: true)
+            let key = ObjectIdentifier(span.resource)
+            let number: Int
+            if let known = resourceNumbers[key] {
+                number = known
+            } else if let equal = resources.firstIndex(where: { $0 == span.resource }) {
+                number = equal + 1
+                resourceNumbers[key] = number
+            } else {
+                resources.append(span.resource)
+                number = resources.count
+                resourceNumbers[key] = number
             }
-            out += "</div></details>\n"
+            out += "<p>resource <a href=\"#resource-\(number)\">\(number)</a>"
+            if !span.scope.name.isEmpty {
+                out +=
+                    " · scope \(Markup.escape(span.scope.name))\(span.scope.version.isEmpty ? "" : " " + Markup.escape(span.scope.version))"
+            }
+            out += "</p></details>\n"
+        }
+        out += "</div><h3>Resources</h3>"
+        for (offset, resource) in resources.enumerated() {
+            out +=
+                "<div id=\"resource-\(offset + 1)\" class=\"resource\"><h4>resource \(offset + 1): \(Markup.escape(resource.serviceName))</h4>"
+            out += Self.keyValues(nil, resource.attributes) + "</div>"
         }
         return out
     }
 
-    /// Ids, parent, status message and times of one span.
-    private func facts(_ span: Span, parent: Span?, criticalPathNano: UInt64) -> String {
-        var rows: [(String, String)] = [
-            ("span id", "<code>\(span.spanID)</code>"),
-            (
-                "parent",
-                parent.map { "<a href=\"#span-\($0.spanID)\">\(Markup.escape($0.service)): \(Markup.escape($0.name))</a>" }
-                    ?? (span.parentSpanID.map { "<code>\($0)</code> (not in the input)" } ?? "none (root)")
-            ),
-            ("start (UTC)", UTCTime.string(unixNano: span.startTimeUnixNano)),
-        ]
-        if criticalPathNano > 0 { rows.append(("on the critical path", DurationFormat.string(nanoseconds: criticalPathNano))) }
-        if !span.status.message.isEmpty { rows.append(("status message", Markup.escape(span.status.message))) }
-        if !span.traceState.isEmpty { rows.append(("trace state", Markup.escape(span.traceState))) }
-        if span.parentRelation == .followsFrom { rows.append(("relation", "follows from its parent (the parent does not wait for it)")) }
-        if span.sharesClientSpanID { rows.append(("shared id", "server half of an RPC that reuses its client's span id (Zipkin)")) }
-        for warning in span.warnings { rows.append(("warning", Markup.escape(warning))) }
-        var out = "<table><tbody>"
-        for (name, value) in rows { out += "<tr><td>\(name)</td><td>\(value)</td></tr>" }
-        return out + "</tbody></table>"
-    }
-
-    /// A titled key/value table; nothing when there are no attributes (unless `showEmpty`).
-    private func table(_ title: String, _ attributes: [Attribute], showEmpty: Bool = false) -> String {
-        guard !attributes.isEmpty || showEmpty else { return "" }
-        var out = "<h4>\(Markup.escape(title))</h4>"
-        guard !attributes.isEmpty else { return out }
-        out += "<table><tbody>"
-        for attribute in attributes {
-            out += "<tr><td class=\"mono\">\(Markup.escape(attribute.key))</td><td>\(Markup.escape(attribute.value.description))</td></tr>"
+    /// Keys and values as preformatted lines, under a heading when given; nothing when empty.
+    static func keyValues(_ title: String?, _ attributes: [Attribute]) -> String {
+        guard !attributes.isEmpty else { return "" }
+        var out = title.map { "<h4>\($0)</h4>" } ?? ""
+        out += "<pre>"
+        for (offset, attribute) in attributes.enumerated() {
+            if offset > 0 { out += "\n" }
+            out += "\(Markup.escape(attribute.key)) = \(Markup.escape(attribute.value.description))"
         }
-        return out + "</tbody></table>"
+        return out + "</pre>"
     }
 }

@@ -7,6 +7,9 @@ import TraceModel
 struct TracePage {
     let trace: Trace
 
+    /// The largest trace whose span list is drawn as expandable rows.
+    static let expandableListLimit = 2_000
+
     /// The page's path inside the site.
     static func path(for traceID: TraceID) -> String { "traces/\(traceID).html" }
 
@@ -14,6 +17,9 @@ struct TracePage {
     func render(waterfallSVG: String, graphSVG: String, templates: TemplateSet, csp: String) -> String {
         let root = trace.root
         let palette = ServicePalette(services: trace.spans.map(\.service))
+        // Above this many spans the list is plain text: a browser could not build the
+        // expandable form quickly enough (see SpanTextListHTML).
+        let largeList = trace.spans.count > Self.expandableListLimit
         let context: [String: Any] = [
             "csp": csp,
             "css": templates.css,
@@ -32,7 +38,9 @@ struct TracePage {
             "waterfall": waterfallSVG,
             "graph": graphSVG,
             "slowestHops": TraceTablesHTML.largestSelfTime(trace),
-            "spanDetails": SpanDetailsHTML(trace: trace, palette: palette).render(),
+            "spanDetails": largeList ? "" : SpanDetailsHTML(trace: trace, palette: palette).render(),
+            "spanText": largeList ? SpanTextListHTML(trace: trace).render() : "",
+            "largeList": largeList,
             "criticalPath": TraceTablesHTML.criticalPath(trace),
             "statistics": TraceTablesHTML.statistics(trace),
         ]

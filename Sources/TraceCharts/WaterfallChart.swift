@@ -15,6 +15,8 @@ public struct WaterfallChart: Sendable {
         public var maximumIndent = 180.0
         public var legendRowHeight = 18.0
         public var rulerHeight = 26.0
+        /// Above this many spans, rows are summarised (see `WaterfallRow.plan`).
+        public var rowBudget = 2_000
         public init() {}
     }
 
@@ -36,7 +38,8 @@ public struct WaterfallChart: Sendable {
         let legend = legendLayout(services + (trace.criticalPath.isEmpty ? [] : ["critical path"]))
         let rulerTop = legend.height + 6
         let rowsTop = rulerTop + layout.rulerHeight
-        let height = rowsTop + Double(trace.spans.count) * layout.rowHeight + 8
+        let rows = WaterfallRow.plan(trace, budget: layout.rowBudget)
+        let height = rowsTop + Double(rows.count) * layout.rowHeight + 8
         let start = trace.startTimeUnixNano
         let span = max(trace.durationNano, 1)
         let scale = chartWidth / Double(span)
@@ -75,38 +78,64 @@ public struct WaterfallChart: Sendable {
         // Rows.
         var sectionsOf: [Int: [CriticalPathSection]] = [:]
         for section in trace.criticalPath { sectionsOf[section.spanIndex, default: []].append(section) }
-        for (index, spanValue) in trace.spans.enumerated() {
-            let top = rowsTop + Double(index) * layout.rowHeight
-            let indent = min(Double(trace.depth[index]) * layout.indent, layout.maximumIndent)
-            let barStart = x(spanValue.startTimeUnixNano)
-            let barWidth = max(Double(spanValue.durationNano) * scale, 1)
-            let duration = DurationFormat.string(nanoseconds: spanValue.durationNano)
-            let isError = spanValue.status.isError
-            let shift = trace.clockSkewShiftNano[index]
-            var tooltip =
-                "\(spanValue.service): \(spanValue.name)\n\(duration) (self \(DurationFormat.string(nanoseconds: trace.selfTimeNano[index])))"
-            if trace.criticalPathNano[index] > 0 {
-                tooltip += "\non the critical path for \(DurationFormat.string(nanoseconds: trace.criticalPathNano[index]))"
+        for (rowNumber, row) in rows.enumerated() {
+            let top = rowsTop + Double(rowNumber) * layout.rowHeight
+            let members: [Int]
+            let hidden: Int
+            switch row {
+            case .span(let index, let hiddenDescendants): (members, hidden) = ([index], hiddenDescendants)
+            case .group(let indices, let hiddenDescendants): (members, hidden) = (indices, hiddenDescendants)
             }
-            if isError { tooltip += "\nerror" + (spanValue.status.message.isEmpty ? "" : ": " + spanValue.status.message) }
-            if shift != 0 {
-                tooltip += "\nshifted \(shift < 0 ? "-" : "+")\(DurationFormat.string(nanoseconds: shift.magnitude)) for clock skew"
+            let first = trace.spans[members[0]]
+            let rowStart = members.lazy.map { self.trace.spans[$0].startTimeUnixNano }.min()!
+            let rowEnd = members.lazy.map { max(self.trace.spans[$0].endTimeUnixNano, self.trace.spans[$0].startTimeUnixNano) }.max()!
+            let indent = min(Double(trace.depth[members[0]]) * layout.indent, layout.maximumIndent)
+            let barStart = x(rowStart)
+            let barWidth = max(Double(rowEnd - rowStart) * scale, 1)
+            let errors = members.count { self.trace.spans[$0].status.isError }
+            let isGroup = members.count > 1
+            let totalNano = members.reduce(UInt64(0)) { $0 + self.trace.spans[$1].durationNano }
+            let duration =
+                isGroup ? DurationFormat.string(nanoseconds: totalNano) + " total" : DurationFormat.string(nanoseconds: first.durationNano)
+            var tooltip: String
+            var classes = isGroup ? "row sum" : "row"
+            if isGroup {
+                tooltip =
+                    "\(members.count) × \(first.service): \(first.name)\n\(duration), from the first start to the last end "
+                    + DurationFormat.string(nanoseconds: rowEnd - rowStart)
+                if errors > 0 { tooltip += "\n\(errors) with errors" }
+            } else {
+                let index = members[0]
+                let shift = trace.clockSkewShiftNano[index]
+                tooltip =
+                    "\(first.service): \(first.name)\n\(duration) (self \(DurationFormat.string(nanoseconds: trace.selfTimeNano[index])))"
+                if trace.criticalPathNano[index] > 0 {
+                    tooltip += "\non the critical path for \(DurationFormat.string(nanoseconds: trace.criticalPathNano[index]))"
+                }
+                if errors > 0 { tooltip += "\nerror" + (first.status.message.isEmpty ? "" : ": " + first.status.message) }
+                if shift != 0 {
+                    tooltip += "\nshifted \(shift < 0 ? "-" : "+")\(DurationFormat.string(nanoseconds: shift.magnitude)) for clock skew"
+                    classes += " skew"
+                }
+                if first.parentRelation == .followsFrom {
+                    tooltip += "\nfollows from its parent (not awaited)"
+                    classes += " ff"
+                }
             }
-            if spanValue.parentRelation == .followsFrom { tooltip += "\nfollows from its parent (not awaited)" }
-            var classes = "row"
-            if isError { classes += " err" }
-            if spanValue.parentRelation == .followsFrom { classes += " ff" }
-            if shift != 0 { classes += " skew" }
+            if errors > 0 { classes += " err" }
+            if hidden > 0 { tooltip += "\n\(hidden) spans below are not drawn (see the span list)" }
             // Label width budget: about 6.2 px per character at the stylesheet's 11 px font.
-            let labelCharacters = Int((layout.labelWidth - 6 - indent) / 6.2)
-            let label = Markup.truncate("\(spanValue.service) \(spanValue.name)", to: max(labelCharacters, 4))
-            out += "<g class=\"\(classes)\" id=\"w\(index)\">"
+            let suffix = hidden > 0 ? " ▸ +\(hidden)" : ""
+            let labelCharacters = Int((layout.labelWidth - 6 - indent) / 6.2) - suffix.count
+            let name = isGroup ? "\(members.count) × \(first.service) \(first.name)" : "\(first.service) \(first.name)"
+            let label = Markup.truncate(name, to: max(labelCharacters, 4)) + suffix
+            out += "<g class=\"\(classes)\" id=\"w\(members[0])\">"
             out += "<title>\(Markup.escape(Markup.truncate(tooltip, to: 600)))</title>"
-            out += "<text class=\"lbl\" x=\"\(n(4 + indent))\" y=\"\(n(top + 14))\">\(isError ? "⚠ " : "")\(Markup.escape(label))</text>"
+            out += "<text class=\"lbl\" x=\"\(n(4 + indent))\" y=\"\(n(top + 14))\">\(errors > 0 ? "⚠ " : "")\(Markup.escape(label))</text>"
             out +=
-                "<rect class=\"\(palette.colorClass(spanValue.service))\" x=\"\(n(barStart))\" y=\"\(n(top + 4))\" width=\"\(n(barWidth))\" height=\"\(n(layout.rowHeight - 8))\"/>"
+                "<rect class=\"\(palette.colorClass(first.service))\" x=\"\(n(barStart))\" y=\"\(n(top + 4))\" width=\"\(n(barWidth))\" height=\"\(n(layout.rowHeight - 8))\"/>"
             // The critical path: a dark band through the stretches of the bar the trace waited on.
-            for section in sectionsOf[index] ?? [] {
+            for section in members.flatMap({ sectionsOf[$0] ?? [] }) {
                 let sectionStart = x(section.startTimeUnixNano)
                 let sectionWidth = max(Double(section.durationNano) * scale, 1)
                 out +=

@@ -90,7 +90,9 @@ struct ReportSiteTests {
         #expect(page.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"waterfall\""))
         #expect(page.components(separatedBy: "<details id=\"span-").count - 1 == 8)
         #expect(page.contains("stock cache unavailable: dial tcp 10.0.3.7:6379: connection refused"))
-        #expect(page.contains("<h4>Events</h4>") && page.contains("<h4>Resource</h4>"))
+        #expect(
+            page.contains("<h4>Events</h4>") && page.contains("<h3>Resources</h3>")
+                && page.contains("resource <a href=\"#resource-1\">1</a>"))
         #expect(page.contains("db.statement"))
     }
 
@@ -174,4 +176,27 @@ struct ReportSiteTests {
     #expect(edgeTable.contains("<a href=\"traces/b7ad6b7169203331b7ad6b7169203331.html\">max</a>"))
     let tracePage = try String(contentsOf: site.appendingPathComponent("traces/4bf92f3577b34da6a3ce929d0e0e4736.html"), encoding: .utf8)
     #expect(tracePage.contains("<h2>Services in this trace</h2>") && tracePage.contains("<h2>Slowest hops</h2>"))
+}
+
+/// A 5,000-span trace: the waterfall is summarised, the span list is text, nothing is lost, and
+/// the page stays under 600 bytes a span.
+@Test func largeTracePageKeepsEverySpanCompactly() throws {
+    var spans = [SpanBuilder.span(id: 1, service: "api", name: "GET /", start: 0, end: 100_000)]
+    for n in 2...5_000 {
+        spans.append(
+            SpanBuilder.span(
+                id: UInt64(n), parent: UInt64(n / 2), service: "svc\(n % 7)", name: "op \(n % 13)", start: UInt64(n), end: UInt64(n + 50),
+                attributes: [Attribute(key: "db.statement", value: .string("SELECT * FROM t WHERE id = \(n)"))]))
+    }
+    let site = try buildSite(spans)
+    let traceID = spans[0].traceID
+    let data = try Data(contentsOf: site.appendingPathComponent("traces/\(traceID).html"))
+    let page = String(decoding: data, as: UTF8.self)
+    #expect(data.count < 600 * 5_000)
+    #expect(page.components(separatedBy: "<g class=\"row").count - 1 <= 2_000)
+    #expect(page.contains("<div class=\"spantext\">"))
+    for n in [1, 2, 777, 5_000] as [UInt64] {
+        #expect(page.contains("<a id=\"span-\(SpanID(n))\" href=\"#span-\(SpanID(n))\">"))
+    }
+    #expect(page.contains("db.statement = SELECT * FROM t WHERE id = 4999"))
 }
