@@ -52,7 +52,7 @@ public struct ReportBuilder {
             let path = TracePage.path(for: trace.traceID)
             let waterfall = try validated(WaterfallChart(trace: trace).svg(), page: path)
             let graph = try validated(ServiceGraphChart(graph: ServiceGraph(traces: [trace])).svg(), page: path)
-            let page = TracePage(trace: trace).render(waterfallSVG: waterfall, graphSVG: graph, templates: templates, csp: csp)
+            let page = TracePage(trace: trace).render(waterfallSVG: waterfall, graphSVG: graph, templates: templates)
             try staging.write(page, to: path)
         }
         let siteGraph = ServiceGraph(traces: traces)

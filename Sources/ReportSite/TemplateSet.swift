@@ -11,6 +11,8 @@ public struct TemplateSet: Sendable {
     let css: String
     /// The script that lets readers re-sort the services page's tables.
     let sortScript: String
+    /// The trace page's waterfall interaction.
+    let traceScript: String
 
     /// Loads the embedded templates, overlaid by the files in `overrides` when given.
     /// - Throws: `ReportError.template` when a file cannot be read or does not parse.
@@ -44,5 +46,6 @@ public struct TemplateSet: Sendable {
         services = try compile("services.html.mustache")
         css = try text("style.css")
         sortScript = try text("sort-tables.js")
+        traceScript = try text("trace.js")
     }
 }

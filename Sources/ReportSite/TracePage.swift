@@ -14,14 +14,15 @@ struct TracePage {
     static func path(for traceID: TraceID) -> String { "traces/\(traceID).html" }
 
     /// Renders the page around an already validated waterfall SVG.
-    func render(waterfallSVG: String, graphSVG: String, templates: TemplateSet, csp: String) -> String {
+    func render(waterfallSVG: String, graphSVG: String, templates: TemplateSet) -> String {
         let root = trace.root
         let palette = ServicePalette(services: trace.spans.map(\.service))
         // Above this many spans the list is plain text: a browser could not build the
         // expandable form quickly enough (see SpanTextListHTML).
         let largeList = trace.spans.count > Self.expandableListLimit
         let context: [String: Any] = [
-            "csp": csp,
+            "csp": ContentSecurityPolicy.policy(forInlineStyle: templates.css, inlineScript: templates.traceScript),
+            "script": templates.traceScript,
             "css": templates.css,
             "traceID": trace.traceID.hex,
             "rootService": root.service,

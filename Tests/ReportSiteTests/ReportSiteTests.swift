@@ -36,8 +36,12 @@ struct ReportSiteTests {
         let site = try buildSite([hostile])
         let page = try String(contentsOf: site.appendingPathComponent("traces/\(hostile.traceID).html"), encoding: .utf8)
         let index = try String(contentsOf: site.appendingPathComponent("index.html"), encoding: .utf8)
+        let traceScript = try TemplateSet().traceScript
+        // The only script is the page's own (the index has none); no input made another.
+        #expect(page.components(separatedBy: "<script").count == 2 && page.contains("<script>\(traceScript)</script>"))
+        #expect(!index.contains("<script"))
+        #expect(page.components(separatedBy: "</script>").count == 2)
         for html in [page, index] {
-            #expect(!html.contains("<script"))
             #expect(!html.contains("<img"))
             #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
         }
@@ -52,21 +56,19 @@ struct ReportSiteTests {
         let templates = try TemplateSet()
         let pages = try FileManagerListing.tree(site).filter { $0.key.hasSuffix(".html") }
         #expect(pages.count == 10)  // index, services and 8 traces: 5 in OTLP JSON, 3 more in the other formats
-        let expectedPolicy = ContentSecurityPolicy.policy(forInlineStyle: templates.css)
         for (path, data) in pages {
             let html = String(decoding: data, as: UTF8.self)
-            // Only the services page has a script: the table sorter, pinned by its hash.
-            let isServices = path.hasSuffix("/services.html")
-            let policy =
-                isServices
-                ? ContentSecurityPolicy.policy(forInlineStyle: templates.css, inlineScript: templates.sortScript) : expectedPolicy
+            // The services page has the table sorter, trace pages the waterfall script, each pinned
+            // by its hash; the index has no script.
+            let script = path.hasSuffix("/services.html") ? templates.sortScript : path.contains("/traces/") ? templates.traceScript : nil
+            let policy = ContentSecurityPolicy.policy(forInlineStyle: templates.css, inlineScript: script)
             #expect(html.contains(#"<meta http-equiv="Content-Security-Policy" content="\#(policy)">"#), "\(path)")
             #expect(html.contains("<style>\(templates.css)</style>"), "\(path)")
             #expect(html.range(of: #"(src|href)\s*=\s*"(https?:)?//"#, options: .regularExpression) == nil, "\(path)")
-            #expect(html.components(separatedBy: "<script").count - 1 == (isServices ? 1 : 0), "\(path)")
-            if isServices { #expect(html.contains("<script>\(templates.sortScript)</script>")) }
+            #expect(html.components(separatedBy: "<script").count - 1 == (script == nil ? 0 : 1), "\(path)")
+            if let script { #expect(html.contains("<script>\(script)</script>")) }
         }
-        #expect(expectedPolicy.hasPrefix("default-src 'none'; style-src 'sha256-"))
+        #expect(ContentSecurityPolicy.policy(forInlineStyle: templates.css).hasPrefix("default-src 'none'; style-src 'sha256-"))
     }
 
     @Test func indexListsTracesByStartAndLinksTheirPages() throws {

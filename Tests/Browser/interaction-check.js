@@ -1,0 +1,52 @@
+// Appended by .ci/run to a copy of a trace page (its Content-Security-Policy removed) and run in
+// headless Chromium: exercises the page's script and writes PASS or FAIL: … into the title.
+window.addEventListener("load", function () {
+  var failures = [];
+  function check(ok, what) { if (!ok) failures.push(what); }
+  var rows = Array.prototype.slice.call(document.querySelectorAll("svg.waterfall g.row"));
+  var controls = document.querySelector(".controls");
+  check(rows.length > 0, "no waterfall rows");
+  check(controls !== null, "no controls");
+  function hiddenRows() { return rows.filter(function (row) { return row.style.display === "none"; }).length; }
+  function click(element) { element.dispatchEvent(new MouseEvent("click", { bubbles: true })); }
+
+  // Collapse and expand the first row that has children.
+  for (var index = 0; index + 1 < rows.length; index++) {
+    if (Number(rows[index + 1].getAttribute("data-d")) > Number(rows[index].getAttribute("data-d"))) {
+      click(rows[index].querySelector("text.lbl"));
+      check(hiddenRows() > 0, "collapsing a row hid nothing");
+      check(rows[index].classList.contains("collapsed"), "collapsed row not marked");
+      click(rows[index].querySelector("text.lbl"));
+      check(hiddenRows() === 0, "expanding did not show the rows again");
+      break;
+    }
+  }
+  if (controls) {
+    controls.querySelector("button[name=collapse]").click();
+    check(rows.length < 2 || hiddenRows() > 0 || rows.every(function (row) { return row.getAttribute("data-d") === "0"; }), "collapse all hid nothing");
+    controls.querySelector("button[name=expand]").click();
+    check(hiddenRows() === 0, "expand all left rows hidden");
+
+    // Search for the first row's service.
+    var service = rows[0].getAttribute("data-s") ? rows[0].querySelector("text.lbl").textContent.replace("⚠ ", "").split(" ")[0] : "";
+    var search = controls.querySelector("input[type=search]");
+    search.value = service;
+    search.dispatchEvent(new Event("input"));
+    check(document.querySelectorAll("g.row.hit").length > 0, "search found nothing for " + service);
+    search.value = "no-such-text-anywhere";
+    search.dispatchEvent(new Event("input"));
+    check(document.querySelectorAll("g.row.hit").length === 0, "search matched nonsense");
+  }
+
+  // A deep link opens the last row's span and selects its row.
+  var last = rows[rows.length - 1];
+  var id = "span-" + last.getAttribute("data-s");
+  location.hash = "#" + id;
+  setTimeout(function () {
+    var target = document.getElementById(id);
+    check(target !== null, "no element " + id);
+    check(target === null || target.tagName !== "DETAILS" || target.open, "deep link did not open " + id);
+    check(last.classList.contains("selected"), "deep link did not select its row");
+    document.title = failures.length ? "FAIL: " + failures.join("; ") : "PASS";
+  }, 100);
+});
