@@ -32,13 +32,17 @@ public struct ReportBuilder {
 
     let templates: TemplateSet
     let validator: SVGValidator
+    let rowBudget: Int
 
     /// - Parameters:
     ///   - templates: the templates to render with.
     ///   - validator: the chart validator (default: the project's SVG grammar).
-    public init(templates: TemplateSet, validator: SVGValidator = .shared) {
+    ///   - rowBudget: above this many spans a trace page summarises its waterfall and lists its
+    ///     spans as text (default 2,000).
+    public init(templates: TemplateSet, validator: SVGValidator = .shared, rowBudget: Int = 2_000) {
         self.templates = templates
         self.validator = validator
+        self.rowBudget = max(rowBudget, 1)
     }
 
     /// Renders every trace and the index, then publishes the site at `output`.
@@ -50,9 +54,12 @@ public struct ReportBuilder {
         let csp = ContentSecurityPolicy.policy(forInlineStyle: templates.css)
         for trace in traces {
             let path = TracePage.path(for: trace.traceID)
-            let waterfall = try validated(WaterfallChart(trace: trace).svg(), page: path)
+            var waterfallLayout = WaterfallChart.Layout()
+            waterfallLayout.rowBudget = rowBudget
+            let waterfall = try validated(WaterfallChart(trace: trace, layout: waterfallLayout).svg(), page: path)
             let graph = try validated(ServiceGraphChart(graph: ServiceGraph(traces: [trace])).svg(), page: path)
-            let page = TracePage(trace: trace).render(waterfallSVG: waterfall, graphSVG: graph, templates: templates)
+            let page = TracePage(trace: trace, expandableListLimit: rowBudget).render(
+                waterfallSVG: waterfall, graphSVG: graph, templates: templates)
             try staging.write(page, to: path)
         }
         let siteGraph = ServiceGraph(traces: traces)

@@ -6,9 +6,8 @@ import TraceModel
 /// The page of one trace: facts, warnings, the waterfall, and the expandable span list.
 struct TracePage {
     let trace: Trace
-
-    /// The largest trace whose span list is drawn as expandable rows.
-    static let expandableListLimit = 2_000
+    /// The largest trace whose span list is drawn as expandable rows; above it, text.
+    let expandableListLimit: Int
 
     /// The page's path inside the site.
     static func path(for traceID: TraceID) -> String { "traces/\(traceID).html" }
@@ -19,7 +18,7 @@ struct TracePage {
         let palette = ServicePalette(services: trace.spans.map(\.service))
         // Above this many spans the list is plain text: a browser could not build the
         // expandable form quickly enough (see SpanTextListHTML).
-        let largeList = trace.spans.count > Self.expandableListLimit
+        let largeList = trace.spans.count > expandableListLimit
         let context: [String: Any] = [
             "csp": ContentSecurityPolicy.policy(forInlineStyle: templates.css, inlineScript: templates.traceScript),
             "script": templates.traceScript,

@@ -45,11 +45,15 @@ struct TraceReportCommand: ParsableCommand {
     @Flag(help: "Do not shift spans whose clocks disagree with their parents' hosts.")
     var noClockSkewAdjust = false
 
+    @Option(help: "Above this many spans, a trace page summarises its waterfall and lists its spans as text.")
+    var rowBudget: Int = 2_000
+
     @Flag(name: .shortAndLong, help: "Print nothing but errors and warnings.")
     var quiet = false
 
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("give at least one span export file, folder, or -") }
+        if rowBudget < 1 { throw ValidationError("--row-budget must be at least 1") }
         if DurationFormat.nanoseconds(parsing: maxClockSkew) == nil {
             throw ValidationError("--max-clock-skew wants a duration with a unit, such as 500ms, 30s or 1m, not '\(maxClockSkew)'")
         }
@@ -86,7 +90,7 @@ struct TraceReportCommand: ParsableCommand {
         let traces = TraceAssembler(options: options).assemble(inputSet.spans)
         do {
             let templateSet = try TemplateSet(overrides: templates.map { URL(fileURLWithPath: $0, isDirectory: true) })
-            try ReportBuilder(templates: templateSet).build(
+            try ReportBuilder(templates: templateSet, rowBudget: rowBudget).build(
                 traces: traces, inputs: inputSet.outcomes.map(ReportBuilder.Input.init),
                 output: URL(fileURLWithPath: output, isDirectory: true))
         } catch {
