@@ -24,36 +24,37 @@ struct SpanTextListHTML {
                 copy += 1
             }
             let offset = span.startTimeUnixNano &- traceStart
-            let indent = String(repeating: " ", count: min(trace.depth[index], 15) * 2)
-            out += "\(indent)<a id=\"\(anchor)\" href=\"#\(anchor)\">\(Markup.escape(span.service)): \(Markup.escape(span.name))</a>"
+            // The heading line is indented by depth; the detail lines below it by four spaces.
+            let indent = String(repeating: " ", count: min(trace.depth[index], 15))
+            out += "\(indent)<b id=\"\(anchor)\">\(Markup.escape(span.service)): \(Markup.escape(span.name))</b>"
             out +=
                 "  \(span.kind.name)  +\(DurationFormat.string(nanoseconds: offset))  \(DurationFormat.string(nanoseconds: span.durationNano))"
             out += " (self \(DurationFormat.string(nanoseconds: trace.selfTimeNano[index])))"
             if span.status.isError { out += "  ERROR" + (span.status.message.isEmpty ? "" : ": " + Markup.escape(span.status.message)) }
-            out += "\n\(indent)    id \(span.spanID)"
             if let parentIndex = trace.parentIndex[index] {
-                out += " · parent <a href=\"#span-\(trace.spans[parentIndex].spanID)\">\(trace.spans[parentIndex].spanID)</a>"
+                out += "\n    parent <a href=\"#span-\(trace.spans[parentIndex].spanID)\">\(trace.spans[parentIndex].spanID)</a>"
             } else if let parentID = span.parentSpanID {
-                out += " · parent \(parentID) (not in the input)"
+                out += "\n    parent \(parentID) (not in the input)"
+            } else {
+                out += "\n    root"
             }
             if trace.criticalPathNano[index] > 0 {
                 out += " · critical path \(DurationFormat.string(nanoseconds: trace.criticalPathNano[index]))"
             }
             if span.parentRelation == .followsFrom { out += " · follows from its parent" }
-            out += " · service \(Markup.escape(span.service))"
             if !span.scope.name.isEmpty { out += " · scope \(Markup.escape(span.scope.name))" }
             for attribute in span.attributes {
-                out += "\n\(indent)    \(Markup.escape(attribute.key)) = \(Markup.escape(attribute.value.description))"
+                out += "\n    \(Markup.escape(attribute.key)) = \(Markup.escape(attribute.value.description))"
             }
             for event in span.events {
                 out +=
-                    "\n\(indent)    event +\(DurationFormat.string(nanoseconds: event.timeUnixNano &- span.startTimeUnixNano)) \(Markup.escape(event.name))"
+                    "\n    event +\(DurationFormat.string(nanoseconds: event.timeUnixNano &- span.startTimeUnixNano)) \(Markup.escape(event.name))"
                 for attribute in event.attributes {
                     out += " \(Markup.escape(attribute.key))=\(Markup.escape(attribute.value.description))"
                 }
             }
-            for link in span.links { out += "\n\(indent)    link trace \(link.traceID) span \(link.spanID)" }
-            for warning in span.warnings { out += "\n\(indent)    warning: \(Markup.escape(warning))" }
+            for link in span.links { out += "\n    link trace \(link.traceID) span \(link.spanID)" }
+            for warning in span.warnings { out += "\n    warning: \(Markup.escape(warning))" }
             out += "\n"
         }
         if !trace.spans.isEmpty { out += "</pre>" }

@@ -50,7 +50,7 @@ public struct WaterfallChart: Sendable {
         let title =
             "Waterfall of trace \(trace.traceID): \(trace.spans.count) spans, \(DurationFormat.string(nanoseconds: trace.durationNano))"
         out +=
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"waterfall\" role=\"figure\" aria-label=\"\(Markup.escape(title))\" data-rh=\"\(n(layout.rowHeight))\""
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"waterfall\" role=\"figure\" aria-label=\"\(Markup.escape(title))\" data-rh=\"\(n(layout.rowHeight))\" data-left=\"\(n(chartLeft))\" data-width=\"\(n(chartWidth))\" data-ns=\"\(span)\""
         out += " width=\"\(n(layout.width))\" height=\"\(n(height))\" viewBox=\"0 0 \(n(layout.width)) \(n(height))\">"
         out += "<title>\(Markup.escape(title))</title>"
 

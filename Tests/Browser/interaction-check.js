@@ -38,6 +38,29 @@ window.addEventListener("load", function () {
     check(document.querySelectorAll("g.row.hit").length === 0, "search matched nonsense");
   }
 
+  // Zoom: drag across the right half of the overview; bars move or widen, the ruler is redrawn,
+  // and Reset zoom puts every bar back.
+  var overview = document.querySelector("svg.overview");
+  check(overview !== null, "no overview");
+  if (overview) {
+    function bars() {
+      return rows.map(function (row) { var bar = row.querySelector("rect"); return bar.getAttribute("x") + "/" + bar.getAttribute("width"); }).join(" ");
+    }
+    var before = bars();
+    var box = overview.getBoundingClientRect();
+    var svg = document.querySelector("svg.waterfall");
+    var left = Number(svg.getAttribute("data-left")) / Number(svg.getAttribute("width")) * box.width + box.left;
+    var right = box.right - 10;
+    var middle = (left + right) / 2;
+    overview.dispatchEvent(new MouseEvent("mousedown", { bubbles: true, clientX: middle, clientY: box.top + 10 }));
+    window.dispatchEvent(new MouseEvent("mousemove", { bubbles: true, clientX: right, clientY: box.top + 10 }));
+    window.dispatchEvent(new MouseEvent("mouseup", { bubbles: true, clientX: right, clientY: box.top + 10 }));
+    check(bars() !== before, "zooming moved no bar");
+    check(document.querySelectorAll("svg.waterfall g.ruler text").length > 1, "ruler not redrawn");
+    controls.querySelector("button[name=reset]").click();
+    check(bars() === before, "reset zoom did not restore the bars");
+  }
+
   // A deep link opens the last row's span and selects its row.
   var last = rows[rows.length - 1];
   var id = "span-" + last.getAttribute("data-s");
