@@ -86,9 +86,14 @@
     if (texts === null) {
       texts = rows.map(function (row) {
         var target = details(row);
-        // Attributes are searched through the span's details (in the text list of a large trace,
-        // the row's own label and tooltip are searched).
-        var extra = target && target.tagName === "DETAILS" ? target.textContent : "";
+        // Attributes are searched through the span's details: its <details>, or in the text list
+        // of a large trace, the lines from its heading to the next one.
+        var extra = "";
+        if (target && target.tagName === "DETAILS") {
+          extra = target.textContent;
+        } else if (target) {
+          for (var node = target.nextSibling; node && node.nodeName !== "B"; node = node.nextSibling) extra += node.textContent;
+        }
         return (row.textContent + " " + extra).toLowerCase();
       });
     }

@@ -33,6 +33,13 @@ window.addEventListener("load", function () {
     search.value = service;
     search.dispatchEvent(new Event("input"));
     check(document.querySelectorAll("g.row.hit").length > 0, "search found nothing for " + service);
+    // An attribute value (not shown in any row label) is found too.
+    var attribute = document.body.innerHTML.indexOf("postgresql") >= 0 ? "postgresql" : null;
+    if (attribute) {
+      search.value = attribute;
+      search.dispatchEvent(new Event("input"));
+      check(document.querySelectorAll("g.row.hit").length > 0, "search found no span by its attributes");
+    }
     search.value = "no-such-text-anywhere";
     search.dispatchEvent(new Event("input"));
     check(document.querySelectorAll("g.row.hit").length === 0, "search matched nonsense");

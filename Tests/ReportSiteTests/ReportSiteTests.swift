@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 import TraceAssembly
+import TraceCharts
 import TraceImport
 import TraceModel
 import XMLValidation
@@ -201,4 +202,22 @@ struct ReportSiteTests {
         #expect(page.contains("<b id=\"span-\(SpanID(n))\">"))
     }
     #expect(page.contains("db.statement = SELECT * FROM t WHERE id = 4999"))
+}
+
+/// Without JavaScript the page is the HTML as written: every span's service, name, duration and
+/// attributes must be in its details.
+@Test func everySpanIsReadableWithoutScript() throws {
+    let spans = try sampleSpans()
+    let site = try buildSite(spans)
+    let traces = TraceAssembler().assemble(spans)
+    for trace in traces {
+        let page = try String(contentsOf: site.appendingPathComponent("traces/\(trace.traceID).html"), encoding: .utf8)
+        for span in trace.spans {
+            let details = try #require(page.components(separatedBy: "<details id=\"span-\(span.spanID)\">").dropFirst().first)
+                .components(separatedBy: "</details>")[0]
+            #expect(details.contains(Markup.escape(span.service)) && details.contains(Markup.escape(span.name)))
+            #expect(details.contains(DurationFormat.string(nanoseconds: span.durationNano)))
+            for attribute in span.attributes { #expect(details.contains(Markup.escape(attribute.key) + " = ")) }
+        }
+    }
 }
