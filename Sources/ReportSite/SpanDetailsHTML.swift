@@ -15,7 +15,7 @@ struct SpanDetailsHTML {
     func render() -> String {
         var out = ""
         out.reserveCapacity(trace.spans.count * 400)
-        var usedAnchors = Set<String>()
+        var anchors = SpanAnchors()
         var resourceNumbers: [ObjectIdentifier: Int] = [:]
         var resources: [Resource] = []
         let traceStart = trace.startTimeUnixNano
@@ -23,13 +23,7 @@ struct SpanDetailsHTML {
         out += "<div class=\"chunk\">"
         for (index, span) in trace.spans.enumerated() {
             if index > 0 && index % 500 == 0 { out += "</div><div class=\"chunk\">" }
-            // Anchors are the span id; a reused id gets a suffix so that anchors stay unique.
-            var anchor = "span-\(span.spanID)"
-            var copy = 2
-            while !usedAnchors.insert(anchor).inserted {
-                anchor = "span-\(span.spanID)-\(copy)"
-                copy += 1
-            }
+            let anchor = anchors.next(for: span.spanID)
             let offset = span.startTimeUnixNano &- traceStart
             out += "<details id=\"\(anchor)\"><summary><span class=\"d\(min(trace.depth[index], 15))\">"
             out +=

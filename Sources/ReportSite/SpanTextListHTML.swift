@@ -13,16 +13,11 @@ struct SpanTextListHTML {
     func render() -> String {
         var out = ""
         out.reserveCapacity(trace.spans.count * 300)
-        var usedAnchors = Set<String>()
+        var anchors = SpanAnchors()
         let traceStart = trace.startTimeUnixNano
         for (index, span) in trace.spans.enumerated() {
             if index % 500 == 0 { out += (index == 0 ? "" : "</pre>") + "<pre class=\"chunk\">" }
-            var anchor = "span-\(span.spanID)"
-            var copy = 2
-            while !usedAnchors.insert(anchor).inserted {
-                anchor = "span-\(span.spanID)-\(copy)"
-                copy += 1
-            }
+            let anchor = anchors.next(for: span.spanID)
             let offset = span.startTimeUnixNano &- traceStart
             // The heading line is indented by depth; the detail lines below it by four spaces.
             let indent = String(repeating: " ", count: min(trace.depth[index], 15))
