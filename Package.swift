@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "TraceImport", targets: ["TraceImport"]),
         .library(name: "TraceModel", targets: ["TraceModel"]),
         .library(name: "TraceAssembly", targets: ["TraceAssembly"]),
+        .library(name: "TraceAnalysis", targets: ["TraceAnalysis"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

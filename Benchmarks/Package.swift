@@ -13,6 +13,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
     ],
     targets: [
+        // Times decode, assembly and aggregation of span files, without HTML.
+        .executableTarget(
+            name: "Ingest",
+            dependencies: [
+                .product(name: "TraceImport", package: root),
+                .product(name: "TraceAssembly", package: root),
+                .product(name: "TraceAnalysis", package: root),
+                .product(name: "TraceModel", package: root),
+            ]
+        ),
         // Times trace assembly on chains, fan-outs and random trees of growing size.
         .executableTarget(
             name: "AssemblyScaling",
