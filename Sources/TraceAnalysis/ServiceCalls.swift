@@ -35,30 +35,39 @@ public enum ServiceCalls {
     public static func derive(_ trace: Trace) -> [ServiceCall] {
         var calls: [ServiceCall] = []
         var hasRemoteChild = [Bool](repeating: false, count: trace.spans.count)
+        // Links need the spans by id; most traces have none, and skip building the map.
         var indexOfID: [SpanID: Int] = [:]
-        for (index, span) in trace.spans.enumerated() where indexOfID[span.spanID] == nil { indexOfID[span.spanID] = index }
-        for (index, span) in trace.spans.enumerated() {
-            if let p = trace.parentIndex[index] {
-                let parent = trace.spans[p]
-                if parent.service != span.service {
-                    hasRemoteChild[p] = true
-                    let asynchronous = span.parentRelation == .followsFrom || span.kind == .consumer || parent.kind == .producer
-                    calls.append(
-                        ServiceCall(
-                            caller: parent.service, callee: span.service, calleeIsVirtual: false,
-                            style: asynchronous ? .asynchronous : .request, spanIndex: index, durationNano: span.durationNano,
-                            isError: span.status.isError))
-                }
-            }
-            for link in span.links where link.traceID == trace.traceID {
-                guard let linked = indexOfID[link.spanID], trace.spans[linked].service != span.service else { continue }
-                calls.append(
-                    ServiceCall(
-                        caller: trace.spans[linked].service, callee: span.service, calleeIsVirtual: false, style: .asynchronous,
-                        spanIndex: index, durationNano: span.durationNano, isError: span.status.isError))
+        if trace.spans.contains(where: { !$0.links.isEmpty }) {
+            for index in trace.spans.indices where indexOfID[trace.spans[index].spanID] == nil {
+                indexOfID[trace.spans[index].spanID] = index
             }
         }
-        for (index, span) in trace.spans.enumerated() where (span.kind == .client || span.kind == .producer) && !hasRemoteChild[index] {
+        for index in trace.spans.indices {
+            // Fields are read in place rather than copying whole spans.
+            if let p = trace.parentIndex[index], trace.spans[p].service != trace.spans[index].service {
+                hasRemoteChild[p] = true
+                let asynchronous =
+                    trace.spans[index].parentRelation == .followsFrom || trace.spans[index].kind == .consumer
+                    || trace.spans[p].kind == .producer
+                calls.append(
+                    ServiceCall(
+                        caller: trace.spans[p].service, callee: trace.spans[index].service, calleeIsVirtual: false,
+                        style: asynchronous ? .asynchronous : .request, spanIndex: index, durationNano: trace.spans[index].durationNano,
+                        isError: trace.spans[index].status.isError))
+            }
+            guard !indexOfID.isEmpty else { continue }
+            for link in trace.spans[index].links where link.traceID == trace.traceID {
+                guard let linked = indexOfID[link.spanID], trace.spans[linked].service != trace.spans[index].service else { continue }
+                calls.append(
+                    ServiceCall(
+                        caller: trace.spans[linked].service, callee: trace.spans[index].service, calleeIsVirtual: false,
+                        style: .asynchronous, spanIndex: index, durationNano: trace.spans[index].durationNano,
+                        isError: trace.spans[index].status.isError))
+            }
+        }
+        for index in trace.spans.indices
+        where (trace.spans[index].kind == .client || trace.spans[index].kind == .producer) && !hasRemoteChild[index] {
+            let span = trace.spans[index]
             guard let name = virtualCallee(span) else { continue }
             calls.append(
                 ServiceCall(

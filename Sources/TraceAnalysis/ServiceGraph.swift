@@ -63,6 +63,12 @@ public struct ServiceGraph: Sendable {
 
         /// The share of the operation's time spent in its own work rather than waiting for children.
         public var selfShare: Double { totalNano == 0 ? 0 : Double(selfNano) / Double(totalNano) }
+
+        mutating func add(_ duration: UInt64, self selfTime: UInt64, error: Bool, trace: TraceID) {
+            metrics.add(duration, error: error, trace: trace)
+            totalNano &+= duration
+            selfNano &+= selfTime
+        }
     }
 
     public private(set) var edges: [EdgeKey: Metrics] = [:]
@@ -81,15 +87,19 @@ public struct ServiceGraph: Sendable {
 
     /// Adds the calls and services of one trace.
     public mutating func add(_ trace: Trace) {
-        for (index, span) in trace.spans.enumerated() {
-            if nodes[span.service] == nil { nodes[span.service] = false }
-            let operation = OperationKey(service: span.service, operation: span.name)
-            operations[operation, default: OperationMetrics()].metrics.add(
-                span.durationNano, error: span.status.isError, trace: trace.traceID)
-            operations[operation]!.totalNano &+= span.durationNano
-            operations[operation]!.selfNano &+= trace.selfTimeNano[index]
-            if span.kind == .server || span.kind == .consumer || trace.parentIndex[index] == nil {
-                serviceLatency[span.service, default: Metrics()].add(span.durationNano, error: span.status.isError, trace: trace.traceID)
+        // Fields are read in place: copying whole spans (a dozen references each) would cost more
+        // than the counting.
+        for index in trace.spans.indices {
+            let service = trace.spans[index].service
+            let duration = trace.spans[index].durationNano
+            let isError = trace.spans[index].status.isError
+            let kind = trace.spans[index].kind
+            if nodes[service] == nil { nodes[service] = false }
+            let operation = OperationKey(service: service, operation: trace.spans[index].name)
+            operations[operation, default: OperationMetrics()].add(
+                duration, self: trace.selfTimeNano[index], error: isError, trace: trace.traceID)
+            if kind == .server || kind == .consumer || trace.parentIndex[index] == nil {
+                serviceLatency[service, default: Metrics()].add(duration, error: isError, trace: trace.traceID)
             }
         }
         for call in ServiceCalls.derive(trace) {
