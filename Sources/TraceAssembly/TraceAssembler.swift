@@ -164,23 +164,31 @@ public struct TraceAssembler: Sendable {
     }
 
     /// Removes spans identical to an earlier span; returns how many were removed. Identical spans
-    /// have the same sort key, so in `stableOrder` they sit in one run of equal keys.
+    /// have the same sort key, so in `stableOrder` they sit in one run of equal keys; the array is
+    /// rebuilt only when there is something to remove.
     private static func dropExactDuplicates(_ spans: inout [Span]) -> Int {
-        var kept: [Span] = []
-        kept.reserveCapacity(spans.count)
-        var runStart = 0
-        for span in spans {
-            let sameKey = { (other: Span) in
-                other.startTimeUnixNano == span.startTimeUnixNano && other.spanID == span.spanID
-                    && other.endTimeUnixNano == span.endTimeUnixNano && other.name == span.name
-            }
-            if runStart < kept.count, !sameKey(kept[runStart]) { runStart = kept.count }
-            if kept[runStart...].contains(where: { $0 == span }) { continue }
-            kept.append(span)
+        func sameKey(_ a: Int, _ b: Int) -> Bool {
+            spans[a].startTimeUnixNano == spans[b].startTimeUnixNano && spans[a].spanID == spans[b].spanID
+                && spans[a].endTimeUnixNano == spans[b].endTimeUnixNano && spans[a].name == spans[b].name
         }
-        let dropped = spans.count - kept.count
-        if dropped > 0 { spans = kept }
-        return dropped
+        var dropped = [Bool](repeating: false, count: spans.count)
+        var count = 0
+        var runStart = 0
+        for index in spans.indices.dropFirst() {
+            if !sameKey(runStart, index) {
+                runStart = index
+                continue
+            }
+            // Compared with the kept spans of the run, first one first: a run of copies costs one
+            // comparison each.
+            if (runStart..<index).contains(where: { !dropped[$0] && spans[$0] == spans[index] }) {
+                dropped[index] = true
+                count += 1
+            }
+        }
+        guard count > 0 else { return 0 }
+        spans = spans.indices.filter { !dropped[$0] }.map { spans[$0] }
+        return count
     }
 
     /// Reports ids that different spans still share (after shared client/server ids were separated).
