@@ -1,4 +1,6 @@
+import Dispatch
 public import Foundation
+import Synchronization
 import TraceAnalysis
 public import TraceAssembly
 import TraceCharts
@@ -10,7 +12,7 @@ public import XMLValidation
 /// Every chart is validated against the project's SVG grammar before its page is written; a
 /// chart that fails is a bug, and nothing is published. The site appears at the destination in
 /// one rename, and the same input always gives byte-identical files.
-public struct ReportBuilder {
+public struct ReportBuilder: Sendable {
     /// One input file, for the index page.
     public struct Input: Sendable {
         public var path: String
@@ -52,18 +54,9 @@ public struct ReportBuilder {
         let staging = try SiteStaging(destination: output)
         defer { staging.discard() }
         let csp = ContentSecurityPolicy.policy(forInlineStyle: templates.css)
-        for trace in traces {
-            let path = TracePage.path(for: trace.traceID)
-            var waterfallLayout = WaterfallChart.Layout()
-            waterfallLayout.rowBudget = rowBudget
-            let waterfall = try validated(WaterfallChart(trace: trace, layout: waterfallLayout).svg(), page: path)
-            let graph = try validated(ServiceGraphChart(graph: ServiceGraph(traces: [trace])).svg(), page: path)
-            let page = TracePage(trace: trace, expandableListLimit: rowBudget).render(
-                waterfallSVG: waterfall, graphSVG: graph, templates: templates)
-            try staging.write(page, to: path)
-        }
+        try writeTracePages(traces, to: staging)
         let siteGraph = ServiceGraph(traces: traces)
-        let graphSVG = try validated(ServiceGraphChart(graph: siteGraph).svg(), page: ServicesPage.path)
+        let graphSVG = try validated(ServiceGraphChart(graph: siteGraph).svg(), page: ServicesPage.path, by: validator)
         try staging.write(
             ServicesPage(graph: siteGraph, traceCount: traces.count).render(graphSVG: graphSVG, templates: templates),
             to: ServicesPage.path)
@@ -72,8 +65,47 @@ public struct ReportBuilder {
         try staging.publish()
     }
 
+    /// Renders and writes one page per trace, on every core: each worker takes every n-th trace
+    /// and validates with a grammar of its own (libxml2 promises nothing about sharing one across
+    /// threads). Pages do not depend on the order they are written in, so output stays identical;
+    /// the first failure by trace order is the one reported.
+    private func writeTracePages(_ traces: [Trace], to staging: SiteStaging) throws(ReportError) {
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, traces.count))
+        var extraValidators: [SVGValidator] = []
+        for _ in 1..<workers {
+            do {
+                extraValidators.append(try SVGValidator(schema: validator.schema))
+            } catch {
+                throw .invalidChart(page: "(schema)", messages: error.messages)
+            }
+        }
+        let validators = [validator] + extraValidators
+        let failures = Mutex<[(Int, ReportError)]>([])
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for index in stride(from: worker, to: traces.count, by: workers) {
+                let trace = traces[index]
+                let path = TracePage.path(for: trace.traceID)
+                do throws(ReportError) {
+                    var waterfallLayout = WaterfallChart.Layout()
+                    waterfallLayout.rowBudget = rowBudget
+                    let waterfall = try validated(
+                        WaterfallChart(trace: trace, layout: waterfallLayout).svg(), page: path, by: validators[worker])
+                    let graph = try validated(
+                        ServiceGraphChart(graph: ServiceGraph(traces: [trace])).svg(), page: path, by: validators[worker])
+                    let page = TracePage(trace: trace, expandableListLimit: rowBudget).render(
+                        waterfallSVG: waterfall, graphSVG: graph, templates: templates)
+                    try staging.write(page, to: path)
+                } catch {
+                    failures.withLock { $0.append((index, error)) }
+                    return
+                }
+            }
+        }
+        if let first = failures.withLock({ $0.min { $0.0 < $1.0 } }) { throw first.1 }
+    }
+
     /// `svg`, once it has passed validation.
-    private func validated(_ svg: String, page: String) throws(ReportError) -> String {
+    private func validated(_ svg: String, page: String, by validator: SVGValidator) throws(ReportError) -> String {
         do {
             try validator.validate(svg)
         } catch {

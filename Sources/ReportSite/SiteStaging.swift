@@ -5,7 +5,10 @@ public import Foundation
 ///
 /// An existing destination is replaced only if it is empty or was written by tracereport (it
 /// holds the marker file), so a mistyped `--output` cannot wipe an unrelated folder.
-public final class SiteStaging {
+///
+/// `write` may be called from several threads at once for different paths; `publish` and
+/// `discard` only once the writing is done.
+public final class SiteStaging: @unchecked Sendable {
     /// The file that marks a folder as a tracereport site.
     public static let markerName = ".tracereport-site"
 

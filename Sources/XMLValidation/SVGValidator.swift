@@ -27,8 +27,10 @@ public final class SVGValidator: @unchecked Sendable {
         }
     }()
 
-    private let schema: xmlRelaxNGPtr
+    private let grammar: xmlRelaxNGPtr
     private let lock = Mutex(())
+    /// The grammar's text, to compile another validator from (one per thread).
+    public let schema: String
 
     /// Compiles a RELAX NG grammar.
     /// - Throws: `SVGValidationError` with libxml2's messages when the grammar is invalid.
@@ -48,11 +50,12 @@ public final class SVGValidator: @unchecked Sendable {
         guard let compiled else {
             throw SVGValidationError(messages: collector.messages.isEmpty ? ["invalid RELAX NG grammar"] : collector.messages)
         }
-        schema = compiled
+        grammar = compiled
+        schema = text
     }
 
     deinit {
-        xmlRelaxNGFree(schema)
+        xmlRelaxNGFree(grammar)
     }
 
     /// Parses `svg` and validates it against the grammar.
@@ -93,7 +96,7 @@ public final class SVGValidator: @unchecked Sendable {
             collector.messages.append("chart.svg: a DOCTYPE is not allowed in a chart")
             return false
         }
-        guard let context = xmlRelaxNGNewValidCtxt(schema) else {
+        guard let context = xmlRelaxNGNewValidCtxt(grammar) else {
             collector.messages.append("libxml2 could not allocate a validation context")
             return false
         }
