@@ -22,7 +22,6 @@ public struct LatencySketch: Sendable, Equatable {
     public private(set) var count: UInt64 = 0
     public private(set) var maximum: UInt64 = 0
     public private(set) var minimum: UInt64 = .max
-    public private(set) var sum: UInt64 = 0
 
     public init() {}
 
@@ -32,7 +31,6 @@ public struct LatencySketch: Sendable, Equatable {
     /// Adds one value (nanoseconds).
     public mutating func add(_ value: UInt64) {
         count += 1
-        sum &+= value
         maximum = max(maximum, value)
         minimum = min(minimum, value)
         if exact != nil {
@@ -47,7 +45,6 @@ public struct LatencySketch: Sendable, Equatable {
     public mutating func merge(_ other: LatencySketch) {
         guard other.count > 0 else { return }
         count += other.count
-        sum &+= other.sum
         maximum = max(maximum, other.maximum)
         minimum = min(minimum, other.minimum)
         if let values = other.exact, exact != nil, exact!.count + values.count <= Self.exactLimit {

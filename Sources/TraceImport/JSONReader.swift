@@ -29,8 +29,6 @@ struct JSONReader {
 
     // MARK: Structure
 
-    var isAtEnd: Bool { offset >= bytes.count }
-
     /// Steps over a UTF-8 byte order mark at the start of the input.
     mutating func skipByteOrderMark() {
         if offset == 0, bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
