@@ -40,8 +40,11 @@ enum ClockSkewAdjuster {
             guard let p = parent[index] else { continue }
             if hosts[index] == nil || hosts[p] == nil || hosts[index] == hosts[p] {
                 shift[index] = shift[p]  // same (or unknown) host: same clock as the parent
-            } else if !isAsynchronous(child: spans[index], parent: spans[p]) {
-                let delta = skew(child: spans[index], parent: spans[p])
+            } else if !(spans[index].parentRelation == .followsFrom || spans[index].kind == .consumer || spans[p].kind == .producer) {
+                // Asynchronous children may outlive their parent and are left alone.
+                let delta = skew(
+                    child: (spans[index].startTimeUnixNano, spans[index].durationNano),
+                    parent: (spans[p].startTimeUnixNano, spans[p].durationNano))
                 if delta != 0 && delta.magnitude > options.maximumClockSkewNano {
                     tooLarge += 1
                     spans[index].warnings.append(
@@ -74,11 +77,12 @@ enum ClockSkewAdjuster {
     }
 
     /// How far the child must move to fit its (already adjusted) parent: zero when it fits.
-    static func skew(child: Span, parent: Span) -> Int64 {
-        let parentDuration = Int64(clamping: parent.durationNano)
-        let childDuration = Int64(clamping: child.durationNano)
-        let parentStart = Int64(clamping: parent.startTimeUnixNano)
-        let childStart = Int64(clamping: child.startTimeUnixNano)
+    /// Both are given as (start, duration) in nanoseconds.
+    static func skew(child: (start: UInt64, duration: UInt64), parent: (start: UInt64, duration: UInt64)) -> Int64 {
+        let parentDuration = Int64(clamping: parent.duration)
+        let childDuration = Int64(clamping: child.duration)
+        let parentStart = Int64(clamping: parent.start)
+        let childStart = Int64(clamping: child.start)
         if childDuration > parentDuration {
             // It cannot fit; only make sure it does not start before its parent.
             return childStart < parentStart ? parentStart - childStart : 0
@@ -86,10 +90,6 @@ enum ClockSkewAdjuster {
         if childStart >= parentStart && childStart + childDuration <= parentStart + parentDuration { return 0 }
         let latency = (parentDuration - childDuration) / 2
         return parentStart + latency - childStart
-    }
-
-    private static func isAsynchronous(child: Span, parent: Span) -> Bool {
-        child.parentRelation == .followsFrom || child.kind == .consumer || parent.kind == .producer
     }
 
     private static func apply(_ delta: Int64, to span: inout Span) {

@@ -29,7 +29,7 @@ enum CriticalPath {
         let count = spans.count
         // Clip children to their parents, top-down (depth-first order puts parents first).
         var included = [Bool](repeating: false, count: count)
-        var start = spans.map(\.startTimeUnixNano)
+        var start = spans.map { $0.startTimeUnixNano }
         var end = spans.map { max($0.endTimeUnixNano, $0.startTimeUnixNano) }
         for index in 0..<count {
             guard let p = parent[index] else {

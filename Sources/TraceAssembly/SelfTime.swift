@@ -11,12 +11,12 @@ public enum SelfTime {
         var covered = [UInt64](repeating: 0, count: spans.count)
         // The end of the covered stretch currently being merged, per parent.
         var coveredUntil = [UInt64](repeating: 0, count: spans.count)
-        for (index, span) in spans.enumerated() {
+        for index in spans.indices {
             guard let p = parentIndex[index] else { continue }
-            let parent = spans[p]
-            let parentEnd = max(parent.endTimeUnixNano, parent.startTimeUnixNano)
-            let start = max(span.startTimeUnixNano, parent.startTimeUnixNano, coveredUntil[p])
-            let end = min(max(span.endTimeUnixNano, span.startTimeUnixNano), parentEnd)
+            let parentStart = spans[p].startTimeUnixNano
+            let parentEnd = max(spans[p].endTimeUnixNano, parentStart)
+            let start = max(spans[index].startTimeUnixNano, parentStart, coveredUntil[p])
+            let end = min(max(spans[index].endTimeUnixNano, spans[index].startTimeUnixNano), parentEnd)
             guard end > start else { continue }
             covered[p] += end - start
             coveredUntil[p] = end

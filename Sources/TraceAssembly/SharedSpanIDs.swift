@@ -10,26 +10,27 @@ enum SharedSpanIDs {
     static func separate(_ spans: inout [Span], repeated: Set<SpanID>, warnings: inout [String]) -> Int {
         var clientIDs = Set<SpanID>()
         var maximumID: UInt64 = 0
-        for span in spans {
-            if span.kind == .client, repeated.contains(span.spanID) { clientIDs.insert(span.spanID) }
-            maximumID = max(maximumID, span.spanID.value)
+        for index in spans.indices {
+            let id = spans[index].spanID
+            if spans[index].kind == .client, repeated.contains(id) { clientIDs.insert(id) }
+            maximumID = max(maximumID, id.value)
         }
         var newIDs: [SpanID: SpanID] = [:]
         var separated = Set<Int>()
         for index in spans.indices {
-            let span = spans[index]
-            guard repeated.contains(span.spanID), span.kind != .client,
-                span.kind == .server && clientIDs.contains(span.spanID) || span.sharesClientSpanID
+            let (id, kind) = (spans[index].spanID, spans[index].kind)
+            guard repeated.contains(id), kind != .client,
+                kind == .server && clientIDs.contains(id) || spans[index].sharesClientSpanID
             else { continue }
             // A fresh id above every id of the trace, so that it cannot collide.
             maximumID &+= 1
             let fresh = SpanID(maximumID)
-            newIDs[span.spanID] = fresh
-            spans[index].parentSpanID = span.spanID
+            newIDs[id] = fresh
+            spans[index].parentSpanID = id
             spans[index].parentRelation = .childOf
             spans[index].spanID = fresh
             spans[index].warnings.append(
-                "shared its span id \(span.spanID) with its client; shown as the client's child with id \(fresh)")
+                "shared its span id \(id) with its client; shown as the client's child with id \(fresh)")
             separated.insert(index)
         }
         guard !newIDs.isEmpty else { return 0 }

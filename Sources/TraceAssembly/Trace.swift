@@ -56,10 +56,22 @@ public struct Trace: Sendable {
         self.missingParentCount = missingParentCount
         self.duplicatesDropped = duplicatesDropped
         self.warnings = warnings
-        self.startTimeUnixNano = spans.lazy.map(\.startTimeUnixNano).min() ?? 0
-        self.endTimeUnixNano = spans.lazy.map { max($0.endTimeUnixNano, $0.startTimeUnixNano) }.max() ?? 0
-        self.errorCount = spans.count { $0.status.isError }
-        self.services = Set(spans.map(\.service)).sorted()
+        // One pass reading fields in place; service names are looked up once per resource.
+        var start = UInt64.max
+        var end: UInt64 = 0
+        var errors = 0
+        var resources = Set<ObjectIdentifier>()
+        var services = Set<String>()
+        for index in spans.indices {
+            start = min(start, spans[index].startTimeUnixNano)
+            end = max(end, spans[index].endTimeUnixNano, spans[index].startTimeUnixNano)
+            if spans[index].status.isError { errors += 1 }
+            if resources.insert(ObjectIdentifier(spans[index].resource)).inserted { services.insert(spans[index].service) }
+        }
+        self.startTimeUnixNano = spans.isEmpty ? 0 : start
+        self.endTimeUnixNano = end
+        self.errorCount = errors
+        self.services = services.sorted()
     }
 
     /// True when some span's parent is missing: the trace was not captured whole.

@@ -15,24 +15,38 @@ public struct TraceAssembler: Sendable {
 
     /// Groups `spans` by trace id and assembles each trace; traces are ordered by start time,
     /// then by id, so that the same input always gives the same order.
-    public func assemble(_ spans: [Span]) -> [Trace] {
+    public func assemble(_ input: consuming [Span]) -> [Trace] {
+        var spans = consume input
         var groups: [TraceID: [Int]] = [:]
-        for (index, span) in spans.enumerated() {
-            groups[span.traceID, default: []].append(index)
+        // Spans are read in place, by index: copying a whole span costs a dozen reference counts.
+        for index in spans.indices {
+            groups[spans[index].traceID, default: []].append(index)
         }
-        let traces = groups.map { id, indices in assembleTrace(id, indices.map { spans[$0] }) }
+        // Each trace's spans are made contiguous, then moved out from the end: no span is copied.
+        let members = Array(groups)
+        spans.rearrange(takingFrom: members.flatMap(\.value))
+        var traces: [Trace] = []
+        traces.reserveCapacity(members.count)
+        for (id, indices) in members.reversed() {
+            var traceSpans: [Span] = []
+            traceSpans.reserveCapacity(indices.count)
+            for _ in indices { traceSpans.append(spans.removeLast()) }
+            traces.append(assembleTrace(id, consume traceSpans))
+        }
         return traces.sorted { ($0.startTimeUnixNano, $0.traceID) < ($1.startTimeUnixNano, $1.traceID) }
     }
 
     /// Assembles the spans of one trace (all with the same trace id).
-    public func assembleTrace(_ traceID: TraceID, _ input: [Span]) -> Trace {
+    public func assembleTrace(_ traceID: TraceID, _ input: consuming [Span]) -> Trace {
         var warnings: [String] = []
-        var spans = Self.stableOrder(Self.placeUntimedSpans(input, warnings: &warnings))
+        var spans = consume input
+        Self.placeUntimedSpans(&spans, warnings: &warnings)
+        spans = Self.stableOrder(consume spans)
         let duplicatesDropped = Self.dropExactDuplicates(&spans)
         let repeated = Self.repeatedIDs(spans)
         if !repeated.isEmpty {
             if SharedSpanIDs.separate(&spans, repeated: repeated, warnings: &warnings) > 0 {
-                spans = Self.stableOrder(spans)
+                spans = Self.stableOrder(consume spans)
             }
             Self.reportReusedIDs(spans, among: repeated, warnings: &warnings)
         }
@@ -52,7 +66,7 @@ public struct TraceAssembler: Sendable {
                 let permutation = Self.sortedPermutation(spans)
                 var position = [Int](repeating: 0, count: spans.count)
                 for (newIndex, oldIndex) in permutation.enumerated() { position[oldIndex] = newIndex }
-                spans = permutation.map { spans[$0] }
+                spans.rearrange(takingFrom: permutation)
                 shift = permutation.map { shift[$0] }
                 parent = permutation.map { parent[$0].map { position[$0] } }
                 order = Forest(parent: parent).depthFirstOrder().order
@@ -62,9 +76,11 @@ public struct TraceAssembler: Sendable {
         // Renumber everything into display order.
         var position = [Int](repeating: 0, count: spans.count)
         for (newIndex, oldIndex) in order.enumerated() { position[oldIndex] = newIndex }
-        let orderedSpans = order.map { spans[$0] }
         let orderedParent = order.map { parent[$0].map { position[$0] } }
-        var depth = [Int](repeating: 0, count: spans.count)
+        var orderedSpans = spans
+        spans = []  // leaves `orderedSpans` the only reference, so it is rearranged without a copy
+        orderedSpans.rearrange(takingFrom: order)
+        var depth = [Int](repeating: 0, count: orderedSpans.count)
         for index in orderedSpans.indices {
             if let parentIndex = orderedParent[index] { depth[index] = depth[parentIndex] + 1 }
         }
@@ -89,7 +105,11 @@ public struct TraceAssembler: Sendable {
         (a.startTimeUnixNano, a.spanID, a.endTimeUnixNano, a.name) < (b.startTimeUnixNano, b.spanID, b.endTimeUnixNano, b.name)
     }
 
-    private static func stableOrder(_ spans: [Span]) -> [Span] { sortedPermutation(spans).map { spans[$0] } }
+    private static func stableOrder(_ input: consuming [Span]) -> [Span] {
+        var spans = consume input
+        spans.rearrange(takingFrom: sortedPermutation(spans))
+        return spans
+    }
 
     /// The indices of `spans` in `precedes` order, sorting small keys rather than whole spans.
     static func sortedPermutation(_ spans: [Span]) -> [Int] {
@@ -105,7 +125,7 @@ public struct TraceAssembler: Sendable {
     private static func repeatedIDs(_ spans: [Span]) -> Set<SpanID> {
         var seen = Set<SpanID>(minimumCapacity: spans.count)
         var repeated = Set<SpanID>()
-        for span in spans where !seen.insert(span.spanID).inserted { repeated.insert(span.spanID) }
+        for index in spans.indices where !seen.insert(spans[index].spanID).inserted { repeated.insert(spans[index].spanID) }
         return repeated
     }
 
@@ -114,15 +134,15 @@ public struct TraceAssembler: Sendable {
     private static func link(_ spans: [Span], warnings: inout [String]) -> (parent: [Int?], missing: Int) {
         var indexOfID: [SpanID: Int] = [:]
         indexOfID.reserveCapacity(spans.count)
-        for (index, span) in spans.enumerated() where indexOfID[span.spanID] == nil {
-            indexOfID[span.spanID] = index
+        for index in spans.indices where indexOfID[spans[index].spanID] == nil {
+            indexOfID[spans[index].spanID] = index
         }
         var parent = [Int?](repeating: nil, count: spans.count)
         var missing = 0
-        for (index, span) in spans.enumerated() {
-            guard let parentID = span.parentSpanID else { continue }
-            if parentID == span.spanID {
-                warnings.append("span \(span.spanID) names itself as its parent; shown as a root")
+        for index in spans.indices {
+            guard let parentID = spans[index].parentSpanID else { continue }
+            if parentID == spans[index].spanID {
+                warnings.append("span \(parentID) names itself as its parent; shown as a root")
             } else if let parentIndex = indexOfID[parentID] {
                 parent[index] = parentIndex
             } else {
@@ -138,29 +158,30 @@ public struct TraceAssembler: Sendable {
 
     /// Gives spans without a timestamp (start 0, as Zipkin allows) the start of their nearest timed
     /// ancestor, or of the trace, as an instant, so that they can be drawn; each is reported.
-    private static func placeUntimedSpans(_ input: [Span], warnings: inout [String]) -> [Span] {
-        guard input.contains(where: { $0.startTimeUnixNano == 0 }) else { return input }
-        let traceStart = input.lazy.map(\.startTimeUnixNano).filter { $0 > 0 }.min() ?? 0
+    private static func placeUntimedSpans(_ spans: inout [Span], warnings: inout [String]) {
+        guard spans.contains(where: { $0.startTimeUnixNano == 0 }) else { return }
+        // Starts and parents as given: placing one span must not change where another lands.
+        let originalStart = spans.map { $0.startTimeUnixNano }
+        let traceStart = originalStart.lazy.filter { $0 > 0 }.min() ?? 0
         var indexOfID: [SpanID: Int] = [:]
-        for (index, span) in input.enumerated() where indexOfID[span.spanID] == nil { indexOfID[span.spanID] = index }
-        var spans = input
+        for index in spans.indices where indexOfID[spans[index].spanID] == nil { indexOfID[spans[index].spanID] = index }
+        let parentOf = spans.map { $0.parentSpanID.flatMap { indexOfID[$0] } }
         var placed = 0
-        for index in spans.indices where input[index].startTimeUnixNano == 0 {
+        for index in spans.indices where originalStart[index] == 0 {
             // Walk up at most `count` steps, so that a parent cycle cannot loop forever.
-            var ancestor = input[index].parentSpanID.flatMap { indexOfID[$0] }
+            var ancestor = parentOf[index]
             var steps = 0
-            while let current = ancestor, input[current].startTimeUnixNano == 0, steps < input.count {
-                ancestor = input[current].parentSpanID.flatMap { indexOfID[$0] }
+            while let current = ancestor, originalStart[current] == 0, steps < spans.count {
+                ancestor = parentOf[current]
                 steps += 1
             }
-            let start = ancestor.map { input[$0].startTimeUnixNano }.flatMap { $0 > 0 ? $0 : nil } ?? traceStart
+            let start = ancestor.map { originalStart[$0] }.flatMap { $0 > 0 ? $0 : nil } ?? traceStart
             spans[index].startTimeUnixNano = start
             spans[index].endTimeUnixNano = max(spans[index].endTimeUnixNano, start)
             spans[index].warnings.append("drawn at the start of its parent (or of the trace), as it has no timestamp")
             placed += 1
         }
         warnings.append("\(placed) \(placed == 1 ? "span has" : "spans have") no timestamp; drawn as instants at their parent's start")
-        return spans
     }
 
     /// Removes spans identical to an earlier span; returns how many were removed. Identical spans
@@ -187,14 +208,19 @@ public struct TraceAssembler: Sendable {
             }
         }
         guard count > 0 else { return 0 }
-        spans = spans.indices.filter { !dropped[$0] }.map { spans[$0] }
+        var kept = 0
+        for index in spans.indices where !dropped[index] {
+            spans.swapAt(kept, index)
+            kept += 1
+        }
+        spans.removeLast(spans.count - kept)
         return count
     }
 
     /// Reports ids that different spans still share (after shared client/server ids were separated).
     private static func reportReusedIDs(_ spans: [Span], among repeated: Set<SpanID>, warnings: inout [String]) {
         var counts: [SpanID: Int] = [:]
-        for span in spans where repeated.contains(span.spanID) { counts[span.spanID, default: 0] += 1 }
+        for index in spans.indices where repeated.contains(spans[index].spanID) { counts[spans[index].spanID, default: 0] += 1 }
         for id in counts.filter({ $0.value > 1 }).keys.sorted() {
             warnings.append("span id \(id) is used by different spans; children attach to the earliest")
         }

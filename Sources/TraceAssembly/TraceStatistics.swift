@@ -28,14 +28,13 @@ public struct TraceStatistics: Sendable {
     public init(_ trace: Trace) {
         var byService: [String: Row] = [:]
         var byOperation: [OperationKey: Row] = [:]
-        for (index, span) in trace.spans.enumerated() {
-            let duration = span.durationNano
+        for index in trace.spans.indices {
+            let (service, name) = (trace.spans[index].service, trace.spans[index].name)
+            let duration = trace.spans[index].durationNano
             let selfTime = trace.selfTimeNano[index]
-            byService[span.service, default: Row(service: span.service, operation: nil)].add(duration, selfTime)
-            byOperation[
-                OperationKey(service: span.service, operation: span.name), default: Row(service: span.service, operation: span.name)
-            ]
-            .add(duration, selfTime)
+            byService[service, default: Row(service: service, operation: nil)].add(duration, selfTime)
+            byOperation[OperationKey(service: service, operation: name), default: Row(service: service, operation: name)]
+                .add(duration, selfTime)
         }
         services = Self.sorted(Array(byService.values))
         operations = Self.sorted(Array(byOperation.values))

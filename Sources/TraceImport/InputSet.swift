@@ -30,6 +30,17 @@ public struct InputSet: Sendable {
         }
     }
 
+    /// Hands over every span read, leaving `spans` empty: the caller becomes the only owner, so
+    /// that assembly can rearrange the spans without copying them.
+    public mutating func takeSpans() -> [Span] {
+        var taken: [Span] = []
+        swap(&taken, &spans)
+        return taken
+    }
+
+    /// How many spans were read from the inputs.
+    public var spanCount: Int { outcomes.reduce(0) { $0 + ($1.summary?.spanCount ?? 0) } }
+
     /// The inputs that could not be read.
     public var failures: [ImportError] { outcomes.compactMap(\.error) }
 }

@@ -200,9 +200,9 @@ struct OTLPJSONParser: JSONParsing, SpanAppendingParser {
             } else if reader.matches(key, "attributes") {
                 span.attributes = try parseAttributes(depth: 0)
             } else if reader.matches(key, "events") {
-                try parseArray { (parser) throws(JSONFailure) in span.events.append(try parser.parseEvent()) }
+                span.events = try parseEvents()
             } else if reader.matches(key, "links") {
-                try parseArray { (parser) throws(JSONFailure) in span.links.append(try parser.parseLink()) }
+                span.links = try parseLinks()
             } else if reader.matches(key, "status") {
                 span.status = try parseStatus()
             } else if reader.matches(key, "traceState") {
@@ -221,7 +221,19 @@ struct OTLPJSONParser: JSONParsing, SpanAppendingParser {
         guard let spanID else { throw reader.failure("span has no spanId", at: start) }
         span.traceID = traceID
         span.spanID = spanID
-        spans.append(span)
+        spans.append(span)  // moved: `span` is not used again (nor captured by a closure)
+    }
+
+    private mutating func parseEvents() throws(JSONFailure) -> [SpanEvent] {
+        var events: [SpanEvent] = []
+        try parseArray { (parser) throws(JSONFailure) in events.append(try parser.parseEvent()) }
+        return events
+    }
+
+    private mutating func parseLinks() throws(JSONFailure) -> [SpanLink] {
+        var links: [SpanLink] = []
+        try parseArray { (parser) throws(JSONFailure) in links.append(try parser.parseLink()) }
+        return links
     }
 
     private mutating func parseEvent() throws(JSONFailure) -> SpanEvent {

@@ -72,7 +72,7 @@ struct TraceReportCommand: ParsableCommand {
             throw ExitCode(66)
         }
 
-        let inputSet = InputSet(paths: files, format: format)
+        var inputSet = InputSet(paths: files, format: format)
         for failure in inputSet.failures {
             Self.report(failure.description + (strict ? "" : " (input skipped)"), level: strict ? "error" : "warning")
         }
@@ -87,7 +87,7 @@ struct TraceReportCommand: ParsableCommand {
 
         let options = AssemblyOptions(
             adjustClockSkew: !noClockSkewAdjust, maximumClockSkewNano: DurationFormat.nanoseconds(parsing: maxClockSkew) ?? 60_000_000_000)
-        let traces = TraceAssembler(options: options).assemble(inputSet.spans)
+        let traces = TraceAssembler(options: options).assemble(inputSet.takeSpans())
         do {
             let templateSet = try TemplateSet(overrides: templates.map { URL(fileURLWithPath: $0, isDirectory: true) })
             try ReportBuilder(templates: templateSet, rowBudget: rowBudget).build(
@@ -106,7 +106,7 @@ struct TraceReportCommand: ParsableCommand {
             let bytes = inputSet.outcomes.compactMap(\.summary).reduce(0) { $0 + $1.byteCount }
             let skippedNote = skipped > 0 ? " (\(skipped) skipped)" : ""
             print(
-                "tracereport: read \(inputSet.spans.count) spans from \(files.count - skipped) of \(files.count) inputs\(skippedNote), "
+                "tracereport: read \(inputSet.spanCount) spans from \(files.count - skipped) of \(files.count) inputs\(skippedNote), "
                     + "\(bytes) bytes; wrote \(traces.count) trace pages and index.html to \(output)/")
         }
         if skipped > 0 { throw ExitCode(1) }
