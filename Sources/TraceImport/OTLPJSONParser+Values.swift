@@ -7,6 +7,8 @@ extension OTLPJSONParser {
         var attributes: [Attribute] = []
         if try reader.consumeNull() { return attributes }
         try reader.beginArray()
+        // Most spans carry a handful: one allocation instead of growing 1, 2, 4.
+        if reader.peek() != UInt8(ascii: "]") { attributes.reserveCapacity(8) }
         var first = true
         while try reader.nextElement(first: &first) {
             attributes.append(try parseKeyValue(depth: depth))
