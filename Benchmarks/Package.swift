@@ -13,6 +13,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
     ],
     targets: [
+        // Writes synthetic exports of any size in every input format.
+        .executableTarget(
+            name: "GenerateSpans",
+            dependencies: [
+                .product(name: "TestSupport", package: root),
+                .product(name: "TraceModel", package: root),
+            ]
+        ),
         // Times decode, assembly and aggregation of span files, without HTML.
         .executableTarget(
             name: "Ingest",
@@ -39,7 +47,7 @@ let package = Package(
                 .product(name: "TraceModel", package: root),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
-        )
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -98,6 +98,86 @@ public enum SpanEncoders {
         (0..<8).map { UInt8(truncatingIfNeeded: id.value >> (56 - 8 * $0)) }
     }
 
+    // MARK: OTLP JSON
+
+    /// One `TracesData` document on one line, as a Collector's file exporter writes each batch.
+    public static func otlpJSON(_ spans: [Span]) -> String {
+        var out = "{\"resourceSpans\":["
+        for (number, (resource, group)) in byResource(spans).enumerated() {
+            if number > 0 { out += "," }
+            out += "{\"resource\":{\"attributes\":" + otlpAttributes(resource.attributes) + "},\"scopeSpans\":[{"
+            if let scope = group.first?.scope, !scope.name.isEmpty {
+                out += "\"scope\":{\"name\":\(json(scope.name)),\"version\":\(json(scope.version))},"
+            }
+            out += "\"spans\":["
+            for (index, span) in group.enumerated() {
+                if index > 0 { out += "," }
+                out += otlpJSONSpan(span)
+            }
+            out += "]}]}"
+        }
+        return out + "]}"
+    }
+
+    private static func otlpJSONSpan(_ span: Span) -> String {
+        var out = "{\"traceId\":\"\(span.traceID.hex)\",\"spanId\":\"\(span.spanID.hex)\","
+        if let parent = span.parentSpanID { out += "\"parentSpanId\":\"\(parent.hex)\"," }
+        out += "\"name\":\(json(span.name)),\"kind\":\(span.kind.rawValue),"
+        out += "\"startTimeUnixNano\":\"\(span.startTimeUnixNano)\",\"endTimeUnixNano\":\"\(span.endTimeUnixNano)\""
+        if !span.attributes.isEmpty { out += ",\"attributes\":" + otlpAttributes(span.attributes) }
+        if !span.events.isEmpty {
+            let events = span.events.map { event in
+                "{\"timeUnixNano\":\"\(event.timeUnixNano)\",\"name\":\(json(event.name)),\"attributes\":\(otlpAttributes(event.attributes))}"
+            }
+            out += ",\"events\":[" + events.joined(separator: ",") + "]"
+        }
+        if !span.links.isEmpty {
+            let links = span.links.map { link in
+                "{\"traceId\":\"\(link.traceID.hex)\",\"spanId\":\"\(link.spanID.hex)\",\"attributes\":\(otlpAttributes(link.attributes))}"
+            }
+            out += ",\"links\":[" + links.joined(separator: ",") + "]"
+        }
+        if span.status.code != .unset || !span.status.message.isEmpty {
+            out += ",\"status\":{\"code\":\(span.status.code.rawValue),\"message\":\(json(span.status.message))}"
+        }
+        return out + "}"
+    }
+
+    private static func otlpAttributes(_ attributes: [Attribute]) -> String {
+        "[" + attributes.map { "{\"key\":\(json($0.key)),\"value\":\(otlpValue($0.value))}" }.joined(separator: ",") + "]"
+    }
+
+    private static func otlpValue(_ value: AttributeValue) -> String {
+        switch value {
+        case .string(let text): "{\"stringValue\":\(json(text))}"
+        case .bool(let flag): "{\"boolValue\":\(flag)}"
+        case .int(let number): "{\"intValue\":\"\(number)\"}"
+        case .double(let number):
+            number.isFinite
+                ? "{\"doubleValue\":\(number)}" : "{\"doubleValue\":\"\(number > 0 ? "Infinity" : number < 0 ? "-Infinity" : "NaN")\"}"
+        case .bytes(let bytes): "{\"bytesValue\":\"\(base64(bytes))\"}"
+        case .array(let values): "{\"arrayValue\":{\"values\":[" + values.map(otlpValue).joined(separator: ",") + "]}}"
+        case .keyValueList(let pairs): "{\"kvlistValue\":{\"values\":" + otlpAttributes(pairs) + "}}"
+        case .empty: "{}"
+        }
+    }
+
+    /// Standard base64 with padding.
+    static func base64(_ bytes: [UInt8]) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        var out: [UInt8] = []
+        var index = 0
+        while index < bytes.count {
+            let chunk = bytes[index..<min(index + 3, bytes.count)]
+            let value = chunk.enumerated().reduce(0) { $0 | UInt32($1.element) << (16 - 8 * UInt32($1.offset)) }
+            for position in 0..<4 {
+                out.append(position <= chunk.count ? alphabet[Int(value >> (18 - 6 * UInt32(position)) & 63)] : UInt8(ascii: "="))
+            }
+            index += 3
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     // MARK: Jaeger JSON
 
     /// The query API's `{"data": [trace...]}`, one trace per trace id, processes per resource.
@@ -108,22 +188,27 @@ public enum SpanEncoders {
             if byTrace[span.traceID] == nil { traceOrder.append(span.traceID) }
             byTrace[span.traceID, default: []].append(span)
         }
-        var traces: [String] = []
-        for traceID in traceOrder {
-            let groups = byResource(byTrace[traceID]!)
-            var processes: [String] = []
-            var spanTexts: [String] = []
-            for (index, (resource, group)) in groups.enumerated() {
-                let tags = resource.attributes.filter { $0.key != "service.name" }.map(jaegerTag)
-                processes.append(
-                    "\"p\(index + 1)\":{\"serviceName\":\(json(resource.serviceName)),\"tags\":[\(tags.joined(separator: ","))]}")
-                for span in group { spanTexts.append(jaegerSpan(span, processID: "p\(index + 1)")) }
-            }
-            traces.append(
-                "{\"traceID\":\"\(traceID.hex)\",\"spans\":[\n\(spanTexts.joined(separator: ",\n"))\n],\"processes\":{\(processes.joined(separator: ","))},\"warnings\":null}"
-            )
+        return jaegerDocument(traceOrder.map { jaegerTrace(byTrace[$0]!) })
+    }
+
+    /// The query API's envelope around traces written by `jaegerTrace`.
+    public static func jaegerDocument(_ traces: [String]) -> String {
+        "{\"data\":[\(traces.joined(separator: ",\n"))],\"total\":0,\"limit\":0,\"offset\":0,\"errors\":null}\n"
+    }
+
+    /// One trace object of the query API: the spans (all of one trace) and their processes.
+    public static func jaegerTrace(_ spans: [Span]) -> String {
+        var processes: [String] = []
+        var spanTexts: [String] = []
+        for (index, (resource, group)) in byResource(spans).enumerated() {
+            let tags = resource.attributes.filter { $0.key != "service.name" }.map(jaegerTag)
+            processes.append(
+                "\"p\(index + 1)\":{\"serviceName\":\(json(resource.serviceName)),\"tags\":[\(tags.joined(separator: ","))]}")
+            for span in group { spanTexts.append(jaegerSpan(span, processID: "p\(index + 1)")) }
         }
-        return "{\"data\":[\(traces.joined(separator: ",\n"))],\"total\":0,\"limit\":0,\"offset\":0,\"errors\":null}\n"
+        let traceID = spans.first?.traceID.hex ?? ""
+        return
+            "{\"traceID\":\"\(traceID)\",\"spans\":[\n\(spanTexts.joined(separator: ",\n"))\n],\"processes\":{\(processes.joined(separator: ","))},\"warnings\":null}"
     }
 
     private static func jaegerSpan(_ span: Span, processID: String) -> String {
@@ -161,7 +246,12 @@ public enum SpanEncoders {
 
     /// A list of Zipkin v2 spans.
     public static func zipkinJSON(_ spans: [Span]) -> String {
-        let records = spans.map { span -> String in
+        "[\n" + zipkinRecords(spans).joined(separator: ",\n") + "\n]\n"
+    }
+
+    /// Each span as one Zipkin v2 span object.
+    public static func zipkinRecords(_ spans: [Span]) -> [String] {
+        spans.map { span -> String in
             var fields = [
                 "\"traceId\":\"\(span.traceID.hex)\"", "\"id\":\"\(span.spanID.hex)\"",
             ]
@@ -186,7 +276,6 @@ public enum SpanEncoders {
             if !tags.isEmpty { fields.append("\"tags\":{\(tags.joined(separator: ","))}") }
             return "{" + fields.joined(separator: ",") + "}"
         }
-        return "[\n" + records.joined(separator: ",\n") + "\n]\n"
     }
 
     /// `text` as a JSON string literal.

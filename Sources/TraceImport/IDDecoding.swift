@@ -78,3 +78,11 @@ extension IDDecoding {
         return hash
     }
 }
+
+extension JSONReader {
+    /// The string value at `position`, quoted for an error message (see `IDDecoding.quoted`).
+    func quotedString(at position: Int) -> String {
+        var copy = JSONReader(bytes: bytes, offset: position)
+        return (try? copy.withStringBytes { IDDecoding.quoted($0) }) ?? "\"\""
+    }
+}

@@ -74,6 +74,23 @@ extension JSONReader {
         return String(decoding: try unescape(from: start, to: end - 1), as: UTF8.self)
     }
 
+    /// Reads a string value, lower-cased. When it spells one of `names` (ASCII, any case) that
+    /// name is returned, so that the common tokens of a format cost no allocation.
+    mutating func readLowercased(knowing names: [String]) throws(JSONFailure) -> String {
+        let position = offset
+        let known = try withStringBytes { text -> String? in
+            names.first { name in
+                name.utf8.count == text.count
+                    && zip(name.utf8, text).allSatisfy { expected, byte in
+                        expected == (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+                    }
+            }
+        }
+        if let known { return known }
+        offset = position
+        return try readString().lowercased()
+    }
+
     /// Reads a string value and hands its raw UTF-8 bytes (escapes resolved) to `body`,
     /// without building a String when there are no escapes.
     mutating func withStringBytes<R>(

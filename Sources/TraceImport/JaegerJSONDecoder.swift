@@ -221,10 +221,10 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
             if try parser.reader.consumeNull() { return }
             if parser.reader.matches(key, "refType") {
                 let position = parser.reader.offset
-                let type = try parser.reader.readString()
-                switch type.uppercased() {
-                case "CHILD_OF": followsFrom = false
-                case "FOLLOWS_FROM": followsFrom = true
+                let type = try parser.reader.readLowercased(knowing: Self.referenceTypes)
+                switch type {
+                case "child_of": followsFrom = false
+                case "follows_from": followsFrom = true
                 default: throw parser.reader.failure("unknown refType \"\(type.prefix(40))\"", at: position)
                 }
             } else if parser.reader.matches(key, "traceID") || parser.reader.matches(key, "traceId") {
@@ -274,7 +274,7 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
             if reader.matches(member, "key") {
                 key = try parser.reader.readString()
             } else if reader.matches(member, "type") || reader.matches(member, "vType") {
-                type = try parser.reader.readString().lowercased()
+                type = try parser.reader.readLowercased(knowing: Self.tagTypes)
             } else if reader.matches(member, "value") || reader.matches(member, "vStr") || reader.matches(member, "vBool")
                 || reader.matches(member, "vInt64") || reader.matches(member, "vFloat64") || reader.matches(member, "vBinary")
             {
@@ -291,6 +291,9 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
         var valueReader = JSONReader(bytes: reader.bytes, offset: valuePosition)
         return Attribute(key: key, value: try JaegerTags.value(&valueReader, type: type))
     }
+
+    private static let referenceTypes = ["child_of", "follows_from"]
+    private static let tagTypes = ["string", "bool", "int64", "float64", "binary"]
 
     private static let domainTypes = [
         "vStr": "string", "vBool": "bool", "vInt64": "int64", "vFloat64": "float64", "vBinary": "binary",
@@ -331,21 +334,31 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
 
     private mutating func readTraceID(_ span: inout JaegerSpanFields) throws(JSONFailure) -> TraceID {
         let position = reader.offset
-        let parsed = try reader.withStringBytes { text in (IDDecoding.lenientTraceID(text), IDDecoding.quoted(text)) }
-        guard let (id, leniency) = parsed.0, !id.isZero else {
-            throw reader.failure("invalid traceID \(parsed.1)", at: position)
+        // The text is quoted only for a message: ids are on the hot path.
+        let parsed = try reader.withStringBytes { text -> (TraceID, quoted: String?)? in
+            guard let (id, leniency) = IDDecoding.lenientTraceID(text), !id.isZero else { return nil }
+            return (id, leniency == .hashed ? IDDecoding.quoted(text) : nil)
         }
-        if leniency == .hashed { span.warnings.append("traceID \(parsed.1) is not hex; shown as \(id)") }
+        guard let (id, hashedText) = parsed else {
+            throw reader.failure("invalid traceID \(reader.quotedString(at: position))", at: position)
+        }
+        if let hashedText { span.warnings.append("traceID \(hashedText) is not hex; shown as \(id)") }
         return id
     }
 
     private mutating func readSpanID(_ span: inout JaegerSpanFields) throws(JSONFailure) -> SpanID {
         let position = reader.offset
-        let parsed = try reader.withStringBytes { text in (IDDecoding.lenientSpanID(text), IDDecoding.quoted(text)) }
-        guard let (id, leniency) = parsed.0 else { throw reader.failure("invalid spanID \(parsed.1)", at: position) }
-        if leniency == .hashed { span.warnings.append("span id \(parsed.1) is not hex; shown as \(id)") }
+        let parsed = try reader.withStringBytes { text -> (SpanID, quoted: String?)? in
+            guard let (id, leniency) = IDDecoding.lenientSpanID(text) else { return nil }
+            return (id, leniency == .hashed ? IDDecoding.quoted(text) : nil)
+        }
+        guard let (id, hashedText) = parsed else {
+            throw reader.failure("invalid spanID \(reader.quotedString(at: position))", at: position)
+        }
+        if let hashedText { span.warnings.append("span id \(hashedText) is not hex; shown as \(id)") }
         return id
     }
+
 }
 
 /// The members of a Jaeger span object, gathered before the span is built.

@@ -87,11 +87,13 @@ struct ZipkinJSONParser: JSONParsing {
             let reader = parser.reader
             let position = reader.offset
             if reader.matches(key, "traceId") {
-                let text = try parser.reader.withStringBytes { (text) -> (TraceID?, Int, String) in
-                    (text.count == 16 || text.count == 32 ? TraceID(hexDigits: text) : nil, text.count, IDDecoding.quoted(text))
+                // The text is quoted only for a message: ids are on the hot path.
+                let text = try parser.reader.withStringBytes { (text) -> (TraceID?, Int) in
+                    (text.count == 16 || text.count == 32 ? TraceID(hexDigits: text) : nil, text.count)
                 }
                 guard let id = text.0, !id.isZero else {
-                    throw parser.reader.failure("invalid traceId \(text.2): expected 16 or 32 hex digits", at: position)
+                    throw parser.reader.failure(
+                        "invalid traceId \(parser.reader.quotedString(at: position)): expected 16 or 32 hex digits", at: position)
                 }
                 record.traceID = id
                 record.traceIDIs128Bit = text.1 == 32
@@ -148,11 +150,9 @@ struct ZipkinJSONParser: JSONParsing {
     }
 
     private mutating func readSpanID(_ field: String, at position: Int) throws(JSONFailure) -> SpanID {
-        let parsed = try reader.withStringBytes { text in
-            (text.count == 16 ? SpanID(hexDigits: text) : nil, IDDecoding.quoted(text))
-        }
-        guard let id = parsed.0, !id.isZero else {
-            throw reader.failure("invalid \(field) \(parsed.1): expected 16 hex digits", at: position)
+        let parsed = try reader.withStringBytes { text in text.count == 16 ? SpanID(hexDigits: text) : nil }
+        guard let id = parsed, !id.isZero else {
+            throw reader.failure("invalid \(field) \(reader.quotedString(at: position)): expected 16 hex digits", at: position)
         }
         return id
     }
