@@ -35,6 +35,7 @@ let package = Package(
         .executableTarget(
             name: "AssemblyScaling",
             dependencies: [
+                .product(name: "TestSupport", package: root),
                 .product(name: "TraceAssembly", package: root),
                 .product(name: "TraceModel", package: root),
             ]

@@ -1,18 +1,31 @@
 #!/usr/bin/env bash
-# Ingest (decode + assemble + aggregates, no HTML) of one generated OTLP JSON lines file, side by
-# side with ../shared/bench/reference_ingest.py (Python + orjson) on the same file.
-# Run from the repository root: bash Benchmarks/ingest-vs-reference.sh [MEGABYTES]
+# The ingest benchmark: generates one file per input format with GenerateSpans (same seed, about
+# MEGABYTES each), times Ingest (decode + assemble + aggregates, no HTML, one core) on each, then
+# runs Ingest and ../shared/bench/reference_ingest.py (Python + orjson) alternately RUNS times on
+# the OTLP JSON file and prints the ratio of their rates: min / median / max.
+# Run from the repository root: bash Benchmarks/ingest-vs-reference.sh [MEGABYTES] [RUNS]
 set -euo pipefail
 size=${1:-100}
+runs=${2:-5}
 work=$(mktemp -d)
-python3 Benchmarks/make-otlp-lines.py "$size" "$work/spans.jsonl"
+trap 'rm -rf "$work"' EXIT
+swift build -c release --package-path Benchmarks --product GenerateSpans >/dev/null
 swift build -c release --package-path Benchmarks --product Ingest >/dev/null
-Benchmarks/.build/release/Ingest "$work/spans.jsonl"
+bin=Benchmarks/.build/release
+for format in otlp-json otlp-proto jaeger zipkin; do
+  "$bin/GenerateSpans" "$format" "$size" "$work/spans.$format" 1
+  "$bin/Ingest" "$work/spans.$format"
+done
 reference=../shared/bench/reference_ingest.py
-if [ -f "$reference" ]; then
-  python3 -c "import orjson" 2>/dev/null || echo "note: orjson is not installed; the reference falls back to json"
-  for run in 1 2 3; do python3 "$reference" "$work/spans.jsonl" 2>&1 >/dev/null | tail -1; done
-else
+if [ ! -f "$reference" ]; then
   echo "NOTICE: $reference not found; no side-by-side figure"
+  exit 0
 fi
-rm -rf "$work"
+python3 -c "import orjson" 2>/dev/null || echo "note: orjson is not installed; the reference falls back to json"
+echo "side by side on $work/spans.otlp-json, $runs runs:"
+for run in $(seq "$runs"); do
+  ours=$("$bin/Ingest" --repeat 1 "$work/spans.otlp-json" | awk '/ingest total/ { print $5 }')
+  theirs=$(python3 "$reference" "$work/spans.otlp-json" 2>&1 >/dev/null | tail -1 | sed -E 's/.*: ([0-9.]+) MB\/s.*/\1/')
+  echo "run $run: tracereport $ours MB/s, reference $theirs MB/s, ratio $(awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "%.2f", a / b }')"
+done | tee "$work/runs.txt"
+awk '{ gsub(",", "", $NF); print $NF }' "$work/runs.txt" | sort -n | awk '{ r[NR] = $1 } END { printf "ratio min %.2f, median %.2f, max %.2f\n", r[1], r[int((NR + 1) / 2)], r[NR] }'

@@ -177,12 +177,12 @@ enum Statements {
 }
 
 /// SplitMix64: small, fast and good enough for synthetic data; the same seed gives the same numbers.
-struct SplitMix64 {
+public struct SplitMix64: Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -191,7 +191,7 @@ struct SplitMix64 {
     }
 
     /// A number in 0..<bound (bound > 0).
-    mutating func next(below bound: UInt64) -> UInt64 { next() % bound }
+    public mutating func next(below bound: UInt64) -> UInt64 { next() % bound }
 
     mutating func chance(_ probability: Double) -> Bool { unit() < probability }
 

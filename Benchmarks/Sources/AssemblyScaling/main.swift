@@ -5,6 +5,7 @@
 // figures mean O(n log n) or better.
 // Run: swift run -c release --package-path Benchmarks AssemblyScaling
 import Dispatch
+import TestSupport
 import TraceAssembly
 import TraceModel
 
@@ -15,20 +16,8 @@ let hosts = (0..<8).map { index in
     ])
 }
 
-/// A deterministic pseudo-random sequence (SplitMix64), so that every run builds the same trees.
-struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 func spans(_ count: Int, shape: String) -> [Span] {
-    var random = SplitMix64(state: 42)
+    var random = SplitMix64(seed: 42)
     return (0..<count).map { index in
         let parent: Int? =
             switch shape {
