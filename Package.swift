@@ -17,6 +17,9 @@ let package = Package(
         .library(name: "TraceModel", targets: ["TraceModel"]),
         .library(name: "TraceAssembly", targets: ["TraceAssembly"]),
         .library(name: "TraceAnalysis", targets: ["TraceAnalysis"]),
+        .library(name: "TraceCharts", targets: ["TraceCharts"]),
+        .library(name: "XMLValidation", targets: ["XMLValidation"]),
+        .library(name: "ReportSite", targets: ["ReportSite"]),
         .library(name: "TestSupport", targets: ["TestSupport"]),
     ],
     dependencies: [

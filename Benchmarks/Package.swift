@@ -31,6 +31,18 @@ let package = Package(
                 .product(name: "TraceModel", package: root),
             ]
         ),
+        // Times drawing, validating and rendering trace pages, and a whole site.
+        .executableTarget(
+            name: "PageRendering",
+            dependencies: [
+                .product(name: "ReportSite", package: root),
+                .product(name: "TestSupport", package: root),
+                .product(name: "TraceAnalysis", package: root),
+                .product(name: "TraceAssembly", package: root),
+                .product(name: "TraceCharts", package: root),
+                .product(name: "XMLValidation", package: root),
+            ]
+        ),
         // Times trace assembly on chains, fan-outs and random trees of growing size.
         .executableTarget(
             name: "AssemblyScaling",

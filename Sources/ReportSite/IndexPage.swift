@@ -8,7 +8,7 @@ struct IndexPage {
     let traces: [Trace]
     let inputs: [ReportBuilder.Input]
 
-    func render(templates: TemplateSet, csp: String) -> String {
+    func render(templates: TemplateSet) -> String {
         let rows: [[String: Any]] = traces.map { trace in
             let root = trace.root
             return [
@@ -25,7 +25,7 @@ struct IndexPage {
             ]
         }
         let context: [String: Any] = [
-            "csp": csp,
+            "csp": templates.plainPagePolicy,
             "css": templates.css,
             "traceCount": traces.count,
             "spanCount": traces.reduce(0) { $0 + $1.spans.count },

@@ -53,7 +53,6 @@ public struct ReportBuilder: Sendable {
     public func build(traces: [Trace], inputs: [Input], output: URL) throws(ReportError) {
         let staging = try SiteStaging(destination: output)
         defer { staging.discard() }
-        let csp = ContentSecurityPolicy.policy(forInlineStyle: templates.css)
         try writeTracePages(traces, to: staging)
         let siteGraph = ServiceGraph(traces: traces)
         let graphSVG = try validated(ServiceGraphChart(graph: siteGraph).svg(), page: ServicesPage.path, by: validator)
@@ -61,7 +60,7 @@ public struct ReportBuilder: Sendable {
             ServicesPage(graph: siteGraph, traceCount: traces.count).render(graphSVG: graphSVG, templates: templates),
             to: ServicesPage.path)
         let index = IndexPage(traces: traces, inputs: inputs)
-        try staging.write(index.render(templates: templates, csp: csp), to: "index.html")
+        try staging.write(index.render(templates: templates), to: "index.html")
         try staging.publish()
     }
 

@@ -13,7 +13,7 @@ struct ServicesPage {
 
     func render(graphSVG: String, templates: TemplateSet) -> String {
         let context: [String: Any] = [
-            "csp": ContentSecurityPolicy.policy(forInlineStyle: templates.css, inlineScript: templates.sortScript),
+            "csp": templates.servicesPagePolicy,
             "script": templates.sortScript,
             "css": templates.css,
             "serviceCount": graph.nodes.values.count { !$0 },

@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 
 /// A site being written: files go into a hidden folder beside the destination, which replaces
 /// the destination in one rename when everything is written, so readers never see half a site.
@@ -15,6 +16,7 @@ public final class SiteStaging: @unchecked Sendable {
     public let destination: URL
     let staging: URL
     private var finished = false
+    private let createdFolders = Mutex<Set<String>>([])
 
     /// Creates the staging folder beside `destination`.
     /// - Throws: `ReportError.output` when the destination is unsafe to replace or not writable.
@@ -35,14 +37,40 @@ public final class SiteStaging: @unchecked Sendable {
     }
 
     /// Writes `text` as UTF-8 to `relativePath` inside the site, creating folders as needed.
+    /// Files are written with plain system calls and flushed to disk all at once by `publish`:
+    /// one flush per file would cost more than rendering a small page.
     public func write(_ text: String, to relativePath: String) throws(ReportError) {
         let url = staging.appendingPathComponent(relativePath)
-        do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url)
-        } catch {
-            throw .output(path: url.path, message: "cannot write: \(error.localizedDescription)")
+        let folder = url.deletingLastPathComponent().path
+        if !createdFolders.withLock({ $0.contains(folder) }) {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw .output(path: url.path, message: "cannot create its folder: \(error.localizedDescription)")
+            }
+            createdFolders.withLock { _ = $0.insert(folder) }
         }
+        var text = text
+        let failure = text.withUTF8 { bytes in Self.writeFile(url.path, bytes) }
+        if let failure { throw .output(path: url.path, message: "cannot write: \(failure)") }
+    }
+
+    /// Creates or truncates the file at `path` and writes `bytes`; returns what went wrong, if anything.
+    private static func writeFile(_ path: String, _ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return String(cString: strerror(errno)) }
+        var written = 0
+        while written < bytes.count {
+            let result = Foundation.write(descriptor, bytes.baseAddress! + written, bytes.count - written)
+            if result < 0 {
+                if errno == EINTR { continue }
+                let message = String(cString: strerror(errno))
+                close(descriptor)
+                return message
+            }
+            written += result
+        }
+        return close(descriptor) == 0 ? nil : String(cString: strerror(errno))
     }
 
     /// Moves the finished site into place, replacing the previous one.
@@ -50,6 +78,8 @@ public final class SiteStaging: @unchecked Sendable {
         let files = FileManager.default
         let old = staging.deletingLastPathComponent()
             .appendingPathComponent(".\(destination.lastPathComponent).old-\(getpid())")
+        // Everything written reaches the disk before the rename makes it the site.
+        sync()
         do {
             try Self.checkReplaceable(destination)
             if files.fileExists(atPath: destination.path) {

@@ -13,6 +13,11 @@ public struct TemplateSet: Sendable {
     let sortScript: String
     /// The trace page's waterfall interaction.
     let traceScript: String
+    /// The Content-Security-Policy of pages without script, of trace pages and of the services
+    /// page: worked out once, as each hashes the stylesheet (and script) it allows.
+    let plainPagePolicy: String
+    let tracePagePolicy: String
+    let servicesPagePolicy: String
 
     /// Loads the embedded templates, overlaid by the files in `overrides` when given.
     /// - Throws: `ReportError.template` when a file cannot be read or does not parse.
@@ -47,5 +52,8 @@ public struct TemplateSet: Sendable {
         css = try text("style.css")
         sortScript = try text("sort-tables.js")
         traceScript = try text("trace.js")
+        plainPagePolicy = ContentSecurityPolicy.policy(forInlineStyle: css)
+        tracePagePolicy = ContentSecurityPolicy.policy(forInlineStyle: css, inlineScript: traceScript)
+        servicesPagePolicy = ContentSecurityPolicy.policy(forInlineStyle: css, inlineScript: sortScript)
     }
 }

@@ -1,26 +1,31 @@
 import Mustache
-import TraceAssembly
+public import TraceAssembly
 import TraceCharts
 import TraceModel
 
 /// The page of one trace: facts, warnings, the waterfall, and the expandable span list.
-struct TracePage {
+public struct TracePage {
     let trace: Trace
     /// The largest trace whose span list is drawn as expandable rows; above it, text.
     let expandableListLimit: Int
+
+    public init(trace: Trace, expandableListLimit: Int) {
+        self.trace = trace
+        self.expandableListLimit = expandableListLimit
+    }
 
     /// The page's path inside the site.
     static func path(for traceID: TraceID) -> String { "traces/\(traceID).html" }
 
     /// Renders the page around an already validated waterfall SVG.
-    func render(waterfallSVG: String, graphSVG: String, templates: TemplateSet) -> String {
+    public func render(waterfallSVG: String, graphSVG: String, templates: TemplateSet) -> String {
         let root = trace.root
         let palette = ServicePalette(services: trace.spans.map(\.service))
         // Above this many spans the list is plain text: a browser could not build the
         // expandable form quickly enough (see SpanTextListHTML).
         let largeList = trace.spans.count > expandableListLimit
         let context: [String: Any] = [
-            "csp": ContentSecurityPolicy.policy(forInlineStyle: templates.css, inlineScript: templates.traceScript),
+            "csp": templates.tracePagePolicy,
             "script": templates.traceScript,
             "css": templates.css,
             "traceID": trace.traceID.hex,

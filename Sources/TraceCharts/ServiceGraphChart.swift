@@ -79,7 +79,7 @@ public struct ServiceGraphChart: Sendable {
             out += "<g class=\"edge \(errorClass) w\(min(width, 5))\(key.style == .asynchronous ? " async" : "")\">"
             out += "<title>\(Markup.escape(tooltip))</title>"
             out +=
-                "<path d=\"M\(n(start.0)) \(n(start.1)) C\(n(control1.0)) \(n(control1.1)) \(n(control2.0)) \(n(control2.1)) \(n(end.0)) \(n(end.1))\"/>"
+                "<path d=\"M \(n(start.0)) \(n(start.1)) C \(n(control1.0)) \(n(control1.1)) \(n(control2.0)) \(n(control2.1)) \(n(end.0)) \(n(end.1))\"/>"
             out += arrowhead(at: end, from: control2)
             // The label at the curve's midpoint, moved up or down to a free place, or left out.
             let middle = (
@@ -143,7 +143,7 @@ public struct ServiceGraphChart: Sendable {
         let back = (tip.0 - 9 * dx, tip.1 - 9 * dy)
         let left = (back.0 - 4 * dy, back.1 + 4 * dx)
         let right = (back.0 + 4 * dy, back.1 - 4 * dx)
-        return "<path class=\"arrow\" d=\"M\(n(tip.0)) \(n(tip.1)) L\(n(left.0)) \(n(left.1)) L\(n(right.0)) \(n(right.1)) Z\"/>"
+        return "<path class=\"arrow\" d=\"M \(n(tip.0)) \(n(tip.1)) L \(n(left.0)) \(n(left.1)) L \(n(right.0)) \(n(right.1)) Z\"/>"
     }
 
     private func legend(y: Double) -> String {
@@ -152,7 +152,7 @@ public struct ServiceGraphChart: Sendable {
         for (label, classes) in [
             ("no errors", "edge e0 w2"), ("errors", "edge e1 w2"), ("5%+ errors", "edge e2 w2"), ("asynchronous", "edge e0 w2 async"),
         ] {
-            out += "<g class=\"\(classes)\"><path d=\"M\(n(x)) \(n(y - 4)) L\(n(x + 26)) \(n(y - 4))\"/></g>"
+            out += "<g class=\"\(classes)\"><path d=\"M \(n(x)) \(n(y - 4)) L \(n(x + 26)) \(n(y - 4))\"/></g>"
             out += "<text x=\"\(n(x + 32))\" y=\"\(n(y))\">\(label)</text>"
             x += 40 + Double(label.count) * 6.2
         }

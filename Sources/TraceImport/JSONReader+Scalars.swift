@@ -69,7 +69,8 @@ extension JSONReader {
         let start = offset + 1
         let (end, hasEscapes) = try scanString()
         if !hasEscapes {
-            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<(end - 1)]), as: UTF8.self)
+            let text = UnsafeRawBufferPointer(rebasing: bytes[start..<(end - 1)])
+            return strings?.string(text) ?? String(decoding: text, as: UTF8.self)
         }
         return String(decoding: try unescape(from: start, to: end - 1), as: UTF8.self)
     }

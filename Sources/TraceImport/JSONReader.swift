@@ -13,10 +13,13 @@ struct JSONReader {
     let bytes: UnsafeRawBufferPointer
     /// The offset of the next unread byte.
     var offset: Int
+    /// Shares repeated strings among the values read; the decoders of whole inputs set one.
+    let strings: StringInterner?
 
-    init(bytes: UnsafeRawBufferPointer, offset: Int = 0) {
+    init(bytes: UnsafeRawBufferPointer, offset: Int = 0, strings: StringInterner? = nil) {
         self.bytes = bytes
         self.offset = offset
+        self.strings = strings
     }
 
     /// A member name inside the input, compared without building a String.

@@ -16,7 +16,7 @@ public struct JaegerJSONDecoder: Sendable {
     /// - Throws: `ImportError` naming the file, line and column of the first fault; then no span
     ///   of this input is appended.
     public func decode(_ bytes: UnsafeRawBufferPointer, file: String, into spans: inout [Span]) throws(ImportError) {
-        var parser = JaegerJSONParser(reader: JSONReader(bytes: bytes))
+        var parser = JaegerJSONParser(reader: JSONReader(bytes: bytes, strings: StringInterner()))
         try parser.parse(bytes, file: file, textual: true, into: &spans)
     }
 }
@@ -288,7 +288,7 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
             }
         }
         guard let valuePosition else { return Attribute(key: key, value: .empty) }
-        var valueReader = JSONReader(bytes: reader.bytes, offset: valuePosition)
+        var valueReader = JSONReader(bytes: reader.bytes, offset: valuePosition, strings: reader.strings)
         return Attribute(key: key, value: try JaegerTags.value(&valueReader, type: type))
     }
 

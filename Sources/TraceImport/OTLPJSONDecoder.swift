@@ -20,7 +20,14 @@ public struct OTLPJSONDecoder: Sendable {
     ///   - file: the name used in error messages.
     /// - Throws: `ImportError` naming the file, line and column of the first fault.
     public func decode(_ bytes: UnsafeRawBufferPointer, file: String, into spans: inout [Span]) throws(ImportError) {
-        var parser = OTLPJSONParser(reader: JSONReader(bytes: bytes))
+        try decode(bytes, file: file, strings: StringInterner(), into: &spans)
+    }
+
+    /// Decodes with a string cache that outlives the call (the pieces of one large file).
+    func decode(
+        _ bytes: UnsafeRawBufferPointer, file: String, strings: StringInterner, into spans: inout [Span]
+    ) throws(ImportError) {
+        var parser = OTLPJSONParser(reader: JSONReader(bytes: bytes, strings: strings))
         try parser.parse(bytes, file: file, textual: true, into: &spans)
     }
 

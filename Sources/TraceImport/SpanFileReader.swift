@@ -10,8 +10,16 @@ public struct SpanFileReader: Sendable {
     /// The format every input is read as, or nil to recognise each by its content.
     public let format: InputFormat?
 
+    /// Uncompressed OTLP JSON files at least this large are read piece by piece.
+    let streamingMinimumSize: Int
+
     public init(format: InputFormat? = nil) {
+        self.init(format: format, streamingMinimumSize: JSONLinesStreaming.minimumSize)
+    }
+
+    init(format: InputFormat?, streamingMinimumSize: Int) {
         self.format = format
+        self.streamingMinimumSize = streamingMinimumSize
     }
 
     /// What was read from one input.
@@ -30,6 +38,7 @@ public struct SpanFileReader: Sendable {
     /// - Throws: `ImportError` naming the file, and the position of a fault in its content; then
     ///   no span of this file is appended.
     public func read(_ path: String, into spans: inout [Span]) throws(ImportError) -> FileSummary {
+        if path != Self.standardInputPath, let streamed = readStreaming(path, into: &spans) { return streamed }
         let data: Data
         do {
             if path == Self.standardInputPath {
@@ -46,6 +55,21 @@ public struct SpanFileReader: Sendable {
         }
         let (format, compression, added) = try result.get()
         return FileSummary(path: path, byteCount: data.count, spanCount: added, format: format, compression: compression?.rawValue)
+    }
+
+    /// Reads a large OTLP JSON lines file piece by piece (see `JSONLinesStreaming`); nil when the
+    /// file is small, of another kind, or has a fault to be reported by the whole-file path.
+    private func readStreaming(_ path: String, into spans: inout [Span]) -> FileSummary? {
+        var status = stat()
+        guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) >= streamingMinimumSize,
+            let handle = FileHandle(forReadingAtPath: path)
+        else { return nil }
+        let head = (try? handle.read(upToCount: 1 << 16)) ?? Data()
+        try? handle.close()
+        guard head.withUnsafeBytes({ JSONLinesStreaming.applies(to: $0, format: format) }) else { return nil }
+        let before = spans.count
+        guard let byteCount = JSONLinesStreaming.decode(path: path, file: path, into: &spans) else { return nil }
+        return FileSummary(path: path, byteCount: byteCount, spanCount: spans.count - before, format: .otlpJSON, compression: nil)
     }
 
     /// Decodes the bytes of one input, appending its spans; returns its format, compression and

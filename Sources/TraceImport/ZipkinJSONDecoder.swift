@@ -16,7 +16,7 @@ public struct ZipkinJSONDecoder: Sendable {
     /// - Throws: `ImportError` naming the file, line and column of the first fault; then no span
     ///   of this input is appended.
     public func decode(_ bytes: UnsafeRawBufferPointer, file: String, into spans: inout [Span]) throws(ImportError) {
-        var parser = ZipkinJSONParser(reader: JSONReader(bytes: bytes))
+        var parser = ZipkinJSONParser(reader: JSONReader(bytes: bytes, strings: StringInterner()))
         do {
             try parser.parseDocuments()
         } catch {

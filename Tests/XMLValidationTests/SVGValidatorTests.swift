@@ -32,6 +32,15 @@ struct SVGValidatorTests {
         #expect(found.contains { $0.contains("element rect") }, "\(found)")
     }
 
+    @Test func acceptsPathsOfCommandsAndDecimals() throws {
+        try validator.validate(svg(#"<path d="M 1 2 C 3.5 4 5 -6 7 8 L 9 10 Z"/>"#))
+    }
+
+    @Test(arguments: ["M NaN 2", "M 1 2 X 3", "M1 2", "M 1e3 2", "M 1 2; url(x)"])
+    func rejectsOtherPaths(_ path: String) {
+        #expect(!messages(svg(#"<path d="\#(path)"/>"#)).isEmpty)
+    }
+
     @Test func rejectsNegativeSizes() {
         #expect(!messages(svg(#"<rect x="0" y="0" width="-1" height="1"/>"#)).isEmpty)
     }

@@ -48,7 +48,9 @@ func encode(_ spans: [Span]) throws -> Data {
         }
     }
     func bytes(_ id: TraceID) -> Data {
-        Data((0..<8).map { UInt8(truncatingIfNeeded: id.high >> (56 - 8 * $0)) } + (0..<8).map { UInt8(truncatingIfNeeded: id.low >> (56 - 8 * $0)) })
+        Data(
+            (0..<8).map { UInt8(truncatingIfNeeded: id.high >> (56 - 8 * $0)) }
+                + (0..<8).map { UInt8(truncatingIfNeeded: id.low >> (56 - 8 * $0)) })
     }
     func bytes(_ id: SpanID) -> Data { Data((0..<8).map { UInt8(truncatingIfNeeded: id.value >> (56 - 8 * $0)) }) }
     var data = Data()
@@ -60,7 +62,9 @@ func encode(_ spans: [Span]) throws -> Data {
                     resourceSpans.resource = .with { $0.attributes = span.resource.attributes.map(keyValue) }
                     resourceSpans.scopeSpans = [
                         .with { scopeSpans in
-                            scopeSpans.scope = .with { $0.name = span.scope.name; $0.version = span.scope.version }
+                            scopeSpans.scope = .with {
+                                $0.name = span.scope.name; $0.version = span.scope.version
+                            }
                             scopeSpans.spans = [
                                 .with {
                                     $0.traceID = bytes(span.traceID)
@@ -78,7 +82,9 @@ func encode(_ spans: [Span]) throws -> Data {
                                             $0.attributes = event.attributes.map(keyValue)
                                         }
                                     }
-                                    $0.status = .with { $0.code = Int32(span.status.code.rawValue); $0.message = span.status.message }
+                                    $0.status = .with {
+                                        $0.code = Int32(span.status.code.rawValue); $0.message = span.status.message
+                                    }
                                 }
                             ]
                         }
@@ -118,9 +124,12 @@ func convert(_ traces: Otlp_TracesData) -> [Span] {
                         parentSpanID: span.parentSpanID.isEmpty ? nil : SpanID(bytes: [UInt8](span.parentSpanID)), name: span.name,
                         kind: SpanKind(rawValue: UInt8(clamping: span.kind)) ?? .unspecified,
                         startTimeUnixNano: span.startTimeUnixNano, endTimeUnixNano: span.endTimeUnixNano,
-                        status: SpanStatus(code: SpanStatus.Code(rawValue: UInt8(clamping: span.status.code)) ?? .unset, message: span.status.message),
+                        status: SpanStatus(
+                            code: SpanStatus.Code(rawValue: UInt8(clamping: span.status.code)) ?? .unset, message: span.status.message),
                         attributes: attributes(span.attributes),
-                        events: span.events.map { SpanEvent(timeUnixNano: $0.timeUnixNano, name: $0.name, attributes: attributes($0.attributes)) },
+                        events: span.events.map {
+                            SpanEvent(timeUnixNano: $0.timeUnixNano, name: $0.name, attributes: attributes($0.attributes))
+                        },
                         resource: resource, scope: scope))
             }
         }
@@ -140,7 +149,10 @@ func measure(_ label: String, _ body: () throws -> Int) rethrows {
         count = try body()
         best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
-    print(String(format: "%-44@ best of 5: %.3f s, %6.1f MB/s, %9.0f spans/s", label as NSString, best, Double(data.count) / 1e6 / best, Double(count) / best))
+    print(
+        String(
+            format: "%-44@ best of 5: %.3f s, %6.1f MB/s, %9.0f spans/s", label as NSString, best, Double(data.count) / 1e6 / best,
+            Double(count) / best))
 }
 
 try measure("own reader (OTLPProtobufDecoder) -> spans") {

@@ -1,0 +1,80 @@
+import Foundation
+import TestSupport
+import Testing
+import TraceModel
+
+@testable import TraceImport
+
+/// Large OTLP JSON lines files are read a piece at a time; the result must not depend on where
+/// the pieces are cut, and any fault must come out of the whole-file path, exact.
+struct JSONLinesStreamingTests {
+    /// Forty synthetic traces, one JSON line per trace and service instance.
+    static let lines: [String] = {
+        var generator = SyntheticTraces()
+        return (0..<40).flatMap { _ in
+            let spans = generator.nextTrace()
+            return Dictionary(grouping: spans, by: { ObjectIdentifier($0.resource) }).values
+                .sorted { $0[0].spanID < $1[0].spanID }
+                .map { SpanEncoders.otlpJSON($0) }
+        }
+    }()
+
+    func write(_ text: String, named name: String) throws -> String {
+        let url = try Fixtures.temporaryDirectory("streaming").appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    func wholeFile(_ path: String) throws -> [Span] {
+        var spans: [Span] = []
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        try bytes.withUnsafeBytes { try OTLPJSONDecoder().decode($0, file: path, into: &spans) }
+        return spans
+    }
+
+    @Test(arguments: [1, 700, 4_096, 1 << 20])
+    func givesWhatTheWholeFileGives(pieceSize: Int) throws {
+        let path = try write(Self.lines.joined(separator: "\n") + "\n", named: "lines-\(pieceSize).jsonl")
+        var spans: [Span] = []
+        let count = JSONLinesStreaming.decode(path: path, file: path, pieceSize: pieceSize, into: &spans)
+        #expect(count == (try Data(contentsOf: URL(fileURLWithPath: path))).count)
+        #expect(spans == (try wholeFile(path)))
+        #expect(spans.count > 500)
+    }
+
+    @Test func leavesADocumentSpanningLinesToTheWholeFilePath() throws {
+        // A pretty-printed document: cut at a line end, its first piece is truncated.
+        let pretty = Self.lines[0].replacingOccurrences(of: ",\"", with: ",\n  \"")
+        let path = try write(pretty + "\n" + Self.lines[1] + "\n", named: "pretty.json")
+        var spans: [Span] = [SpanBuilder.span(id: 1, start: 0, end: 1)]
+        #expect(JSONLinesStreaming.decode(path: path, file: path, pieceSize: 64, into: &spans) == nil)
+        #expect(spans.count == 1, "nothing of the file is kept")
+
+        var read: [Span] = []
+        _ = try SpanFileReader(format: nil, streamingMinimumSize: 1).read(path, into: &read)
+        #expect(read == (try wholeFile(path)))
+    }
+
+    @Test func reportsAFaultWithItsExactLine() throws {
+        var text = Self.lines.prefix(30).joined(separator: "\n") + "\n"
+        text += #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"zz","spanId":"0000000000000001"}]}]}]}"# + "\n"
+        let path = try write(text, named: "broken.jsonl")
+        var spans: [Span] = []
+        let error = #expect(throws: ImportError.self) {
+            _ = try SpanFileReader(format: nil, streamingMinimumSize: 1).read(path, into: &spans)
+        }
+        #expect(error?.line == 31)
+        #expect(error?.message.contains("invalid traceId") == true)
+        #expect(spans.isEmpty)
+    }
+
+    @Test func streamsOnlyUncompressedOTLPJSON() {
+        func applies(_ text: String, _ format: InputFormat? = nil) -> Bool {
+            Array(text.utf8).withUnsafeBytes { JSONLinesStreaming.applies(to: $0, format: format) }
+        }
+        #expect(applies(Self.lines[0]))
+        #expect(!applies(#"{"data":[{"traceID":"1","spans":[]}]}"#))
+        #expect(!applies("[{\"traceId\":\"1\"}]"))
+        #expect(!applies(Self.lines[0], .jaegerJSON))
+    }
+}
