@@ -6,39 +6,24 @@ import TraceModel
 /// than its parent is only moved so as not to start before it. Asynchronous children
 /// (FOLLOWS_FROM, or a consumer under a producer) are left alone: they may outlive their parent.
 enum ClockSkewAdjuster {
-    /// The host a span ran on, from its resource: `host.id`, `host.ip`, `host.name`,
-    /// `service.instance.id`, or Zipkin's endpoint address; nil when the resource does not say.
-    /// Like Jaeger, nothing is shifted between spans whose hosts are not both known: without a
-    /// host, a difference in time cannot be told from a difference in clocks.
-    static func hostKey(_ resource: Resource) -> String? {
-        for key in ["host.id", "host.ip", "host.name", "service.instance.id", "network.local.address"] {
-            if case .string(let value)? = resource.attributes[key: key], !value.isEmpty { return key + "=" + value }
-        }
-        return nil
-    }
-
     /// Shifts spans in place. `order` lists every index with parents before children.
     /// - Returns: the shift of each span in nanoseconds (0 for none).
     static func adjust(
         _ spans: inout [Span], parent: [Int?], order: [Int], options: AssemblyOptions, warnings: inout [String]
     ) -> [Int64] {
         var shift = [Int64](repeating: 0, count: spans.count)
-        var hosts = [String?](repeating: nil, count: spans.count)
-        // Spans of one resource share a host: look each resource up once.
-        var hostOfResource: [ObjectIdentifier: String?] = [:]
         var shiftedSpans = 0
         var tooLarge = 0
         var largest: Int64 = 0
         for index in order {
-            let resource = spans[index].resource
-            if let known = hostOfResource[ObjectIdentifier(resource)] {
-                hosts[index] = known
-            } else {
-                hosts[index] = hostKey(resource)
-                hostOfResource[ObjectIdentifier(resource)] = hosts[index]
-            }
             guard let p = parent[index] else { continue }
-            if hosts[index] == nil || hosts[p] == nil || hosts[index] == hosts[p] {
+            // Like Jaeger, nothing is shifted between spans whose hosts are not both known (see
+            // `Resource.host`): without a host, a difference in time cannot be told from a
+            // difference in clocks. Spans of one resource share a host.
+            let (resource, parentResource) = (spans[index].resource, spans[p].resource)
+            if resource === parentResource || resource.host == nil || parentResource.host == nil
+                || resource.host == parentResource.host
+            {
                 shift[index] = shift[p]  // same (or unknown) host: same clock as the parent
             } else if !(spans[index].parentRelation == .followsFrom || spans[index].kind == .consumer || spans[p].kind == .producer) {
                 // Asynchronous children may outlive their parent and are left alone.

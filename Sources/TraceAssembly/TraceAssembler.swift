@@ -123,27 +123,44 @@ public struct TraceAssembler: Sendable {
 
     /// The ids that more than one span carries.
     private static func repeatedIDs(_ spans: [Span]) -> Set<SpanID> {
-        var seen = Set<SpanID>(minimumCapacity: spans.count)
+        let byID = idOrder(spans)
         var repeated = Set<SpanID>()
-        for index in spans.indices where !seen.insert(spans[index].spanID).inserted { repeated.insert(spans[index].spanID) }
+        for position in byID.indices.dropFirst() where byID[position].id == byID[position - 1].id {
+            repeated.insert(SpanID(byID[position].id))
+        }
         return repeated
+    }
+
+    /// Every span's (id, index), sorted: a span id's holders sit side by side, the earliest
+    /// first, and are found by binary search. Sorting a trace's ids costs less than hashing them.
+    private static func idOrder(_ spans: [Span]) -> [(id: UInt64, index: Int)] {
+        var byID = spans.indices.map { (id: spans[$0].spanID.value, index: $0) }
+        byID.sort { $0 < $1 }
+        return byID
+    }
+
+    /// The index of the earliest span with `id` in an `idOrder` list, if any.
+    private static func firstIndex(of id: UInt64, in byID: [(id: UInt64, index: Int)]) -> Int? {
+        var low = 0
+        var high = byID.count
+        while low < high {
+            let middle = (low + high) / 2
+            if byID[middle].id < id { low = middle + 1 } else { high = middle }
+        }
+        return low < byID.count && byID[low].id == id ? byID[low].index : nil
     }
 
     /// Each span's parent index; spans naming a missing parent, or themselves, become roots.
     /// The first span holding an id is the one its children attach to.
     private static func link(_ spans: [Span], warnings: inout [String]) -> (parent: [Int?], missing: Int) {
-        var indexOfID: [SpanID: Int] = [:]
-        indexOfID.reserveCapacity(spans.count)
-        for index in spans.indices where indexOfID[spans[index].spanID] == nil {
-            indexOfID[spans[index].spanID] = index
-        }
+        let byID = idOrder(spans)
         var parent = [Int?](repeating: nil, count: spans.count)
         var missing = 0
         for index in spans.indices {
             guard let parentID = spans[index].parentSpanID else { continue }
             if parentID == spans[index].spanID {
                 warnings.append("span \(parentID) names itself as its parent; shown as a root")
-            } else if let parentIndex = indexOfID[parentID] {
+            } else if let parentIndex = firstIndex(of: parentID.value, in: byID) {
                 parent[index] = parentIndex
             } else {
                 missing += 1

@@ -109,13 +109,42 @@ struct JSONReader {
             throw failure("expected a member name in quotes but found \(describeNext())")
         }
         let start = offset + 1
-        let (end, hasEscapes) = try scanString()
-        var key = Key(start: start, end: end - 1, decoded: nil)
-        if hasEscapes {
-            key.decoded = try unescape(from: start, to: end - 1)
+        // Member names are short and plain: a byte loop finds their end sooner than the
+        // word-wise scan, which takes over at the first escape or control character.
+        var index = start
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            index += 1
         }
-        try expect(UInt8(ascii: ":"), "':' after a member name")
+        var key: Key
+        if index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
+            offset = index + 1
+            key = Key(start: start, end: index, decoded: nil)
+        } else {
+            let (end, hasEscapes) = try scanString()
+            key = Key(start: start, end: end - 1, decoded: nil)
+            if hasEscapes {
+                key.decoded = try unescape(from: start, to: end - 1)
+            }
+        }
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: ":") {
+            offset += 1
+        } else {
+            try expect(UInt8(ascii: ":"), "':' after a member name")
+        }
         return key
+    }
+
+    /// Consumes `text` if the input continues with exactly it (no whitespace skipped).
+    @inline(__always)
+    mutating func consume(_ text: StaticString) -> Bool {
+        let length = text.utf8CodeUnitCount
+        guard offset + length <= bytes.count, sameBytes(bytes.baseAddress! + offset, text.utf8Start, length) else {
+            return false
+        }
+        offset += length
+        return true
     }
 
     /// Consumes `[`.

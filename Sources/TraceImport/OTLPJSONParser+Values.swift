@@ -11,9 +11,46 @@ extension OTLPJSONParser {
         if reader.peek() != UInt8(ascii: "]") { attributes.reserveCapacity(8) }
         var first = true
         while try reader.nextElement(first: &first) {
-            attributes.append(try parseKeyValue(depth: depth))
+            _ = reader.peek()
+            if let attribute = try parseCompactKeyValue() {
+                attributes.append(attribute)
+            } else {
+                attributes.append(try parseKeyValue(depth: depth))
+            }
         }
         return attributes
+    }
+
+    /// The common spelling of a scalar attribute, as exporters write it without whitespace:
+    /// `{"key":"…","value":{"stringValue":"…"}}` (or `intValue`, `boolValue`, `doubleValue`).
+    /// Anything else rewinds and returns nil for the general parse: the result is the same, only
+    /// found with fewer steps.
+    private mutating func parseCompactKeyValue() throws(JSONFailure) -> Attribute? {
+        let start = reader.offset
+        guard reader.consume(#"{"key":"#) else { return nil }
+        let key = try reader.readString()
+        guard reader.consume(#","value":{"#) else {
+            reader.offset = start
+            return nil
+        }
+        let value: AttributeValue
+        if reader.consume(#""stringValue":"#) {
+            value = .string(try reader.readString())
+        } else if reader.consume(#""intValue":"#) {
+            value = .int(try reader.readInt64("intValue"))
+        } else if reader.consume(#""boolValue":"#) {
+            value = .bool(try reader.readBool("boolValue"))
+        } else if reader.consume(#""doubleValue":"#) {
+            value = .double(try reader.readDouble("doubleValue"))
+        } else {
+            reader.offset = start
+            return nil
+        }
+        guard reader.consume("}}") else {
+            reader.offset = start
+            return nil
+        }
+        return Attribute(key: key, value: value)
     }
 
     private mutating func parseKeyValue(depth: Int) throws(JSONFailure) -> Attribute {

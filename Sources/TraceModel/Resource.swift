@@ -7,6 +7,13 @@ public final class Resource: Equatable, Sendable {
     public let serviceName: String
     public let attributes: [Attribute]
     public let schemaURL: String
+    /// The host the entity ran on, as "key=value" from the first of `host.id`, `host.ip`,
+    /// `host.name`, `service.instance.id` or `network.local.address` (Zipkin's endpoint address);
+    /// nil when the resource does not say. Spans on different hosts may have skewed clocks.
+    public let host: String?
+
+    /// The attributes that name a host, most specific first.
+    public static let hostKeys = ["host.id", "host.ip", "host.name", "service.instance.id", "network.local.address"]
 
     public init(attributes: [Attribute], schemaURL: String = "") {
         if case .string(let name)? = attributes[key: "service.name"], !name.isEmpty {
@@ -16,6 +23,11 @@ public final class Resource: Equatable, Sendable {
         }
         self.attributes = attributes
         self.schemaURL = schemaURL
+        host =
+            Self.hostKeys.lazy.compactMap { key -> String? in
+                guard case .string(let value)? = attributes[key: key], !value.isEmpty else { return nil }
+                return key + "=" + value
+            }.first
     }
 
     /// A resource holding only a service name.
