@@ -182,10 +182,11 @@ struct JSONReader {
             && sameBytes(bytes.baseAddress! + key.start, name.utf8Start, length)
     }
 
-    /// The member name as a String, for messages.
+    /// The member name as a String (for messages, and for formats that use names as data).
     func text(of key: Key) -> String {
         if let decoded = key.decoded { return String(decoding: decoded, as: UTF8.self) }
-        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[key.start..<key.end]), as: UTF8.self)
+        let text = UnsafeRawBufferPointer(rebasing: bytes[key.start..<key.end])
+        return strings?.string(text) ?? String(decoding: text, as: UTF8.self)
     }
 
     // MARK: Skipping

@@ -261,8 +261,41 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
     /// A list of tags: `{"key", "type", "value"}` (query API) or `{"key", "vType", "vStr"...}` (domain model).
     private mutating func parseTags() throws(JSONFailure) -> [Attribute] {
         var tags: [Attribute] = []
-        try parseArray { (parser) throws(JSONFailure) in tags.append(try parser.parseTag()) }
+        try parseArray { (parser) throws(JSONFailure) in
+            _ = parser.reader.peek()
+            if let tag = try parser.parseCompactTag() {
+                tags.append(tag)
+            } else {
+                tags.append(try parser.parseTag())
+            }
+        }
         return tags
+    }
+
+    /// The query API's usual spelling of a tag, without whitespace:
+    /// `{"key":"…","type":"string","value":"…"}` (or `int64`, `float64` with a number). Anything
+    /// else rewinds and returns nil for the general parse, which gives the same result.
+    private mutating func parseCompactTag() throws(JSONFailure) -> Attribute? {
+        let start = reader.offset
+        guard reader.consume(#"{"key":"#) else { return nil }
+        let key = try reader.readString()
+        let value: AttributeValue
+        if reader.consume(#","type":"string","value":""#) {
+            reader.offset -= 1  // back to the opening quote
+            value = .string(try reader.readString())
+        } else if reader.consume(#","type":"int64","value":"#), reader.peek() != UInt8(ascii: "\"") {
+            value = .int(try reader.readInt64("int64 tag value"))
+        } else if reader.consume(#","type":"float64","value":"#), reader.peek() != UInt8(ascii: "\"") {
+            value = .double(try reader.readDouble("float64 tag value"))
+        } else {
+            reader.offset = start
+            return nil
+        }
+        guard reader.consume("}") else {
+            reader.offset = start
+            return nil
+        }
+        return Attribute(key: key, value: value)
     }
 
     private mutating func parseTag() throws(JSONFailure) -> Attribute {

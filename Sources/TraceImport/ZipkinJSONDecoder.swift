@@ -22,7 +22,10 @@ public struct ZipkinJSONDecoder: Sendable {
         } catch {
             throw ImportError(file: file, bytes: bytes, offset: error.offset, message: error.message)
         }
-        ZipkinMerge.spans(from: parser.records, into: &spans)
+        // Handed over, not shared, so that the merge can sort and move the records.
+        var records: [ZipkinRecord] = []
+        swap(&records, &parser.records)
+        ZipkinMerge.spans(from: records, into: &spans)
     }
 }
 
@@ -78,69 +81,90 @@ struct ZipkinJSONParser: JSONParsing {
 
     private mutating func parseSpan() throws(JSONFailure) {
         let start = reader.offset
-        var record = ZipkinRecord()
-        record.order = records.count
+        // The record is filled in place at the end of `records` (a copy would cost a reference
+        // count per field) and taken out again if the span turns out to be invalid.
+        var empty = ZipkinRecord()
+        empty.order = records.count
+        records.append(empty)
+        let slot = records.count - 1
         var hasTraceID = false
         var hasID = false
-        try parseObject { (parser, key) throws(JSONFailure) in
-            if try parser.reader.consumeNull() { return }
-            let reader = parser.reader
-            let position = reader.offset
-            if reader.matches(key, "traceId") {
-                // The text is quoted only for a message: ids are on the hot path.
-                let text = try parser.reader.withStringBytes { (text) -> (TraceID?, Int) in
-                    (text.count == 16 || text.count == 32 ? TraceID(hexDigits: text) : nil, text.count)
-                }
-                guard let id = text.0, !id.isZero else {
-                    throw parser.reader.failure(
-                        "invalid traceId \(parser.reader.quotedString(at: position)): expected 16 or 32 hex digits", at: position)
-                }
-                record.traceID = id
-                record.traceIDIs128Bit = text.1 == 32
-                hasTraceID = true
-            } else if reader.matches(key, "id") {
-                record.id = try parser.readSpanID("id", at: position)
-                hasID = true
-            } else if reader.matches(key, "parentId") {
-                record.parentID = try parser.readSpanID("parentId", at: position)
-            } else if reader.matches(key, "kind") {
-                let kind = try parser.reader.readString()
-                switch kind {
-                case "CLIENT": record.kind = .client
-                case "SERVER": record.kind = .server
-                case "PRODUCER": record.kind = .producer
-                case "CONSUMER": record.kind = .consumer
-                default: throw parser.reader.failure("unknown kind \"\(kind.prefix(40))\"", at: position)
-                }
-            } else if reader.matches(key, "name") {
-                record.name = try parser.reader.readString()
-            } else if reader.matches(key, "timestamp") {
-                record.timestamp = try parser.readMicroseconds("timestamp")
-            } else if reader.matches(key, "duration") {
-                record.duration = try parser.readMicroseconds("duration")
-            } else if reader.matches(key, "localEndpoint") {
-                record.localEndpoint = try parser.parseEndpoint()
-            } else if reader.matches(key, "remoteEndpoint") {
-                record.remoteEndpoint = try parser.parseEndpoint()
-            } else if reader.matches(key, "annotations") {
-                try parser.parseArray { (parser) throws(JSONFailure) in record.annotations.append(try parser.parseAnnotation()) }
-            } else if reader.matches(key, "tags") {
-                try parser.parseObject { (parser, tag) throws(JSONFailure) in
-                    let name = parser.reader.text(of: tag)
-                    let value = try parser.readTagValue()
-                    record.tags.append(Attribute(key: name, value: .string(value)))
-                }
-            } else if reader.matches(key, "shared") {
-                record.shared = try parser.reader.readBool("shared")
-            } else if reader.matches(key, "binaryAnnotations") {
-                throw Self.version1(at: position, reader: parser.reader)
-            } else {
-                try parser.reader.skipValue()
+        do throws(JSONFailure) {
+            try parseObject { (parser, key) throws(JSONFailure) in
+                if try parser.reader.consumeNull() { return }
+                try parser.parseSpanMember(key, into: slot, hasTraceID: &hasTraceID, hasID: &hasID)
             }
+            guard hasTraceID else { throw reader.failure("span has no traceId", at: start) }
+            guard hasID else { throw reader.failure("span has no id", at: start) }
+        } catch {
+            records.removeLast()
+            throw error
         }
-        guard hasTraceID else { throw reader.failure("span has no traceId", at: start) }
-        guard hasID else { throw reader.failure("span has no id", at: start) }
-        records.append(record)
+    }
+
+    private mutating func parseSpanMember(
+        _ key: JSONReader.Key, into slot: Int, hasTraceID: inout Bool, hasID: inout Bool
+    ) throws(JSONFailure) {
+        let position = reader.offset
+        if reader.matches(key, "traceId") {
+            // The text is quoted only for a message: ids are on the hot path.
+            let text = try reader.withStringBytes { (text) -> (TraceID?, Int) in
+                (text.count == 16 || text.count == 32 ? TraceID(hexDigits: text) : nil, text.count)
+            }
+            guard let id = text.0, !id.isZero else {
+                throw reader.failure(
+                    "invalid traceId \(reader.quotedString(at: position)): expected 16 or 32 hex digits", at: position)
+            }
+            records[slot].traceID = id
+            records[slot].traceIDIs128Bit = text.1 == 32
+            hasTraceID = true
+        } else if reader.matches(key, "id") {
+            records[slot].id = try readSpanID("id", at: position)
+            hasID = true
+        } else if reader.matches(key, "parentId") {
+            records[slot].parentID = try readSpanID("parentId", at: position)
+        } else if reader.matches(key, "kind") {
+            records[slot].kind = try readKind()
+        } else if reader.matches(key, "name") {
+            records[slot].name = try reader.readString()
+        } else if reader.matches(key, "timestamp") {
+            records[slot].timestamp = try readMicroseconds("timestamp")
+        } else if reader.matches(key, "duration") {
+            records[slot].duration = try readMicroseconds("duration")
+        } else if reader.matches(key, "localEndpoint") {
+            records[slot].localEndpoint = try parseEndpoint()
+        } else if reader.matches(key, "remoteEndpoint") {
+            records[slot].remoteEndpoint = try parseEndpoint()
+        } else if reader.matches(key, "annotations") {
+            try parseArray { (parser) throws(JSONFailure) in
+                let annotation = try parser.parseAnnotation()
+                parser.records[slot].annotations.append(annotation)
+            }
+        } else if reader.matches(key, "tags") {
+            try parseObject { (parser, tag) throws(JSONFailure) in
+                let name = parser.reader.text(of: tag)
+                let value = try parser.readTagValue()
+                parser.records[slot].tags.append(Attribute(key: name, value: .string(value)))
+            }
+        } else if reader.matches(key, "shared") {
+            records[slot].shared = try reader.readBool("shared")
+        } else if reader.matches(key, "binaryAnnotations") {
+            throw Self.version1(at: position, reader: reader)
+        } else {
+            try reader.skipValue()
+        }
+    }
+
+    private static let kinds: [(StaticString, SpanKind)] = [
+        (#""CLIENT""#, .client), (#""SERVER""#, .server), (#""PRODUCER""#, .producer), (#""CONSUMER""#, .consumer),
+    ]
+
+    private mutating func readKind() throws(JSONFailure) -> SpanKind {
+        let position = reader.offset
+        _ = reader.peek()
+        for (text, kind) in Self.kinds where reader.consume(text) { return kind }
+        let kind = try reader.readString()
+        throw reader.failure("unknown kind \"\(kind.prefix(40))\"", at: position)
     }
 
     private static func version1(at position: Int, reader: JSONReader) -> JSONFailure {

@@ -5,13 +5,22 @@ import TraceModel
 /// differences: records whose times disagree stay apart, and fragments without kind or times
 /// join the half they belong to even when the `shared` flags differ.
 enum ZipkinMerge {
-    static func spans(from records: [ZipkinRecord], into spans: inout [Span]) {
-        // Records of a trace share the low 64 bits of the trace id; the 128-bit form wins.
-        var byTrace: [UInt64: [ZipkinRecord]] = [:]
-        for record in records { byTrace[record.traceID.low, default: []].append(record) }
-        var resources: [ZipkinEndpoint?: Resource] = [:]
-        for low in byTrace.keys.sorted() {
-            let group = byTrace[low]!
+    static func spans(from input: consuming [ZipkinRecord], into spans: inout [Span]) {
+        // Records of a trace share the low 64 bits of the trace id; the 128-bit form wins. The
+        // records are sorted so that each trace's are contiguous, then moved out trace by trace.
+        var records = consume input
+        let keys = records.map { ($0.traceID.low, $0.id.value, $0.order) }
+        records.rearrange(takingFrom: keys.indices.sorted { keys[$0] < keys[$1] })
+        var groups: [[ZipkinRecord]] = []
+        while !records.isEmpty {
+            let low = records[records.count - 1].traceID.low
+            var group: [ZipkinRecord] = []
+            while !records.isEmpty && records[records.count - 1].traceID.low == low { group.append(records.removeLast()) }
+            group.reverse()
+            groups.append(group)
+        }
+        var resources = ResourceCache()
+        for group in groups.reversed() {
             let traceID = group.first { $0.traceIDIs128Bit }?.traceID ?? group[0].traceID
             for record in merge(group) {
                 spans.append(span(from: record, traceID: traceID, resources: &resources))
@@ -22,6 +31,10 @@ enum ZipkinMerge {
     /// Merges the records of one trace (Zipkin's rules: same id, same `shared` flag and compatible
     /// local endpoints are one span; a SERVER after a CLIENT with its id is the client's shared half).
     static func merge(_ group: [ZipkinRecord]) -> [ZipkinRecord] {
+        // Most traces have no id twice: nothing to merge, and fragments have no span to join.
+        var ids = group.map(\.id)
+        ids.sort()
+        if !zip(ids, ids.dropFirst()).contains(where: { $0 == $1 }) { return group }
         let sorted = group.sorted(by: cleanupOrder)
         var result: [ZipkinRecord] = []
         var index = 0
@@ -166,21 +179,41 @@ enum ZipkinMerge {
             serviceName: a.serviceName ?? b.serviceName, ipv4: a.ipv4 ?? b.ipv4, ipv6: a.ipv6 ?? b.ipv6, port: a.port ?? b.port)
     }
 
-    /// The span for a merged record.
-    private static func span(from record: ZipkinRecord, traceID: TraceID, resources: inout [ZipkinEndpoint?: Resource]) -> Span {
-        let resource: Resource
-        if let cached = resources[record.localEndpoint] {
-            resource = cached
-        } else {
+    /// One resource per local endpoint; consecutive spans often share one, so the last is
+    /// checked before the table.
+    private struct ResourceCache {
+        var table: [ZipkinEndpoint?: Resource] = [:]
+        var lastEndpoint: ZipkinEndpoint?
+        var lastResource: Resource?
+
+        mutating func resource(for endpoint: ZipkinEndpoint?) -> Resource {
+            if let lastResource, lastEndpoint == endpoint { return lastResource }
+            let resource: Resource
+            if let cached = table[endpoint] {
+                resource = cached
+            } else {
+                resource = Self.make(endpoint)
+                table[endpoint] = resource
+            }
+            lastEndpoint = endpoint
+            lastResource = resource
+            return resource
+        }
+
+        private static func make(_ endpoint: ZipkinEndpoint?) -> Resource {
             var attributes: [Attribute] = []
-            if let name = record.localEndpoint?.serviceName { attributes.append(Attribute(key: "service.name", value: .string(name))) }
-            if let address = record.localEndpoint?.ipv4 ?? record.localEndpoint?.ipv6 {
+            if let name = endpoint?.serviceName { attributes.append(Attribute(key: "service.name", value: .string(name))) }
+            if let address = endpoint?.ipv4 ?? endpoint?.ipv6 {
                 attributes.append(Attribute(key: "network.local.address", value: .string(address)))
             }
-            if let port = record.localEndpoint?.port { attributes.append(Attribute(key: "network.local.port", value: .int(Int64(port)))) }
-            resource = Resource(attributes: attributes)
-            resources[record.localEndpoint] = resource
+            if let port = endpoint?.port { attributes.append(Attribute(key: "network.local.port", value: .int(Int64(port)))) }
+            return Resource(attributes: attributes)
         }
+    }
+
+    /// The span for a merged record.
+    private static func span(from record: ZipkinRecord, traceID: TraceID, resources: inout ResourceCache) -> Span {
+        let resource = resources.resource(for: record.localEndpoint)
 
         var warnings: [String] = []
         let annotationTimes = record.annotations.map(\.timeUnixNano).filter { $0 > 0 }

@@ -2,7 +2,7 @@ extension Array {
     /// Reorders the elements in place so that position `i` holds the element that was at
     /// `source[i]` (`source` is a permutation of the indices). Elements are swapped along the
     /// permutation's cycles, never copied: rearranging spans costs no reference counting.
-    mutating func rearrange(takingFrom source: [Int]) {
+    public mutating func rearrange(takingFrom source: [Int]) {
         precondition(source.count == count, "a permutation of every index is needed")
         var placed = [Bool](repeating: false, count: count)
         withUnsafeMutableBufferPointer { elements in
