@@ -1,19 +1,27 @@
 import Mustache
+import TraceAnalysis
 import TraceAssembly
 import TraceCharts
 import TraceModel
 
-/// The site's front page: totals, one row per trace (sorted by start), and the input files.
+/// The site's front page: totals, the entry points (root operations) with the spread of their
+/// durations over every trace read, the traces that got a page and why, and the input files.
 struct IndexPage {
+    let title: String
     let traces: [Trace]
+    let selection: TraceSelection
     let inputs: [ReportBuilder.Input]
+    var time = TimeDisplay.utc
+    var comparison: BaselineComparison?
 
     func render(templates: TemplateSet) -> String {
-        let rows: [[String: Any]] = traces.map { trace in
+        let rows: [[String: Any]] = traces.indices.compactMap { index in
+            guard let reasons = selection.reasons[index] else { return nil }
+            let trace = traces[index]
             let root = trace.root
             return [
                 "href": TracePage.path(for: trace.traceID),
-                "start": UTCTime.string(unixNano: trace.startTimeUnixNano),
+                "start": time.string(unixNano: trace.startTimeUnixNano),
                 "rootService": root.service,
                 "rootName": root.name,
                 "duration": DurationFormat.string(nanoseconds: trace.durationNano),
@@ -22,18 +30,27 @@ struct IndexPage {
                 "errorCount": trace.errorCount,
                 "hasErrors": trace.errorCount > 0,
                 "incomplete": trace.isIncomplete,
+                "reasons": reasons.map(\.description).joined(separator: ", "),
             ]
         }
         let context: [String: Any] = [
             "csp": templates.plainPagePolicy,
             "css": templates.css,
+            "title": title,
+            "timeZone": time.name,
             "traceCount": traces.count,
+            "pageCount": selection.reasons.count,
+            "allPaged": selection.reasons.count == traces.count,
+            "leftOut": selection.leftOut,
+            "hasLeftOut": selection.leftOut > 0,
             "spanCount": traces.reduce(0) { $0 + $1.spans.count },
             "serviceCount": Set(traces.flatMap(\.services)).count,
             "errorTraceCount": traces.count { $0.errorCount > 0 },
             "fileCount": inputs.count,
             "skippedCount": inputs.count { $0.problem != nil },
             "hasSkipped": inputs.contains { $0.problem != nil },
+            "entryPoints": entryPointTable(),
+            "changes": comparison.map(ChangesHTML.render) ?? "",
             "traces": rows,
             "files": inputs.map { input -> [String: Any] in
                 [
@@ -43,5 +60,26 @@ struct IndexPage {
             },
         ]
         return templates.index.render(context)
+    }
+
+    /// One row per root operation, over every trace read (with a page or not): how many, how many
+    /// failed, and the spread of their durations (exact ranks).
+    private func entryPointTable() -> String {
+        var out =
+            "<table><thead><tr><th>Root service: operation</th><th class=\"num\">Traces</th><th class=\"num\">With errors</th>"
+            + "<th class=\"num\">p50</th><th class=\"num\">p90</th><th class=\"num\">p99</th><th class=\"num\">Max</th></tr></thead><tbody>"
+        for (key, members) in TraceSelection.byRootOperation(traces).sorted(by: { $0.key < $1.key }) {
+            let durations = members.map { traces[$0].durationNano }.sorted()
+            func rank(_ q: Double) -> UInt64 { durations[Int((q * Double(durations.count - 1)).rounded())] }
+            let errors = members.count { traces[$0].errorCount > 0 }
+            out += "<tr><td>\(Markup.escape(key.service)): \(Markup.escape(key.operation))</td>"
+            out +=
+                "<td class=\"num\">\(members.count)</td><td class=\"num\">\(errors > 0 ? "<span class=\"err-count\">\(errors)</span>" : "0")</td>"
+            for value in [rank(0.5), rank(0.9), rank(0.99), durations[durations.count - 1]] {
+                out += "<td class=\"num\" data-v=\"\(value)\">\(DurationFormat.string(nanoseconds: value))</td>"
+            }
+            out += "</tr>"
+        }
+        return out + "</tbody></table>"
     }
 }

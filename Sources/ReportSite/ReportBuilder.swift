@@ -1,7 +1,7 @@
 import Dispatch
 public import Foundation
 import Synchronization
-import TraceAnalysis
+public import TraceAnalysis
 public import TraceAssembly
 import TraceCharts
 import TraceModel
@@ -47,29 +47,72 @@ public struct ReportBuilder: Sendable {
         self.rowBudget = max(rowBudget, 1)
     }
 
-    /// Renders every trace and the index, then publishes the site at `output`.
+    /// What a site holds beyond the traces themselves.
+    public struct Options: Sendable {
+        /// The name on every page and in `summary.json`.
+        public var title = "Trace report"
+        /// Which traces get a page.
+        public var selection = TraceSelection.Policy()
+        /// How times are shown.
+        public var time = TimeDisplay.utc
+        /// Last run's summary, for the "Changes since the baseline" sections.
+        public var baseline: SiteSummary?
+        public var thresholds = BaselineComparison.Thresholds()
+        /// Lines for `summary.json`'s warnings (inputs skipped, say).
+        public var warnings: [String] = []
+        /// Replace the output folder even if tracereport did not write it.
+        public var force = false
+        /// Told how many of the pages are written (from any thread, often).
+        public var progress: (@Sendable (_ written: Int, _ total: Int) -> Void)?
+
+        public init() {}
+    }
+
+    /// What was written.
+    public struct Outcome: Sendable {
+        public var summary: SiteSummary
+        public var comparison: BaselineComparison?
+    }
+
+    /// Renders the selected traces, the index, the services page and `summary.json`, then
+    /// publishes the site at `output`.
     /// - Throws: `ReportError` when a chart fails validation or the site cannot be written; then
     ///   the previous site (if any) is left untouched.
-    public func build(traces: [Trace], inputs: [Input], output: URL) throws(ReportError) {
-        let staging = try SiteStaging(destination: output)
+    @discardableResult
+    public func build(traces: [Trace], inputs: [Input], output: URL, options: Options = Options()) throws(ReportError) -> Outcome {
+        let staging = try SiteStaging(destination: output, force: options.force)
         defer { staging.discard() }
-        try writeTracePages(traces, to: staging)
         let siteGraph = ServiceGraph(traces: traces)
+        let selection = TraceSelection(traces: traces, graph: siteGraph, policy: options.selection)
+        try writeTracePages(traces, selection: selection, options: options, to: staging)
+
+        let summary = SiteSummary(
+            title: options.title, traces: traces, graph: siteGraph, selection: selection, inputs: inputs, warnings: options.warnings)
+        let comparison = options.baseline.map { BaselineComparison(baseline: $0, current: summary, thresholds: options.thresholds) }
         let graphSVG = try validated(ServiceGraphChart(graph: siteGraph).svg(), page: ServicesPage.path, by: validator)
-        try staging.write(
-            ServicesPage(graph: siteGraph, traceCount: traces.count).render(graphSVG: graphSVG, templates: templates),
-            to: ServicesPage.path)
-        let index = IndexPage(traces: traces, inputs: inputs)
+        var services = ServicesPage(graph: siteGraph, traceCount: traces.count)
+        services.title = options.title
+        services.pagedTraces = Set(selection.reasons.keys.map { traces[$0].traceID })
+        services.comparison = comparison
+        try staging.write(services.render(graphSVG: graphSVG, templates: templates), to: ServicesPage.path)
+        var index = IndexPage(title: options.title, traces: traces, selection: selection, inputs: inputs)
+        index.time = options.time
+        index.comparison = comparison
         try staging.write(index.render(templates: templates), to: "index.html")
+        try staging.write(summary.json(), to: SiteSummary.fileName)
         try staging.publish()
+        return Outcome(summary: summary, comparison: comparison)
     }
 
     /// Renders and writes one page per trace, on every core: each worker takes every n-th trace
     /// and validates with a grammar of its own (libxml2 promises nothing about sharing one across
     /// threads). Pages do not depend on the order they are written in, so output stays identical;
     /// the first failure by trace order is the one reported.
-    private func writeTracePages(_ traces: [Trace], to staging: SiteStaging) throws(ReportError) {
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, traces.count))
+    private func writeTracePages(
+        _ traces: [Trace], selection: TraceSelection, options: Options, to staging: SiteStaging
+    ) throws(ReportError) {
+        let chosen = selection.reasons.keys.sorted()
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, chosen.count))
         var extraValidators: [SVGValidator] = []
         for _ in 1..<workers {
             do {
@@ -80,20 +123,19 @@ public struct ReportBuilder: Sendable {
         }
         let validators = [validator] + extraValidators
         let failures = Mutex<[(Int, ReportError)]>([])
+        let written = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            for index in stride(from: worker, to: traces.count, by: workers) {
-                let trace = traces[index]
-                let path = TracePage.path(for: trace.traceID)
+            for position in stride(from: worker, to: chosen.count, by: workers) {
+                let index = chosen[position]
+                let path = TracePage.path(for: traces[index].traceID)
                 do throws(ReportError) {
-                    var waterfallLayout = WaterfallChart.Layout()
-                    waterfallLayout.rowBudget = rowBudget
-                    let waterfall = try validated(
-                        WaterfallChart(trace: trace, layout: waterfallLayout).svg(), page: path, by: validators[worker])
-                    let graph = try validated(
-                        ServiceGraphChart(graph: ServiceGraph(traces: [trace])).svg(), page: path, by: validators[worker])
-                    let page = TracePage(trace: trace, expandableListLimit: rowBudget).render(
-                        waterfallSVG: waterfall, graphSVG: graph, templates: templates)
-                    try staging.write(page, to: path)
+                    var page = try tracePage(traces[index], validator: validators[worker], path: path)
+                    page.page.time = options.time
+                    page.page.siteTitle = options.title
+                    page.page.reasons = (selection.reasons[index] ?? []).map(\.description)
+                    try staging.write(page.render(templates), to: path)
+                    let count = written.add(1, ordering: .relaxed).newValue
+                    options.progress?(count, chosen.count)
                 } catch {
                     failures.withLock { $0.append((index, error)) }
                     return
@@ -101,6 +143,28 @@ public struct ReportBuilder: Sendable {
             }
         }
         if let first = failures.withLock({ $0.min { $0.0 < $1.0 } }) { throw first.1 }
+    }
+
+    /// A trace page with its charts drawn and validated, ready to render.
+    public struct ValidatedTracePage: Sendable {
+        public var page: TracePage
+        let waterfallSVG: String
+        let graphSVG: String
+
+        public func render(_ templates: TemplateSet) -> String {
+            page.render(waterfallSVG: waterfallSVG, graphSVG: graphSVG, templates: templates)
+        }
+    }
+
+    /// Draws and validates the charts of one trace's page (`path` names it in errors).
+    public func tracePage(_ trace: Trace, validator: SVGValidator? = nil, path: String) throws(ReportError) -> ValidatedTracePage {
+        var waterfallLayout = WaterfallChart.Layout()
+        waterfallLayout.rowBudget = rowBudget
+        let waterfall = try validated(
+            WaterfallChart(trace: trace, layout: waterfallLayout).svg(), page: path, by: validator ?? self.validator)
+        let graph = try validated(
+            ServiceGraphChart(graph: ServiceGraph(traces: [trace])).svg(), page: path, by: validator ?? self.validator)
+        return ValidatedTracePage(page: TracePage(trace: trace, expandableListLimit: rowBudget), waterfallSVG: waterfall, graphSVG: graph)
     }
 
     /// `svg`, once it has passed validation.

@@ -6,6 +6,8 @@ public enum ReportError: Error, CustomStringConvertible, Sendable {
     case invalidChart(page: String, messages: [String])
     /// The output folder could not be written or replaced.
     case output(path: String, message: String)
+    /// A file the report needs (a baseline summary) is missing or unreadable.
+    case input(path: String, message: String)
 
     public var description: String {
         switch self {
@@ -14,7 +16,7 @@ public enum ReportError: Error, CustomStringConvertible, Sendable {
         case .invalidChart(let page, let messages):
             "internal error: the chart for \(page) failed SVG validation, so no report was written "
                 + "(please report this bug):\n" + messages.map { "  " + $0 }.joined(separator: "\n")
-        case .output(let path, let message):
+        case .output(let path, let message), .input(let path, let message):
             "\(path): \(message)"
         }
     }

@@ -10,6 +10,10 @@ struct ServicesPage {
 
     let graph: ServiceGraph
     let traceCount: Int
+    var title = "Trace report"
+    /// The traces that have a page: exemplar links go only to those.
+    var pagedTraces: Set<TraceID> = []
+    var comparison: BaselineComparison?
 
     func render(graphSVG: String, templates: TemplateSet) -> String {
         let context: [String: Any] = [
@@ -20,6 +24,8 @@ struct ServicesPage {
             "virtualCount": graph.nodes.values.count { $0 },
             "edgeCount": graph.edges.count,
             "traceCount": traceCount,
+            "title": title,
+            "changes": comparison.map(ChangesHTML.render) ?? "",
             "graph": graphSVG,
             "edgeTable": edgeTable(),
             "operationTable": operationTable(),
@@ -41,7 +47,7 @@ struct ServicesPage {
                 "<tr\(metrics.errors > 0 ? " class=\"err\"" : "")><td>\(Markup.escape(key.caller))\(arrow)\(Markup.escape(key.callee))\(virtual)</td>"
             out += "<td class=\"num\" data-v=\"\(metrics.calls)\">\(metrics.calls)</td>" + Self.latencyCells(metrics)
             out += "<td class=\"num\" data-v=\"\(metrics.errors)\">\(Self.rate(metrics))</td>"
-            out += "<td>\(Self.exemplars(metrics))</td></tr>"
+            out += "<td>\(exemplars(metrics))</td></tr>"
         }
         return out + "</tbody></table>"
     }
@@ -60,7 +66,7 @@ struct ServicesPage {
             out += "<td class=\"num\" data-v=\"\(metrics.calls)\">\(metrics.calls)</td>" + Self.latencyCells(metrics)
             out +=
                 "<td class=\"num\" data-v=\"\(DurationFormat.fixed(operation.selfShare, decimals: 4))\">\(DurationFormat.fixed(operation.selfShare * 100, decimals: 1))%</td>"
-            out += "<td class=\"num\" data-v=\"\(metrics.errors)\">\(Self.rate(metrics))</td><td>\(Self.exemplars(metrics))</td></tr>"
+            out += "<td class=\"num\" data-v=\"\(metrics.errors)\">\(Self.rate(metrics))</td><td>\(exemplars(metrics))</td></tr>"
         }
         return out + "</tbody></table>"
     }
@@ -79,10 +85,14 @@ struct ServicesPage {
         metrics.errors == 0 ? "0" : "\(metrics.errors) (\(DurationFormat.fixed(metrics.errorRate * 100, decimals: 1))%)"
     }
 
-    private static func exemplars(_ metrics: ServiceGraph.Metrics) -> String {
+    private func exemplars(_ metrics: ServiceGraph.Metrics) -> String {
         var links: [String] = []
-        if let slowest = metrics.slowestTrace { links.append("<a href=\"\(TracePage.path(for: slowest))\">max</a>") }
-        if let p99 = metrics.nearP99Trace, p99 != metrics.slowestTrace { links.append("<a href=\"\(TracePage.path(for: p99))\">p99</a>") }
+        if let slowest = metrics.slowestTrace, pagedTraces.contains(slowest) {
+            links.append("<a href=\"\(TracePage.path(for: slowest))\">max</a>")
+        }
+        if let p99 = metrics.nearP99Trace, p99 != metrics.slowestTrace, pagedTraces.contains(p99) {
+            links.append("<a href=\"\(TracePage.path(for: p99))\">p99</a>")
+        }
         return links.joined(separator: " · ")
     }
 }

@@ -15,16 +15,23 @@ public final class SiteStaging: @unchecked Sendable {
 
     public let destination: URL
     let staging: URL
+    /// Replace a destination folder even if tracereport did not write it.
+    let force: Bool
     private var finished = false
     private let createdFolders = Mutex<Set<String>>([])
 
-    /// Creates the staging folder beside `destination`.
+    /// Creates the staging folder beside `destination`, removing those left by runs that were
+    /// killed.
+    /// - Parameter force: replace the destination even if it is a folder tracereport did not write.
     /// - Throws: `ReportError.output` when the destination is unsafe to replace or not writable.
-    public init(destination: URL) throws(ReportError) {
+    public init(destination: URL, force: Bool = false) throws(ReportError) {
         self.destination = destination.standardizedFileURL
+        self.force = force
         let parent = self.destination.deletingLastPathComponent()
-        staging = parent.appendingPathComponent(".\(self.destination.lastPathComponent).partial-\(getpid())")
-        try Self.checkReplaceable(self.destination)
+        let prefix = ".\(self.destination.lastPathComponent).partial-"
+        staging = parent.appendingPathComponent(prefix + "\(getpid())")
+        try Self.checkReplaceable(self.destination, force: force)
+        Self.removeAbandoned(in: parent, prefix: prefix)
         let files = FileManager.default
         do {
             try files.createDirectory(at: parent, withIntermediateDirectories: true)
@@ -50,27 +57,9 @@ public final class SiteStaging: @unchecked Sendable {
             }
             createdFolders.withLock { _ = $0.insert(folder) }
         }
-        var text = text
-        let failure = text.withUTF8 { bytes in Self.writeFile(url.path, bytes) }
-        if let failure { throw .output(path: url.path, message: "cannot write: \(failure)") }
-    }
-
-    /// Creates or truncates the file at `path` and writes `bytes`; returns what went wrong, if anything.
-    private static func writeFile(_ path: String, _ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { return String(cString: strerror(errno)) }
-        var written = 0
-        while written < bytes.count {
-            let result = Foundation.write(descriptor, bytes.baseAddress! + written, bytes.count - written)
-            if result < 0 {
-                if errno == EINTR { continue }
-                let message = String(cString: strerror(errno))
-                close(descriptor)
-                return message
-            }
-            written += result
+        if let failure = FileWriting.write(text, toPath: url.path) {
+            throw .output(path: url.path, message: "cannot write: \(failure)")
         }
-        return close(descriptor) == 0 ? nil : String(cString: strerror(errno))
     }
 
     /// Moves the finished site into place, replacing the previous one.
@@ -81,7 +70,7 @@ public final class SiteStaging: @unchecked Sendable {
         // Everything written reaches the disk before the rename makes it the site.
         sync()
         do {
-            try Self.checkReplaceable(destination)
+            try Self.checkReplaceable(destination, force: force)
             if files.fileExists(atPath: destination.path) {
                 try files.moveItem(at: destination, to: old)
                 try files.moveItem(at: staging, to: destination)
@@ -106,18 +95,30 @@ public final class SiteStaging: @unchecked Sendable {
 
     deinit { discard() }
 
-    private static func checkReplaceable(_ destination: URL) throws(ReportError) {
+    /// Removes staging folders of earlier runs whose process is gone (killed mid-write).
+    private static func removeAbandoned(in parent: URL, prefix: String) {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
+        for entry in entries where entry.hasPrefix(prefix) {
+            guard let pid = Int32(entry.dropFirst(prefix.count)), pid != getpid() else { continue }
+            if kill(pid, 0) == -1 && errno == ESRCH {
+                try? FileManager.default.removeItem(at: parent.appendingPathComponent(entry))
+            }
+        }
+    }
+
+    private static func checkReplaceable(_ destination: URL, force: Bool) throws(ReportError) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: destination.path, isDirectory: &isDirectory) else { return }
         guard isDirectory.boolValue else {
             throw .output(path: destination.path, message: "exists and is not a folder; choose another --output")
         }
+        if force { return }
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: destination.path)) ?? []
         guard entries.isEmpty || entries.contains(markerName) else {
             throw .output(
                 path: destination.path,
                 message: "exists and was not written by tracereport (no \(markerName) file); "
-                    + "refusing to replace it. Choose an empty or new folder for --output")
+                    + "refusing to replace it. Choose an empty or new folder for --output, or add --force")
         }
     }
 }

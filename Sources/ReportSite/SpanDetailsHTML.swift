@@ -11,6 +11,7 @@ import TraceModel
 struct SpanDetailsHTML {
     let trace: Trace
     let palette: ServicePalette
+    var time = TimeDisplay.utc
 
     func render() -> String {
         var out = ""
@@ -43,7 +44,7 @@ struct SpanDetailsHTML {
             } else if let parentID = span.parentSpanID {
                 facts.append("parent <code>\(parentID)</code> (not in the input)")
             }
-            facts.append("start \(UTCTime.string(unixNano: span.startTimeUnixNano))")
+            facts.append("start \(time.string(unixNano: span.startTimeUnixNano)) \(time.name)")
             if trace.criticalPathNano[index] > 0 {
                 facts.append("on the critical path \(DurationFormat.string(nanoseconds: trace.criticalPathNano[index]))")
             }

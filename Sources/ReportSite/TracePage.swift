@@ -4,10 +4,18 @@ import TraceCharts
 import TraceModel
 
 /// The page of one trace: facts, warnings, the waterfall, and the expandable span list.
-public struct TracePage {
+public struct TracePage: Sendable {
     let trace: Trace
     /// The largest trace whose span list is drawn as expandable rows; above it, text.
     let expandableListLimit: Int
+    /// How times are shown.
+    public var time = TimeDisplay.utc
+    /// The report's title, shown in the breadcrumbs.
+    public var siteTitle = "Trace report"
+    /// A page on its own (an incident attachment): no links to a site around it.
+    public var standalone = false
+    /// Why the trace got its page, for the header.
+    public var reasons: [String] = []
 
     public init(trace: Trace, expandableListLimit: Int) {
         self.trace = trace
@@ -31,7 +39,12 @@ public struct TracePage {
             "traceID": trace.traceID.hex,
             "rootService": root.service,
             "rootName": root.name,
-            "start": UTCTime.string(unixNano: trace.startTimeUnixNano),
+            "start": time.string(unixNano: trace.startTimeUnixNano),
+            "timeZone": time.name,
+            "siteTitle": siteTitle,
+            "inSite": !standalone,
+            "reasons": reasons.joined(separator: ", "),
+            "hasReasons": !reasons.isEmpty,
             "duration": DurationFormat.string(nanoseconds: trace.durationNano),
             "spanCount": trace.spans.count,
             "serviceCount": trace.services.count,
@@ -43,7 +56,7 @@ public struct TracePage {
             "waterfall": waterfallSVG,
             "graph": graphSVG,
             "slowestHops": TraceTablesHTML.largestSelfTime(trace),
-            "spanDetails": largeList ? "" : SpanDetailsHTML(trace: trace, palette: palette).render(),
+            "spanDetails": largeList ? "" : SpanDetailsHTML(trace: trace, palette: palette, time: time).render(),
             "spanText": largeList ? SpanTextListHTML(trace: trace).render() : "",
             "largeList": largeList,
             "criticalPath": TraceTablesHTML.criticalPath(trace),

@@ -1,3 +1,5 @@
+public import Foundation
+
 /// Timestamps as UTC calendar text, computed without locale or time-zone lookups.
 enum UTCTime {
     /// "2024-01-15 14:30:00.123" for Unix nanoseconds (milliseconds kept).
@@ -30,5 +32,39 @@ enum UTCTime {
     private static func pad(_ value: Int, _ width: Int) -> String {
         let digits = String(value)
         return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+}
+
+/// How pages show times: UTC by default, or the local time of a named zone (`--time-zone`),
+/// with the zone named wherever a time appears.
+public struct TimeDisplay: Sendable {
+    public static let utc = TimeDisplay(zone: nil)
+
+    let zone: TimeZone?
+
+    private init(zone: TimeZone?) {
+        self.zone = zone
+    }
+
+    /// A display for an IANA zone such as "Europe/Berlin" ("UTC" gives plain UTC); nil when the
+    /// zone is unknown.
+    public init?(identifier: String) {
+        if identifier == "UTC" {
+            self = .utc
+            return
+        }
+        guard let zone = TimeZone(identifier: identifier) else { return nil }
+        self.zone = zone
+    }
+
+    /// "UTC", or the zone's identifier.
+    public var name: String { zone?.identifier ?? "UTC" }
+
+    /// "2024-01-15 14:30:00.123" in this display's zone.
+    func string(unixNano: UInt64) -> String {
+        guard let zone else { return UTCTime.string(unixNano: unixNano) }
+        let offset = Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(unixNano / 1_000_000_000))))
+        let shifted = Int64(clamping: unixNano) + offset * 1_000_000_000
+        return UTCTime.string(unixNano: UInt64(max(0, shifted)))
     }
 }

@@ -18,15 +18,19 @@ public struct InputSet: Sendable {
 
     /// Reads `paths` (files or `-`), each as `format` or as recognised by its content. A failing
     /// input is recorded in `outcomes` and contributes no span; the others are read all the same.
-    public init(paths: [String], format: InputFormat? = nil) {
+    /// - Parameter progress: told after each input how many are done and how many bytes were read.
+    public init(paths: [String], format: InputFormat? = nil, progress: ((_ done: Int, _ bytes: Int) -> Void)? = nil) {
         let reader = SpanFileReader(format: format)
+        var bytes = 0
         for path in paths {
             do {
                 let summary = try reader.read(path, into: &spans)
                 outcomes.append(Outcome(path: path, summary: summary, error: nil))
+                bytes += summary.byteCount
             } catch {
                 outcomes.append(Outcome(path: path, summary: nil, error: error))
             }
+            progress?(outcomes.count, bytes)
         }
     }
 

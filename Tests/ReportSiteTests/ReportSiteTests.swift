@@ -103,7 +103,7 @@ struct ReportSiteTests {
         let spans = try sampleSpans()
         let first = try FileManagerListing.tree(try buildSite(spans))
         let second = try FileManagerListing.tree(try buildSite(spans.reversed()))
-        #expect(first.count == 11)  // index, services, 8 traces, marker
+        #expect(first.count == 12)  // index, services, summary.json, 8 traces, marker
         #expect(first == second)
     }
 

@@ -1,0 +1,172 @@
+public import Foundation
+import TraceAnalysis
+import TraceAssembly
+import TraceModel
+
+/// `summary.json`: what a report found, for machines — the next night's baseline, dashboards,
+/// alerting. Documented in `docs/summary-json.md`; `version` changes whenever a field changes
+/// meaning or goes away (new fields may appear without a change). Times and durations are integer
+/// nanoseconds; lists are in a stable order, and keys are sorted, so the same input always gives
+/// the same bytes.
+public struct SiteSummary: Codable, Equatable, Sendable {
+    public static let currentVersion = 1
+    public static let fileName = "summary.json"
+
+    public var schema = "tracereport-summary"
+    public var version = SiteSummary.currentVersion
+    public var title: String
+    public var inputs: [InputFile]
+    public var totals: Totals
+    public var services: [Service]
+    public var operations: [Operation]
+    public var edges: [Edge]
+    /// The traces that got a page, in report order.
+    public var pages: [Page]
+    public var warnings: [String]
+
+    public struct InputFile: Codable, Equatable, Sendable {
+        public var path: String
+        public var bytes: Int
+        public var spans: Int
+        public var format: String
+        /// Why the input was skipped; absent when it was read.
+        public var skipped: String?
+    }
+
+    public struct Totals: Codable, Equatable, Sendable {
+        public var spans: Int
+        public var traces: Int
+        public var tracesWithErrors: Int
+        public var incompleteTraces: Int
+        public var services: Int
+        public var pages: Int
+        /// Traces that qualified for a page but were left out by `--max-pages`.
+        public var pagesLeftOut: Int
+    }
+
+    public struct Service: Codable, Equatable, Sendable {
+        public var name: String
+        /// Named from a client span (a database, queue or API without instrumentation).
+        public var virtual: Bool
+    }
+
+    /// Percentiles within 1% (exact up to 2,048 values), as on the services page.
+    public struct Latency: Codable, Equatable, Sendable {
+        public var count: Int
+        public var errors: Int
+        public var p50Nano: UInt64
+        public var p90Nano: UInt64
+        public var p95Nano: UInt64
+        public var p99Nano: UInt64
+        public var maxNano: UInt64
+
+        init(_ metrics: ServiceGraph.Metrics) {
+            count = metrics.calls
+            errors = metrics.errors
+            p50Nano = metrics.latency.quantile(0.5)
+            p90Nano = metrics.latency.quantile(0.9)
+            p95Nano = metrics.latency.quantile(0.95)
+            p99Nano = metrics.latency.quantile(0.99)
+            maxNano = metrics.latency.maximum
+        }
+
+        /// Errors as a share of calls, in [0, 1].
+        public var errorRate: Double { count == 0 ? 0 : Double(errors) / Double(count) }
+    }
+
+    public struct Operation: Codable, Equatable, Sendable {
+        public var service: String
+        public var operation: String
+        public var latency: Latency
+        public var totalNano: UInt64
+        public var selfNano: UInt64
+    }
+
+    public struct Edge: Codable, Equatable, Sendable {
+        public var caller: String
+        public var callee: String
+        /// "request" (the caller waited) or "asynchronous".
+        public var style: String
+        public var latency: Latency
+    }
+
+    public struct Page: Codable, Equatable, Sendable {
+        public var traceID: String
+        public var path: String
+        public var reasons: [String]
+        public var rootService: String
+        public var rootOperation: String
+        public var startUnixNano: UInt64
+        public var durationNano: UInt64
+        public var spans: Int
+        public var errors: Int
+    }
+
+    /// Reads a summary written by this or an earlier version.
+    /// - Throws: a message naming the file when it is missing, not JSON, or of another version.
+    public static func read(from url: URL) throws(ReportError) -> SiteSummary {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw .input(path: url.path, message: "cannot read the baseline: \(error.localizedDescription)")
+        }
+        do {
+            let summary = try JSONDecoder().decode(SiteSummary.self, from: data)
+            guard summary.schema == "tracereport-summary", summary.version == currentVersion else {
+                throw ReportError.input(
+                    path: url.path,
+                    message: "baseline is \(summary.schema) version \(summary.version); this tracereport reads version \(currentVersion)")
+            }
+            return summary
+        } catch let error as ReportError {
+            throw error
+        } catch {
+            throw .input(path: url.path, message: "not a tracereport summary.json: \(error)")
+        }
+    }
+
+    /// The JSON text: sorted keys, two-space indentation, a final newline.
+    public func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        // Encoding plain structs of strings and numbers cannot fail.
+        let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}
+
+extension SiteSummary {
+    /// The summary of a report over `traces`.
+    init(
+        title: String, traces: [Trace], graph: ServiceGraph, selection: TraceSelection, inputs: [ReportBuilder.Input],
+        warnings: [String]
+    ) {
+        self.title = title
+        self.inputs = inputs.map {
+            InputFile(path: $0.path, bytes: $0.byteCount, spans: $0.spanCount, format: $0.format, skipped: $0.problem)
+        }
+        totals = Totals(
+            spans: traces.reduce(0) { $0 + $1.spans.count }, traces: traces.count,
+            tracesWithErrors: traces.count { $0.errorCount > 0 }, incompleteTraces: traces.count(where: \.isIncomplete),
+            services: graph.nodes.values.count { !$0 }, pages: selection.reasons.count, pagesLeftOut: selection.leftOut)
+        services = graph.nodes.sorted { $0.key < $1.key }.map { Service(name: $0.key, virtual: $0.value) }
+        operations = graph.operations.sorted { $0.key < $1.key }.map { key, value in
+            Operation(
+                service: key.service, operation: key.operation, latency: Latency(value.metrics), totalNano: value.totalNano,
+                selfNano: value.selfNano)
+        }
+        edges = graph.sortedEdges.map { key, value in
+            Edge(caller: key.caller, callee: key.callee, style: key.style == .request ? "request" : "asynchronous", latency: Latency(value))
+        }
+        pages = traces.indices.compactMap { index -> Page? in
+            guard let reasons = selection.reasons[index] else { return nil }
+            let trace = traces[index]
+            return Page(
+                traceID: trace.traceID.hex, path: TracePage.path(for: trace.traceID), reasons: reasons.map(\.description),
+                rootService: trace.root.service, rootOperation: trace.root.name, startUnixNano: trace.startTimeUnixNano,
+                durationNano: trace.durationNano, spans: trace.spans.count, errors: trace.errorCount)
+        }
+        self.warnings = warnings
+    }
+}

@@ -1,0 +1,36 @@
+import TraceModel
+
+/// Finds the trace a user means by an id or a prefix of one (any case; a 64-bit id may be given
+/// without the leading zeros of its 128-bit form).
+public enum TraceIDMatch: Equatable, Sendable {
+    /// The index of the one trace that matches.
+    case found(Int)
+    /// Why no single trace matches, for the user.
+    case problem(String)
+
+    public init(_ text: String, in traces: [Trace]) {
+        let prefix = text.lowercased()
+        guard !prefix.isEmpty, prefix.allSatisfy(\.isHexDigit) else {
+            self = .problem("--trace-id '\(text)' is not hexadecimal")
+            return
+        }
+        let matches = traces.indices.filter { index in
+            let id = traces[index].traceID
+            return id.hex.hasPrefix(prefix) || (id.high == 0 && String(id.low, radix: 16).hasPrefix(prefix))
+        }
+        switch matches.count {
+        case 1:
+            self = .found(matches[0])
+        case 0:
+            self = .problem("no trace id starts with '\(text)' among the \(traces.count) traces read")
+        default:
+            let listed = matches.prefix(10).map { index in
+                let trace = traces[index]
+                return "  \(trace.traceID.hex)  \(trace.root.service): \(trace.root.name)"
+            }
+            let more = matches.count > 10 ? "\n  … and \(matches.count - 10) more" : ""
+            self = .problem(
+                "--trace-id '\(text)' matches \(matches.count) traces; give more digits:\n" + listed.joined(separator: "\n") + more)
+        }
+    }
+}

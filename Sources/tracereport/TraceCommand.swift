@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import ReportSite
+import TraceAssembly
+import TraceModel
+
+/// `tracereport trace --trace-id ID INPUT... --output FILE`: one trace as a single self-contained
+/// HTML file, to attach to an incident ticket or an email.
+struct TraceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trace",
+        abstract: "Write one trace as a single self-contained HTML file (waterfall, graph, tables, span details)."
+    )
+
+    @OptionGroup var input: InputOptions
+
+    @Option(name: .customLong("trace-id"), help: "The trace: its id, or a prefix of it that no other trace shares.")
+    var traceID: String
+
+    @Option(name: .shortAndLong, help: "The file to write (default: trace-<id>.html).")
+    var output: String?
+
+    func run() throws {
+        let progress = Progress(quiet: input.quiet)
+        let templates = try input.templateSet()
+        let loaded = try input.load(progress: progress)
+        progress.clear()
+        let index: Int
+        switch TraceIDMatch(traceID, in: loaded.traces) {
+        case .found(let found): index = found
+        case .problem(let message):
+            Progress.report(message)
+            throw Exit.traceNotFound
+        }
+        let trace = loaded.traces[index]
+        let path = output ?? "trace-\(trace.traceID.hex).html"
+        do {
+            var page = try ReportBuilder(templates: templates, rowBudget: input.rowBudget).tracePage(trace, path: path)
+            page.page.standalone = true
+            page.page.time = input.time
+            try SingleFile.write(page.render(templates), to: URL(fileURLWithPath: path))
+        } catch {
+            Progress.report(error.description)
+            throw error.exitCode
+        }
+        if !input.quiet {
+            print("tracereport: wrote trace \(trace.traceID.hex) (\(trace.spans.count) spans) to \(path)")
+        }
+        if loaded.skipped > 0 { throw Exit.inputsSkipped }
+    }
+}
