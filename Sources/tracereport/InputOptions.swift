@@ -77,7 +77,8 @@ struct InputOptions: ParsableArguments {
             throw Exit.missing
         }
         var inputSet = InputSet(paths: files, format: format) { done, bytes in
-            progress.update("reading \(done) of \(files.count) inputs, \(Progress.megabytes(bytes)) MB")
+            let rate = Double(bytes) / 1e6 / max(Date().timeIntervalSince(start), 0.001)
+            progress.update("reading \(done) of \(files.count) inputs: \(Progress.megabytes(bytes)) MB at \(Int(rate)) MB/s")
         }
         for failure in inputSet.failures {
             progress.clear()
@@ -93,7 +94,7 @@ struct InputOptions: ParsableArguments {
         }
         let spanCount = inputSet.spanCount
         let byteCount = inputSet.outcomes.compactMap(\.summary).reduce(0) { $0 + $1.byteCount }
-        progress.update("assembling \(spanCount) spans")
+        progress.update("assembling \(spanCount) spans into traces")
         let options = AssemblyOptions(
             adjustClockSkew: !noClockSkewAdjust, maximumClockSkewNano: DurationFormat.nanoseconds(parsing: maxClockSkew) ?? 60_000_000_000)
         let traces = TraceAssembler(options: options).assemble(inputSet.takeSpans())

@@ -113,7 +113,10 @@ struct ReportCommand: ParsableCommand {
         options.thresholds.minimumNano = DurationFormat.nanoseconds(parsing: regressionMinimum) ?? 500_000
         options.warnings = loaded.files.compactMap { file in file.problem.map { "\(file.path): skipped: \($0)" } }
         options.force = force
-        options.progress = { written, total in progress.update("writing trace pages: \(written) of \(total)") }
+        let traceCount = loaded.traces.count
+        options.progress = { written, total in
+            progress.update("\(traceCount) traces; writing trace pages: \(written) of \(total)")
+        }
         let outcome: ReportBuilder.Outcome
         do {
             outcome = try ReportBuilder(templates: templates, rowBudget: input.rowBudget).build(
