@@ -18,6 +18,17 @@ func utcTimesMatchTheCalendar(_ nanoseconds: UInt64, _ text: String) {
     #expect(UTCTime.string(unixNano: nanoseconds) == text)
 }
 
+@Test func timesCanBeShownInANamedZone() throws {
+    let winter: UInt64 = 1_544_712_660_000_000_000  // 2018-12-13 14:51 UTC
+    let summer: UInt64 = 1_530_000_000_000_000_000  // 2018-06-26 08:00 UTC
+    let berlin = try #require(TimeDisplay(identifier: "Europe/Berlin"))
+    #expect(berlin.name == "Europe/Berlin")
+    #expect(berlin.string(unixNano: winter) == "2018-12-13 15:51:00.000")
+    #expect(berlin.string(unixNano: summer) == "2018-06-26 10:00:00.000")
+    #expect(TimeDisplay(identifier: "UTC")?.string(unixNano: winter) == "2018-12-13 14:51:00.000")
+    #expect(TimeDisplay(identifier: "Mars/Olympus_Mons") == nil)
+}
+
 @Test func sha256MatchesPublishedVectors() {
     func hex(_ text: String) -> String {
         SHA256.digest(Array(text.utf8)).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()

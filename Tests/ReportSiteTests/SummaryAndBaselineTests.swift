@@ -26,6 +26,7 @@ struct SummaryAndBaselineTests {
         let traces = Self.traces()
         var options = ReportBuilder.Options()
         options.title = "Nightly"
+        options.time = try #require(TimeDisplay(identifier: "Asia/Tokyo"))
         options.selection.slowestPerOperation = 1
         options.selection.percentiles = false
         options.selection.hopExemplars = false
@@ -51,6 +52,9 @@ struct SummaryAndBaselineTests {
         #expect(index.contains("<b>600</b> traces read") && index.contains("<b>\(summary.pages.count)</b> with a page"))
         #expect(index.contains("has errors") && index.contains("slowest of its operation"))
         #expect(index.contains("frontend: GET /search"))  // the entry-point table
+        #expect(index.contains("<h1>Nightly</h1>") && index.contains("Start (Asia/Tokyo)"))
+        let page = try String(contentsOf: site.appendingPathComponent(summary.pages[0].path), encoding: .utf8)
+        #expect(page.contains(">Nightly</a>") && page.contains("</b> Asia/Tokyo</li>") && page.contains("page made because:"))
     }
 
     @Test func summaryIsTheSameBytesForTheSameInput() throws {
