@@ -51,6 +51,9 @@ public struct TraceSelection: Sendable {
         /// Every trace gets a page (small inputs, or a full archive).
         public var all = false
         public var errors = true
+        /// At most this many pages for failed traces (the earliest), so that a bad night's
+        /// failures leave room for the slowest and typical requests.
+        public var maximumErrorPages = 250
         /// The slowest this many requests of each root operation.
         public var slowestPerOperation = 3
         /// The requests nearest p50, p90 and p99 of each root operation.
@@ -84,8 +87,11 @@ public struct TraceSelection: Sendable {
         for id in policy.requested {
             if let index = indexOfID[id] { add(index, .requested) }
         }
+        var errorsLeftOut = 0
         if policy.errors {
-            for index in traces.indices where traces[index].errorCount > 0 { add(index, .error) }
+            let failed = traces.indices.filter { traces[$0].errorCount > 0 }
+            for index in failed.prefix(policy.maximumErrorPages) { add(index, .error) }
+            errorsLeftOut = max(0, failed.count - policy.maximumErrorPages)
         }
         if policy.slowestPerOperation > 0 || policy.percentiles {
             for members in Self.byRootOperation(traces).values {
@@ -130,7 +136,7 @@ public struct TraceSelection: Sendable {
         let room = max(0, policy.maximumPages)
         for (_, index) in ranked.prefix(room) { chosen[index] = Array(Set(candidates[index]!)).sorted() }
         reasons = chosen
-        leftOut = max(0, ranked.count - room)
+        leftOut = max(0, ranked.count - room) + errorsLeftOut
     }
 
     /// Trace indices grouped by root service and operation (the request's entry point).

@@ -35,6 +35,9 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "At most this many trace pages (traces named with --trace-id come on top).")
     var maxPages: Int = 1_000
 
+    @Option(help: "With 'errors': at most this many pages for failed traces (the earliest).")
+    var maxErrorPages: Int = 250
+
     @Option(name: .customLong("trace-id"), help: "A trace (id or unique prefix) that must get a page; repeatable.")
     var traceIDs: [String] = []
 
@@ -53,6 +56,7 @@ struct ReportCommand: ParsableCommand {
     func validate() throws {
         if maxPages < 0 { throw ValidationError("--max-pages must be 0 or more") }
         if slowest < 0 { throw ValidationError("--slowest must be 0 or more") }
+        if maxErrorPages < 0 { throw ValidationError("--max-error-pages must be 0 or more") }
         if regressionThreshold <= 0 { throw ValidationError("--regression-threshold must be above 0 (percent)") }
         if DurationFormat.nanoseconds(parsing: regressionMinimum) == nil {
             throw ValidationError("--regression-minimum wants a duration with a unit, such as 500us or 2ms, not '\(regressionMinimum)'")
@@ -71,6 +75,7 @@ struct ReportCommand: ParsableCommand {
         }
         policy.all = words.contains("all")
         policy.errors = words.contains("errors")
+        policy.maximumErrorPages = policy.all ? Int.max : maxErrorPages
         policy.slowestPerOperation = words.contains("slowest") ? slowest : 0
         policy.percentiles = words.contains("percentiles")
         policy.hopExemplars = words.contains("exemplars")

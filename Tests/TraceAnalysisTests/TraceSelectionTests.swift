@@ -30,6 +30,19 @@ struct TraceSelectionTests {
         #expect(selection.reasons.values.allSatisfy { $0 == [.error] })
     }
 
+    @Test func failedTracesHaveACapOfTheirOwn() {
+        let failed = Self.traces.indices.filter { Self.traces[$0].errorCount > 0 }
+        let selection = select {
+            $0.errors = true
+            $0.maximumErrorPages = 5
+            $0.slowestPerOperation = 1
+        }
+        #expect(Set(selection.reasons.keys).isSuperset(of: failed.prefix(5)))
+        #expect(selection.reasons.values.count { $0.contains(.error) } == 5)
+        #expect(selection.reasons.values.count { $0.contains(.slowest(rank: 1)) } == 5, "the slowest still get pages")
+        #expect(selection.leftOut == failed.count - 5)
+    }
+
     @Test func slowestAreTheSlowestOfEachEntryPoint() {
         let groups = TraceSelection.byRootOperation(Self.traces)
         #expect(groups.count == 5)
