@@ -338,7 +338,8 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
         if reader.peek() == UInt8(ascii: "\"") {
             let text = try reader.readString()
             guard let nanoseconds = TimeText.unixNanoseconds(rfc3339: text) else {
-                throw reader.failure("\(field) \"\(text.prefix(40))\" is neither microseconds nor an RFC 3339 time", at: position)
+                throw reader.failure(
+                    "\(field) \"\(text.prefix(40))\" is neither microseconds nor an RFC 3339 time from 1970 to 2554", at: position)
             }
             return nanoseconds
         }

@@ -72,6 +72,14 @@ public struct SpanFileReader: Sendable {
         return FileSummary(path: path, byteCount: byteCount, spanCount: spans.count - before, format: .otlpJSON, compression: nil)
     }
 
+    /// Decodes an input already in memory (named `name` in messages) as `read` decodes a file:
+    /// decompression, format recognition (unless a format was given), decoding.
+    /// - Returns: the format it was read as; nil for an input holding nothing.
+    @discardableResult
+    public func decode(_ bytes: UnsafeRawBufferPointer, name: String, into spans: inout [Span]) throws(ImportError) -> InputFormat? {
+        try decode(bytes, file: name, into: &spans).0
+    }
+
     /// Decodes the bytes of one input, appending its spans; returns its format, compression and
     /// the number of spans added.
     func decode(

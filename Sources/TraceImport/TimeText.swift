@@ -1,7 +1,8 @@
 /// Times as exporters write them in text: RFC 3339 timestamps, and microseconds.
 enum TimeText {
     /// Nanoseconds since the Unix epoch for an RFC 3339 timestamp such as
-    /// "2017-01-26T16:46:31.639875Z" or "2017-01-26T17:46:31+01:00"; nil if malformed or before 1970.
+    /// "2017-01-26T16:46:31.639875Z" or "2017-01-26T17:46:31+01:00"; nil if malformed, before 1970,
+    /// or beyond what 64 bits of nanoseconds hold (2554).
     static func unixNanoseconds(rfc3339 text: String) -> UInt64? {
         let bytes = Array(text.utf8)
         func number(_ range: Range<Int>) -> Int? {
@@ -49,7 +50,10 @@ enum TimeText {
         guard index == bytes.count else { return nil }
         let seconds = daysSinceEpoch(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
         guard seconds >= 0 else { return nil }
-        return UInt64(seconds) * 1_000_000_000 + fraction
+        // Nanoseconds since 1970 run out in the year 2554: later dates are rejected, not wrapped.
+        let (whole, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
+        let (total, carry) = whole.addingReportingOverflow(fraction)
+        return overflow || carry ? nil : total
     }
 
     /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days-from-civil).

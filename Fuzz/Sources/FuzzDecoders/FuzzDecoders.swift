@@ -1,0 +1,44 @@
+// libFuzzer entry point: feeds each input to one decoder, chosen by TRACEREPORT_FUZZ_TARGET:
+// otlp-json, otlp-proto, jaeger, zipkin, or detect (format recognition and decompression, as
+// for any input file). A decoder may reject an input with an error; it must never crash, hang,
+// or read out of bounds (address sanitizer).
+import Foundation
+import TraceImport
+import TraceModel
+
+private let target = ProcessInfo.processInfo.environment["TRACEREPORT_FUZZ_TARGET"] ?? "detect"
+
+/// libFuzzer's driver, started from SwiftPM's entry point (SwiftPM links an executable's `main`
+/// to `<target>_main`).
+@_silgen_name("LLVMFuzzerRunDriver")
+private func runDriver(
+    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+
+@_cdecl("FuzzDecoders_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var arguments = argv
+    return runDriver(&count, &arguments) { data, size in fuzz(data, size) }
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data else { return 0 }
+    let bytes = UnsafeRawBufferPointer(start: data, count: size)
+    var spans: [Span] = []
+    do {
+        switch target {
+        case "otlp-json": try OTLPJSONDecoder().decode(bytes, file: "fuzz", into: &spans)
+        case "otlp-proto": try OTLPProtobufDecoder().decode(bytes, file: "fuzz", into: &spans)
+        case "jaeger": try JaegerJSONDecoder().decode(bytes, file: "fuzz", into: &spans)
+        case "zipkin": try ZipkinJSONDecoder().decode(bytes, file: "fuzz", into: &spans)
+        default: try SpanFileReader().decode(bytes, name: "fuzz", into: &spans)
+        }
+    } catch {
+        // A rejected input must say where: an error without a position is a bug.
+        if error.line == nil && error.offset == nil { fatalError("error without a position: \(error)") }
+    }
+    return 0
+}

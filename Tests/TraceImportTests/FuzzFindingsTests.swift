@@ -1,0 +1,35 @@
+import Testing
+import TraceImport
+import TraceModel
+
+/// Every fault the fuzzers (Fuzz/, see the README) found, kept as a test: each input must give a
+/// clear error at a position, never a crash.
+struct FuzzFindingsTests {
+    func decode(_ text: String) -> ImportError? {
+        var spans: [Span] = []
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBytes { raw -> ImportError? in
+            do throws(ImportError) {
+                try SpanFileReader().decode(raw, name: "found.json", into: &spans)
+                return nil
+            } catch {
+                return error
+            }
+        }
+    }
+
+    /// Found by the Jaeger fuzzer on 2026-11-24: a log timestamp in the year 2701 overflowed
+    /// 64-bit nanoseconds (a trap, so a crash) instead of being rejected.
+    @Test func aTimestampBeyond2554IsRejected() throws {
+        let error = try #require(
+            decode(
+                """
+                {"spans": [{"traceId": "AAAAAAAAAAAAAAAAAAAAEQ==", "spanId": "AAAAAAAAAAM=", "operationName": "op",
+                  "startTime": "2017-01-26T16:46:31.639875Z", "duration": "100000ns",
+                  "logs": [{"timestamp": "2701-01-26T16:46:31.639875Z", "fields": []}],
+                  "process": {"serviceName": "svc"}}]}
+                """))
+        #expect(error.line == 3 && error.column == 26)
+        #expect(error.message.contains("2701-01-26T16:46:31.639875Z") && error.message.contains("from 1970 to 2554"))
+    }
+}
