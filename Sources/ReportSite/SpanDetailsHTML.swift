@@ -110,14 +110,26 @@ struct SpanDetailsHTML {
     }
 
     /// Keys and values as preformatted lines, under a heading when given; nothing when empty.
+    /// Values longer than this many bytes are cut on the page (the length is shown).
+    static let longestValue = 4_096
+
     static func keyValues(_ title: String?, _ attributes: [Attribute]) -> String {
         guard !attributes.isEmpty else { return "" }
         var out = title.map { "<h4>\($0)</h4>" } ?? ""
         out += "<pre>"
         for (offset, attribute) in attributes.enumerated() {
             if offset > 0 { out += "\n" }
-            out += "\(Markup.escape(attribute.key)) = \(Markup.escape(attribute.value.description))"
+            out += "\(Markup.escape(shortened(attribute.key))) = \(Markup.escape(shortened(attribute.value.description)))"
         }
         return out + "</pre>"
+    }
+
+    /// `text`, cut at `longestValue` bytes (on a character boundary) with its full length said.
+    static func shortened(_ text: String) -> String {
+        let length = text.utf8.count
+        guard length > longestValue else { return text }
+        var cut = text.utf8.index(text.utf8.startIndex, offsetBy: longestValue)
+        while cut > text.startIndex, String.Index(cut, within: text.unicodeScalars) == nil { cut = text.utf8.index(before: cut) }
+        return String(text[..<cut]) + "… [cut: \(length) bytes in all]"
     }
 }

@@ -42,6 +42,11 @@ public struct TraceAssembler: Sendable {
         var spans = consume input
         Self.placeUntimedSpans(&spans, warnings: &warnings)
         spans = Self.stableOrder(consume spans)
+        if spans.count > options.maximumSpansPerTrace {
+            warnings.append(
+                "the trace has \(spans.count) spans; only the earliest \(options.maximumSpansPerTrace) are shown (--max-spans-per-trace)")
+            spans.removeLast(spans.count - options.maximumSpansPerTrace)
+        }
         let duplicatesDropped = Self.dropExactDuplicates(&spans)
         let repeated = Self.repeatedIDs(spans)
         if !repeated.isEmpty {

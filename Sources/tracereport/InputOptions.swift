@@ -31,6 +31,9 @@ struct InputOptions: ParsableArguments {
     @Option(help: "Above this many spans, a trace page summarises its waterfall and lists its spans as text.")
     var rowBudget: Int = 2_000
 
+    @Option(help: "A trace with more spans keeps only its earliest this many, with a warning.")
+    var maxSpansPerTrace: Int = 2_000_000
+
     @Option(help: "Show times in this IANA time zone (e.g. Europe/Berlin) instead of UTC.")
     var timeZone: String = "UTC"
 
@@ -40,6 +43,7 @@ struct InputOptions: ParsableArguments {
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("give at least one span export file, folder, or -") }
         if rowBudget < 1 { throw ValidationError("--row-budget must be at least 1") }
+        if maxSpansPerTrace < 1 { throw ValidationError("--max-spans-per-trace must be at least 1") }
         if DurationFormat.nanoseconds(parsing: maxClockSkew) == nil {
             throw ValidationError("--max-clock-skew wants a duration with a unit, such as 500ms, 30s or 1m, not '\(maxClockSkew)'")
         }
@@ -96,7 +100,8 @@ struct InputOptions: ParsableArguments {
         let byteCount = inputSet.outcomes.compactMap(\.summary).reduce(0) { $0 + $1.byteCount }
         progress.update("assembling \(spanCount) spans into traces")
         let options = AssemblyOptions(
-            adjustClockSkew: !noClockSkewAdjust, maximumClockSkewNano: DurationFormat.nanoseconds(parsing: maxClockSkew) ?? 60_000_000_000)
+            adjustClockSkew: !noClockSkewAdjust, maximumClockSkewNano: DurationFormat.nanoseconds(parsing: maxClockSkew) ?? 60_000_000_000,
+            maximumSpansPerTrace: maxSpansPerTrace)
         let traces = TraceAssembler(options: options).assemble(inputSet.takeSpans())
         return Loaded(
             traces: traces, files: inputSet.outcomes.map(ReportBuilder.Input.init), fileCount: files.count,

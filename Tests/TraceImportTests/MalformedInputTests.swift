@@ -1,0 +1,182 @@
+import Foundation
+import TestSupport
+import Testing
+import TraceAssembly
+import TraceImport
+import TraceModel
+
+/// Broken and hostile inputs: each gives spans or an error naming the file and a position —
+/// never a crash, a hang or unbounded memory. Time limits here are generous bounds against
+/// hangs and quadratic blow-ups (debug build, shared machine), not speed claims.
+struct MalformedInputTests {
+    /// Decodes `bytes` as an input file would be; returns the error, if any.
+    func decode(_ bytes: [UInt8], name: String = "bad.json", format: InputFormat? = nil) -> (spans: [Span], error: ImportError?) {
+        var spans: [Span] = []
+        let error = bytes.withUnsafeBytes { raw -> ImportError? in
+            do throws(ImportError) {
+                try SpanFileReader(format: format).decode(raw, name: name, into: &spans)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        return (spans, error)
+    }
+
+    func expectPositioned(_ error: ImportError?, _ name: String = "bad.json", _ comment: Comment? = nil) {
+        guard let error else { return }
+        #expect(error.file.hasPrefix(name), comment)
+        #expect(error.line != nil || error.offset != nil, "no position in: \(error)")
+        #expect(!error.message.isEmpty)
+    }
+
+    func within(_ seconds: Double, _ body: () throws -> Void) rethrows {
+        let clock = ContinuousClock()
+        let elapsed = try clock.measure(body)
+        #expect(elapsed < .seconds(seconds), "took \(elapsed)")
+    }
+
+    static let sample = Array(SpanEncoders.otlpJSON(SyntheticTraces().nextTraceForTests()).utf8)
+
+    @Test func everyFixtureCutShortFailsAtAPositionOrReadsWhatItHolds() throws {
+        var inputs: [(String, [UInt8])] = [("sample.json", Self.sample)]
+        if let folder = Fixtures.sharedDirectory {
+            for file in try FileManager.default.subpathsOfDirectory(atPath: folder.path).sorted()
+            where file.hasSuffix(".json") || file.hasSuffix(".pb") || file.hasSuffix(".jsonl") || file.hasSuffix(".gz") {
+                inputs.append((file, try Fixtures.shared(file)))
+            }
+        }
+        try within(120) {
+            for (name, bytes) in inputs {
+                // Twenty cuts spread over the file, and every cut within its first 64 bytes.
+                let cuts = Set((0..<20).map { bytes.count * $0 / 20 } + (0..<min(64, bytes.count)))
+                for cut in cuts.sorted() {
+                    let result = decode(Array(bytes.prefix(cut)), name: name)
+                    expectPositioned(result.error, name, "\(name) cut at \(cut)")
+                }
+            }
+        }
+    }
+
+    @Test func emptyWhitespaceAndByteOrderMarkedFiles() {
+        #expect(decode([]).error == nil && decode([]).spans.isEmpty)
+        #expect(decode(Array(" \n\t\r\n".utf8)).error == nil)
+        let marked = decode([0xEF, 0xBB, 0xBF] + Self.sample)
+        #expect(marked.error == nil && !marked.spans.isEmpty)
+    }
+
+    @Test func invalidUTF8IsReplacedAndNULIsRejected() throws {
+        let text = String(decoding: Self.sample, as: UTF8.self)
+        let spansStart = try #require(text.range(of: "\"spans\":["))
+        let name = try #require(text.range(of: "\"name\":\"", range: spansStart.upperBound..<text.endIndex))
+        var bytes = Array(text[..<name.upperBound].utf8) + [0xFF, 0xFE, 0xC0, 0x80] + Array(text[name.upperBound...].utf8)
+        let replaced = decode(bytes)
+        #expect(replaced.error == nil)
+        #expect(replaced.spans.contains { $0.name.contains("\u{FFFD}") })
+        // A raw NUL (a control character) inside a string is not JSON.
+        bytes = Array(text[..<name.upperBound].utf8) + [0x00] + Array(text[name.upperBound...].utf8)
+        let rejected = decode(bytes)
+        expectPositioned(rejected.error)
+        #expect(rejected.error?.message.contains("control character") == true)
+    }
+
+    @Test(arguments: [
+        ("traceId", "123"), ("spanId", "true"), ("parentSpanId", "[]"), ("name", "{}"), ("kind", "\"SPAN_KIND_BOGUS\""),
+        ("startTimeUnixNano", "[1]"), ("endTimeUnixNano", "\"soon\""), ("attributes", "\"x\""), ("events", "5"),
+        ("links", "{}"), ("status", "7"), ("flags", "-1"), ("traceState", "1.5"),
+        ("startTimeUnixNano", "\"99999999999999999999999\""), ("endTimeUnixNano", "-5"),
+    ])
+    func aWrongTypeInAnyFieldIsNamedWithItsPosition(field: String, value: String) throws {
+        let span =
+            #"{"traceId":"0123456789abcdef0123456789abcdef","spanId":"0123456789abcdef","name":"op","startTimeUnixNano":"1","endTimeUnixNano":"2","#
+            + "\"\(field)\":\(value)}"
+        let document = #"{"resourceSpans":[{"scopeSpans":[{"spans":["# + span + "]}]}]}"
+        let result = decode(Array(document.utf8))
+        let error = try #require(result.error, "\(field): \(value) was accepted")
+        expectPositioned(error)
+        #expect(result.spans.isEmpty)
+    }
+
+    @Test func jaegerAndZipkinWrongTypesAreNamed() {
+        for document in [
+            #"{"data":[{"traceID":"1","spans":[{"traceID":"1","spanID":"2","operationName":"op","startTime":1,"duration":-5}]}]}"#,
+            #"{"data":[{"traceID":"1","spans":[{"traceID":"1","spanID":"2","operationName":7,"startTime":1,"duration":5}]}]}"#,
+            #"[{"traceId":"0123456789abcdef","id":"0123456789abcdef","timestamp":"yesterday"}]"#,
+            #"[{"traceId":"0123456789abcdef","id":"0123456789abcdef","kind":"SIDEWAYS"}]"#,
+        ] {
+            let result = decode(Array(document.utf8))
+            #expect(result.error != nil, "accepted: \(document)")
+            expectPositioned(result.error)
+        }
+    }
+
+    @Test func binaryGarbageNeverCrashes() {
+        var random = SplitMix64(seed: 42)
+        for length in [1, 2, 3, 7, 64, 1_000, 100_000] {
+            for _ in 0..<10 {
+                let bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+                expectPositioned(decode(bytes).error)
+                expectPositioned(decode(bytes, format: .otlpProtobuf).error)
+                expectPositioned(decode([0x1F, 0x8B] + bytes).error)  // gzip magic, then garbage
+            }
+        }
+    }
+
+    @Test func aTenMegabyteStringAndAMillionAttributesAreRead() throws {
+        let long = String(repeating: "x", count: 10_000_000)
+        let big =
+            #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0123456789abcdef0123456789abcdef","spanId":"0123456789abcdef","name":"op","startTimeUnixNano":"1","endTimeUnixNano":"2","attributes":[{"key":"sql","value":{"stringValue":""#
+            + long + #""}}]}]}]}]}"#
+        try within(30) {
+            let result = decode(Array(big.utf8))
+            #expect(result.error == nil)
+            #expect(result.spans.first?.attributes.first?.value.description.count == 10_000_000)
+        }
+        let attribute = #"{"key":"k","value":{"intValue":"1"}}"#
+        let many =
+            #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0123456789abcdef0123456789abcdef","spanId":"0123456789abcdef","name":"op","startTimeUnixNano":"1","endTimeUnixNano":"2","attributes":["#
+            + Array(repeating: attribute, count: 1_000_000).joined(separator: ",") + "]}]}]}]}"
+        try within(60) {
+            let result = decode(Array(many.utf8))
+            #expect(result.error == nil)
+            #expect(result.spans.first?.attributes.count == 1_000_000)
+        }
+    }
+
+    @Test func deepNestingIsRejectedWithoutRecursion() {
+        let depth = 200_000
+        let attribute =
+            #"{"key":"deep","value":"# + String(repeating: #"{"arrayValue":{"values":["#, count: depth)
+            + String(repeating: "]}}", count: depth) + "}"
+        let document =
+            #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0123456789abcdef0123456789abcdef","spanId":"0123456789abcdef","name":"op","startTimeUnixNano":"1","endTimeUnixNano":"2","attributes":["#
+            + attribute + "]}]}]}]}"
+        let result = decode(Array(document.utf8))
+        expectPositioned(result.error)
+        #expect(result.error?.message.contains("nested deeper") == true)
+        // Unknown members are skipped without recursion however deep they go.
+        let skipped = #"{"resourceSpans":[],"other":"# + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"
+        #expect(decode(Array(skipped.utf8)).error == nil)
+    }
+
+    @Test func endBeforeStartAndParentCyclesAreWarningsNotFailures() {
+        var spans = [
+            SpanBuilder.span(id: 1, parent: 3, start: 0, end: 10),
+            SpanBuilder.span(id: 2, parent: 1, start: 1, end: 5),
+            SpanBuilder.span(id: 3, parent: 2, start: 2, end: 4),
+        ]
+        spans.append(SpanBuilder.span(id: 4, parent: 1, start: 9, end: 3))  // ends before it starts
+        let traces = TraceAssembler().assemble(spans)
+        #expect(traces.count == 1 && traces[0].spans.count == 4)
+        #expect(traces[0].warnings.contains { $0.contains("cycle") })
+        #expect(traces[0].spans.first { $0.spanID == SpanID(4) }?.durationNano == 0)
+    }
+}
+
+extension SyntheticTraces {
+    /// One trace from the default seed.
+    fileprivate func nextTraceForTests() -> [Span] {
+        var generator = self
+        return generator.nextTrace()
+    }
+}
