@@ -113,14 +113,18 @@ struct SpanDetailsHTML {
     /// Values longer than this many bytes are cut on the page (the length is shown).
     static let longestValue = 4_096
 
+    /// At most this many attributes of one span (or event, link, resource) are listed on a page.
+    static let mostAttributes = 1_000
+
     static func keyValues(_ title: String?, _ attributes: [Attribute]) -> String {
         guard !attributes.isEmpty else { return "" }
         var out = title.map { "<h4>\($0)</h4>" } ?? ""
         out += "<pre>"
-        for (offset, attribute) in attributes.enumerated() {
+        for (offset, attribute) in attributes.prefix(mostAttributes).enumerated() {
             if offset > 0 { out += "\n" }
             out += "\(Markup.escape(shortened(attribute.key))) = \(Markup.escape(shortened(attribute.value.description)))"
         }
+        if attributes.count > mostAttributes { out += "\n… [\(attributes.count - mostAttributes) more not shown]" }
         return out + "</pre>"
     }
 
