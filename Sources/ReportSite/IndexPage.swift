@@ -72,7 +72,7 @@ struct IndexPage {
             let durations = members.map { traces[$0].durationNano }.sorted()
             func rank(_ q: Double) -> UInt64 { durations[Int((q * Double(durations.count - 1)).rounded())] }
             let errors = members.count { traces[$0].errorCount > 0 }
-            out += "<tr><td>\(Markup.escape(key.service)): \(Markup.escape(key.operation))</td>"
+            out += "<tr><td>\(ServicesPage.link(key.service)): \(Markup.escape(key.operation))</td>"
             out +=
                 "<td class=\"num\">\(members.count)</td><td class=\"num\">\(errors > 0 ? "<span class=\"err-count\">\(errors)</span>" : "0")</td>"
             for value in [rank(0.5), rank(0.9), rank(0.99), durations[durations.count - 1]] {

@@ -95,6 +95,7 @@ public struct ReportBuilder: Sendable {
         services.pagedTraces = Set(selection.reasons.keys.map { traces[$0].traceID })
         services.comparison = comparison
         try staging.write(services.render(graphSVG: graphSVG, templates: templates), to: ServicesPage.path)
+        try writeServicePages(graph: siteGraph, traces: traces, selection: selection, title: options.title, to: staging)
         var index = IndexPage(title: options.title, traces: traces, selection: selection, inputs: inputs)
         index.time = options.time
         index.comparison = comparison
@@ -143,6 +144,28 @@ public struct ReportBuilder: Sendable {
             }
         }
         if let first = failures.withLock({ $0.min { $0.0 < $1.0 } }) { throw first.1 }
+    }
+
+    /// One page per service and uninstrumented dependency, with the traces through it that have pages.
+    private func writeServicePages(
+        graph: ServiceGraph, traces: [Trace], selection: TraceSelection, title: String, to staging: SiteStaging
+    ) throws(ReportError) {
+        var tracesOf: [String: [(id: TraceID, durationNano: UInt64, errors: Int, root: String)]] = [:]
+        for index in selection.reasons.keys.sorted() {
+            let trace = traces[index]
+            for service in trace.services {
+                tracesOf[service, default: []].append(
+                    (trace.traceID, trace.durationNano, trace.errorCount, "\(trace.root.service): \(trace.root.name)"))
+            }
+        }
+        for name in graph.nodes.keys.sorted() {
+            let path = ServicePage.path(for: name)
+            let chart = try validated(ServiceGraphChart(graph: graph.neighbourhood(of: name)).svg(), page: path, by: validator)
+            var page = ServicePage(name: name, graph: graph)
+            page.title = title
+            page.traces = tracesOf[name] ?? []
+            try staging.write(page.render(graphSVG: chart, templates: templates), to: path)
+        }
     }
 
     /// A trace page with its charts drawn and validated, ready to render.

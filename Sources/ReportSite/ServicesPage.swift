@@ -44,7 +44,7 @@ struct ServicesPage {
             let arrow = key.style == .asynchronous ? " ⇢ " : " → "
             let virtual = graph.nodes[key.callee] == true ? " <span class=\"tag\">not traced</span>" : ""
             out +=
-                "<tr\(metrics.errors > 0 ? " class=\"err\"" : "")><td>\(Markup.escape(key.caller))\(arrow)\(Markup.escape(key.callee))\(virtual)</td>"
+                "<tr\(metrics.errors > 0 ? " class=\"err\"" : "")><td>\(Self.link(key.caller))\(arrow)\(Self.link(key.callee))\(virtual)</td>"
             out += "<td class=\"num\" data-v=\"\(metrics.calls)\">\(metrics.calls)</td>" + Self.latencyCells(metrics)
             out += "<td class=\"num\" data-v=\"\(metrics.errors)\">\(Self.rate(metrics))</td>"
             out += "<td>\(exemplars(metrics))</td></tr>"
@@ -62,13 +62,18 @@ struct ServicesPage {
         for (key, operation) in rows {
             let metrics = operation.metrics
             out +=
-                "<tr\(metrics.errors > 0 ? " class=\"err\"" : "")><td>\(Markup.escape(key.service))</td><td>\(Markup.escape(key.operation))</td>"
+                "<tr\(metrics.errors > 0 ? " class=\"err\"" : "")><td>\(Self.link(key.service))</td><td>\(Markup.escape(key.operation))</td>"
             out += "<td class=\"num\" data-v=\"\(metrics.calls)\">\(metrics.calls)</td>" + Self.latencyCells(metrics)
             out +=
                 "<td class=\"num\" data-v=\"\(DurationFormat.fixed(operation.selfShare, decimals: 4))\">\(DurationFormat.fixed(operation.selfShare * 100, decimals: 1))%</td>"
             out += "<td class=\"num\" data-v=\"\(metrics.errors)\">\(Self.rate(metrics))</td><td>\(exemplars(metrics))</td></tr>"
         }
         return out + "</tbody></table>"
+    }
+
+    /// A service's name, linking to its page.
+    static func link(_ service: String) -> String {
+        "<a href=\"\(ServicePage.path(for: service))\">\(Markup.escape(service))</a>"
     }
 
     private static let latencyHeads =

@@ -7,6 +7,7 @@ public struct TemplateSet: Sendable {
     let index: MustacheTemplate
     let trace: MustacheTemplate
     let services: MustacheTemplate
+    let service: MustacheTemplate
     /// The stylesheet inlined into every page.
     let css: String
     /// The script that lets readers re-sort the services page's tables.
@@ -49,6 +50,7 @@ public struct TemplateSet: Sendable {
         index = try compile("index.html.mustache")
         trace = try compile("trace.html.mustache")
         services = try compile("services.html.mustache")
+        service = try compile("service.html.mustache")
         css = try text("style.css")
         sortScript = try text("sort-tables.js")
         traceScript = try text("trace.js")

@@ -111,6 +111,18 @@ public struct ServiceGraph: Sendable {
 
     /// Edges in a stable order.
     public var sortedEdges: [(key: EdgeKey, value: Metrics)] { edges.sorted { $0.key < $1.key } }
+
+    /// The part of the graph around `service`: its operations, and the edges to and from it with
+    /// the services at their other ends.
+    public func neighbourhood(of service: String) -> ServiceGraph {
+        var part = ServiceGraph()
+        part.edges = edges.filter { $0.key.caller == service || $0.key.callee == service }
+        let names = Set(part.edges.keys.flatMap { [$0.caller, $0.callee] } + [service])
+        part.nodes = nodes.filter { names.contains($0.key) }
+        part.operations = operations.filter { $0.key.service == service }
+        part.serviceLatency = serviceLatency.filter { names.contains($0.key) }
+        return part
+    }
 }
 
 private func absDiff(_ a: UInt64, _ b: UInt64) -> UInt64 { a > b ? a - b : b - a }

@@ -56,12 +56,16 @@ struct ReportSiteTests {
         let site = try buildSite(try sampleSpans())
         let templates = try TemplateSet()
         let pages = try FileManagerListing.tree(site).filter { $0.key.hasSuffix(".html") }
-        #expect(pages.count == 10)  // index, services and 8 traces: 5 in OTLP JSON, 3 more in the other formats
+        // index, services, 8 traces (5 in OTLP JSON, 3 more in the other formats) and 7 service
+        // pages (4 services, 3 databases named from their callers)
+        #expect(pages.count == 17)
         for (path, data) in pages {
             let html = String(decoding: data, as: UTF8.self)
-            // The services page has the table sorter, trace pages the waterfall script, each pinned
+            // The services pages have the table sorter, trace pages the waterfall script, each pinned
             // by its hash; the index has no script.
-            let script = path.hasSuffix("/services.html") ? templates.sortScript : path.contains("/traces/") ? templates.traceScript : nil
+            let script =
+                path.hasSuffix("/services.html") || path.contains("/services/")
+                ? templates.sortScript : path.contains("/traces/") ? templates.traceScript : nil
             let policy = ContentSecurityPolicy.policy(forInlineStyle: templates.css, inlineScript: script)
             #expect(html.contains(#"<meta http-equiv="Content-Security-Policy" content="\#(policy)">"#), "\(path)")
             #expect(html.contains("<style>\(templates.css)</style>"), "\(path)")
@@ -103,7 +107,7 @@ struct ReportSiteTests {
         let spans = try sampleSpans()
         let first = try FileManagerListing.tree(try buildSite(spans))
         let second = try FileManagerListing.tree(try buildSite(spans.reversed()))
-        #expect(first.count == 12)  // index, services, summary.json, 8 traces, marker
+        #expect(first.count == 19)  // index, services, summary.json, 8 traces, 7 service pages, marker
         #expect(first == second)
     }
 
@@ -125,7 +129,7 @@ struct ReportSiteTests {
                 rest = rest[end.upperBound...]
             }
         }
-        #expect(count == 17)  // a waterfall and a graph per trace page, and the site graph
+        #expect(count == 24)  // a waterfall and a graph per trace page, the site graph, a graph per service page
         let process = Process()
         process.executableURL = URL(fileURLWithPath: xmllint)
         process.arguments =
@@ -219,5 +223,33 @@ struct ReportSiteTests {
             #expect(details.contains(DurationFormat.string(nanoseconds: span.durationNano)))
             for attribute in span.attributes { #expect(details.contains(Markup.escape(attribute.key) + " = ")) }
         }
+    }
+}
+
+/// `services/<name>.html`: safe, unique file names, and what each page holds.
+struct ServicePageTests {
+    @Test func fileNamesAreSafeAndUnique() {
+        let names = ["orders", "Orders", "orders!", "../../etc/passwd", "名前", String(repeating: "a", count: 300), "a/b", "a-b"]
+        let paths = names.map(ServicePage.path(for:))
+        #expect(Set(paths).count == names.count)
+        for path in paths {
+            let file = path.dropFirst("services/".count)
+            #expect(path.hasPrefix("services/") && path.hasSuffix(".html"))
+            #expect(file.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") })
+            #expect(file.count <= 40 + 1 + 8 + 5)
+        }
+    }
+
+    @Test func aServicePageShowsItsOperationsNeighboursAndTraces() throws {
+        let site = try buildSite(try sampleSpans())
+        let page = try String(contentsOf: site.appendingPathComponent(ServicePage.path(for: "order-service")), encoding: .utf8)
+        #expect(page.contains("<h1>order-service</h1>"))
+        #expect(page.contains("class=\"graph\""))
+        #expect(page.contains("<a href=\"../services/api-gateway-") && page.contains("<b>order-service</b>"))
+        #expect(page.contains("<h3>Slowest</h3>") && page.contains("href=\"../traces/"))
+        let services = try String(contentsOf: site.appendingPathComponent("services.html"), encoding: .utf8)
+        #expect(services.contains("href=\"\(ServicePage.path(for: "order-service"))\""))
+        let database = try String(contentsOf: site.appendingPathComponent(ServicePage.path(for: "postgresql orders")), encoding: .utf8)
+        #expect(database.contains("not traced") && database.contains("known only from its callers"))
     }
 }

@@ -51,7 +51,7 @@ struct SummaryAndBaselineTests {
         let index = try String(contentsOf: site.appendingPathComponent("index.html"), encoding: .utf8)
         #expect(index.contains("<b>600</b> traces read") && index.contains("<b>\(summary.pages.count)</b> with a page"))
         #expect(index.contains("has errors") && index.contains("slowest of its operation"))
-        #expect(index.contains("frontend: GET /search"))  // the entry-point table
+        #expect(index.contains("frontend</a>: GET /search"))  // the entry-point table, linking the service
         #expect(index.contains("<h1>Nightly</h1>") && index.contains("Start (Asia/Tokyo)"))
         let page = try String(contentsOf: site.appendingPathComponent(summary.pages[0].path), encoding: .utf8)
         #expect(page.contains(">Nightly</a>") && page.contains("</b> Asia/Tokyo</li>") && page.contains("page made because:"))

@@ -1,0 +1,120 @@
+import Mustache
+import TraceAnalysis
+import TraceAssembly
+import TraceCharts
+import TraceModel
+
+/// `services/<name>.html`: one service (or uninstrumented dependency) — its operations with
+/// their latency and errors, its callers and callees drawn and listed, and links to its slowest
+/// and failing traces that have pages.
+struct ServicePage {
+    let name: String
+    /// The site-wide graph (the page draws the part around this service).
+    let graph: ServiceGraph
+    var title = "Trace report"
+    /// Traces with a page, in report order, with this service in them: (id, duration, errors).
+    var traces: [(id: TraceID, durationNano: UInt64, errors: Int, root: String)] = []
+
+    /// A file name that is safe on every file system and unique per service: the name made
+    /// lower-case ASCII (other characters become '-'), cut to 40 characters, and a hash of the
+    /// whole name, since two names may look alike once made safe.
+    static func path(for name: String) -> String {
+        var slug = ""
+        for scalar in name.lowercased().unicodeScalars.prefix(40) {
+            let ascii = scalar.isASCII && (("a"..."z").contains(scalar) || ("0"..."9").contains(scalar))
+            slug.unicodeScalars.append(ascii ? scalar : "-")
+        }
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        let digits = String(hash & 0xFFFF_FFFF, radix: 16)
+        return "services/" + slug + "-" + String(repeating: "0", count: 8 - digits.count) + digits + ".html"
+    }
+
+    func render(graphSVG: String, templates: TemplateSet) -> String {
+        let latency = graph.serviceLatency[name]?.latency
+        let context: [String: Any] = [
+            "csp": templates.servicesPagePolicy,
+            "script": templates.sortScript,
+            "css": templates.css,
+            "title": title,
+            "name": name,
+            "virtual": graph.nodes[name] == true,
+            "operationCount": graph.operations.count { $0.key.service == name },
+            "callerCount": Set(graph.edges.keys.filter { $0.callee == name }.map(\.caller)).count,
+            "calleeCount": Set(graph.edges.keys.filter { $0.caller == name }.map(\.callee)).count,
+            "hasLatency": latency != nil,
+            "p50": latency.map { DurationFormat.string(nanoseconds: $0.quantile(0.5)) } ?? "",
+            "p95": latency.map { DurationFormat.string(nanoseconds: $0.quantile(0.95)) } ?? "",
+            "p99": latency.map { DurationFormat.string(nanoseconds: $0.quantile(0.99)) } ?? "",
+            "graph": graphSVG,
+            "neighbours": neighbourTable(),
+            "operations": operationTable(),
+            "traces": traceTable(),
+        ]
+        return templates.service.render(context)
+    }
+
+    private func neighbourTable() -> String {
+        let edges = graph.sortedEdges.filter { $0.key.caller == name || $0.key.callee == name }
+        guard !edges.isEmpty else { return "<p>No calls to or from other services.</p>" }
+        var out =
+            "<table class=\"sortable\"><thead><tr><th>Caller → callee</th><th class=\"num\">Calls</th>"
+            + "<th class=\"num\">p50</th><th class=\"num\">p95</th><th class=\"num\">p99</th><th class=\"num\">Errors</th></tr></thead><tbody>"
+        for (key, metrics) in edges {
+            let arrow = key.style == .asynchronous ? " ⇢ " : " → "
+            out += "<tr\(metrics.errors > 0 ? " class=\"err\"" : "")><td>\(link(key.caller))\(arrow)\(link(key.callee))</td>"
+            out += "<td class=\"num\" data-v=\"\(metrics.calls)\">\(metrics.calls)</td>" + Self.cells(metrics.latency)
+            out += "<td class=\"num\" data-v=\"\(metrics.errors)\">\(metrics.errors)</td></tr>"
+        }
+        return out + "</tbody></table>"
+    }
+
+    private func operationTable() -> String {
+        let operations = graph.operations.filter { $0.key.service == name }.sorted {
+            ($1.value.metrics.latency.quantile(0.95), $0.key) < ($0.value.metrics.latency.quantile(0.95), $1.key)
+        }
+        guard !operations.isEmpty else { return "<p>No spans of its own: it is known only from its callers' spans.</p>" }
+        var out =
+            "<table class=\"sortable\"><thead><tr><th>Operation</th><th class=\"num\">Count</th>"
+            + "<th class=\"num\">p50</th><th class=\"num\">p95</th><th class=\"num\">p99</th><th class=\"num\">Errors</th></tr></thead><tbody>"
+        for (key, operation) in operations {
+            let metrics = operation.metrics
+            out += "<tr\(metrics.errors > 0 ? " class=\"err\"" : "")><td>\(Markup.escape(key.operation))</td>"
+            out += "<td class=\"num\" data-v=\"\(metrics.calls)\">\(metrics.calls)</td>" + Self.cells(metrics.latency)
+            out += "<td class=\"num\" data-v=\"\(metrics.errors)\">\(metrics.errors)</td></tr>"
+        }
+        return out + "</tbody></table>"
+    }
+
+    private func traceTable() -> String {
+        let slowest = traces.sorted { ($1.durationNano, $0.id) < ($0.durationNano, $1.id) }.prefix(10)
+        let failing = traces.filter { $0.errors > 0 }.prefix(10)
+        guard !slowest.isEmpty else { return "<p>None of the traces with a page passes through this service.</p>" }
+        var out = "<h3>Slowest</h3><ul>"
+        for trace in slowest {
+            out +=
+                "<li><a href=\"../\(TracePage.path(for: trace.id))\">\(Markup.escape(trace.root))</a> \(DurationFormat.string(nanoseconds: trace.durationNano))</li>"
+        }
+        out += "</ul>"
+        if !failing.isEmpty {
+            out += "<h3>With errors</h3><ul>"
+            for trace in failing {
+                out +=
+                    "<li><a href=\"../\(TracePage.path(for: trace.id))\">\(Markup.escape(trace.root))</a> \(trace.errors) errors, \(DurationFormat.string(nanoseconds: trace.durationNano))</li>"
+            }
+            out += "</ul>"
+        }
+        return out
+    }
+
+    private func link(_ service: String) -> String {
+        service == name ? "<b>\(Markup.escape(service))</b>" : "<a href=\"../\(Self.path(for: service))\">\(Markup.escape(service))</a>"
+    }
+
+    private static func cells(_ latency: LatencySketch) -> String {
+        [0.5, 0.95, 0.99].map { q in
+            let value = latency.quantile(q)
+            return "<td class=\"num\" data-v=\"\(value)\">\(DurationFormat.string(nanoseconds: value))</td>"
+        }.joined()
+    }
+}
