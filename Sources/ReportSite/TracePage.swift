@@ -60,7 +60,7 @@ public struct TracePage: Sendable {
             "spanText": largeList ? SpanTextListHTML(trace: trace).render() : "",
             "largeList": largeList,
             "criticalPath": TraceTablesHTML.criticalPath(trace),
-            "statistics": TraceTablesHTML.statistics(trace),
+            "statistics": TraceTablesHTML.statistics(trace, linkServices: !standalone),
         ]
         return templates.trace.render(context)
     }

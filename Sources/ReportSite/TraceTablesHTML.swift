@@ -41,8 +41,9 @@ enum TraceTablesHTML {
         return out + "</tbody></table>"
     }
 
-    /// The statistics table, grouped by service and by service and operation.
-    static func statistics(_ trace: Trace) -> String {
+    /// The statistics table, grouped by service and by service and operation; with
+    /// `linkServices`, service names link to their pages (a trace page inside a site).
+    static func statistics(_ trace: Trace, linkServices: Bool = false) -> String {
         let statistics = TraceStatistics(trace)
         var out = ""
         for (title, rows) in [("By service", statistics.services), ("By service and operation", statistics.operations)] {
@@ -50,7 +51,9 @@ enum TraceTablesHTML {
             out += "<th class=\"num\">Count</th><th class=\"num\">Total</th><th class=\"num\">Avg</th><th class=\"num\">Min</th>"
             out += "<th class=\"num\">Max</th><th class=\"num\">Self total</th><th class=\"num\">Self share</th></tr></thead><tbody>"
             for row in rows {
-                out += "<tr><td>\(Markup.escape(row.service))</td>"
+                let name = Markup.escape(row.service)
+                out +=
+                    linkServices ? "<tr><td><a href=\"../\(ServicePage.path(for: row.service))\">\(name)</a></td>" : "<tr><td>\(name)</td>"
                 if let operation = row.operation { out += "<td>\(Markup.escape(operation))</td>" }
                 out += "<td class=\"num\">\(row.count)</td>"
                 for value in [row.totalNano, row.averageNano, row.minimumNano, row.maximumNano, row.selfTotalNano] {

@@ -160,7 +160,11 @@ struct ReportSiteTests {
     #expect(page.contains("<h2>Critical path</h2>") && page.contains("<h2>Trace statistics</h2>"))
     #expect(page.contains("<a href=\"#span-") && page.contains("29.0%"))  // INSERT orders: 9 of 31 ms
     #expect(page.components(separatedBy: "<rect class=\"cp\"").count - 1 >= 9)  // legend and sections
-    #expect(page.contains("<td>order-service</td><td>INSERT orders (commit)</td><td class=\"num\">1</td>"))
+    // Inside a site, service names link to their pages.
+    #expect(
+        page.contains(
+            "<td><a href=\"../\(ServicePage.path(for: "order-service"))\">order-service</a></td><td>INSERT orders (commit)</td><td class=\"num\">1</td>"
+        ))
 }
 
 @Test func servicesPageHasTheGraphAndSlowestHopsSortedByP95() throws {
