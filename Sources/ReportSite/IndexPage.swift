@@ -13,6 +13,25 @@ struct IndexPage {
     let inputs: [ReportBuilder.Input]
     var time = TimeDisplay.utc
     var comparison: BaselineComparison?
+    /// The validated scatter plot of every trace's duration over time.
+    var scatterSVG = ""
+
+    /// The scatter plot of every trace (dots of traces with a page link to it).
+    static func scatter(traces: [Trace], selection: TraceSelection, time: TimeDisplay) -> ScatterChart {
+        let points = traces.indices.map { index in
+            let trace = traces[index]
+            let label =
+                "\(trace.root.service): \(trace.root.name), \(DurationFormat.string(nanoseconds: trace.durationNano)), "
+                + "\(time.string(unixNano: trace.startTimeUnixNano)) \(time.name)\(trace.errorCount > 0 ? ", \(trace.errorCount) errors" : "")"
+                + (selection.contains(index) ? "" : " (no page)")
+            return ScatterChart.Point(
+                startUnixNano: trace.startTimeUnixNano, durationNano: trace.durationNano, failed: trace.errorCount > 0,
+                page: selection.contains(index) ? TracePage.path(for: trace.traceID) : nil, label: label)
+        }
+        let starts = traces.map(\.startTimeUnixNano)
+        return ScatterChart(
+            points: points, firstLabel: time.string(unixNano: starts.min() ?? 0), lastLabel: time.string(unixNano: starts.max() ?? 0))
+    }
 
     func render(templates: TemplateSet) -> String {
         let rows: [[String: Any]] = traces.indices.compactMap { index in
@@ -50,6 +69,7 @@ struct IndexPage {
             "skippedCount": inputs.count { $0.problem != nil },
             "hasSkipped": inputs.contains { $0.problem != nil },
             "entryPoints": entryPointTable(),
+            "scatter": scatterSVG,
             "changes": comparison.map(ChangesHTML.render) ?? "",
             "traces": rows,
             "files": inputs.map { input -> [String: Any] in

@@ -98,6 +98,8 @@ public struct ReportBuilder: Sendable {
         try writeServicePages(graph: siteGraph, traces: traces, selection: selection, title: options.title, to: staging)
         var index = IndexPage(title: options.title, traces: traces, selection: selection, inputs: inputs)
         index.time = options.time
+        index.scatterSVG = try validated(
+            IndexPage.scatter(traces: traces, selection: selection, time: options.time).svg(), page: "index.html", by: validator)
         index.comparison = comparison
         try staging.write(index.render(templates: templates), to: "index.html")
         try staging.write(summary.json(), to: SiteSummary.fileName)

@@ -129,7 +129,7 @@ struct ReportSiteTests {
                 rest = rest[end.upperBound...]
             }
         }
-        #expect(count == 24)  // a waterfall and a graph per trace page, the site graph, a graph per service page
+        #expect(count == 25)  // a waterfall and a graph per trace page, the site graph, a graph per service page, the scatter plot
         let process = Process()
         process.executableURL = URL(fileURLWithPath: xmllint)
         process.arguments =

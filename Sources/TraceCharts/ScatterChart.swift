@@ -1,0 +1,110 @@
+import Foundation
+import TraceModel
+
+/// Trace duration against start time, as Jaeger's search page draws it: one dot a trace, failed
+/// traces marked, durations on a log scale. A dot whose trace has a page links to it; every dot
+/// has a tooltip. Above `maximumDots` traces, the dots give way to a density grid (plus the
+/// failed traces, as many as fit), so that a night of 100,000 traces stays a small picture.
+public struct ScatterChart: Sendable {
+    /// One trace.
+    public struct Point: Sendable {
+        public var startUnixNano: UInt64
+        public var durationNano: UInt64
+        public var failed: Bool
+        /// The trace page, relative to the chart's page ("traces/<id>.html"), or nil.
+        public var page: String?
+        /// The tooltip text.
+        public var label: String
+
+        public init(startUnixNano: UInt64, durationNano: UInt64, failed: Bool, page: String?, label: String) {
+            self.startUnixNano = startUnixNano
+            self.durationNano = durationNano
+            self.failed = failed
+            self.page = page
+            self.label = label
+        }
+    }
+
+    public static let maximumDots = 3_000
+    static let width = 900.0
+    static let height = 220.0
+    static let left = 60.0
+    static let bottom = 24.0
+
+    let points: [Point]
+    let firstLabel: String
+    let lastLabel: String
+
+    /// - Parameters:
+    ///   - firstLabel, lastLabel: how the earliest and latest start are written under the axis.
+    public init(points: [Point], firstLabel: String, lastLabel: String) {
+        self.points = points
+        self.firstLabel = firstLabel
+        self.lastLabel = lastLabel
+    }
+
+    public func svg() -> String {
+        let plotWidth = Self.width - Self.left - 10
+        let plotHeight = Self.height - Self.bottom - 10
+        let first = points.map(\.startUnixNano).min() ?? 0
+        let last = points.map(\.startUnixNano).max() ?? 0
+        let shortest = max(1, points.map(\.durationNano).min() ?? 1)
+        let longest = max(shortest * 10, points.map(\.durationNano).max() ?? 1)
+        let span = Double(max(1, last - first))
+        let logLow = log10(Double(shortest))
+        let logRange = log10(Double(longest)) - logLow
+        func x(_ start: UInt64) -> Double { Self.left + Double(start - first) / span * plotWidth }
+        func y(_ duration: UInt64) -> Double {
+            10 + plotHeight - (log10(Double(max(duration, shortest))) - logLow) / logRange * plotHeight
+        }
+        var out =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"scatter\" role=\"img\" aria-label=\"Trace duration over time: \(points.count) traces\" "
+            + "width=\"\(SVGNumber.format(Self.width))\" height=\"\(SVGNumber.format(Self.height))\" viewBox=\"0 0 \(SVGNumber.format(Self.width)) \(SVGNumber.format(Self.height))\">"
+        out += "<title>Trace duration over time: \(points.count) traces</title><g class=\"axis\">"
+        for fraction in [0.0, 0.5, 1.0] {
+            let duration = UInt64(pow(10, logLow + fraction * logRange))
+            let position = y(duration)
+            out +=
+                "<line x1=\"\(SVGNumber.format(Self.left))\" y1=\"\(SVGNumber.format(position))\" x2=\"\(SVGNumber.format(Self.width - 10))\" y2=\"\(SVGNumber.format(position))\"/>"
+            out +=
+                "<text x=\"\(SVGNumber.format(Self.left - 4))\" y=\"\(SVGNumber.format(position + 4))\" text-anchor=\"end\">\(DurationFormat.string(nanoseconds: duration))</text>"
+        }
+        let axisY = Self.height - 6
+        out += "<text x=\"\(SVGNumber.format(Self.left))\" y=\"\(SVGNumber.format(axisY))\">\(Markup.escape(firstLabel))</text>"
+        out +=
+            "<text x=\"\(SVGNumber.format(Self.width - 10))\" y=\"\(SVGNumber.format(axisY))\" text-anchor=\"end\">\(Markup.escape(lastLabel))</text></g>"
+        if points.count <= Self.maximumDots {
+            for point in points { out += dot(point, x: x(point.startUnixNano), y: y(point.durationNano)) }
+        } else {
+            // Density: 150 × 40 cells, shaded by how many traces fall in each (log steps).
+            var counts: [Int: Int] = [:]
+            for point in points {
+                let column = min(149, Int((x(point.startUnixNano) - Self.left) / plotWidth * 150))
+                let row = min(39, max(0, Int((y(point.durationNano) - 10) / plotHeight * 40)))
+                counts[row * 150 + column, default: 0] += 1
+            }
+            out += "<g class=\"density\">"
+            for (cell, count) in counts.sorted(by: { $0.key < $1.key }) {
+                let shade = min(5, 1 + Int(log10(Double(count)) * 2))
+                let cellX = Self.left + Double(cell % 150) * plotWidth / 150
+                let cellY = 10 + Double(cell / 150) * plotHeight / 40
+                out += "<rect class=\"d\(shade)\" x=\"\(SVGNumber.format(cellX))\" y=\"\(SVGNumber.format(cellY))\" "
+                out +=
+                    "width=\"\(SVGNumber.format(plotWidth / 150))\" height=\"\(SVGNumber.format(plotHeight / 40))\"><title>\(count) traces</title></rect>"
+            }
+            out += "</g>"
+            for point in points.filter(\.failed).prefix(Self.maximumDots) {
+                out += dot(point, x: x(point.startUnixNano), y: y(point.durationNano))
+            }
+        }
+        return out + "</svg>"
+    }
+
+    private func dot(_ point: Point, x: Double, y: Double) -> String {
+        let rect =
+            "<rect class=\"\(point.failed ? "dot err" : "dot")\" x=\"\(SVGNumber.format(x - 2))\" y=\"\(SVGNumber.format(y - 2))\" width=\"4\" height=\"4\">"
+            + "<title>\(Markup.escape(point.label))</title></rect>"
+        guard let page = point.page else { return rect }
+        return "<a href=\"\(page)\">\(rect)</a>"
+    }
+}

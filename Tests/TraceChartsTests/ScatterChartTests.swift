@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+import TraceCharts
+import XMLValidation
+
+/// The index's duration-over-time plot.
+struct ScatterChartTests {
+    static func points(_ count: Int, pages: Int) -> [ScatterChart.Point] {
+        (0..<count).map { index in
+            ScatterChart.Point(
+                startUnixNano: 1_795_478_400_000_000_000 + UInt64(index) * 1_000_000,
+                durationNano: UInt64(1_000 + index * 997 % 50_000_000),
+                failed: index % 17 == 0, page: index < pages ? "traces/\(String(repeating: "0", count: 31))\(index % 10).html" : nil,
+                label: "trace <\(index)>")
+        }
+    }
+
+    @Test func dotsLinkToPagesAndValidate() throws {
+        let svg = ScatterChart(points: Self.points(200, pages: 10), firstLabel: "start", lastLabel: "end").svg()
+        try SVGValidator.shared.validate(svg)
+        #expect(svg.components(separatedBy: "<rect class=\"dot").count - 1 == 200)
+        #expect(svg.components(separatedBy: "<a href=\"traces/").count - 1 == 10)
+        #expect(svg.contains("class=\"dot err\"") && svg.contains("trace &lt;3&gt;"))
+    }
+
+    @Test func manyTracesBecomeADensityGridThatStaysSmall() throws {
+        let svg = ScatterChart(points: Self.points(100_000, pages: 0), firstLabel: "a", lastLabel: "b").svg()
+        try SVGValidator.shared.validate(svg)
+        #expect(svg.contains("<g class=\"density\">"))
+        #expect(svg.utf8.count < 1_500_000)
+    }
+
+    @Test func theGrammarRefusesLinksOutOfTheSite() {
+        for href in ["javascript:alert(1)", "https://example.com/", "../traces/0.html", "traces/x.html"] {
+            let svg =
+                #"<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1" viewBox="0 0 1 1"><a href=""# + href
+                + #""><rect x="0" y="0" width="1" height="1"/></a></svg>"#
+            #expect(throws: SVGValidationError.self) { try SVGValidator.shared.validate(svg) }
+        }
+    }
+}
