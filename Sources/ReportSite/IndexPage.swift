@@ -53,7 +53,9 @@ struct IndexPage {
             ]
         }
         let context: [String: Any] = [
-            "csp": templates.plainPagePolicy,
+            "csp": templates.indexPagePolicy,
+            "script": templates.indexScript,
+            "traceData": traceData(),
             "css": templates.css,
             "title": title,
             "timeZone": time.name,
@@ -80,6 +82,51 @@ struct IndexPage {
             },
         ]
         return templates.index.render(context)
+    }
+
+    /// Every trace read, compactly, for the finder script: services and root operations by index;
+    /// per trace [id, start ms after the first, duration µs, operation, errors, spans, has a page,
+    /// services]. Written as JSON inside a `<script type="application/json">` block, so `<`, `>`,
+    /// `&`, U+2028 and U+2029 are escaped wherever they appear.
+    func traceData() -> String {
+        let groups = TraceSelection.byRootOperation(traces).sorted { $0.key < $1.key }
+        var operationOf = [Int](repeating: 0, count: traces.count)
+        for (number, group) in groups.enumerated() {
+            for index in group.value { operationOf[index] = number }
+        }
+        let services = Set(traces.flatMap(\.services)).sorted()
+        let serviceIndex = Dictionary(uniqueKeysWithValues: services.enumerated().map { ($1, $0) })
+        let first = traces.map(\.startTimeUnixNano).min() ?? 0
+        var out = "{\"start\":\(first / 1_000_000),\"services\":\(Self.jsonStrings(services)),"
+        out += "\"operations\":\(Self.jsonStrings(groups.map { "\($0.key.service): \($0.key.operation)" })),\"traces\":["
+        for index in traces.indices {
+            let trace = traces[index]
+            if index > 0 { out += "," }
+            out += "[\"\(trace.traceID.hex)\",\((trace.startTimeUnixNano - first) / 1_000_000),\(trace.durationNano / 1_000),"
+            out += "\(operationOf[index]),\(trace.errorCount),\(trace.spans.count),\(selection.contains(index) ? 1 : 0),["
+            out += trace.services.compactMap { serviceIndex[$0].map(String.init) }.joined(separator: ",") + "]]"
+        }
+        return out + "]}"
+    }
+
+    /// A JSON array of strings, safe inside an HTML `<script>` block.
+    static func jsonStrings(_ strings: [String]) -> String {
+        "[" + strings.map(jsonString).joined(separator: ",") + "]"
+    }
+
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "<", ">", "&", "\u{2028}", "\u{2029}", "\u{0}"..."\u{1F}", "\u{7F}":
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 
     /// One row per root operation, over every trace read (with a page or not): how many, how many

@@ -14,9 +14,11 @@ public struct TemplateSet: Sendable {
     let sortScript: String
     /// The trace page's waterfall interaction.
     let traceScript: String
-    /// The Content-Security-Policy of pages without script, of trace pages and of the services
-    /// page: worked out once, as each hashes the stylesheet (and script) it allows.
-    let plainPagePolicy: String
+    /// The index's trace finder.
+    let indexScript: String
+    /// The Content-Security-Policy of the index, of trace pages and of the services pages: worked
+    /// out once, as each hashes the stylesheet and script it allows.
+    let indexPagePolicy: String
     let tracePagePolicy: String
     let servicesPagePolicy: String
 
@@ -54,7 +56,8 @@ public struct TemplateSet: Sendable {
         css = try text("style.css")
         sortScript = try text("sort-tables.js")
         traceScript = try text("trace.js")
-        plainPagePolicy = ContentSecurityPolicy.policy(forInlineStyle: css)
+        indexScript = try text("index.js")
+        indexPagePolicy = ContentSecurityPolicy.policy(forInlineStyle: css, inlineScript: indexScript)
         tracePagePolicy = ContentSecurityPolicy.policy(forInlineStyle: css, inlineScript: traceScript)
         servicesPagePolicy = ContentSecurityPolicy.policy(forInlineStyle: css, inlineScript: sortScript)
     }

@@ -37,3 +37,8 @@ func utcTimesMatchTheCalendar(_ nanoseconds: UInt64, _ text: String) {
     #expect(hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     #expect(hex(String(repeating: "a", count: 1_000)) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
 }
+
+@Test func inlineJSONCannotCloseItsScriptBlock() {
+    #expect(
+        IndexPage.jsonString("a</script><!--\u{2028}\u{2029}&\"\\\u{1}") == #""a\u003c/script\u003e\u003c!--\u2028\u2029\u0026\"\\\u0001""#)
+}

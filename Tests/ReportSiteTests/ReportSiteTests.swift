@@ -37,11 +37,16 @@ struct ReportSiteTests {
         let site = try buildSite([hostile])
         let page = try String(contentsOf: site.appendingPathComponent("traces/\(hostile.traceID).html"), encoding: .utf8)
         let index = try String(contentsOf: site.appendingPathComponent("index.html"), encoding: .utf8)
-        let traceScript = try TemplateSet().traceScript
-        // The only script is the page's own (the index has none); no input made another.
-        #expect(page.components(separatedBy: "<script").count == 2 && page.contains("<script>\(traceScript)</script>"))
-        #expect(!index.contains("<script"))
+        let templates = try TemplateSet()
+        // The only scripts are the pages' own (and the index's JSON data island); no input made another.
+        #expect(page.components(separatedBy: "<script").count == 2 && page.contains("<script>\(templates.traceScript)</script>"))
         #expect(page.components(separatedBy: "</script>").count == 2)
+        #expect(index.components(separatedBy: "<script").count == 3 && index.components(separatedBy: "</script>").count == 3)
+        #expect(
+            index.contains("<script type=\"application/json\" id=\"trace-data\">")
+                && index.contains("<script>\(templates.indexScript)</script>"))
+        // Inside the data island, markup characters are \u escapes: nothing can close the block.
+        #expect(index.contains("svc\\u003c/style\\u003e\\u003cscript\\u003ealert(3)\\u003c/script\\u003e"))
         for html in [page, index] {
             #expect(!html.contains("<img"))
             #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
@@ -61,16 +66,18 @@ struct ReportSiteTests {
         #expect(pages.count == 17)
         for (path, data) in pages {
             let html = String(decoding: data, as: UTF8.self)
-            // The services pages have the table sorter, trace pages the waterfall script, each pinned
-            // by its hash; the index has no script.
-            let script =
+            // The services pages have the table sorter, trace pages the waterfall script, the index
+            // the trace finder, each pinned by its hash.
+            let script: String? =
                 path.hasSuffix("/services.html") || path.contains("/services/")
-                ? templates.sortScript : path.contains("/traces/") ? templates.traceScript : nil
+                ? templates.sortScript : path.contains("/traces/") ? templates.traceScript : templates.indexScript
             let policy = ContentSecurityPolicy.policy(forInlineStyle: templates.css, inlineScript: script)
             #expect(html.contains(#"<meta http-equiv="Content-Security-Policy" content="\#(policy)">"#), "\(path)")
             #expect(html.contains("<style>\(templates.css)</style>"), "\(path)")
             #expect(html.range(of: #"(src|href)\s*=\s*"(https?:)?//"#, options: .regularExpression) == nil, "\(path)")
-            #expect(html.components(separatedBy: "<script").count - 1 == (script == nil ? 0 : 1), "\(path)")
+            // One script, plus the index's JSON data island (never executed).
+            let islands = html.components(separatedBy: "<script type=\"application/json\"").count - 1
+            #expect(html.components(separatedBy: "<script").count - 1 - islands == (script == nil ? 0 : 1), "\(path)")
             if let script { #expect(html.contains("<script>\(script)</script>")) }
         }
         #expect(ContentSecurityPolicy.policy(forInlineStyle: templates.css).hasPrefix("default-src 'none'; style-src 'sha256-"))
