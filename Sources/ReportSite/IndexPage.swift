@@ -34,6 +34,8 @@ struct IndexPage {
     }
 
     func render(templates: TemplateSet) -> String {
+        // Trace indices by root operation, in name order: the entry-point table and the finder's data.
+        let entryPoints = TraceSelection.byRootOperation(traces).sorted { $0.key < $1.key }
         let rows: [[String: Any]] = traces.indices.compactMap { index in
             guard let reasons = selection.reasons[index] else { return nil }
             let trace = traces[index]
@@ -55,7 +57,7 @@ struct IndexPage {
         let context: [String: Any] = [
             "csp": templates.indexPagePolicy,
             "script": templates.indexScript,
-            "traceData": traceData(),
+            "traceData": traceData(entryPoints),
             "css": templates.css,
             "title": title,
             "timeZone": time.name,
@@ -70,7 +72,7 @@ struct IndexPage {
             "fileCount": inputs.count,
             "skippedCount": inputs.count { $0.problem != nil },
             "hasSkipped": inputs.contains { $0.problem != nil },
-            "entryPoints": entryPointTable(),
+            "entryPoints": entryPointTable(entryPoints),
             "scatter": scatterSVG,
             "changes": comparison.map(ChangesHTML.render) ?? "",
             "traces": rows,
@@ -88,8 +90,7 @@ struct IndexPage {
     /// per trace [id, start ms after the first, duration µs, operation, errors, spans, has a page,
     /// services]. Written as JSON inside a `<script type="application/json">` block, so `<`, `>`,
     /// `&`, U+2028 and U+2029 are escaped wherever they appear.
-    func traceData() -> String {
-        let groups = TraceSelection.byRootOperation(traces).sorted { $0.key < $1.key }
+    func traceData(_ groups: [(key: ServiceGraph.OperationKey, value: [Int])]) -> String {
         var operationOf = [Int](repeating: 0, count: traces.count)
         for (number, group) in groups.enumerated() {
             for index in group.value { operationOf[index] = number }
@@ -131,11 +132,11 @@ struct IndexPage {
 
     /// One row per root operation, over every trace read (with a page or not): how many, how many
     /// failed, and the spread of their durations (exact ranks).
-    private func entryPointTable() -> String {
+    private func entryPointTable(_ groups: [(key: ServiceGraph.OperationKey, value: [Int])]) -> String {
         var out =
             "<table><thead><tr><th>Root service: operation</th><th class=\"num\">Traces</th><th class=\"num\">With errors</th>"
             + "<th class=\"num\">p50</th><th class=\"num\">p90</th><th class=\"num\">p99</th><th class=\"num\">Max</th></tr></thead><tbody>"
-        for (key, members) in TraceSelection.byRootOperation(traces).sorted(by: { $0.key < $1.key }) {
+        for (key, members) in groups {
             let durations = members.map { traces[$0].durationNano }.sorted()
             func rank(_ q: Double) -> UInt64 { durations[Int((q * Double(durations.count - 1)).rounded())] }
             let errors = members.count { traces[$0].errorCount > 0 }

@@ -24,9 +24,7 @@ struct ServicePage {
             let ascii = scalar.isASCII && (("a"..."z").contains(scalar) || ("0"..."9").contains(scalar))
             slug.unicodeScalars.append(ascii ? scalar : "-")
         }
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
-        let digits = String(hash & 0xFFFF_FFFF, radix: 16)
+        let digits = String(FNV1a.hash(name.utf8) & 0xFFFF_FFFF, radix: 16)
         return "services/" + slug + "-" + String(repeating: "0", count: 8 - digits.count) + digits + ".html"
     }
 
@@ -63,7 +61,9 @@ struct ServicePage {
         for (key, metrics) in edges {
             let arrow = key.style == .asynchronous ? " ⇢ " : " → "
             out += "<tr\(metrics.errors > 0 ? " class=\"err\"" : "")><td>\(link(key.caller))\(arrow)\(link(key.callee))</td>"
-            out += "<td class=\"num\" data-v=\"\(metrics.calls)\">\(metrics.calls)</td>" + Self.cells(metrics.latency)
+            out +=
+                "<td class=\"num\" data-v=\"\(metrics.calls)\">\(metrics.calls)</td>"
+                + ServicesPage.latencyCells(metrics.latency, [0.5, 0.95, 0.99])
             out += "<td class=\"num\" data-v=\"\(metrics.errors)\">\(metrics.errors)</td></tr>"
         }
         return out + "</tbody></table>"
@@ -80,7 +80,9 @@ struct ServicePage {
         for (key, operation) in operations {
             let metrics = operation.metrics
             out += "<tr\(metrics.errors > 0 ? " class=\"err\"" : "")><td>\(Markup.escape(key.operation))</td>"
-            out += "<td class=\"num\" data-v=\"\(metrics.calls)\">\(metrics.calls)</td>" + Self.cells(metrics.latency)
+            out +=
+                "<td class=\"num\" data-v=\"\(metrics.calls)\">\(metrics.calls)</td>"
+                + ServicesPage.latencyCells(metrics.latency, [0.5, 0.95, 0.99])
             out += "<td class=\"num\" data-v=\"\(metrics.errors)\">\(metrics.errors)</td></tr>"
         }
         return out + "</tbody></table>"
@@ -108,13 +110,6 @@ struct ServicePage {
     }
 
     private func link(_ service: String) -> String {
-        service == name ? "<b>\(Markup.escape(service))</b>" : "<a href=\"../\(Self.path(for: service))\">\(Markup.escape(service))</a>"
-    }
-
-    private static func cells(_ latency: LatencySketch) -> String {
-        [0.5, 0.95, 0.99].map { q in
-            let value = latency.quantile(q)
-            return "<td class=\"num\" data-v=\"\(value)\">\(DurationFormat.string(nanoseconds: value))</td>"
-        }.joined()
+        service == name ? "<b>\(Markup.escape(service))</b>" : ServicesPage.link(service, prefix: "../")
     }
 }

@@ -45,7 +45,7 @@ struct ServicesPage {
             let virtual = graph.nodes[key.callee] == true ? " <span class=\"tag\">not traced</span>" : ""
             out +=
                 "<tr\(metrics.errors > 0 ? " class=\"err\"" : "")><td>\(Self.link(key.caller))\(arrow)\(Self.link(key.callee))\(virtual)</td>"
-            out += "<td class=\"num\" data-v=\"\(metrics.calls)\">\(metrics.calls)</td>" + Self.latencyCells(metrics)
+            out += "<td class=\"num\" data-v=\"\(metrics.calls)\">\(metrics.calls)</td>" + Self.latencyCells(metrics.latency)
             out += "<td class=\"num\" data-v=\"\(metrics.errors)\">\(Self.rate(metrics))</td>"
             out += "<td>\(exemplars(metrics))</td></tr>"
         }
@@ -63,7 +63,7 @@ struct ServicesPage {
             let metrics = operation.metrics
             out +=
                 "<tr\(metrics.errors > 0 ? " class=\"err\"" : "")><td>\(Self.link(key.service))</td><td>\(Markup.escape(key.operation))</td>"
-            out += "<td class=\"num\" data-v=\"\(metrics.calls)\">\(metrics.calls)</td>" + Self.latencyCells(metrics)
+            out += "<td class=\"num\" data-v=\"\(metrics.calls)\">\(metrics.calls)</td>" + Self.latencyCells(metrics.latency)
             out +=
                 "<td class=\"num\" data-v=\"\(DurationFormat.fixed(operation.selfShare, decimals: 4))\">\(DurationFormat.fixed(operation.selfShare * 100, decimals: 1))%</td>"
             out += "<td class=\"num\" data-v=\"\(metrics.errors)\">\(Self.rate(metrics))</td><td>\(exemplars(metrics))</td></tr>"
@@ -71,17 +71,19 @@ struct ServicesPage {
         return out + "</tbody></table>"
     }
 
-    /// A service's name, linking to its page.
-    static func link(_ service: String) -> String {
-        "<a href=\"\(ServicePage.path(for: service))\">\(Markup.escape(service))</a>"
+    /// A service's name, linking to its page; `prefix` leads from the linking page to the site's
+    /// top folder ("../" from a page in a subfolder).
+    static func link(_ service: String, prefix: String = "") -> String {
+        "<a href=\"\(prefix)\(ServicePage.path(for: service))\">\(Markup.escape(service))</a>"
     }
 
     private static let latencyHeads =
         "<th class=\"num\">p50</th><th class=\"num\">p95</th><th class=\"num\">p99</th><th class=\"num\">Max</th>"
 
-    private static func latencyCells(_ metrics: ServiceGraph.Metrics) -> String {
-        [0.5, 0.95, 0.99, 1].map { q in
-            let value = metrics.latency.quantile(q)
+    /// Table cells for the quantiles `qs` of `latency` (1 is the maximum), sortable by value.
+    static func latencyCells(_ latency: LatencySketch, _ qs: [Double] = [0.5, 0.95, 0.99, 1]) -> String {
+        qs.map { q in
+            let value = latency.quantile(q)
             return "<td class=\"num\" data-v=\"\(value)\">\(DurationFormat.string(nanoseconds: value))</td>"
         }.joined()
     }

@@ -51,9 +51,8 @@ enum TraceTablesHTML {
             out += "<th class=\"num\">Count</th><th class=\"num\">Total</th><th class=\"num\">Avg</th><th class=\"num\">Min</th>"
             out += "<th class=\"num\">Max</th><th class=\"num\">Self total</th><th class=\"num\">Self share</th></tr></thead><tbody>"
             for row in rows {
-                let name = Markup.escape(row.service)
-                out +=
-                    linkServices ? "<tr><td><a href=\"../\(ServicePage.path(for: row.service))\">\(name)</a></td>" : "<tr><td>\(name)</td>"
+                let service = linkServices ? ServicesPage.link(row.service, prefix: "../") : Markup.escape(row.service)
+                out += "<tr><td>\(service)</td>"
                 if let operation = row.operation { out += "<td>\(Markup.escape(operation))</td>" }
                 out += "<td class=\"num\">\(row.count)</td>"
                 for value in [row.totalNano, row.averageNano, row.minimumNano, row.maximumNano, row.selfTotalNano] {

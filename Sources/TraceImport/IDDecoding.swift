@@ -58,7 +58,7 @@ extension IDDecoding {
             return (TraceID(high: high, low: low), .exact)
         }
         if let id = traceID(text) { return (id, .exact) }
-        return (TraceID(high: fnv1a(text, seed: 0x9E37_79B9_7F4A_7C15), low: fnv1a(text, seed: 0)), .hashed)
+        return (TraceID(high: FNV1a.hash(text, seed: 0x9E37_79B9_7F4A_7C15), low: FNV1a.hash(text)), .hashed)
     }
 
     /// A span id from up to 16 hex digits, base64 of 8 bytes, or a hash of other text; nil if empty.
@@ -66,16 +66,7 @@ extension IDDecoding {
         guard !text.isEmpty else { return nil }
         if text.count <= 16, let value = HexDigits.parse(text) { return (SpanID(value), .exact) }
         if let id = spanID(text) { return (id, .exact) }
-        return (SpanID(fnv1a(text, seed: 0)), .hashed)
-    }
-
-    /// 64-bit FNV-1a, offset by `seed`.
-    private static func fnv1a(_ bytes: UnsafeRawBufferPointer, seed: UInt64) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325 ^ seed
-        for byte in bytes {
-            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3
-        }
-        return hash
+        return (SpanID(FNV1a.hash(text)), .hashed)
     }
 }
 
