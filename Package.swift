@@ -89,7 +89,7 @@ let package = Package(
         .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "TraceAssembly", "TestSupport"]),
         .testTarget(
             name: "ReportSiteTests",
-            dependencies: ["ReportSite", "TraceImport", "TraceAssembly", "TestSupport"]
+            dependencies: ["ReportSite", "TraceImport", "TraceAssembly", "TraceAnalysis", "TraceCharts", "XMLValidation", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -15,6 +15,18 @@ struct IndexPage {
     var comparison: BaselineComparison?
     /// The validated scatter plot of every trace's duration over time.
     var scatterSVG = ""
+    /// Every trace in start-time order, as the finder and the list pages have them.
+    let listOrder: [Int]
+    /// At most this many traces with a page are listed on the index itself.
+    static let pagedRowLimit = 1_000
+
+    init(title: String, traces: [Trace], selection: TraceSelection, inputs: [ReportBuilder.Input], listOrder: [Int]) {
+        self.title = title
+        self.traces = traces
+        self.selection = selection
+        self.inputs = inputs
+        self.listOrder = listOrder
+    }
 
     /// The scatter plot of every trace (dots of traces with a page link to it).
     static func scatter(traces: [Trace], selection: TraceSelection, time: TimeDisplay) -> ScatterChart {
@@ -33,10 +45,12 @@ struct IndexPage {
             points: points, firstLabel: time.string(unixNano: starts.min() ?? 0), lastLabel: time.string(unixNano: starts.max() ?? 0))
     }
 
-    func render(templates: TemplateSet) -> String {
+    /// - Parameter validate: returns a chart once it has passed validation, or throws.
+    func render(templates: TemplateSet, validate: (String) throws(ReportError) -> String) throws(ReportError) -> String {
         // Trace indices by root operation, in name order: the entry-point table and the finder's data.
         let entryPoints = TraceSelection.byRootOperation(traces).sorted { $0.key < $1.key }
-        let rows: [[String: Any]] = traces.indices.compactMap { index in
+        let paged = listOrder.filter { selection.contains($0) }
+        let rows: [[String: Any]] = paged.prefix(Self.pagedRowLimit).compactMap { index in
             guard let reasons = selection.reasons[index] else { return nil }
             let trace = traces[index]
             let root = trace.root
@@ -72,10 +86,13 @@ struct IndexPage {
             "fileCount": inputs.count,
             "skippedCount": inputs.count { $0.problem != nil },
             "hasSkipped": inputs.contains { $0.problem != nil },
-            "entryPoints": entryPointTable(entryPoints),
+            "entryPoints": try entryPointTable(entryPoints, validate: validate),
             "scatter": scatterSVG,
             "changes": comparison.map(ChangesHTML.render) ?? "",
             "traces": rows,
+            "pagedRowsCut": paged.count > Self.pagedRowLimit,
+            "pagedRowLimit": Self.pagedRowLimit,
+            "listPath": TraceListPage.path(number: 1),
             "files": inputs.map { input -> [String: Any] in
                 [
                     "path": input.path, "bytes": input.byteCount, "spans": input.spanCount, "format": input.format,
@@ -86,10 +103,21 @@ struct IndexPage {
         return templates.index.render(context)
     }
 
-    /// Every trace read, compactly, for the finder script: services and root operations by index;
-    /// per trace [id, start ms after the first, duration µs, operation, errors, spans, has a page,
-    /// services]. Written as JSON inside a `<script type="application/json">` block, so `<`, `>`,
-    /// `&`, U+2028 and U+2029 are escaped wherever they appear.
+    /// Every trace read, compactly, for the finder script (about 35 bytes a trace): columns in
+    /// start-time order rather than one array per trace, numbers as base64 variable-length
+    /// quantities (`vlq(_:)`).
+    ///
+    /// - `t0`: the first start, in ms since the epoch; `dt`: each start in ms after the previous one;
+    /// - `ids`: every trace id as 22 base64url characters (16 big-endian bytes), concatenated;
+    /// - `us`: durations in µs; `op`: root operations (index into `operations`); `n`: spans;
+    ///   `ss`: the trace's services (index into `serviceSets`, each a sorted list of indices into
+    ///   `services`);
+    /// - `failed`: the positions of traces with errors, each as the distance from the previous (the
+    ///   first from -1), and `errors`: their spans with errors;
+    /// - `paged`: `true` when every trace has a page, else the positions of those with one, as `failed`.
+    ///
+    /// Written inside a `<script type="application/json">` block, so `<`, `>`, `&`, U+2028 and U+2029
+    /// are escaped wherever they appear (names are the only free text).
     func traceData(_ groups: [(key: ServiceGraph.OperationKey, value: [Int])]) -> String {
         var operationOf = [Int](repeating: 0, count: traces.count)
         for (number, group) in groups.enumerated() {
@@ -97,17 +125,85 @@ struct IndexPage {
         }
         let services = Set(traces.flatMap(\.services)).sorted()
         let serviceIndex = Dictionary(uniqueKeysWithValues: services.enumerated().map { ($1, $0) })
-        let first = traces.map(\.startTimeUnixNano).min() ?? 0
-        var out = "{\"start\":\(first / 1_000_000),\"services\":\(Self.jsonStrings(services)),"
-        out += "\"operations\":\(Self.jsonStrings(groups.map { "\($0.key.service): \($0.key.operation)" })),\"traces\":["
-        for index in traces.indices {
+        var serviceSets: [[Int]] = []
+        var setIndex: [[String]: Int] = [:]
+        var ids = ""
+        ids.reserveCapacity(traces.count * 22)
+        var columns = (dt: [UInt64](), us: [UInt64](), op: [Int](), n: [Int](), ss: [Int](), errors: [Int]())
+        var failed: [Int] = []
+        var paged: [Int] = []
+        let first = listOrder.first.map { traces[$0].startTimeUnixNano / 1_000_000 } ?? 0
+        var previousStart = first
+        for (position, index) in listOrder.enumerated() {
             let trace = traces[index]
-            if index > 0 { out += "," }
-            out += "[\"\(trace.traceID.hex)\",\((trace.startTimeUnixNano - first) / 1_000_000),\(trace.durationNano / 1_000),"
-            out += "\(operationOf[index]),\(trace.errorCount),\(trace.spans.count),\(selection.contains(index) ? 1 : 0),["
-            out += trace.services.compactMap { serviceIndex[$0].map(String.init) }.joined(separator: ",") + "]]"
+            let start = trace.startTimeUnixNano / 1_000_000
+            columns.dt.append(start - previousStart)
+            previousStart = start
+            ids += Self.base64URL(trace.traceID)
+            columns.us.append(trace.durationNano / 1_000)
+            columns.op.append(operationOf[index])
+            columns.n.append(trace.spans.count)
+            if let known = setIndex[trace.services] {
+                columns.ss.append(known)
+            } else {
+                setIndex[trace.services] = serviceSets.count
+                columns.ss.append(serviceSets.count)
+                serviceSets.append(trace.services.compactMap { serviceIndex[$0] })
+            }
+            if trace.errorCount > 0 {
+                failed.append(position)
+                columns.errors.append(trace.errorCount)
+            }
+            if selection.contains(index) { paged.append(position) }
         }
-        return out + "]}"
+        /// Positions as steps from the previous one (the first from -1).
+        func steps(_ positions: [Int]) -> String { Self.vlq(zip(positions, [-1] + positions).map { $0 - $1 }) }
+        var out = "{\"t0\":\(first),\"services\":\(Self.jsonStrings(services)),"
+        out += "\"operations\":\(Self.jsonStrings(groups.map { "\($0.key.service): \($0.key.operation)" })),"
+        out +=
+            "\"serviceSets\":[" + serviceSets.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }.joined(separator: ",") + "],"
+        out += "\"ids\":\"\(ids)\",\"dt\":\"\(Self.vlq(columns.dt))\",\"us\":\"\(Self.vlq(columns.us))\","
+        out += "\"op\":\"\(Self.vlq(columns.op))\",\"n\":\"\(Self.vlq(columns.n))\",\"ss\":\"\(Self.vlq(columns.ss))\","
+        out += "\"failed\":\"\(steps(failed))\",\"errors\":\"\(Self.vlq(columns.errors))\","
+        out += "\"paged\":" + (paged.count == traces.count ? "true" : "\"\(steps(paged))\"") + "}"
+        return out
+    }
+
+    /// Non-negative numbers as base64url variable-length quantities, one after another: five bits
+    /// a character, least significant first, 32 added to every character but a number's last.
+    static func vlq(_ numbers: some Sequence<some BinaryInteger>) -> String {
+        var out: [UInt8] = []
+        for number in numbers {
+            var value = UInt64(number)
+            while value >= 32 {
+                out.append(alphabet[Int(32 | value & 31)])
+                value >>= 5
+            }
+            out.append(alphabet[Int(value)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    /// A trace id as 22 base64url characters: its 16 big-endian bytes, without padding.
+    static func base64URL(_ id: TraceID) -> String {
+        var bytes: [UInt8] = []
+        for half in [id.high, id.low] {
+            for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: half >> UInt64(shift))) }
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(22)
+        var index = 0
+        while index < 16 {
+            let chunk = bytes[index..<min(index + 3, 16)]
+            var value = 0
+            for byte in chunk { value = value << 8 | Int(byte) }
+            value <<= 8 * (3 - chunk.count)
+            for position in 0...chunk.count { out.append(alphabet[(value >> (18 - 6 * position)) & 63]) }
+            index += 3
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A JSON array of strings, safe inside an HTML `<script>` block.
@@ -132,10 +228,16 @@ struct IndexPage {
 
     /// One row per root operation, over every trace read (with a page or not): how many, how many
     /// failed, and the spread of their durations (exact ranks).
-    private func entryPointTable(_ groups: [(key: ServiceGraph.OperationKey, value: [Int])]) -> String {
+    /// Each row has a histogram of its durations, on ranges shared by all rows so that rows compare.
+    private func entryPointTable(
+        _ groups: [(key: ServiceGraph.OperationKey, value: [Int])], validate: (String) throws(ReportError) -> String
+    ) throws(ReportError) -> String {
+        let durations = traces.map(\.durationNano)
+        let edges = HistogramEdges(logFrom: durations.min() ?? 1, to: durations.max() ?? 1, count: 30)
         var out =
             "<table><thead><tr><th>Root service: operation</th><th class=\"num\">Traces</th><th class=\"num\">With errors</th>"
-            + "<th class=\"num\">p50</th><th class=\"num\">p90</th><th class=\"num\">p99</th><th class=\"num\">Max</th></tr></thead><tbody>"
+            + "<th class=\"num\">p50</th><th class=\"num\">p90</th><th class=\"num\">p99</th><th class=\"num\">Max</th>"
+            + "<th>Durations, \(DurationFormat.string(nanoseconds: edges.edges[0])) to \(DurationFormat.string(nanoseconds: edges.edges[edges.count])) (log scale)</th></tr></thead><tbody>"
         for (key, members) in groups {
             let durations = members.map { traces[$0].durationNano }.sorted()
             func rank(_ q: Double) -> UInt64 { durations[Int((q * Double(durations.count - 1)).rounded())] }
@@ -146,7 +248,9 @@ struct IndexPage {
             for value in [rank(0.5), rank(0.9), rank(0.99), durations[durations.count - 1]] {
                 out += "<td class=\"num\" data-v=\"\(value)\">\(DurationFormat.string(nanoseconds: value))</td>"
             }
-            out += "</tr>"
+            let bars = HistogramChart.bars(members.lazy.map { (traces[$0].durationNano, traces[$0].errorCount > 0) }, edges: edges)
+            let chart = HistogramChart(bars: bars, size: .row, label: "Durations of \(key.service): \(key.operation)").svg()
+            out += "<td>\(try validate(chart))</td></tr>"
         }
         return out + "</tbody></table>"
     }

@@ -7,7 +7,8 @@ import TraceCharts
 import TraceModel
 public import XMLValidation
 
-/// Writes a report site: `index.html` and one page per trace under `traces/`.
+/// Writes a report site: `index.html`, one page per selected trace under `traces/`, the services
+/// pages, the complete trace list (`all-traces-<n>.html`) and `summary.json`.
 ///
 /// Every chart is validated against the project's SVG grammar before its page is written; a
 /// chart that fails is a bug, and nothing is published. The site appears at the destination in
@@ -60,6 +61,9 @@ public struct ReportBuilder: Sendable {
         public var thresholds = BaselineComparison.Thresholds()
         /// Lines for `summary.json`'s warnings (inputs skipped, say).
         public var warnings: [String] = []
+        /// Where the site will be published (checked with `SiteSummary.baseURL(_:)`): absolute
+        /// links in `summary.json` only; the pages link relatively.
+        public var baseURL: String?
         /// Replace the output folder even if tracereport did not write it.
         public var force = false
         /// Told how many of the pages are written (from any thread, often).
@@ -87,7 +91,8 @@ public struct ReportBuilder: Sendable {
         try writeTracePages(traces, selection: selection, options: options, to: staging)
 
         let summary = SiteSummary(
-            title: options.title, traces: traces, graph: siteGraph, selection: selection, inputs: inputs, warnings: options.warnings)
+            title: options.title, traces: traces, graph: siteGraph, selection: selection, inputs: inputs, warnings: options.warnings,
+            baseURL: options.baseURL)
         let comparison = options.baseline.map { BaselineComparison(baseline: $0, current: summary, thresholds: options.thresholds) }
         let graphSVG = try validated(ServiceGraphChart(graph: siteGraph).svg(), page: ServicesPage.path, by: validator)
         var services = ServicesPage(graph: siteGraph, traceCount: traces.count)
@@ -96,12 +101,22 @@ public struct ReportBuilder: Sendable {
         services.comparison = comparison
         try staging.write(services.render(graphSVG: graphSVG, templates: templates), to: ServicesPage.path)
         try writeServicePages(graph: siteGraph, traces: traces, selection: selection, title: options.title, to: staging)
-        var index = IndexPage(title: options.title, traces: traces, selection: selection, inputs: inputs)
+        let listOrder = TraceListPage.order(traces)
+        var index = IndexPage(title: options.title, traces: traces, selection: selection, inputs: inputs, listOrder: listOrder)
         index.time = options.time
         index.scatterSVG = try validated(
             IndexPage.scatter(traces: traces, selection: selection, time: options.time).svg(), page: "index.html", by: validator)
         index.comparison = comparison
-        try staging.write(index.render(templates: templates), to: "index.html")
+        let indexPage = try index.render(templates: templates) { svg throws(ReportError) in
+            try validated(svg, page: "index.html", by: validator)
+        }
+        try staging.write(indexPage, to: "index.html")
+        var list = TraceListPage(traces: traces, selection: selection, order: listOrder)
+        list.title = options.title
+        list.time = options.time
+        for number in 1...TraceListPage.pageCount(traceCount: traces.count) {
+            try staging.write(list.render(number: number, templates: templates), to: TraceListPage.path(number: number))
+        }
         try staging.write(summary.json(), to: SiteSummary.fileName)
         try staging.publish()
         return Outcome(summary: summary, comparison: comparison)
@@ -166,7 +181,9 @@ public struct ReportBuilder: Sendable {
             var page = ServicePage(name: name, graph: graph)
             page.title = title
             page.traces = tracesOf[name] ?? []
-            try staging.write(page.render(graphSVG: chart, templates: templates), to: path)
+            var histogram: String?
+            if let svg = page.latencyHistogram() { histogram = try validated(svg, page: path, by: validator) }
+            try staging.write(page.render(graphSVG: chart, histogramSVG: histogram, templates: templates), to: path)
         }
     }
 

@@ -28,7 +28,20 @@ struct ServicePage {
         return "services/" + slug + "-" + String(repeating: "0", count: 8 - digits.count) + digits + ".html"
     }
 
-    func render(graphSVG: String, templates: TemplateSet) -> String {
+    /// The latency of the service's server and consumer spans (and its root spans) over 40
+    /// log-spaced ranges, or nil when it has none (a dependency that is not traced).
+    func latencyHistogram() -> String? {
+        guard let latency = graph.serviceLatency[name]?.latency, latency.count > 0 else { return nil }
+        let edges = HistogramEdges(logFrom: latency.minimum, to: latency.maximum, count: 40)
+        let counts = latency.histogram(edges: edges)
+        let bars = counts.indices.map { range in
+            HistogramChart.Bar(lower: edges.edges[range], upper: edges.edges[range + 1], count: Int(counts[range]))
+        }
+        return HistogramChart(bars: bars, size: .full, label: "Latency of \(name)").svg()
+    }
+
+    /// - Parameter histogramSVG: the validated `latencyHistogram()`, if any.
+    func render(graphSVG: String, histogramSVG: String?, templates: TemplateSet) -> String {
         let latency = graph.serviceLatency[name]?.latency
         let context: [String: Any] = [
             "csp": templates.servicesPagePolicy,
@@ -45,6 +58,7 @@ struct ServicePage {
             "p95": latency.map { DurationFormat.string(nanoseconds: $0.quantile(0.95)) } ?? "",
             "p99": latency.map { DurationFormat.string(nanoseconds: $0.quantile(0.99)) } ?? "",
             "graph": graphSVG,
+            "histogram": histogramSVG ?? "",
             "neighbours": neighbourTable(),
             "operations": operationTable(),
             "traces": traceTable(),

@@ -15,6 +15,9 @@ public struct SiteSummary: Codable, Equatable, Sendable {
     public var schema = "tracereport-summary"
     public var version = SiteSummary.currentVersion
     public var title: String
+    /// Where the site is published (`--base-url`, ending in "/"), if given; then every `path` has
+    /// an absolute `url` beside it.
+    public var baseURL: String?
     public var inputs: [InputFile]
     public var totals: Totals
     public var services: [Service]
@@ -48,6 +51,10 @@ public struct SiteSummary: Codable, Equatable, Sendable {
         public var name: String
         /// Named from a client span (a database, queue or API without instrumentation).
         public var virtual: Bool
+        /// The service's page inside the site (absent in summaries of earlier releases).
+        public var path: String?
+        /// `baseURL` + `path`, with `--base-url`.
+        public var url: String?
     }
 
     /// Percentiles within 1% (exact up to 2,048 values), as on the services page.
@@ -93,6 +100,8 @@ public struct SiteSummary: Codable, Equatable, Sendable {
     public struct Page: Codable, Equatable, Sendable {
         public var traceID: String
         public var path: String
+        /// `baseURL` + `path`, with `--base-url`.
+        public var url: String?
         public var reasons: [String]
         public var rootService: String
         public var rootOperation: String
@@ -126,6 +135,15 @@ public struct SiteSummary: Codable, Equatable, Sendable {
         }
     }
 
+    /// `text` as a base URL for the site: an absolute http or https URL without query or
+    /// fragment, ending in "/" (added if missing); nil if it is not one.
+    public static func baseURL(_ text: String) -> String? {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            url.host?.isEmpty == false, url.query == nil, url.fragment == nil
+        else { return nil }
+        return text.hasSuffix("/") ? text : text + "/"
+    }
+
     /// The JSON text: sorted keys, two-space indentation, a final newline.
     public func json() -> String {
         let encoder = JSONEncoder()
@@ -140,9 +158,11 @@ extension SiteSummary {
     /// The summary of a report over `traces`.
     init(
         title: String, traces: [Trace], graph: ServiceGraph, selection: TraceSelection, inputs: [ReportBuilder.Input],
-        warnings: [String]
+        warnings: [String], baseURL: String? = nil
     ) {
         self.title = title
+        self.baseURL = baseURL
+        func url(_ path: String) -> String? { baseURL.map { $0 + path } }
         self.inputs = inputs.map {
             InputFile(path: $0.path, bytes: $0.byteCount, spans: $0.spanCount, format: $0.format, skipped: $0.problem)
         }
@@ -150,7 +170,10 @@ extension SiteSummary {
             spans: traces.reduce(0) { $0 + $1.spans.count }, traces: traces.count,
             tracesWithErrors: traces.count { $0.errorCount > 0 }, incompleteTraces: traces.count(where: \.isIncomplete),
             services: graph.nodes.values.count { !$0 }, pages: selection.reasons.count, pagesLeftOut: selection.leftOut)
-        services = graph.nodes.sorted { $0.key < $1.key }.map { Service(name: $0.key, virtual: $0.value) }
+        services = graph.nodes.sorted { $0.key < $1.key }.map { name, virtual in
+            let path = ServicePage.path(for: name)
+            return Service(name: name, virtual: virtual, path: path, url: url(path))
+        }
         operations = graph.operations.sorted { $0.key < $1.key }.map { key, value in
             Operation(
                 service: key.service, operation: key.operation, latency: Latency(value.metrics), totalNano: value.totalNano,
@@ -162,8 +185,9 @@ extension SiteSummary {
         pages = traces.indices.compactMap { index -> Page? in
             guard let reasons = selection.reasons[index] else { return nil }
             let trace = traces[index]
+            let path = TracePage.path(for: trace.traceID)
             return Page(
-                traceID: trace.traceID.hex, path: TracePage.path(for: trace.traceID), reasons: reasons.map(\.description),
+                traceID: trace.traceID.hex, path: path, url: url(path), reasons: reasons.map(\.description),
                 rootService: trace.root.service, rootOperation: trace.root.name, startUnixNano: trace.startTimeUnixNano,
                 durationNano: trace.durationNano, spans: trace.spans.count, errors: trace.errorCount)
         }

@@ -8,6 +8,7 @@ public struct TemplateSet: Sendable {
     let trace: MustacheTemplate
     let services: MustacheTemplate
     let service: MustacheTemplate
+    let list: MustacheTemplate
     /// The stylesheet inlined into every page.
     let css: String
     /// The script that lets readers re-sort the services page's tables.
@@ -21,6 +22,8 @@ public struct TemplateSet: Sendable {
     let indexPagePolicy: String
     let tracePagePolicy: String
     let servicesPagePolicy: String
+    /// The list pages run no script.
+    let listPagePolicy: String
 
     /// Loads the embedded templates, overlaid by the files in `overrides` when given.
     /// - Throws: `ReportError.template` when a file cannot be read or does not parse.
@@ -53,6 +56,7 @@ public struct TemplateSet: Sendable {
         trace = try compile("trace.html.mustache")
         services = try compile("services.html.mustache")
         service = try compile("service.html.mustache")
+        list = try compile("list.html.mustache")
         css = try text("style.css")
         sortScript = try text("sort-tables.js")
         traceScript = try text("trace.js")
@@ -60,5 +64,6 @@ public struct TemplateSet: Sendable {
         indexPagePolicy = ContentSecurityPolicy.policy(forInlineStyle: css, inlineScript: indexScript)
         tracePagePolicy = ContentSecurityPolicy.policy(forInlineStyle: css, inlineScript: traceScript)
         servicesPagePolicy = ContentSecurityPolicy.policy(forInlineStyle: css, inlineScript: sortScript)
+        listPagePolicy = ContentSecurityPolicy.policy(forInlineStyle: css)
     }
 }

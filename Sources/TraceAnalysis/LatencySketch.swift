@@ -1,4 +1,5 @@
 import Foundation
+public import TraceModel
 
 /// A mergeable summary of latencies that answers percentiles: exact while it holds at most
 /// `exactLimit` values, then a log-bucketed sketch (in the manner of DDSketch) whose answers are
@@ -78,6 +79,22 @@ public struct LatencySketch: Sendable, Equatable {
             }
         }
         return maximum
+    }
+
+    /// How many values fall in each range of `edges`. Exact while the sketch is; otherwise each
+    /// bucket counts where its estimate falls, within the sketch's relative accuracy of the truth.
+    public func histogram(edges: HistogramEdges) -> [UInt64] {
+        var counts = [UInt64](repeating: 0, count: edges.count)
+        if let values = exact {
+            for value in values { counts[edges.range(of: value)] += 1 }
+        } else {
+            counts[edges.range(of: 0)] += zeros
+            for (index, count) in buckets {
+                let estimate = 2 * pow(Self.gamma, Double(index)) / (Self.gamma + 1)
+                counts[edges.range(of: min(maximum, max(minimum, UInt64(estimate))))] += count
+            }
+        }
+        return counts
     }
 
     private mutating func spill() {

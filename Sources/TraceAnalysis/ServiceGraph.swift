@@ -94,10 +94,16 @@ public struct ServiceGraph: Sendable {
             let duration = trace.spans[index].durationNano
             let isError = trace.spans[index].status.isError
             let kind = trace.spans[index].kind
-            if nodes[service] == nil { nodes[service] = false }
             let operation = OperationKey(service: service, operation: trace.spans[index].name)
-            operations[operation, default: OperationMetrics()].add(
-                duration, self: trace.selfTimeNano[index], error: isError, trace: trace.traceID)
+            // One lookup for an operation seen before; the node is noted with a new operation.
+            if let known = operations.index(forKey: operation) {
+                operations.values[known].add(duration, self: trace.selfTimeNano[index], error: isError, trace: trace.traceID)
+            } else {
+                var metrics = OperationMetrics()
+                metrics.add(duration, self: trace.selfTimeNano[index], error: isError, trace: trace.traceID)
+                operations[operation] = metrics
+                if nodes[service] == nil { nodes[service] = false }
+            }
             if kind == .server || kind == .consumer || trace.parentIndex[index] == nil {
                 serviceLatency[service, default: Metrics()].add(duration, error: isError, trace: trace.traceID)
             }

@@ -3,8 +3,8 @@ import TraceModel
 
 /// Trace duration against start time, as Jaeger's search page draws it: one dot a trace, failed
 /// traces marked, durations on a log scale. A dot whose trace has a page links to it; every dot
-/// has a tooltip. Above `maximumDots` traces, the dots give way to a density grid (plus the
-/// failed traces, as many as fit), so that a night of 100,000 traces stays a small picture.
+/// has a tooltip. Above `maximumDots` traces, the dots give way to a density grid (plus up to
+/// 1,000 failed traces), so that a night of 100,000 traces stays a small picture.
 public struct ScatterChart: Sendable {
     /// One trace.
     public struct Point: Sendable {
@@ -26,6 +26,11 @@ public struct ScatterChart: Sendable {
     }
 
     public static let maximumDots = 3_000
+    /// Above `maximumDots`, at most this many failed traces are drawn as dots.
+    public static let maximumFailedDots = 1_000
+    /// The density grid's cells: about 8 × 6 pixels each.
+    static let densityColumns = 100
+    static let densityRows = 30
     static let width = 900.0
     static let height = 220.0
     static let left = 60.0
@@ -76,24 +81,27 @@ public struct ScatterChart: Sendable {
         if points.count <= Self.maximumDots {
             for point in points { out += dot(point, x: x(point.startUnixNano), y: y(point.durationNano)) }
         } else {
-            // Density: 150 × 40 cells, shaded by how many traces fall in each (log steps).
+            // Density: columns × rows cells, shaded by how many traces fall in each (log steps).
+            let (columns, rows) = (Self.densityColumns, Self.densityRows)
             var counts: [Int: Int] = [:]
             for point in points {
-                let column = min(149, Int((x(point.startUnixNano) - Self.left) / plotWidth * 150))
-                let row = min(39, max(0, Int((y(point.durationNano) - 10) / plotHeight * 40)))
-                counts[row * 150 + column, default: 0] += 1
+                let column = min(columns - 1, Int((x(point.startUnixNano) - Self.left) / plotWidth * Double(columns)))
+                let row = min(rows - 1, max(0, Int((y(point.durationNano) - 10) / plotHeight * Double(rows))))
+                counts[row * columns + column, default: 0] += 1
             }
             out += "<g class=\"density\">"
             for (cell, count) in counts.sorted(by: { $0.key < $1.key }) {
                 let shade = min(5, 1 + Int(log10(Double(count)) * 2))
-                let cellX = Self.left + Double(cell % 150) * plotWidth / 150
-                let cellY = 10 + Double(cell / 150) * plotHeight / 40
+                let cellX = Self.left + Double(cell % columns) * plotWidth / Double(columns)
+                let cellY = 10 + Double(cell / columns) * plotHeight / Double(rows)
                 out += "<rect class=\"d\(shade)\" x=\"\(SVGNumber.format(cellX))\" y=\"\(SVGNumber.format(cellY))\" "
                 out +=
-                    "width=\"\(SVGNumber.format(plotWidth / 150))\" height=\"\(SVGNumber.format(plotHeight / 40))\"><title>\(count) traces</title></rect>"
+                    "width=\"\(SVGNumber.format(plotWidth / Double(columns)))\" height=\"\(SVGNumber.format(plotHeight / Double(rows)))\"><title>\(count) traces</title></rect>"
             }
             out += "</g>"
-            for point in points.filter(\.failed).prefix(Self.maximumDots) {
+            // Failed traces stay dots on top of the grid: those with a page first, at most 1,000.
+            let failed = points.filter(\.failed)
+            for point in (failed.filter { $0.page != nil } + failed.filter { $0.page == nil }).prefix(Self.maximumFailedDots) {
                 out += dot(point, x: x(point.startUnixNano), y: y(point.durationNano))
             }
         }

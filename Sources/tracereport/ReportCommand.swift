@@ -23,6 +23,9 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "The name on every page and in summary.json.")
     var title: String = "Trace report"
 
+    @Option(help: "Where the site will be published (http or https): gives summary.json absolute links. Pages always link relatively.")
+    var baseURL: String?
+
     @Option(
         help: ArgumentHelp(
             "Which traces get a page: all, or a comma-separated list of errors, slowest, percentiles, exemplars.",
@@ -63,6 +66,9 @@ struct ReportCommand: ParsableCommand {
         }
         _ = try policy(requested: [])
         if failOnRegression && baseline == nil { throw ValidationError("--fail-on-regression needs --baseline") }
+        if let baseURL, SiteSummary.baseURL(baseURL) == nil {
+            throw ValidationError("--base-url wants an absolute http or https URL without query or fragment, not '\(baseURL)'")
+        }
     }
 
     /// The selection policy the options describe.
@@ -111,6 +117,7 @@ struct ReportCommand: ParsableCommand {
 
         var options = ReportBuilder.Options()
         options.title = title
+        options.baseURL = baseURL.flatMap(SiteSummary.baseURL)
         options.selection = try policy(requested: requested)
         options.time = input.time
         options.baseline = baselineSummary

@@ -4,7 +4,47 @@
 setTimeout(function () {
   var failures = [];
   function check(what, ok) { if (!ok) failures.push(what); }
-  var data = JSON.parse(document.getElementById("trace-data").textContent);
+  // Decodes the island's columns on its own (not with the page's decoder): rows
+  // [hex id, start ms, duration µs, operation, errors, spans, has page, [services]].
+  var island = JSON.parse(document.getElementById("trace-data").textContent);
+  var alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  function hexOf(text) {
+    var bits = "", hex = "";
+    for (var c = 0; c < text.length; c++) bits += (alphabet.indexOf(text[c]) + 64).toString(2).slice(1);
+    for (var h = 0; h < 32; h++) hex += parseInt(bits.substr(4 * h, 4), 2).toString(16);
+    return hex;
+  }
+  function column(text) {
+    var values = [], digits = [];
+    text.split("").forEach(function (character) {
+      var digit = alphabet.indexOf(character);
+      digits.push(digit % 32);
+      if (digit < 32) {
+        values.push(digits.reduceRight(function (sum, d) { return sum * 32 + d; }, 0));
+        digits = [];
+      }
+    });
+    return values;
+  }
+  function atPositions(text) {
+    var set = {}, at = -1;
+    column(text).forEach(function (step) { at += step; set[at] = true; });
+    return set;
+  }
+  var us = column(island.us), dt = column(island.dt), op = column(island.op), n = column(island.n), ss = column(island.ss);
+  var pagedAt = island.paged === true ? null : atPositions(island.paged);
+  var errorsAt = {}, failedSteps = column(island.failed), counts = column(island.errors), at = -1;
+  failedSteps.forEach(function (step, k) { at += step; errorsAt[at] = counts[k]; });
+  var data = { services: island.services, operations: island.operations, traces: [] };
+  var start = island.t0;
+  for (var i = 0; i < us.length; i++) {
+    start += dt[i];
+    data.traces.push([hexOf(island.ids.substr(22 * i, 22)), start, us[i], op[i], errorsAt[i] || 0, n[i],
+      pagedAt === null || pagedAt[i] === true, island.serviceSets[ss[i]]]);
+  }
+  check("one id per trace", island.ids.length === 22 * us.length);
+  check("columns complete", [dt, op, n, ss].every(function (c) { return c.length === us.length; }));
+  check("an error count per failed trace", failedSteps.length === counts.length);
   var form = document.getElementById("finder");
   var count = document.getElementById("finder-count");
   function shown() { return parseInt(count.textContent, 10); }
@@ -37,6 +77,10 @@ setTimeout(function () {
   check("by id text", shown() === data.traces.filter(function (t) { return t[0].indexOf(data.traces[0][0].slice(0, 12)) >= 0; }).length && shown() >= 1);
   var rows = document.getElementById("finder-results").tBodies[0].rows;
   check("rows match the count", rows.length === Math.min(shown(), 200));
+  // The first match links to its page exactly when the data says it has one.
+  var firstMatch = data.traces.filter(function (t) { return t[0].indexOf(data.traces[0][0].slice(0, 12)) >= 0; })[0];
+  var link = rows[0].querySelector("a");
+  check("page link as the data says", firstMatch[6] ? (link && link.getAttribute("href") === "traces/" + firstMatch[0] + ".html") : !link);
   reset();
   set("text", "no trace has this text");
   check("nothing found", shown() === 0 && rows.length === 0);

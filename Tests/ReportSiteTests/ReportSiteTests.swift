@@ -61,16 +61,17 @@ struct ReportSiteTests {
         let site = try buildSite(try sampleSpans())
         let templates = try TemplateSet()
         let pages = try FileManagerListing.tree(site).filter { $0.key.hasSuffix(".html") }
-        // index, services, 8 traces (5 in OTLP JSON, 3 more in the other formats) and 7 service
-        // pages (4 services, 3 databases named from their callers)
-        #expect(pages.count == 17)
+        // index, the list of all traces, services, 8 traces (5 in OTLP JSON, 3 more in the other
+        // formats) and 7 service pages (4 services, 3 databases named from their callers)
+        #expect(pages.count == 18)
         for (path, data) in pages {
             let html = String(decoding: data, as: UTF8.self)
             // The services pages have the table sorter, trace pages the waterfall script, the index
-            // the trace finder, each pinned by its hash.
+            // the trace finder, each pinned by its hash; the list pages have none.
             let script: String? =
                 path.hasSuffix("/services.html") || path.contains("/services/")
-                ? templates.sortScript : path.contains("/traces/") ? templates.traceScript : templates.indexScript
+                ? templates.sortScript
+                : path.contains("/traces/") ? templates.traceScript : path.contains("/all-traces-") ? nil : templates.indexScript
             let policy = ContentSecurityPolicy.policy(forInlineStyle: templates.css, inlineScript: script)
             #expect(html.contains(#"<meta http-equiv="Content-Security-Policy" content="\#(policy)">"#), "\(path)")
             #expect(html.contains("<style>\(templates.css)</style>"), "\(path)")
@@ -114,7 +115,7 @@ struct ReportSiteTests {
         let spans = try sampleSpans()
         let first = try FileManagerListing.tree(try buildSite(spans))
         let second = try FileManagerListing.tree(try buildSite(spans.reversed()))
-        #expect(first.count == 19)  // index, services, summary.json, 8 traces, 7 service pages, marker
+        #expect(first.count == 20)  // index, list, services, summary.json, 8 traces, 7 service pages, marker
         #expect(first == second)
     }
 
@@ -136,7 +137,9 @@ struct ReportSiteTests {
                 rest = rest[end.upperBound...]
             }
         }
-        #expect(count == 25)  // a waterfall and a graph per trace page, the site graph, a graph per service page, the scatter plot
+        // A waterfall and a graph per trace page, the site graph, a graph per service page and a
+        // latency histogram per traced service (4), the scatter plot, a histogram per entry point (2).
+        #expect(count == 31)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: xmllint)
         process.arguments =
