@@ -13,6 +13,7 @@ struct IndexPage {
     let inputs: [ReportBuilder.Input]
     var time = TimeDisplay.utc
     var comparison: BaselineComparison?
+    var health: InstrumentationHealth?
     /// The validated scatter plot of every trace's duration over time.
     var scatterSVG = ""
     /// Every trace in start-time order, as the finder and the list pages have them.
@@ -89,6 +90,8 @@ struct IndexPage {
             "entryPoints": try entryPointTable(entryPoints, validate: validate),
             "scatter": scatterSVG,
             "changes": comparison.map(ChangesHTML.render) ?? "",
+            "healthFindings": health?.findings.count ?? 0,
+            "healthWorst": health?.worstSeverity.map(HealthPage.tag) ?? "",
             "traces": rows,
             "pagedRowsCut": paged.count > Self.pagedRowLimit,
             "pagedRowLimit": Self.pagedRowLimit,

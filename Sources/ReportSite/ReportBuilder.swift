@@ -8,7 +8,8 @@ import TraceModel
 public import XMLValidation
 
 /// Writes a report site: `index.html`, one page per selected trace under `traces/`, the services
-/// pages, the complete trace list (`all-traces-<n>.html`) and `summary.json`.
+/// pages, the instrumentation health page, the complete trace list (`all-traces-<n>.html`) and
+/// `summary.json`.
 ///
 /// Every chart is validated against the project's SVG grammar before its page is written; a
 /// chart that fails is a bug, and nothing is published. The site appears at the destination in
@@ -59,6 +60,8 @@ public struct ReportBuilder: Sendable {
         /// Last run's summary, for the "Changes since the baseline" sections.
         public var baseline: SiteSummary?
         public var thresholds = BaselineComparison.Thresholds()
+        /// The attributes whose coverage the health page measures.
+        public var keyAttributes = InstrumentationHealth.defaultKeyAttributes
         /// Lines for `summary.json`'s warnings (inputs skipped, say).
         public var warnings: [String] = []
         /// Where the site will be published (checked with `SiteSummary.baseURL(_:)`): absolute
@@ -76,6 +79,7 @@ public struct ReportBuilder: Sendable {
     public struct Outcome: Sendable {
         public var summary: SiteSummary
         public var comparison: BaselineComparison?
+        public var health: InstrumentationHealth
     }
 
     /// Renders the selected traces, the index, the services page and `summary.json`, then
@@ -87,17 +91,24 @@ public struct ReportBuilder: Sendable {
         let staging = try SiteStaging(destination: output, force: options.force)
         defer { staging.discard() }
         let siteGraph = ServiceGraph(traces: traces)
-        let selection = TraceSelection(traces: traces, graph: siteGraph, policy: options.selection)
+        let health = InstrumentationHealth(traces: traces, keyAttributes: options.keyAttributes)
+        let selection = TraceSelection(traces: traces, graph: siteGraph, policy: options.selection, healthExamples: health.exampleTraces)
         try writeTracePages(traces, selection: selection, options: options, to: staging)
+        let pagedTraces = Set(selection.reasons.keys.map { traces[$0].traceID })
 
-        let summary = SiteSummary(
+        var summary = SiteSummary(
             title: options.title, traces: traces, graph: siteGraph, selection: selection, inputs: inputs, warnings: options.warnings,
             baseURL: options.baseURL)
+        summary.health = SiteSummary.Health(health)
+        var healthPage = HealthPage(health: health)
+        healthPage.title = options.title
+        healthPage.pagedTraces = pagedTraces
+        try staging.write(healthPage.render(templates: templates), to: HealthPage.path)
         let comparison = options.baseline.map { BaselineComparison(baseline: $0, current: summary, thresholds: options.thresholds) }
         let graphSVG = try validated(ServiceGraphChart(graph: siteGraph).svg(), page: ServicesPage.path, by: validator)
         var services = ServicesPage(graph: siteGraph, traceCount: traces.count)
         services.title = options.title
-        services.pagedTraces = Set(selection.reasons.keys.map { traces[$0].traceID })
+        services.pagedTraces = pagedTraces
         services.comparison = comparison
         try staging.write(services.render(graphSVG: graphSVG, templates: templates), to: ServicesPage.path)
         try writeServicePages(graph: siteGraph, traces: traces, selection: selection, title: options.title, to: staging)
@@ -107,6 +118,7 @@ public struct ReportBuilder: Sendable {
         index.scatterSVG = try validated(
             IndexPage.scatter(traces: traces, selection: selection, time: options.time).svg(), page: "index.html", by: validator)
         index.comparison = comparison
+        index.health = health
         let indexPage = try index.render(templates: templates) { svg throws(ReportError) in
             try validated(svg, page: "index.html", by: validator)
         }
@@ -119,7 +131,7 @@ public struct ReportBuilder: Sendable {
         }
         try staging.write(summary.json(), to: SiteSummary.fileName)
         try staging.publish()
-        return Outcome(summary: summary, comparison: comparison)
+        return Outcome(summary: summary, comparison: comparison, health: health)
     }
 
     /// Renders and writes one page per trace, on every core: each worker takes every n-th trace

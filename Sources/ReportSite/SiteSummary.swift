@@ -26,6 +26,57 @@ public struct SiteSummary: Codable, Equatable, Sendable {
     /// The traces that got a page, in report order.
     public var pages: [Page]
     public var warnings: [String]
+    /// The instrumentation health findings (absent in summaries of earlier releases).
+    public var health: Health?
+
+    /// `health.html` for machines: every finding with every row, and the key attributes' coverage.
+    public struct Health: Codable, Equatable, Sendable {
+        public struct Row: Codable, Equatable, Sendable {
+            public var subject: String
+            public var count: Int
+            public var total: Int
+            public var detail: String?
+            public var examples: [String]
+        }
+
+        public struct Finding: Codable, Equatable, Sendable {
+            /// The check's stable name, e.g. "orphan-spans".
+            public var check: String
+            public var severity: String
+            public var title: String
+            public var count: Int
+            public var rows: [Row]
+        }
+
+        public struct Coverage: Codable, Equatable, Sendable {
+            public var service: String
+            public var spans: Int
+            /// Spans carrying each key attribute.
+            public var present: [String: Int]
+        }
+
+        public var keyAttributes: [String]
+        public var findings: [Finding]
+        public var coverage: [Coverage]
+
+        init(_ health: InstrumentationHealth) {
+            keyAttributes = health.keyAttributes
+            findings = health.findings.map { finding in
+                Finding(
+                    check: finding.check.rawValue, severity: finding.severity.description, title: finding.check.title, count: finding.count,
+                    rows: finding.rows.map {
+                        Row(
+                            subject: $0.subject, count: $0.count, total: $0.total, detail: $0.detail.isEmpty ? nil : $0.detail,
+                            examples: $0.examples.map(\.hex))
+                    })
+            }
+            coverage = health.coverage.map { entry in
+                Coverage(
+                    service: entry.service, spans: entry.spans,
+                    present: Dictionary(zip(health.keyAttributes, entry.present), uniquingKeysWith: { first, _ in first }))
+            }
+        }
+    }
 
     public struct InputFile: Codable, Equatable, Sendable {
         public var path: String

@@ -9,6 +9,7 @@ public struct TemplateSet: Sendable {
     let services: MustacheTemplate
     let service: MustacheTemplate
     let list: MustacheTemplate
+    let health: MustacheTemplate
     /// The stylesheet inlined into every page.
     let css: String
     /// The script that lets readers re-sort the services page's tables.
@@ -57,6 +58,7 @@ public struct TemplateSet: Sendable {
         services = try compile("services.html.mustache")
         service = try compile("service.html.mustache")
         list = try compile("list.html.mustache")
+        health = try compile("health.html.mustache")
         css = try text("style.css")
         sortScript = try text("sort-tables.js")
         traceScript = try text("trace.js")

@@ -18,6 +18,8 @@ public struct TraceSelection: Sendable {
         case percentile(Int)
         /// The slowest-hop or service tables link to it (its call was the slowest, or near p99).
         case hopExemplar
+        /// The health page gives it as an example of an instrumentation mistake.
+        case healthExample
         /// Every trace was asked for.
         case all
 
@@ -28,6 +30,7 @@ public struct TraceSelection: Sendable {
             case .slowest(let rank): rank == 1 ? "slowest of its operation" : "slowest \(rank) of its operation"
             case .percentile(let p): "p\(p) of its operation"
             case .hopExemplar: "exemplar of a slow hop"
+            case .healthExample: "example of a health finding"
             case .all: "every trace selected"
             }
         }
@@ -39,7 +42,8 @@ public struct TraceSelection: Sendable {
             case .slowest(let rank): (2, rank)
             case .percentile(let p): (3, -p)
             case .hopExemplar: (4, 0)
-            case .all: (5, 0)
+            case .healthExample: (5, 0)
+            case .all: (6, 0)
             }
         }
 
@@ -60,6 +64,8 @@ public struct TraceSelection: Sendable {
         public var percentiles = true
         /// The traces the slowest-hop tables link to.
         public var hopExemplars = true
+        /// The traces the health page gives as examples.
+        public var healthExamples = true
         /// Traces that get a page whatever the limits.
         public var requested: Set<TraceID> = []
         /// At most this many pages (requested traces come on top); the highest-priority reasons
@@ -74,8 +80,9 @@ public struct TraceSelection: Sendable {
     /// How many traces qualified but were left out by `maximumPages`.
     public let leftOut: Int
 
-    /// Selects among `traces` (in report order) by `policy`; `graph` names the hop exemplars.
-    public init(traces: [Trace], graph: ServiceGraph, policy: Policy) {
+    /// Selects among `traces` (in report order) by `policy`; `graph` names the hop exemplars and
+    /// `healthExamples` the traces the health page would link to.
+    public init(traces: [Trace], graph: ServiceGraph, policy: Policy, healthExamples: Set<TraceID> = []) {
         var candidates: [Int: [Reason]] = [:]
         func add(_ index: Int, _ reason: Reason) { candidates[index, default: []].append(reason) }
 
@@ -118,6 +125,12 @@ public struct TraceSelection: Sendable {
             }
             for id in exemplars {
                 if let index = indexOfID[id] { add(index, .hopExemplar) }
+            }
+        }
+
+        if policy.healthExamples {
+            for id in healthExamples {
+                if let index = indexOfID[id] { add(index, .healthExample) }
             }
         }
 

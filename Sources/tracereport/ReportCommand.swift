@@ -28,9 +28,9 @@ struct ReportCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Which traces get a page: all, or a comma-separated list of errors, slowest, percentiles, exemplars.",
+            "Which traces get a page: all, or a comma-separated list of errors, slowest, percentiles, exemplars, health.",
             valueName: "list"))
-    var select: String = "errors,slowest,percentiles,exemplars"
+    var select: String = "errors,slowest,percentiles,exemplars,health"
 
     @Option(help: "With 'slowest': how many of the slowest requests of each root operation get a page.")
     var slowest: Int = 3
@@ -56,6 +56,19 @@ struct ReportCommand: ParsableCommand {
     @Flag(help: "With --baseline: exit with status 3 when something got slower or fails more often.")
     var failOnRegression = false
 
+    @Option(
+        name: .customLong("key-attribute"),
+        help: ArgumentHelp(
+            "An attribute whose presence the health page measures per service; repeatable (default: \(InstrumentationHealth.defaultKeyAttributes.joined(separator: ", "))).",
+            valueName: "key"))
+    var keyAttributes: [String] = []
+
+    @Option(
+        help: ArgumentHelp(
+            "Exit with status 4 when the health page has a finding of this severity or worse: notice, warning or error.",
+            valueName: "level"))
+    var failOnHealth: String?
+
     func validate() throws {
         if maxPages < 0 { throw ValidationError("--max-pages must be 0 or more") }
         if slowest < 0 { throw ValidationError("--slowest must be 0 or more") }
@@ -66,6 +79,9 @@ struct ReportCommand: ParsableCommand {
         }
         _ = try policy(requested: [])
         if failOnRegression && baseline == nil { throw ValidationError("--fail-on-regression needs --baseline") }
+        if let failOnHealth, ["notice", "warning", "error"].contains(failOnHealth.lowercased()) == false {
+            throw ValidationError("--fail-on-health wants notice, warning or error, not '\(failOnHealth)'")
+        }
         if let baseURL, SiteSummary.baseURL(baseURL) == nil {
             throw ValidationError("--base-url wants an absolute http or https URL without query or fragment, not '\(baseURL)'")
         }
@@ -75,9 +91,9 @@ struct ReportCommand: ParsableCommand {
     func policy(requested: Set<TraceID>) throws -> TraceSelection.Policy {
         var policy = TraceSelection.Policy()
         let words = select.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        let known = ["all", "errors", "slowest", "percentiles", "exemplars"]
+        let known = ["all", "errors", "slowest", "percentiles", "exemplars", "health"]
         if let unknown = words.first(where: { !known.contains($0) }) {
-            throw ValidationError("--select: unknown '\(unknown)'; use all, or some of errors, slowest, percentiles, exemplars")
+            throw ValidationError("--select: unknown '\(unknown)'; use all, or some of errors, slowest, percentiles, exemplars, health")
         }
         policy.all = words.contains("all")
         policy.errors = words.contains("errors")
@@ -85,6 +101,7 @@ struct ReportCommand: ParsableCommand {
         policy.slowestPerOperation = words.contains("slowest") ? slowest : 0
         policy.percentiles = words.contains("percentiles")
         policy.hopExemplars = words.contains("exemplars")
+        policy.healthExamples = words.contains("health")
         policy.requested = requested
         policy.maximumPages = policy.all ? Int.max : maxPages
         return policy
@@ -118,6 +135,7 @@ struct ReportCommand: ParsableCommand {
         var options = ReportBuilder.Options()
         options.title = title
         options.baseURL = baseURL.flatMap(SiteSummary.baseURL)
+        if !keyAttributes.isEmpty { options.keyAttributes = keyAttributes }
         options.selection = try policy(requested: requested)
         options.time = input.time
         options.baseline = baselineSummary
@@ -148,12 +166,19 @@ struct ReportCommand: ParsableCommand {
                 "tracereport: read \(loaded.spanCount) spans from \(loaded.fileCount - loaded.skipped) of \(loaded.fileCount) inputs\(skippedNote), "
                 + "\(Progress.megabytes(loaded.byteCount)) MB; \(loaded.traces.count) traces, \(outcome.summary.totals.pages) pages "
                 + "in \(String(format: "%.1f", seconds)) s; wrote \(output)/"
+            let health = outcome.health
+            line += "; health: \(health.findings.count) findings" + (health.worstSeverity.map { ", worst \($0)" } ?? "")
             if let comparison = outcome.comparison {
                 line += comparison.hasRegressions ? "; regressions against the baseline" : "; no regression against the baseline"
             }
             print(line)
         }
         if failOnRegression && regressions { throw Exit.regression }
+        if let level = failOnHealth.flatMap(InstrumentationHealth.Severity.init(name:)), let worst = outcome.health.worstSeverity,
+            worst >= level
+        {
+            throw Exit.health
+        }
         if loaded.skipped > 0 { throw Exit.inputsSkipped }
     }
 }

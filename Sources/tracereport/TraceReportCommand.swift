@@ -15,7 +15,7 @@ struct TraceReportCommand: ParsableCommand {
 
             Exit codes: 0 written from every input; 1 written, but some inputs were skipped; \
             2 a --trace-id matched no trace, or several; 3 regressions against --baseline \
-            (with --fail-on-regression); 64 usage error; 65 no input could be read, or (with \
+            (with --fail-on-regression); 4 health findings at or above --fail-on-health; 64 usage error; 65 no input could be read, or (with \
             --strict) one could not; 66 an input, template or baseline is missing or unreadable; \
             70 internal error (a chart failed validation); 73 the output cannot be written or replaced.
             """,
@@ -29,6 +29,7 @@ enum Exit {
     static let inputsSkipped = ExitCode(1)
     static let traceNotFound = ExitCode(2)
     static let regression = ExitCode(3)
+    static let health = ExitCode(4)
     static let usage = ExitCode(64)
     static let noInput = ExitCode(65)
     static let missing = ExitCode(66)

@@ -30,6 +30,7 @@ struct SummaryAndBaselineTests {
         options.selection.slowestPerOperation = 1
         options.selection.percentiles = false
         options.selection.hopExemplars = false
+        options.selection.healthExamples = false
         let (site, outcome) = try Self.site(traces, options: options)
         let summary = try SiteSummary.read(from: site.appendingPathComponent("summary.json"))
         #expect(summary == outcome.summary)

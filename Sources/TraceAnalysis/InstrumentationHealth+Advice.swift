@@ -1,0 +1,114 @@
+extension InstrumentationHealth.Check {
+    /// How much this kind of mistake matters.
+    public var severity: InstrumentationHealth.Severity {
+        switch self {
+        case .endBeforeStart, .unsetClocks, .reusedSpanIDs: .error
+        case .orphanSpans, .unexpectedRoots, .consumersWithoutContext, .defaultServiceNames, .incompleteTraces, .spanIDsAcrossTraces,
+            .outlyingTimestamps:
+            .warning
+        case .missingSpanKinds, .zeroDuration, .clockSkew, .duplicateSpans: .notice
+        case .keyAttributes, .sharedSpanIDs: .info
+        }
+    }
+
+    /// A short name for the finding.
+    public var title: String {
+        switch self {
+        case .orphanSpans: "Spans whose parent never arrived"
+        case .unexpectedRoots: "Traces started where a caller's context was expected"
+        case .consumersWithoutContext: "Consumer spans without a parent or link"
+        case .defaultServiceNames: "Services without a name"
+        case .missingSpanKinds: "Spans without a kind"
+        case .endBeforeStart: "Spans that end before they start"
+        case .zeroDuration: "Spans of zero duration"
+        case .unsetClocks: "Timestamps before 2001"
+        case .outlyingTimestamps: "Timestamps far from the rest"
+        case .clockSkew: "Clock skew between hosts"
+        case .incompleteTraces: "Incomplete traces"
+        case .keyAttributes: "Key attributes missing"
+        case .duplicateSpans: "Spans exported twice"
+        case .reusedSpanIDs: "Span ids used by different spans of a trace"
+        case .spanIDsAcrossTraces: "Span ids reused across traces"
+        case .sharedSpanIDs: "Server spans sharing their client's span id"
+        }
+    }
+
+    /// What the rows count, for a table heading.
+    public var subjectHeading: String {
+        switch self {
+        case .defaultServiceNames, .missingSpanKinds, .unsetClocks, .outlyingTimestamps: "Service"
+        case .clockSkew: "Parent's host → child's host"
+        case .incompleteTraces, .duplicateSpans: "Root service: operation"
+        case .keyAttributes: "Service: attribute"
+        default: "Service: operation"
+        }
+    }
+
+    /// What is wrong, its likely cause and the fix, in plain words.
+    public var advice: String {
+        switch self {
+        case .orphanSpans:
+            "These spans name a parent span that is not in the input. Either the parent's service does not export its spans "
+                + "(not instrumented, sampled differently, or its exporter drops spans under load), or the context was carried "
+                + "across a thread pool, queue or callback by hand and went wrong. Fix: instrument the calling service, make every "
+                + "service follow the caller's sampling decision (a parent-based sampler), and check the exporter's dropped-span count."
+        case .unexpectedRoots:
+            "Server or consumer spans of these operations usually arrive with a caller's context, but these started new traces, "
+                + "so each request shows up as two unrelated traces. Likely cause: a client library or proxy in between that does not "
+                + "forward the traceparent header (or the message attribute), or an async hand-off that loses the context. Fix: "
+                + "enable propagation in that client, proxy or broker integration (W3C traceparent), or carry the context explicitly."
+        case .consumersWithoutContext:
+            "Consumer spans with neither a parent nor a link cannot be tied to the producer of their message. Fix: inject the context "
+                + "into the message headers when producing and extract it when consuming (the messaging instrumentation does this), "
+                + "and for batches add a span link to each message's context."
+        case .defaultServiceNames:
+            "Spans without service.name are reported as unknown_service, and every unnamed process melts into one node. Fix: set "
+                + "OTEL_SERVICE_NAME (or the service.name resource attribute, or the Jaeger/Zipkin service name) in every process."
+        case .missingSpanKinds:
+            "Without a kind (client, server, producer, consumer, internal) calls between services cannot be told from work inside "
+                + "one, and dependency graphs miss edges. Fix: set the kind when the span is started; instrumentation libraries do this."
+        case .endBeforeStart:
+            "An end time before the start time means the span was timed with two different clocks, or its end was never recorded "
+                + "and a default was written. Fix: take both times from one monotonic clock, and end spans exactly once."
+        case .zeroDuration:
+            "Spans that last no time at all were usually ended right after being started (the work ran elsewhere, asynchronously), "
+                + "or carry no timestamps at all. Fix: end the span when the work ends, in the callback or continuation."
+        case .unsetClocks:
+            "These spans start before 2001: the clock was not set, or seconds or milliseconds were written where nanoseconds "
+                + "belong. Fix: check the unit of the timestamps the exporter writes (OTLP wants nanoseconds since 1970, Zipkin "
+                + "and Jaeger JSON microseconds)."
+        case .outlyingTimestamps:
+            "These spans start more than a day away from the median start of all traces read: a host whose clock is far off, "
+                + "spans replayed from an old buffer, or (harmless) inputs from different days read together. Fix: check the "
+                + "hosts' time synchronisation (NTP), and read one period's exports per report."
+        case .clockSkew:
+            "Children started before their parent or ended after it by more than the network could explain, so the assembler moved "
+                + "them (as Jaeger does) to keep the waterfall readable. The hosts' clocks disagree. Fix: run time synchronisation "
+                + "(NTP or PTP) on every host; shifts of many milliseconds point to a host that is not synchronised at all."
+        case .incompleteTraces:
+            "Traces of these entry points lack spans that their other spans name as parents: some services did not export, or "
+                + "sampled the request differently. Fix: use parent-based sampling everywhere, and look at the orphan spans above for "
+                + "which operations lose their parents."
+        case .keyAttributes:
+            "The attributes people search and group by are missing on part of the spans. Fix: add them where the spans are "
+                + "created (http.route on HTTP server spans, db.system on database calls, enduser.id where a user is known); "
+                + "choose the attributes checked with --key-attribute."
+        case .duplicateSpans:
+            "Identical copies of the same span arrived more than once; they were dropped. Likely cause: an exporter or collector "
+                + "retrying a batch that had in fact been received, or the same file read twice. Fix: make retries idempotent "
+                + "downstream, or check the collector pipeline for duplicate exporters."
+        case .reusedSpanIDs:
+            "Different spans of one trace carry the same span id, so their children cannot be placed with certainty (they attach "
+                + "to the earliest). Likely cause: a broken id generator (a fixed seed, a counter per process) or spans copied "
+                + "and changed. Fix: generate span ids from a good random source, per span."
+        case .spanIDsAcrossTraces:
+            "The same span id turns up in different traces. Random 64-bit ids almost never collide, so this points to a "
+                + "generator with little randomness (seeded per process, or a counter). Fix: use the SDK's id generator."
+        case .sharedSpanIDs:
+            "With Zipkin's B3 propagation a server may record its half of an RPC under its client's span id (\"shared\" spans). "
+                + "tracereport gives each server half an id of its own and shows it as the client's child, as Jaeger does, but "
+                + "other tools may merge the halves into one span and mix their times and tags. Fix, if you want one span per "
+                + "process: let servers create their own span ids (W3C traceparent, or B3 without joined spans)."
+        }
+    }
+}
