@@ -35,6 +35,12 @@ struct ZipkinEndpoint: Hashable {
     var ipv4: String?
     var ipv6: String?
     var port: Int?
+
+    /// `a == b`, field by field, without the copies the generic comparison of optionals makes.
+    static func same(_ a: borrowing ZipkinEndpoint?, _ b: borrowing ZipkinEndpoint?) -> Bool {
+        guard let a = copy a, let b = copy b else { return (copy a) == nil && (copy b) == nil }
+        return a.port == b.port && a.serviceName == b.serviceName && a.ipv4 == b.ipv4 && a.ipv6 == b.ipv6
+    }
 }
 
 /// One Zipkin span record as it appears in the input, before merging.
@@ -60,6 +66,13 @@ struct ZipkinRecord {
 struct ZipkinJSONParser: JSONParsing {
     var reader: JSONReader
     var records: [ZipkinRecord] = []
+    /// Tags and annotations are gathered here and copied out once, at their final size.
+    private var tagScratch: [Attribute] = []
+    private var annotationScratch: [SpanEvent] = []
+
+    init(reader: JSONReader) {
+        self.reader = reader
+    }
 
     mutating func parseDocuments() throws(JSONFailure) {
         reader.skipByteOrderMark()
@@ -136,16 +149,22 @@ struct ZipkinJSONParser: JSONParsing {
         } else if reader.matches(key, "remoteEndpoint") {
             records[slot].remoteEndpoint = try parseEndpoint()
         } else if reader.matches(key, "annotations") {
+            annotationScratch.removeAll(keepingCapacity: true)
+            annotationScratch.append(contentsOf: records[slot].annotations)
             try parseArray { (parser) throws(JSONFailure) in
                 let annotation = try parser.parseAnnotation()
-                parser.records[slot].annotations.append(annotation)
+                parser.annotationScratch.append(annotation)
             }
+            records[slot].annotations = Array(annotationScratch)
         } else if reader.matches(key, "tags") {
+            tagScratch.removeAll(keepingCapacity: true)
+            tagScratch.append(contentsOf: records[slot].tags)
             try parseObject { (parser, tag) throws(JSONFailure) in
                 let name = parser.reader.text(of: tag)
                 let value = try parser.readTagValue()
-                parser.records[slot].tags.append(Attribute(key: name, value: .string(value)))
+                parser.tagScratch.append(Attribute(key: name, value: .string(value)))
             }
+            records[slot].tags = Array(tagScratch)
         } else if reader.matches(key, "shared") {
             records[slot].shared = try reader.readBool("shared")
         } else if reader.matches(key, "binaryAnnotations") {

@@ -181,13 +181,21 @@ enum ZipkinMerge {
 
     /// One resource per local endpoint; consecutive spans often share one, so the last is
     /// checked before the table.
+    /// One resource per distinct local endpoint. Spans alternate between a few endpoints (client
+    /// and server halves), so the last few are compared first, field by field; only the others
+    /// are looked up by hash (hashing an endpoint's strings costs more than the rest of a span's
+    /// conversion).
     private struct ResourceCache {
+        var recentEndpoints: [ZipkinEndpoint?] = []
+        var recentResources: [Resource] = []
+        var next = 0
         var table: [ZipkinEndpoint?: Resource] = [:]
-        var lastEndpoint: ZipkinEndpoint?
-        var lastResource: Resource?
+        static let recentLimit = 4
 
         mutating func resource(for endpoint: ZipkinEndpoint?) -> Resource {
-            if let lastResource, lastEndpoint == endpoint { return lastResource }
+            for index in recentEndpoints.indices where ZipkinEndpoint.same(recentEndpoints[index], endpoint) {
+                return recentResources[index]
+            }
             let resource: Resource
             if let cached = table[endpoint] {
                 resource = cached
@@ -195,8 +203,14 @@ enum ZipkinMerge {
                 resource = Self.make(endpoint)
                 table[endpoint] = resource
             }
-            lastEndpoint = endpoint
-            lastResource = resource
+            if recentEndpoints.count < Self.recentLimit {
+                recentEndpoints.append(endpoint)
+                recentResources.append(resource)
+            } else {
+                recentEndpoints[next] = endpoint
+                recentResources[next] = resource
+                next = (next + 1) % Self.recentLimit
+            }
             return resource
         }
 
@@ -211,49 +225,66 @@ enum ZipkinMerge {
         }
     }
 
-    /// The span for a merged record.
-    private static func span(from record: ZipkinRecord, traceID: TraceID, resources: inout ResourceCache) -> Span {
+    /// The span for a merged record (taken, so that its tags and annotations move into the span).
+    private static func span(from record: consuming ZipkinRecord, traceID: TraceID, resources: inout ResourceCache) -> Span {
         let resource = resources.resource(for: record.localEndpoint)
 
         var warnings: [String] = []
-        let annotationTimes = record.annotations.map(\.timeUnixNano).filter { $0 > 0 }
-        var start = record.timestamp ?? annotationTimes.min() ?? 0
+        var start = record.timestamp ?? 0
         var end = start
-        if let duration = record.duration {
+        if let duration = record.duration, record.timestamp != nil {
             end = start &+ duration
-        } else if record.timestamp == nil, let last = annotationTimes.max() {
-            end = last
-        } else if start > 0 {
-            warnings.append("no duration in the input; drawn as an instant")
+        } else {
+            // Without a timestamp the annotations give the times.
+            var first = UInt64.max
+            var last: UInt64 = 0
+            for annotation in record.annotations where annotation.timeUnixNano > 0 {
+                first = min(first, annotation.timeUnixNano)
+                last = max(last, annotation.timeUnixNano)
+            }
+            if record.timestamp == nil, first != .max { start = first }
+            end = start
+            if let duration = record.duration {
+                end = start &+ duration
+            } else if record.timestamp == nil, last > 0 {
+                end = last
+            } else if start > 0 {
+                warnings.append("no duration in the input; drawn as an instant")
+            }
         }
         if start == 0 {
             warnings.append("no timestamp in the input")
             end = 0
         }
 
-        var attributes: [Attribute] = []
+        // The tags become the attributes as they are unless an error tag or a remote endpoint
+        // changes them (then in one allocation).
+        var attributes = record.tags
         var status = SpanStatus()
-        for tag in record.tags {
-            if tag.key == "error" {
+        if attributes.contains(where: { $0.key == "error" }) {
+            for tag in attributes where tag.key == "error" {
                 status.code = .error
                 if case .string(let message) = tag.value, !message.isEmpty, message.lowercased() != "true" {
                     status.message = message
                 }
-            } else {
-                attributes.append(tag)
             }
+            attributes.removeAll { $0.key == "error" }
         }
         if let remote = record.remoteEndpoint {
+            attributes.reserveCapacity(attributes.count + 3)
             if let name = remote.serviceName { attributes.append(Attribute(key: "peer.service", value: .string(name))) }
             if let address = remote.ipv4 ?? remote.ipv6 {
                 attributes.append(Attribute(key: "network.peer.address", value: .string(address)))
             }
             if let port = remote.port { attributes.append(Attribute(key: "network.peer.port", value: .int(Int64(port)))) }
         }
+        var events = record.annotations
+        if zip(events, events.dropFirst()).contains(where: { $0.timeUnixNano > $1.timeUnixNano }) {
+            events.sort { $0.timeUnixNano < $1.timeUnixNano }
+        }
         return Span(
             traceID: traceID, spanID: record.id, parentSpanID: record.parentID, name: record.name ?? "",
             kind: record.kind ?? .internal, startTimeUnixNano: start, endTimeUnixNano: end, status: status,
-            attributes: attributes, events: record.annotations.sorted { $0.timeUnixNano < $1.timeUnixNano },
-            resource: resource, sharesClientSpanID: record.shared, warnings: warnings)
+            attributes: attributes, events: events, resource: resource, sharesClientSpanID: record.shared, warnings: warnings)
     }
 }

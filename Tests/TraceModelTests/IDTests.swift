@@ -39,3 +39,27 @@ func traceIDRejectsNonHex(_ text: String) {
     #expect(TraceID(high: 1, low: 0) > TraceID(high: 0, low: .max))
     #expect(SpanID(2) > SpanID(1))
 }
+
+/// The word-at-a-time hex reader agrees with the standard library on random ids of either case,
+/// and rejects every non-hex byte in every position.
+@Test func hexDigitsAgreeWithTheStandardLibrary() {
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    for _ in 0..<20_000 {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        let value = state ^ state >> 29
+        var text = String(value, radix: 16)
+        text = String(repeating: "0", count: 16 - text.count) + text
+        if value & 1 == 0 { text = text.uppercased() }
+        #expect(Array(text.utf8).withUnsafeBufferPointer { HexDigits.parse(buffer: $0) } == value)
+        #expect(SpanID(hexDigits: Array(text.utf8)) == SpanID(value))
+    }
+    let valid = Set("0123456789abcdefABCDEF".utf8)
+    for position in 0..<16 {
+        for byte in 0...255 as ClosedRange<UInt8> {
+            var digits = Array("0123456789abcdef".utf8)
+            digits[position] = byte
+            let parsed = digits.withUnsafeBufferPointer { HexDigits.parse(buffer: $0) }
+            #expect((parsed != nil) == valid.contains(byte), "byte \(byte) at \(position)")
+        }
+    }
+}
