@@ -91,7 +91,7 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
                     + otherMembers.map { "'\($0)'" }.joined(separator: ", "), at: start)
         }
         if recognised && !isContainer {
-            try appendSpan(span, objectStart: start)
+            try appendSpan(consume span, objectStart: start)
         } else {
             traceWarnings = span.warnings
         }
@@ -173,24 +173,26 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
         "flags", "references", "tags", "logs", "processID", "processId", "process",
     ]
 
-    private mutating func appendSpan(_ fields: JaegerSpanFields, objectStart: Int) throws(JSONFailure) {
+    private mutating func appendSpan(_ fields: consuming JaegerSpanFields, objectStart: Int) throws(JSONFailure) {
         guard let traceID = fields.traceID else { throw reader.failure("span has no traceID", at: objectStart) }
         guard let spanID = fields.spanID else { throw reader.failure("span has no spanID", at: objectStart) }
         guard let start = fields.start else {
             throw reader.failure("span \(spanID) has no startTime", at: objectStart)
         }
+        // The arrays move out of the fields rather than being copied.
         var span = Span(
             traceID: traceID, spanID: spanID, name: fields.name,
             startTimeUnixNano: start, endTimeUnixNano: start &+ (fields.duration ?? 0),
-            events: fields.events, flags: fields.flags,
-            resource: fields.process ?? Self.unknownProcess, warnings: fields.warnings)
+            events: Self.take(&fields.events), flags: fields.flags,
+            resource: fields.process ?? Self.unknownProcess, warnings: Self.take(&fields.warnings))
         guard span.endTimeUnixNano >= start else {
             throw reader.failure("span \(spanID): startTime plus duration is beyond the 64-bit range", at: fields.startPosition)
         }
         // The parent: the first CHILD_OF within the trace, else the first FOLLOWS_FROM; the rest are links.
-        let inTrace = fields.references.indices.filter { fields.references[$0].traceID == traceID }
+        let references = fields.references
         let parentReference =
-            inTrace.first { !fields.references[$0].followsFrom } ?? inTrace.first { fields.references[$0].followsFrom }
+            references.firstIndex { $0.traceID == traceID && !$0.followsFrom }
+            ?? references.firstIndex { $0.traceID == traceID && $0.followsFrom }
         if let parentReference {
             span.parentSpanID = fields.references[parentReference].spanID
             span.parentRelation = fields.references[parentReference].followsFrom ? .followsFrom : .childOf
@@ -205,11 +207,18 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
                         Attribute(key: "opentracing.ref_type", value: .string(reference.followsFrom ? "follows_from" : "child_of"))
                     ]))
         }
-        JaegerTags.apply(fields.tags, to: &span)
+        JaegerTags.apply(Self.take(&fields.tags), to: &span)
         if fields.process == nil, let processID = fields.processID {
             pendingProcesses.append((spans.count, processID))
         }
         spans.append(span)
+    }
+
+    /// The array, leaving an empty one in its place.
+    private static func take<Element>(_ array: inout [Element]) -> [Element] {
+        var taken: [Element] = []
+        swap(&taken, &array)
+        return taken
     }
 
     private mutating func parseReference(_ span: inout JaegerSpanFields) throws(JSONFailure) -> JaegerReference {

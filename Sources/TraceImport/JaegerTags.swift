@@ -44,11 +44,23 @@ enum JaegerTags {
 
     /// Moves the tags that OpenTracing and the OpenTelemetry-to-Jaeger mapping use for kind and
     /// status (`span.kind`, `error`, `otel.status_code`, `otel.status_description`) into the span.
-    static func apply(_ tags: [Attribute], to span: inout Span) {
-        var attributes: [Attribute] = []
-        attributes.reserveCapacity(tags.count)
+    static func apply(_ tags: consuming [Attribute], to span: inout Span) {
+        // Most tags are none of these: their keys' lengths tell, and then the tags become the
+        // attributes as they are, without a copy.
+        func mayBeSpecial(_ key: String) -> Bool {
+            switch key.utf8.count {
+            case 5, 9, 16, 23: true
+            default: false
+            }
+        }
+        var attributes = tags
+        guard attributes.contains(where: { mayBeSpecial($0.key) }) else {
+            span.attributes = attributes
+            return
+        }
         var statusMessage: String?
-        for tag in tags {
+        attributes.removeAll { tag in
+            guard mayBeSpecial(tag.key) else { return false }
             switch (tag.key, tag.value) {
             case ("span.kind", .string(let kind)):
                 switch kind.lowercased() {
@@ -57,22 +69,27 @@ enum JaegerTags {
                 case "producer": span.kind = .producer
                 case "consumer": span.kind = .consumer
                 case "internal": span.kind = .internal
-                default: attributes.append(tag)
+                default: return false
                 }
+                return true
             case ("error", .bool(let failed)):
                 if failed { span.status.code = .error }
+                return true
             case ("error", .string(let text)) where text.lowercased() == "true":
                 span.status.code = .error
+                return true
             case ("otel.status_code", .string(let code)):
                 switch code.uppercased() {
                 case "ERROR": span.status.code = .error
                 case "OK": span.status.code = .ok
-                default: attributes.append(tag)
+                default: return false
                 }
+                return true
             case ("otel.status_description", .string(let message)):
                 statusMessage = message
+                return true
             default:
-                attributes.append(tag)
+                return false
             }
         }
         if let statusMessage { span.status.message = statusMessage }
