@@ -30,7 +30,13 @@ public struct ServiceGraphChart: Sendable {
         names = graph.nodes.keys.sorted()
         edges = graph.sortedEdges
         let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
-        let sizes = names.map { name in (width: 24 + Double(min(name.count, 36)) * Self.characterWidth, height: Self.nodeHeight) }
+        // A node is as wide as its name or its figures line (10 px type), whichever is longer.
+        let sizes = names.map { name in
+            (
+                width: 24 + max(Double(min(name.count, 36)) * Self.characterWidth, Double(Self.detail(of: name, in: graph).count) * 6.0),
+                height: Self.nodeHeight
+            )
+        }
         layout = LayeredLayout(nodeSizes: sizes, edges: edges.map { (index[$0.key.caller]!, index[$0.key.callee]!) })
         body = render(index: index)
     }
@@ -38,9 +44,10 @@ public struct ServiceGraphChart: Sendable {
     /// The chart as a standalone `<svg>` element.
     public func svg() -> String {
         let height = layout.height + 40
+        let width = max(layout.width, Self.legendWidth)
         let title = "Service dependency graph: \(names.count) nodes, \(edges.count) edges"
         return "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"graph\" role=\"img\" aria-label=\"\(Markup.escape(title))\" "
-            + "width=\"\(n(layout.width))\" height=\"\(n(height))\" viewBox=\"0 0 \(n(layout.width)) \(n(height))\">"
+            + "width=\"\(n(width))\" height=\"\(n(height))\" viewBox=\"0 0 \(n(width)) \(n(height))\">"
             + "<title>\(Markup.escape(title))</title>" + body + legend(y: height - 16) + "</svg>"
     }
 
@@ -71,7 +78,7 @@ public struct ServiceGraphChart: Sendable {
             let errorClass = metrics.errorRate >= 0.05 ? "e2" : metrics.errorRate > 0 ? "e1" : "e0"
             let p95 = DurationFormat.string(nanoseconds: metrics.latency.quantile(0.95))
             let rate = metrics.errors == 0 ? "0%" : DurationFormat.fixed(metrics.errorRate * 100, decimals: 1) + "%"
-            let text = "\(plural(metrics.calls, "call")) · p95 \(p95) · \(rate) err"
+            let text = "\(Self.plural(metrics.calls, "call")) · p95 \(p95) · \(rate) err"
             let tooltip =
                 "\(key.caller) → \(key.callee)\(key.style == .asynchronous ? " (asynchronous)" : "")\n\(metrics.calls) calls, "
                 + "\(metrics.errors) errors\np50 \(DurationFormat.string(nanoseconds: metrics.latency.quantile(0.5))), p95 \(p95), "
@@ -104,17 +111,13 @@ public struct ServiceGraphChart: Sendable {
             let rect = layout.nodes[position]
             let isVirtual = graph.nodes[name] == true
             let latency = graph.serviceLatency[name]
-            let incoming = edges.filter { $0.key.callee == name }.reduce(0) { $0 + $1.value.calls }
-            let detail =
-                isVirtual
-                ? plural(incoming, "call")
-                : latency.map { "p95 \(DurationFormat.string(nanoseconds: $0.latency.quantile(0.95))) · \(plural($0.calls, "span"))" } ?? ""
+            let detail = Self.detail(of: name, in: graph)
             var tooltip = "\(name)\(isVirtual ? " (not instrumented: named by its callers)" : "")\n\(detail)"
             if let latency, !isVirtual {
                 tooltip +=
                     "\nserver spans: p50 \(DurationFormat.string(nanoseconds: latency.latency.quantile(0.5))), "
                     + "p99 \(DurationFormat.string(nanoseconds: latency.latency.quantile(0.99))), "
-                    + "max \(DurationFormat.string(nanoseconds: latency.latency.maximum)), \(plural(latency.errors, "error"))"
+                    + "max \(DurationFormat.string(nanoseconds: latency.latency.maximum)), \(Self.plural(latency.errors, "error"))"
             }
             out += "<g class=\"node\(isVirtual ? " virtual" : "")\"><title>\(Markup.escape(tooltip))</title>"
             out +=
@@ -146,22 +149,38 @@ public struct ServiceGraphChart: Sendable {
         return "<path class=\"arrow\" d=\"M \(n(tip.0)) \(n(tip.1)) L \(n(left.0)) \(n(left.1)) L \(n(right.0)) \(n(right.1)) Z\"/>"
     }
 
+    /// A node's figures line: calls into a virtual node, p95 and spans of a service.
+    static func detail(of name: String, in graph: ServiceGraph) -> String {
+        if graph.nodes[name] == true {
+            return plural(graph.edges.filter { $0.key.callee == name }.reduce(0) { $0 + $1.value.calls }, "call")
+        }
+        return graph.serviceLatency[name].map {
+            "p95 \(DurationFormat.string(nanoseconds: $0.latency.quantile(0.95))) · \(plural($0.calls, "span"))"
+        } ?? ""
+    }
+
+    /// The legend's labels, in order, with the classes of their samples.
+    private static let legendEntries = [
+        ("no errors", "edge e0 w2"), ("errors", "edge e1 w2"), ("5%+ errors", "edge e2 w2"), ("asynchronous", "edge e0 w2 async"),
+    ]
+    private static let legendTail = "not instrumented (named by callers) · width: share of calls"
+    /// How wide the legend is drawn (11 px type): the chart is at least this wide.
+    static let legendWidth = legendEntries.reduce(20.0) { $0 + 40 + Double($1.0.count) * 6.2 } + 20 + Double(legendTail.count) * 6.2 + 10
+
     private func legend(y: Double) -> String {
         var out = "<g class=\"glegend\">"
         var x = 20.0
-        for (label, classes) in [
-            ("no errors", "edge e0 w2"), ("errors", "edge e1 w2"), ("5%+ errors", "edge e2 w2"), ("asynchronous", "edge e0 w2 async"),
-        ] {
+        for (label, classes) in Self.legendEntries {
             out += "<g class=\"\(classes)\"><path d=\"M \(n(x)) \(n(y - 4)) L \(n(x + 26)) \(n(y - 4))\"/></g>"
             out += "<text x=\"\(n(x + 32))\" y=\"\(n(y))\">\(label)</text>"
             x += 40 + Double(label.count) * 6.2
         }
         out += "<rect class=\"vnode\" x=\"\(n(x))\" y=\"\(n(y - 10))\" width=\"14\" height=\"10\" rx=\"3\"/>"
-        out += "<text x=\"\(n(x + 20))\" y=\"\(n(y))\">not instrumented (named by callers) · width: share of calls</text>"
+        out += "<text x=\"\(n(x + 20))\" y=\"\(n(y))\">\(Self.legendTail)</text>"
         return out + "</g>"
     }
 
     private func n(_ value: Double) -> String { SVGNumber.format(value) }
 
-    private func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+    private static func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
 }
