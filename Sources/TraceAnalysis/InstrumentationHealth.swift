@@ -110,100 +110,102 @@ public struct InstrumentationHealth: Sendable {
     /// Examines every span of `traces`; `keyAttributes` are the attributes whose coverage is measured.
     public init(traces: [Trace], keyAttributes: [String] = InstrumentationHealth.defaultKeyAttributes) {
         self.keyAttributes = keyAttributes
-        var tally = Tally()
+        var tally = Tally(keyCount: keyAttributes.count)
         let starts = traces.map(\.startTimeUnixNano).sorted()
         let median = starts.isEmpty ? 0 : starts[starts.count / 2]
-        var coverage: [String: Coverage] = [:]
-        var spanLocations: [(spanID: UInt64, trace: Int32, span: Int32)] = []
+        var spanLocations: [(spanID: UInt64, trace: Int32, operation: Int32)] = []
         spanLocations.reserveCapacity(traces.reduce(0) { $0 + $1.spans.count })
         for (traceNumber, trace) in traces.enumerated() {
             let id = trace.traceID
             var seenIDs = Set<SpanID>(minimumCapacity: trace.spans.count)
-            for index in trace.spans.indices {
-                let span = trace.spans[index]
-                let service = span.service
-                let operation = "\(service): \(span.name)"
-                tally.spans[operation, default: 0] += 1
-                tally.services[service, default: 0] += 1
-                spanLocations.append((span.spanID.value, Int32(traceNumber), Int32(index)))
-                // Each span after the first with an id counts once.
-                if !seenIDs.insert(span.spanID).inserted { tally.add(.reusedSpanIDs, operation, trace: id) }
+            // Per span: one lookup by the span's name; the rest is counted by integer.
+            let operations = trace.spans.map { tally.operation(resource: $0.resource, name: $0.name, keys: keyAttributes) }
+            // Fields are read in place: a copy of each span would cost a dozen reference counts.
+            trace.spans.withUnsafeBufferPointer { spans in
+                for index in spans.indices {
+                    let operation = operations[index]
+                    let service = tally.operationService[operation]
+                    let known = tally.resources[ObjectIdentifier(spans[index].resource)]!
+                    tally.spans[operation] += 1
+                    tally.serviceSpans[service] += 1
+                    spanLocations.append((spans[index].spanID.value, Int32(traceNumber), Int32(operation)))
+                    // Each span after the first with an id counts once.
+                    if !seenIDs.insert(spans[index].spanID).inserted { tally.add(.reusedSpanIDs, .operation(operation), trace: id) }
 
-                if trace.parentIndex[index] == nil, span.parentSpanID != nil {
-                    tally.add(.orphanSpans, operation, trace: id)
-                }
-                if span.kind == .server || span.kind == .consumer {
-                    if span.parentSpanID != nil {
-                        tally.entryWithParent[operation, default: 0] += 1
-                    } else if span.links.isEmpty {
-                        tally.add(.unexpectedRoots, operation, trace: id)
+                    if trace.parentIndex[index] == nil, spans[index].parentSpanID != nil {
+                        tally.add(.orphanSpans, .operation(operation), trace: id)
                     }
-                }
-                if span.kind == .consumer, span.parentSpanID == nil, span.links.isEmpty {
-                    tally.add(.consumersWithoutContext, operation, trace: id)
-                }
-                if service.isEmpty || service.hasPrefix(Resource.unknownServiceName) {
-                    tally.add(.defaultServiceNames, service, trace: id)
-                }
-                if span.kind == .unspecified { tally.add(.missingSpanKinds, service, trace: id) }
-                if span.wasSeparatedFromItsClient { tally.add(.sharedSpanIDs, operation, trace: id) }
-                if span.endTimeUnixNano < span.startTimeUnixNano {
-                    tally.add(.endBeforeStart, operation, trace: id)
-                } else if span.endTimeUnixNano == span.startTimeUnixNano {
-                    tally.add(.zeroDuration, operation, trace: id)
-                }
-                let start = span.startTimeUnixNano
-                if start < Self.earliestPlausibleNano {
-                    tally.add(.unsetClocks, service, trace: id)
-                } else if (start > median ? start - median : median - start) > Self.outlierDistanceNano {
-                    tally.add(.outlyingTimestamps, service, trace: id)
-                }
-                if let parent = trace.parentIndex[index], trace.spans[parent].resource !== span.resource {
-                    let (from, to) = (Self.host(trace.spans[parent]), Self.host(span))
-                    if from != to {
-                        let pair = "\(from) → \(to)"
-                        tally.crossHostCalls[pair, default: 0] += 1
-                        let shift = trace.clockSkewShiftNano[index]
-                        if shift != 0 {
-                            tally.add(.clockSkew, pair, trace: id)
-                            tally.shifts[pair, default: []].append(shift.magnitude)
+                    if spans[index].kind == .server || spans[index].kind == .consumer {
+                        if spans[index].parentSpanID != nil {
+                            tally.entryWithParent[operation] += 1
+                        } else if spans[index].links.isEmpty {
+                            tally.add(.unexpectedRoots, .operation(operation), trace: id)
                         }
                     }
+                    if spans[index].kind == .consumer, spans[index].parentSpanID == nil, spans[index].links.isEmpty {
+                        tally.add(.consumersWithoutContext, .operation(operation), trace: id)
+                    }
+                    if known.unnamed { tally.add(.defaultServiceNames, .service(service), trace: id) }
+                    if spans[index].kind == .unspecified { tally.add(.missingSpanKinds, .service(service), trace: id) }
+                    if spans[index].wasSeparatedFromItsClient { tally.add(.sharedSpanIDs, .operation(operation), trace: id) }
+                    if spans[index].endTimeUnixNano < spans[index].startTimeUnixNano {
+                        tally.add(.endBeforeStart, .operation(operation), trace: id)
+                    } else if spans[index].endTimeUnixNano == spans[index].startTimeUnixNano {
+                        tally.add(.zeroDuration, .operation(operation), trace: id)
+                    }
+                    let start = spans[index].startTimeUnixNano
+                    if start < Self.earliestPlausibleNano {
+                        tally.add(.unsetClocks, .service(service), trace: id)
+                    } else if (start > median ? start - median : median - start) > Self.outlierDistanceNano {
+                        tally.add(.outlyingTimestamps, .service(service), trace: id)
+                    }
+                    if let parent = trace.parentIndex[index], spans[parent].resource !== spans[index].resource {
+                        let from = tally.resources[ObjectIdentifier(spans[parent].resource)]!.host
+                        if from != known.host {
+                            let pair = Int64(from) << 32 | Int64(known.host)
+                            tally.crossHostCalls[pair, default: 0] += 1
+                            let shift = trace.clockSkewShiftNano[index]
+                            if shift != 0 {
+                                tally.add(.clockSkew, .hosts(pair), trace: id)
+                                tally.shifts[pair, default: []].append(shift.magnitude)
+                            }
+                        }
+                    }
+                    for position in keyAttributes.indices
+                    where known.keys[position] || Self.carries(spans[index].attributes, keyAttributes[position]) {
+                        tally.present[service][position] += 1
+                    }
                 }
-                var entry =
-                    coverage[service] ?? Coverage(service: service, spans: 0, present: Array(repeating: 0, count: keyAttributes.count))
-                entry.spans += 1
-                for (position, key) in keyAttributes.enumerated()
-                where span.attributes[key: key] != nil || span.resource.attributes[key: key] != nil {
-                    entry.present[position] += 1
-                }
-                coverage[service] = entry
             }
-            let root = trace.spans[trace.rootIndices[0]]
-            let entryPoint = "\(root.service): \(root.name)"
-            tally.traces[entryPoint, default: 0] += 1
-            tally.entryPointSpans[entryPoint, default: 0] += trace.spans.count + trace.duplicatesDropped
-            if trace.isIncomplete { tally.add(.incompleteTraces, entryPoint, trace: id) }
-            if trace.duplicatesDropped > 0 { tally.add(.duplicateSpans, entryPoint, trace: id, count: trace.duplicatesDropped) }
+            let root = operations[trace.rootIndices[0]]
+            tally.traces[root] += 1
+            tally.entryPointSpans[root] += trace.spans.count + trace.duplicatesDropped
+            if trace.isIncomplete { tally.add(.incompleteTraces, .entryPoint(root), trace: id) }
+            if trace.duplicatesDropped > 0 { tally.add(.duplicateSpans, .entryPoint(root), trace: id, count: trace.duplicatesDropped) }
         }
         Self.countIDsAcrossTraces(spanLocations, traces: traces, into: &tally)
 
         var findings: [Finding] = []
         for check in Check.allCases where check != .keyAttributes {
             guard let subjects = tally.cases[check] else { continue }
-            let rows = subjects.map { subject, cases in
-                Row(
-                    subject: subject, count: cases.count,
-                    total: tally.total(check, subject) + (check == .unexpectedRoots ? cases.count : 0),
-                    detail: check == .clockSkew ? Self.shiftDetail(tally.shifts[subject] ?? []) : "", examples: cases.examples)
-            }
             // An entry operation that always starts traces is a real entry point; only one that
             // also arrives with context elsewhere lost it in the other cases.
-            let kept = check == .unexpectedRoots ? rows.filter { tally.entryWithParent[$0.subject, default: 0] > 0 } : rows
-            guard !kept.isEmpty else { continue }
-            findings.append(Finding(check: check, rows: kept.sorted { ($1.count, $0.subject) < ($0.count, $1.subject) }))
+            let kept = subjects.filter { subject, _ in
+                guard check == .unexpectedRoots, case .operation(let operation) = subject else { return true }
+                return tally.entryWithParent[operation] > 0
+            }
+            let rows = kept.map { subject, cases in
+                Row(
+                    subject: tally.name(of: subject), count: cases.count,
+                    total: tally.total(check, subject) + (check == .unexpectedRoots ? cases.count : 0),
+                    detail: Self.shiftDetail(subject, tally.shifts), examples: cases.examples)
+            }
+            guard !rows.isEmpty else { continue }
+            findings.append(Finding(check: check, rows: rows.sorted { ($1.count, $0.subject) < ($0.count, $1.subject) }))
         }
-        let coverageRows = coverage.values.sorted { $0.service < $1.service }
+        let coverageRows = tally.serviceNames.indices.map { service in
+            Coverage(service: tally.serviceNames[service], spans: tally.serviceSpans[service], present: tally.present[service])
+        }.sorted { $0.service < $1.service }
         var gaps: [Row] = []
         for entry in coverageRows {
             for (position, key) in keyAttributes.enumerated() where entry.present[position] < entry.spans {
@@ -226,12 +228,14 @@ public struct InstrumentationHealth: Sendable {
     /// Traces the findings give as examples, for pages of their own.
     public var exampleTraces: Set<TraceID> { Set(findings.flatMap { $0.rows.flatMap(\.examples) }) }
 
-    /// The host a span ran on, or its service when its resource names no host.
-    static func host(_ span: Span) -> String { span.resource.host ?? "service=\(span.service)" }
+    /// Whether a span's own attributes hold `key` (its resource is looked at once, apart).
+    private static func carries(_ attributes: [Attribute], _ key: String) -> Bool {
+        attributes.contains { $0.key.utf8.count == key.utf8.count && $0.key == key }
+    }
 
-    private static func shiftDetail(_ shifts: [UInt64]) -> String {
-        let sorted = shifts.sorted()
-        guard let largest = sorted.last else { return "" }
+    /// For clock skew, how far the spans between two hosts were moved.
+    private static func shiftDetail(_ subject: Tally.Subject, _ shifts: [Int64: [UInt64]]) -> String {
+        guard case .hosts(let pair) = subject, let sorted = shifts[pair]?.sorted(), let largest = sorted.last else { return "" }
         return "moved by \(DurationFormat.string(nanoseconds: sorted[sorted.count / 2])) (median), "
             + "\(DurationFormat.string(nanoseconds: largest)) at most"
     }
@@ -239,58 +243,136 @@ public struct InstrumentationHealth: Sendable {
     /// Span ids that occur in more than one trace: sorted by id, the spans of a run that are not in
     /// its first trace count.
     private static func countIDsAcrossTraces(
-        _ locations: [(spanID: UInt64, trace: Int32, span: Int32)], traces: [Trace], into tally: inout Tally
+        _ locations: [(spanID: UInt64, trace: Int32, operation: Int32)], traces: [Trace], into tally: inout Tally
     ) {
-        let sorted = locations.sorted { ($0.spanID, $0.trace, $0.span) < ($1.spanID, $1.trace, $1.span) }
+        let sorted = locations.sorted { ($0.spanID, $0.trace, $0.operation) < ($1.spanID, $1.trace, $1.operation) }
         var start = 0
         while start < sorted.count {
             var end = start + 1
             while end < sorted.count, sorted[end].spanID == sorted[start].spanID { end += 1 }
             if sorted[end - 1].trace != sorted[start].trace {
                 for location in sorted[start..<end] where location.trace != sorted[start].trace {
-                    let trace = traces[Int(location.trace)]
-                    let span = trace.spans[Int(location.span)]
-                    tally.add(.spanIDsAcrossTraces, "\(span.service): \(span.name)", trace: trace.traceID)
+                    tally.add(.spanIDsAcrossTraces, .operation(Int(location.operation)), trace: traces[Int(location.trace)].traceID)
                 }
             }
             start = end
         }
     }
 
-    /// Counts while the spans are read.
+    /// Counts while the spans are read, by integer: services, hosts and operations are numbered as
+    /// they are first seen, and what is known of a resource (its service, host, key attributes) is
+    /// worked out once per resource.
     private struct Tally {
+        /// What a row counts.
+        enum Subject: Hashable {
+            case operation(Int)
+            case service(Int)
+            /// Two host numbers, the parent's in the high half.
+            case hosts(Int64)
+            /// A root operation.
+            case entryPoint(Int)
+        }
+
         struct Cases {
             var count = 0
             var examples: [TraceID] = []
         }
-        var cases: [Check: [String: Cases]] = [:]
-        /// Spans per "service: operation", traces per root operation, calls per host pair.
-        var spans: [String: Int] = [:]
-        var traces: [String: Int] = [:]
-        var crossHostCalls: [String: Int] = [:]
-        /// Server and consumer spans per operation that arrived with a parent.
-        var entryWithParent: [String: Int] = [:]
-        var shifts: [String: [UInt64]] = [:]
-        /// Spans per service, and per root operation (counting dropped duplicates).
-        var services: [String: Int] = [:]
-        var entryPointSpans: [String: Int] = [:]
 
-        mutating func add(_ check: Check, _ subject: String, trace: TraceID, count: Int = 1) {
+        struct ResourceFacts {
+            var service: Int
+            var host: Int
+            var unnamed: Bool
+            /// Which key attributes the resource carries for all its spans.
+            var keys: [Bool]
+        }
+
+        let keyCount: Int
+        var cases: [Check: [Subject: Cases]] = [:]
+        var resources: [ObjectIdentifier: ResourceFacts] = [:]
+        var serviceNames: [String] = []
+        var serviceNumbers: [String: Int] = [:]
+        var hostNames: [String] = []
+        var hostNumbers: [String: Int] = [:]
+        /// Per service, its operations by name.
+        var operationNumbers: [[String: Int]] = []
+        var operationService: [Int] = []
+        var operationNames: [String] = []
+        /// Spans, and server or consumer spans that arrived with a parent, per operation; traces
+        /// and their spans (counting dropped duplicates) per root operation.
+        var spans: [Int] = []
+        var entryWithParent: [Int] = []
+        var traces: [Int] = []
+        var entryPointSpans: [Int] = []
+        /// Spans, and spans carrying each key attribute, per service.
+        var serviceSpans: [Int] = []
+        var present: [[Int]] = []
+        var crossHostCalls: [Int64: Int] = [:]
+        var shifts: [Int64: [UInt64]] = [:]
+
+        init(keyCount: Int) { self.keyCount = keyCount }
+
+        /// The number of the operation `name` of `resource`'s service, numbering the service and
+        /// the host first.
+        mutating func operation(resource owner: Resource, name operationName: String, keys: [String]) -> Int {
+            let resource = ObjectIdentifier(owner)
+            if resources[resource] == nil {
+                let name = owner.serviceName
+                if serviceNumbers[name] == nil {
+                    serviceNumbers[name] = serviceNames.count
+                    serviceNames.append(name)
+                    serviceSpans.append(0)
+                    present.append(Array(repeating: 0, count: keyCount))
+                    operationNumbers.append([:])
+                }
+                // A resource that names no host is taken to be a host of its own service.
+                let hostName = owner.host ?? "service=\(name)"
+                if hostNumbers[hostName] == nil {
+                    hostNumbers[hostName] = hostNames.count
+                    hostNames.append(hostName)
+                }
+                let (service, host) = (serviceNumbers[name]!, hostNumbers[hostName]!)
+                resources[resource] = ResourceFacts(
+                    service: service, host: host, unnamed: name.isEmpty || name.hasPrefix(Resource.unknownServiceName),
+                    keys: keys.map { owner.attributes[key: $0] != nil })
+            }
+            let service = resources[resource]!.service
+            if let known = operationNumbers[service][operationName] { return known }
+            operationNumbers[service][operationName] = operationNames.count
+            operationNames.append(operationName)
+            operationService.append(service)
+            spans.append(0)
+            entryWithParent.append(0)
+            traces.append(0)
+            entryPointSpans.append(0)
+            return operationNames.count - 1
+        }
+
+        mutating func add(_ check: Check, _ subject: Subject, trace: TraceID, count: Int = 1) {
             var entry = cases[check, default: [:]][subject] ?? Cases()
             entry.count += count
             if entry.examples.count < InstrumentationHealth.examplesPerRow, entry.examples.last != trace { entry.examples.append(trace) }
             cases[check, default: [:]][subject] = entry
         }
 
+        func name(of subject: Subject) -> String {
+            switch subject {
+            case .operation(let operation), .entryPoint(let operation):
+                "\(serviceNames[operationService[operation]]): \(operationNames[operation])"
+            case .service(let service): serviceNames[service]
+            case .hosts(let pair): "\(hostNames[Int(pair >> 32)]) → \(hostNames[Int(pair & 0xFFFF_FFFF)])"
+            }
+        }
+
         /// How many could have had the problem of `check` for `subject`.
-        func total(_ check: Check, _ subject: String) -> Int {
-            switch check {
-            case .incompleteTraces: traces[subject] ?? 0
-            case .duplicateSpans: entryPointSpans[subject] ?? 0
-            case .clockSkew: crossHostCalls[subject] ?? 0
-            case .unexpectedRoots: entryWithParent[subject] ?? 0
-            case .defaultServiceNames, .missingSpanKinds, .unsetClocks, .outlyingTimestamps: services[subject] ?? 0
-            default: spans[subject] ?? 0
+        func total(_ check: Check, _ subject: Subject) -> Int {
+            switch (check, subject) {
+            case (.incompleteTraces, .entryPoint(let operation)): traces[operation]
+            case (.duplicateSpans, .entryPoint(let operation)): entryPointSpans[operation]
+            case (.clockSkew, .hosts(let pair)): crossHostCalls[pair] ?? 0
+            case (.unexpectedRoots, .operation(let operation)): entryWithParent[operation]
+            case (_, .service(let service)): serviceSpans[service]
+            case (_, .operation(let operation)): spans[operation]
+            default: 0
             }
         }
     }
