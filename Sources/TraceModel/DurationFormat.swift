@@ -5,9 +5,9 @@ public enum DurationFormat {
         let value = Double(nanoseconds)
         if nanoseconds < 1_000 { return "\(nanoseconds) ns" }
         // A value that rounds up to 1000 of one unit is shown as 1 of the next: "1 ms", not "1000 µs".
-        for (scale, unit, limit) in [(1e3, "µs", 999.5), (1e6, "ms", 999.5), (1e9, "s", 59.95)] where value / scale < limit {
-            return significant(value / scale) + " " + unit
-        }
+        if value / 1e3 < 999.5 { return significant(value / 1e3) + " µs" }
+        if value / 1e6 < 999.5 { return significant(value / 1e6) + " ms" }
+        if value / 1e9 < 59.95 { return significant(value / 1e9) + " s" }
         let seconds = (nanoseconds + 500_000_000) / 1_000_000_000
         let (minutes, rest) = seconds.quotientAndRemainder(dividingBy: 60)
         if minutes >= 60 {
@@ -19,29 +19,45 @@ public enum DurationFormat {
 
     /// 1 to 3 significant digits for a value in [1, 1000): "1.23", "12.3", "123".
     public static func significant(_ value: Double) -> String {
-        let decimals = value < 10 ? 2 : value < 100 ? 1 : 0
-        var text = fixed(value, decimals: decimals)
-        // Trim trailing zeros of the fraction: "1.50" -> "1.5", "2.00" -> "2".
-        if text.contains(".") {
-            while text.hasSuffix("0") { text.removeLast() }
-            if text.hasSuffix(".") { text.removeLast() }
-        }
-        return text
+        // Trailing zeros of the fraction are not written: "1.50" -> "1.5", "2.00" -> "2".
+        format(value, decimals: value < 10 ? 2 : value < 100 ? 1 : 0, trimmingZeros: true)
     }
 
     /// `value` with exactly `decimals` fraction digits, never in exponent notation.
     public static func fixed(_ value: Double, decimals: Int) -> String {
+        format(value, decimals: decimals, trimmingZeros: false)
+    }
+
+    /// The digits of `value` rounded half away from zero to `decimals` places, written into one
+    /// buffer (these run for every figure on every page).
+    private static func format(_ value: Double, decimals: Int, trimmingZeros: Bool) -> String {
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
         let scaled = value * scale
         guard scaled.isFinite, scaled.magnitude < 9e18 else { return value.isNaN ? "NaN" : "\(value)" }
-        // Half away from zero, by hand: Int64 conversion truncates (and needs no libm).
+        // By hand: Int64 conversion truncates (and needs no libm).
         let whole = Int64(scaled + (scaled < 0 ? -0.5 : 0.5))
-        let sign = whole < 0 ? "-" : ""
-        let digits = String(whole.magnitude)
-        guard decimals > 0 else { return sign + digits }
-        let padded = String(repeating: "0", count: max(0, decimals + 1 - digits.count)) + digits
-        return sign + padded.dropLast(decimals) + "." + padded.suffix(decimals)
+        var magnitude = whole.magnitude
+        // Digits, least significant first, at least one more than the decimals.
+        var digits: [UInt8] = []
+        digits.reserveCapacity(24)
+        repeat {
+            digits.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0 || digits.count <= decimals
+        // The fraction's last digits come first: zeros there are dropped when trimming.
+        var trimmed = 0
+        if trimmingZeros {
+            while trimmed < decimals, digits[trimmed] == UInt8(ascii: "0") { trimmed += 1 }
+        }
+        var out: [UInt8] = whole < 0 ? [UInt8(ascii: "-")] : []
+        out.reserveCapacity(digits.count + 2)
+        for index in stride(from: digits.count - 1, through: decimals, by: -1) { out.append(digits[index]) }
+        if trimmed < decimals {
+            out.append(UInt8(ascii: "."))
+            for index in stride(from: decimals - 1, through: trimmed, by: -1) { out.append(digits[index]) }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Nanoseconds for a duration written with a unit, as Go and most tools print them:
