@@ -38,26 +38,35 @@ public enum DurationFormat {
         // By hand: Int64 conversion truncates (and needs no libm).
         let whole = Int64(scaled + (scaled < 0 ? -0.5 : 0.5))
         var magnitude = whole.magnitude
-        // Digits, least significant first, at least one more than the decimals.
-        var digits: [UInt8] = []
-        digits.reserveCapacity(24)
-        repeat {
-            digits.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
-            magnitude /= 10
-        } while magnitude > 0 || digits.count <= decimals
-        // The fraction's last digits come first: zeros there are dropped when trimming.
-        var trimmed = 0
-        if trimmingZeros {
-            while trimmed < decimals, digits[trimmed] == UInt8(ascii: "0") { trimmed += 1 }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { digits in
+            // Digits, least significant first, at least one more than the decimals.
+            var count = 0
+            repeat {
+                digits[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0 || count <= decimals
+            // The fraction's last digits come first: zeros there are dropped when trimming.
+            var trimmed = 0
+            if trimmingZeros {
+                while trimmed < decimals, digits[trimmed] == UInt8(ascii: "0") { trimmed += 1 }
+            }
+            let length = (whole < 0 ? 1 : 0) + count - trimmed + (trimmed < decimals ? 1 : 0)
+            return String(unsafeUninitializedCapacity: length) { out in
+                var position = 0
+                func write(_ byte: UInt8) {
+                    out[position] = byte
+                    position += 1
+                }
+                if whole < 0 { write(UInt8(ascii: "-")) }
+                for index in stride(from: count - 1, through: decimals, by: -1) { write(digits[index]) }
+                if trimmed < decimals {
+                    write(UInt8(ascii: "."))
+                    for index in stride(from: decimals - 1, through: trimmed, by: -1) { write(digits[index]) }
+                }
+                return position
+            }
         }
-        var out: [UInt8] = whole < 0 ? [UInt8(ascii: "-")] : []
-        out.reserveCapacity(digits.count + 2)
-        for index in stride(from: digits.count - 1, through: decimals, by: -1) { out.append(digits[index]) }
-        if trimmed < decimals {
-            out.append(UInt8(ascii: "."))
-            for index in stride(from: decimals - 1, through: trimmed, by: -1) { out.append(digits[index]) }
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Nanoseconds for a duration written with a unit, as Go and most tools print them:
