@@ -15,12 +15,7 @@ public enum HexDigits {
     @inlinable
     public static func parse(_ digits: some Collection<UInt8>) -> UInt64? {
         if let parsed = digits.withContiguousStorageIfAvailable({ parse(buffer: $0) }) { return parsed }
-        var result: UInt64 = 0
-        for byte in digits {
-            guard let digit = value(of: byte) else { return nil }
-            result = result << 4 | UInt64(digit)
-        }
-        return result
+        return Array(digits).withUnsafeBufferPointer { parse(buffer: $0) }
     }
 
     /// `parse` over contiguous bytes (ids on the decoders' hot path): sixteen digits are read as

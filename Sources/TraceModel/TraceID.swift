@@ -29,24 +29,11 @@ public struct TraceID: Hashable, Comparable, Sendable {
     /// Parses 32 ASCII hex digits (either case), or 16 for a 64-bit id; nil otherwise.
     @inlinable
     public init?<Digits: Collection<UInt8>>(hexDigits digits: Digits) {
-        if let parsed = digits.withContiguousStorageIfAvailable({ TraceID(hexBuffer: $0) }) {
-            guard let parsed else { return nil }
-            self = parsed
-            return
-        }
-        switch digits.count {
-        case 32:
-            let middle = digits.index(digits.startIndex, offsetBy: 16)
-            guard let high = HexDigits.parse(digits[..<middle]), let low = HexDigits.parse(digits[middle...]) else {
-                return nil
-            }
-            self.init(high: high, low: low)
-        case 16:
-            guard let low = HexDigits.parse(digits) else { return nil }
-            self.init(high: 0, low: low)
-        default:
-            return nil
-        }
+        let parsed =
+            digits.withContiguousStorageIfAvailable { TraceID(hexBuffer: $0) }
+            ?? Array(digits).withUnsafeBufferPointer { TraceID(hexBuffer: $0) }
+        guard let parsed else { return nil }
+        self = parsed
     }
 
     /// `init(hexDigits:)` over contiguous bytes, the decoders' hot path.

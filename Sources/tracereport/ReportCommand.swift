@@ -79,7 +79,7 @@ struct ReportCommand: ParsableCommand {
         }
         _ = try policy(requested: [])
         if failOnRegression && baseline == nil { throw ValidationError("--fail-on-regression needs --baseline") }
-        if let failOnHealth, ["notice", "warning", "error"].contains(failOnHealth.lowercased()) == false {
+        if let failOnHealth, InstrumentationHealth.Severity(name: failOnHealth).map({ $0 == .info }) ?? true {
             throw ValidationError("--fail-on-health wants notice, warning or error, not '\(failOnHealth)'")
         }
         if let baseURL, SiteSummary.baseURL(baseURL) == nil {
