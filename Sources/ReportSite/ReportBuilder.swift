@@ -35,7 +35,7 @@ public struct ReportBuilder: Sendable {
     }
 
     let templates: TemplateSet
-    let validator: SVGValidator
+    let validator: any SVGValidating
     let rowBudget: Int
 
     /// - Parameters:
@@ -43,7 +43,7 @@ public struct ReportBuilder: Sendable {
     ///   - validator: the chart validator (default: the project's SVG grammar).
     ///   - rowBudget: above this many spans a trace page summarises its waterfall and lists its
     ///     spans as text (default 2,000).
-    public init(templates: TemplateSet, validator: SVGValidator = .shared, rowBudget: Int = 2_000) {
+    public init(templates: TemplateSet, validator: any SVGValidating = SVGValidator(), rowBudget: Int = 2_000) {
         self.templates = templates
         self.validator = validator
         self.rowBudget = max(rowBudget, 1)
@@ -134,24 +134,14 @@ public struct ReportBuilder: Sendable {
         return Outcome(summary: summary, comparison: comparison, health: health)
     }
 
-    /// Renders and writes one page per trace, on every core: each worker takes every n-th trace
-    /// and validates with a grammar of its own (libxml2 promises nothing about sharing one across
-    /// threads). Pages do not depend on the order they are written in, so output stays identical;
-    /// the first failure by trace order is the one reported.
+    /// Renders and writes one page per trace, on every core: each worker takes every n-th trace.
+    /// Pages do not depend on the order they are written in, so output stays identical; the first
+    /// failure by trace order is the one reported.
     private func writeTracePages(
         _ traces: [Trace], selection: TraceSelection, options: Options, to staging: SiteStaging
     ) throws(ReportError) {
         let chosen = selection.reasons.keys.sorted()
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, chosen.count))
-        var extraValidators: [SVGValidator] = []
-        for _ in 1..<workers {
-            do {
-                extraValidators.append(try SVGValidator(schema: validator.schema))
-            } catch {
-                throw .invalidChart(page: "(schema)", messages: error.messages)
-            }
-        }
-        let validators = [validator] + extraValidators
         let failures = Mutex<[(Int, ReportError)]>([])
         let written = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
@@ -159,7 +149,7 @@ public struct ReportBuilder: Sendable {
                 let index = chosen[position]
                 let path = TracePage.path(for: traces[index].traceID)
                 do throws(ReportError) {
-                    var page = try tracePage(traces[index], validator: validators[worker], path: path)
+                    var page = try tracePage(traces[index], path: path)
                     page.page.time = options.time
                     page.page.siteTitle = options.title
                     page.page.reasons = (selection.reasons[index] ?? []).map(\.description)
@@ -211,18 +201,18 @@ public struct ReportBuilder: Sendable {
     }
 
     /// Draws and validates the charts of one trace's page (`path` names it in errors).
-    public func tracePage(_ trace: Trace, validator: SVGValidator? = nil, path: String) throws(ReportError) -> ValidatedTracePage {
+    public func tracePage(_ trace: Trace, path: String) throws(ReportError) -> ValidatedTracePage {
         var waterfallLayout = WaterfallChart.Layout()
         waterfallLayout.rowBudget = rowBudget
         let waterfall = try validated(
-            WaterfallChart(trace: trace, layout: waterfallLayout).svg(), page: path, by: validator ?? self.validator)
+            WaterfallChart(trace: trace, layout: waterfallLayout).svg(), page: path, by: validator)
         let graph = try validated(
-            ServiceGraphChart(graph: ServiceGraph(traces: [trace])).svg(), page: path, by: validator ?? self.validator)
+            ServiceGraphChart(graph: ServiceGraph(traces: [trace])).svg(), page: path, by: validator)
         return ValidatedTracePage(page: TracePage(trace: trace, expandableListLimit: rowBudget), waterfallSVG: waterfall, graphSVG: graph)
     }
 
     /// `svg`, once it has passed validation.
-    private func validated(_ svg: String, page: String, by validator: SVGValidator) throws(ReportError) -> String {
+    private func validated(_ svg: String, page: String, by validator: any SVGValidating) throws(ReportError) -> String {
         do {
             try validator.validate(svg)
         } catch {

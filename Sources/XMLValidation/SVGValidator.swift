@@ -1,140 +1,167 @@
 internal import CLibXML2
-import Synchronization
 
-/// Why a document failed validation: libxml2's own messages, with line numbers.
-public struct SVGValidationError: Error, CustomStringConvertible, Sendable {
-    public let messages: [String]
-
-    public var description: String { messages.joined(separator: "\n") }
-}
-
-/// Validates SVG documents against the project's RELAX NG grammar (`Schemas/svg-subset.rng`)
-/// with libxml2: no network access, no entity expansion, no DTDs.
+/// Validates the charts the project draws, before they are written: libxml2 parses each document
+/// with its SAX2 interface (well-formedness, no DTD, no entities, no network) and every element,
+/// attribute and text event is checked against `SVGGrammar`, the grammar of
+/// `Schemas/svg-subset.rng` written as code. No tree is built, which makes it about five times as
+/// fast as RELAX NG validation of a parsed document (`RelaxNGValidator`), the oracle it is tested
+/// against.
 ///
-/// The grammar is compiled once; each document gets a fresh validation context. Validation is
-/// serialised with a lock, as libxml2 does not promise that a compiled grammar may be shared by
-/// threads validating at once.
-public final class SVGValidator: @unchecked Sendable {
-    /// The grammar the project's charts follow, embedded at build time.
-    public static var bundledSchema: String { EmbeddedFiles.contents["svg-subset.rng"]! }
-
-    /// A validator for the bundled grammar, compiled on first use.
-    public static let shared: SVGValidator = {
-        do {
-            return try SVGValidator(schema: bundledSchema)
-        } catch {
-            fatalError("the bundled SVG schema does not compile: \(error)")
-        }
-    }()
-
-    private let grammar: xmlRelaxNGPtr
-    private let lock = Mutex(())
-    /// The grammar's text, to compile another validator from (one per thread).
-    public let schema: String
-
-    /// Compiles a RELAX NG grammar.
-    /// - Throws: `SVGValidationError` with libxml2's messages when the grammar is invalid.
-    public init(schema text: String) throws(SVGValidationError) {
-        let collector = MessageCollector()
-        let bytes = Array(text.utf8)
-        let compiled: xmlRelaxNGPtr? = bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { chars in
-                guard let parser = xmlRelaxNGNewMemParserCtxt(chars.baseAddress, Int32(chars.count)) else { return nil }
-                defer { xmlRelaxNGFreeParserCtxt(parser) }
-                collector.withContext { context in
-                    xmlRelaxNGSetParserStructuredErrors(parser, collectMessage, context)
-                }
-                return xmlRelaxNGParse(parser)
-            }
-        }
-        guard let compiled else {
-            throw SVGValidationError(messages: collector.messages.isEmpty ? ["invalid RELAX NG grammar"] : collector.messages)
-        }
-        grammar = compiled
-        schema = text
+/// Each call has a parser of its own, so any number of threads may validate at once.
+public struct SVGValidator: SVGValidating {
+    public init() {
+        _ = SVGValidator.libraryReady
     }
 
-    deinit {
-        xmlRelaxNGFree(grammar)
-    }
+    /// libxml2 asks multi-threaded programs to initialise it once before any parse.
+    private static let libraryReady: Void = xmlInitParser()
 
-    /// Parses `svg` and validates it against the grammar.
-    /// - Throws: `SVGValidationError` carrying libxml2's parse or validation messages.
+    /// Parses `svg` and checks it against the grammar.
+    /// - Throws: `SVGValidationError` with libxml2's parse messages or the first grammar error,
+    ///   each naming the line ("chart.svg:3: element rect: attribute x: 'NaN' is not a valid value").
     public func validate(_ svg: String) throws(SVGValidationError) {
-        let collector = MessageCollector()
-        let valid: Bool = lock.withLock { _ in
-            var bytes = Array(svg.utf8)
-            return bytes.withUnsafeMutableBufferPointer { buffer in
-                buffer.withMemoryRebound(to: CChar.self) { chars in
-                    validate(chars, collector: collector)
-                }
-            }
+        var text = svg
+        let checker = ChartChecker()
+        let parsed = text.withUTF8 { bytes in checker.parse(bytes) }
+        if !parsed || !checker.messages.isEmpty {
+            throw SVGValidationError(messages: checker.messages.isEmpty ? ["document is not valid"] : checker.messages)
         }
-        if !valid {
-            throw SVGValidationError(messages: collector.messages.isEmpty ? ["document is not valid"] : collector.messages)
-        }
-    }
-
-    private func validate(_ chars: UnsafeMutableBufferPointer<CChar>, collector: MessageCollector) -> Bool {
-        guard let parser = xmlNewParserCtxt() else {
-            collector.messages.append("libxml2 could not allocate a parser")
-            return false
-        }
-        defer { xmlFreeParserCtxt(parser) }
-        // No network, no entity substitution, no DTD loading; errors are collected, not printed.
-        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
-        guard let document = xmlCtxtReadMemory(parser, chars.baseAddress, Int32(chars.count), "chart.svg", "UTF-8", options) else {
-            if let error = xmlCtxtGetLastError(parser) {
-                collector.messages.append(MessageCollector.describe(error))
-            } else {
-                collector.messages.append("not well-formed XML")
-            }
-            return false
-        }
-        defer { xmlFreeDoc(document) }
-        if document.pointee.intSubset != nil {
-            collector.messages.append("chart.svg: a DOCTYPE is not allowed in a chart")
-            return false
-        }
-        guard let context = xmlRelaxNGNewValidCtxt(grammar) else {
-            collector.messages.append("libxml2 could not allocate a validation context")
-            return false
-        }
-        defer { xmlRelaxNGFreeValidCtxt(context) }
-        collector.withContext { userData in
-            xmlRelaxNGSetValidStructuredErrors(context, collectMessage, userData)
-        }
-        return xmlRelaxNGValidateDoc(context, document) == 0
     }
 }
 
-/// Gathers libxml2's structured errors for one operation.
-private final class MessageCollector {
-    var messages: [String] = []
-
-    /// Runs `body` with an unretained pointer to this collector, for libxml2's `userData`.
-    func withContext(_ body: (UnsafeMutableRawPointer) -> Void) {
-        body(Unmanaged.passUnretained(self).toOpaque())
+/// The state of one validation: the open elements, and the messages so far (libxml2's too).
+private final class ChartChecker: MessageCollector {
+    /// An open element, and whether a child element came in it yet.
+    struct Frame {
+        let element: SVGGrammar.Element
+        var hadChild = false
     }
 
-    static func describe(_ error: UnsafePointer<xmlError>) -> String {
-        let message = error.pointee.message.map { String(cString: $0) } ?? "unknown error"
-        var text = Substring(message)
-        while text.last?.isWhitespace == true { text.removeLast() }
-        let file = error.pointee.file.map { String(cString: $0) } ?? "chart.svg"
-        // Name the element, as xmllint does: "element rect: Type decimal doesn't allow value 'NaN'".
-        var element = ""
-        if let node = error.pointee.node?.assumingMemoryBound(to: xmlNode.self), let name = node.pointee.name {
-            element = "element \(String(cString: name)): "
+    var stack: [Frame] = []
+    private var parser: xmlParserCtxtPtr?
+    /// The namespace name libxml2 interned for this document, once it matched the SVG one.
+    private var svgNamespace: UnsafePointer<xmlChar>?
+
+    override init() {
+        super.init()
+        stack.reserveCapacity(16)
+    }
+
+    /// Parses the document; false when libxml2 could not run or found it not well-formed.
+    func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var handler = xmlSAXHandler()
+        handler.initialized = XML_SAX2_MAGIC
+        handler.startElementNs = startElement
+        handler.endElementNs = endElement
+        handler.characters = characters
+        handler.cdataBlock = characters
+        handler.ignorableWhitespace = characters
+        handler.internalSubset = doctype
+        handler.serror = collectMessage
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        guard let parser = xmlCreatePushParserCtxt(&handler, context, nil, 0, "chart.svg") else {
+            messages.append("libxml2 could not allocate a parser")
+            return false
         }
-        let line = error.pointee.line > 0 ? "\(error.pointee.line):" : ""
-        return "\(file):\(line) \(element)\(text)"
+        self.parser = parser
+        defer {
+            self.parser = nil
+            xmlFreeParserCtxt(parser)
+        }
+        // UTF-8 whatever the document declares; no network, no entity substitution, no DTD loading.
+        xmlCtxtResetPush(parser, nil, 0, "chart.svg", "UTF-8")
+        _ = xmlCtxtUseOptions(parser, Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue))
+        let chars = UnsafeRawPointer(bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self)
+        let status = xmlParseChunk(parser, chars, Int32(bytes.count), 1)
+        return status == 0 && parser.pointee.wellFormed == 1
+    }
+
+    /// Records a grammar error at the parser's line and stops the parse.
+    func fail(_ element: String?, _ message: String) {
+        let line = parser.map { Int($0.pointee.input?.pointee.line ?? 0) } ?? 0
+        let place = line > 0 ? "chart.svg:\(line):" : "chart.svg:"
+        messages.append("\(place) " + (element.map { "element \($0): " } ?? "") + message)
+        if let parser { xmlStopParser(parser) }
+    }
+
+    func opened(
+        _ name: UnsafePointer<xmlChar>, namespace: UnsafePointer<xmlChar>?, attributeCount: Int,
+        attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
+    ) {
+        let nameBytes = UnsafeBufferPointer(start: name, count: strlen(name))
+        guard isSVGNamespace(namespace), let element = SVGGrammar.Element(name: nameBytes) else {
+            return fail(String(decoding: nameBytes, as: UTF8.self), "not allowed in a chart")
+        }
+        if let parent = stack.last {
+            guard parent.element.allows(element, afterOtherChildren: parent.hadChild) else {
+                return fail(element.name, "not allowed here (in \(parent.element.name))")
+            }
+            stack[stack.count - 1].hadChild = true
+        } else if element != .svg {
+            return fail(element.name, "a chart's root must be svg")
+        }
+        var seen: SVGGrammar.Attribute.Set = []
+        let allowed = element.allowed
+        for index in 0..<attributeCount {
+            // libxml2 passes five pointers an attribute: local name, prefix, namespace, value, end.
+            guard let fields = attributes?.advanced(by: 5 * index), let localName = fields[0],
+                let value = fields[3], let end = fields[4]
+            else { return fail(element.name, "unreadable attribute") }
+            let attributeName = UnsafeBufferPointer(start: localName, count: strlen(localName))
+            guard fields[2] == nil, let attribute = SVGGrammar.Attribute(name: attributeName),
+                allowed.contains(SVGGrammar.Attribute.Set(attribute))
+            else {
+                return fail(element.name, "attribute \(String(decoding: attributeName, as: UTF8.self)) is not allowed")
+            }
+            if let problem = attribute.check(UnsafeBufferPointer(start: value, count: end - value)) {
+                return fail(element.name, problem)
+            }
+            seen.insert(SVGGrammar.Attribute.Set(attribute))
+        }
+        let missing = element.required.subtracting(seen)
+        if !missing.isEmpty {
+            let names = SVGGrammar.Attribute.allCases.filter { missing.contains(SVGGrammar.Attribute.Set($0)) }.map(\.name)
+            return fail(element.name, "missing attribute " + names.joined(separator: ", "))
+        }
+        stack.append(Frame(element: element))
+    }
+
+    func text(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let open = stack.last, !open.element.holdsText else { return }
+        if !bytes.allSatisfy(SVGGrammar.isSpace) {
+            fail(open.element.name, "text is not allowed here")
+        }
+    }
+
+    private func isSVGNamespace(_ namespace: UnsafePointer<xmlChar>?) -> Bool {
+        guard let namespace else { return false }
+        if namespace == svgNamespace { return true }
+        guard xmlStrEqual(namespace, "http://www.w3.org/2000/svg") == 1 else { return false }
+        svgNamespace = namespace
+        return true
+    }
+
+    static func from(_ context: UnsafeMutableRawPointer?) -> ChartChecker? {
+        context.map { Unmanaged<ChartChecker>.fromOpaque($0).takeUnretainedValue() }
     }
 }
 
-/// libxml2's structured error callback: appends the message to the collector in `userData`.
-private let collectMessage: xmlStructuredErrorFunc = { userData, error in
-    guard let userData, let error else { return }
-    let collector = Unmanaged<MessageCollector>.fromOpaque(userData).takeUnretainedValue()
-    collector.messages.append(MessageCollector.describe(error))
+private func strlen(_ text: UnsafePointer<xmlChar>) -> Int { Int(xmlStrlen(text)) }
+
+private let startElement: startElementNsSAX2Func = { context, name, _, namespace, _, _, attributeCount, _, attributes in
+    guard let checker = ChartChecker.from(context), let name else { return }
+    checker.opened(name, namespace: namespace, attributeCount: Int(attributeCount), attributes: attributes)
+}
+
+private let endElement: endElementNsSAX2Func = { context, _, _, _ in
+    _ = ChartChecker.from(context)?.stack.popLast()
+}
+
+private let characters: charactersSAXFunc = { context, bytes, count in
+    guard let checker = ChartChecker.from(context), let bytes else { return }
+    checker.text(UnsafeBufferPointer(start: bytes, count: Int(count)))
+}
+
+private let doctype: internalSubsetSAXFunc = { context, _, _, _ in
+    ChartChecker.from(context)?.fail(nil, "a DOCTYPE is not allowed in a chart")
 }

@@ -193,8 +193,8 @@ struct BrowsingTests {
             }
             #expect(abs(Int(counts[range]) - bars[range].count) <= nearEdges, "range \(range): \(counts[range]) vs \(bars[range].count)")
         }
-        try SVGValidator.shared.validate(HistogramChart(bars: bars, size: .full, label: "a <b> & c").svg())
-        try SVGValidator.shared.validate(HistogramChart(bars: bars, size: .row, label: "x").svg())
+        try SVGValidator().validate(HistogramChart(bars: bars, size: .full, label: "a <b> & c").svg())
+        try SVGValidator().validate(HistogramChart(bars: bars, size: .row, label: "x").svg())
     }
 
     @Test func aBaseURLGivesSummaryLinksAbsoluteURLs() throws {

@@ -29,7 +29,7 @@ struct SiteStagingTests {
         _ = try buildSite([SpanBuilder.span(trace: 1, id: 1, start: 0, end: 1)], into: output)
         let before = try FileManagerListing.tree(output)
         // A grammar that accepts no chart stands in for a chart-drawing bug.
-        let rejectAll = try SVGValidator(
+        let rejectAll = try RelaxNGValidator(
             schema: """
                 <grammar xmlns="http://relaxng.org/ns/structure/1.0"><start><element name="none"><empty/></element></start></grammar>
                 """)

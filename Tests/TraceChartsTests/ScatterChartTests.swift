@@ -17,7 +17,7 @@ struct ScatterChartTests {
 
     @Test func dotsLinkToPagesAndValidate() throws {
         let svg = ScatterChart(points: Self.points(200, pages: 10), firstLabel: "start", lastLabel: "end").svg()
-        try SVGValidator.shared.validate(svg)
+        try SVGValidator().validate(svg)
         #expect(svg.components(separatedBy: "<rect class=\"dot").count - 1 == 200)
         #expect(svg.components(separatedBy: "<a href=\"traces/").count - 1 == 10)
         #expect(svg.contains("class=\"dot err\"") && svg.contains("trace &lt;3&gt;"))
@@ -28,7 +28,7 @@ struct ScatterChartTests {
         var points = Self.points(100_000, pages: 0)
         for index in stride(from: 49_997, to: 50_507, by: 17) { points[index].page = "traces/\(String(repeating: "0", count: 32)).html" }
         let svg = ScatterChart(points: points, firstLabel: "a", lastLabel: "b").svg()
-        try SVGValidator.shared.validate(svg)
+        try SVGValidator().validate(svg)
         #expect(svg.contains("<g class=\"density\">"))
         #expect(svg.components(separatedBy: "<rect class=\"dot err\"").count - 1 == ScatterChart.maximumFailedDots)
         #expect(svg.components(separatedBy: "<a href=").count - 1 == 30)
@@ -40,7 +40,7 @@ struct ScatterChartTests {
             let svg =
                 #"<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1" viewBox="0 0 1 1"><a href=""# + href
                 + #""><rect x="0" y="0" width="1" height="1"/></a></svg>"#
-            #expect(throws: SVGValidationError.self) { try SVGValidator.shared.validate(svg) }
+            #expect(throws: SVGValidationError.self) { try SVGValidator().validate(svg) }
         }
     }
 }

@@ -61,7 +61,7 @@ struct ServiceGraphChartTests {
             #expect(!chart.labels[(offset + 1)...].contains { $0.box.intersects(label.box) })
         }
         #expect(!chart.labels.isEmpty)
-        try SVGValidator.shared.validate(chart.svg())
+        try SVGValidator().validate(chart.svg())
     }
 
     @Test func namesAreEscapedAndLayoutIsDeterministic() throws {
@@ -73,7 +73,7 @@ struct ServiceGraphChartTests {
         ]
         let graph = ServiceGraph(traces: TraceAssembler().assemble(spans))
         let svg = ServiceGraphChart(graph: graph).svg()
-        try SVGValidator.shared.validate(svg)
+        try SVGValidator().validate(svg)
         #expect(!svg.contains("<script>") && !svg.contains("<b>"))
         #expect(svg.contains("&lt;b&gt;web&lt;/b&gt;"))
         #expect(svg == ServiceGraphChart(graph: ServiceGraph(traces: TraceAssembler().assemble(spans.reversed()))).svg())

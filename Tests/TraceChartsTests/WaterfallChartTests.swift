@@ -18,7 +18,7 @@ struct WaterfallChartTests {
                     status: SpanStatus(code: .error, message: "timeout")),
             ])
         ).svg()
-        try SVGValidator.shared.validate(svg)
+        try SVGValidator().validate(svg)
         #expect(svg.contains(">gateway</text>") && svg.contains(">db</text>"))  // legend
         #expect(svg.contains(">10 ms</text>"))  // ruler tick and duration label
         #expect(svg.contains("class=\"row err\""))  // error row marked
@@ -32,7 +32,7 @@ struct WaterfallChartTests {
                 SpanBuilder.span(id: 1, service: "<svc>", name: "<script>alert(1)</script>", start: 0, end: 1)
             ])
         ).svg()
-        try SVGValidator.shared.validate(svg)
+        try SVGValidator().validate(svg)
         #expect(!svg.contains("<script>"))
         #expect(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
     }
@@ -42,7 +42,7 @@ struct WaterfallChartTests {
             SpanBuilder.span(id: n, parent: n - 1, service: "s\(n % 9)", start: n, end: 5_000 - n)
         }
         let svg = WaterfallChart(trace: trace(spans)).svg()
-        try SVGValidator.shared.validate(svg)
+        try SVGValidator().validate(svg)
         #expect(svg.components(separatedBy: "<g class=\"row").count - 1 == 2_000)
         #expect(!svg.contains("NaN"))
         // Rows are about 300 bytes each: the chart stays proportionate to the trace.
@@ -51,6 +51,6 @@ struct WaterfallChartTests {
 
     @Test func zeroDurationTraceStillDraws() throws {
         let svg = WaterfallChart(trace: trace([SpanBuilder.span(id: 1, start: 5, end: 5)])).svg()
-        try SVGValidator.shared.validate(svg)
+        try SVGValidator().validate(svg)
     }
 }

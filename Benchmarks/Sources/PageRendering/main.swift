@@ -16,7 +16,7 @@ var generator = SyntheticTraces()
 let traces = TraceAssembler().assemble((0..<traceCount).flatMap { _ in generator.nextTrace() })
 let spanCount = traces.reduce(0) { $0 + $1.spans.count }
 let templates = try TemplateSet()
-let validator = SVGValidator.shared
+let validator = SVGValidator()
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
