@@ -90,8 +90,8 @@ public struct ReportBuilder: Sendable {
     public func build(traces: [Trace], inputs: [Input], output: URL, options: Options = Options()) throws(ReportError) -> Outcome {
         let staging = try SiteStaging(destination: output, force: options.force)
         defer { staging.discard() }
-        let siteGraph = ServiceGraph(traces: traces)
-        let health = InstrumentationHealth(traces: traces, keyAttributes: options.keyAttributes)
+        let (siteGraph, health) = ParallelWork.both(
+            { ServiceGraph(traces: traces) }, { InstrumentationHealth(traces: traces, keyAttributes: options.keyAttributes) })
         let selection = TraceSelection(traces: traces, graph: siteGraph, policy: options.selection, healthExamples: health.exampleTraces)
         try writeTracePages(traces, selection: selection, options: options, to: staging)
         let pagedTraces = Set(selection.reasons.keys.map { traces[$0].traceID })

@@ -19,13 +19,35 @@ struct ServicePage {
     /// lower-case ASCII (other characters become '-'), cut to 40 characters, and a hash of the
     /// whole name, since two names may look alike once made safe.
     static func path(for name: String) -> String {
+        let digits = String(FNV1a.hash(name.utf8) & 0xFFFF_FFFF, radix: 16)
+        let slug = name.utf8.allSatisfy { $0 < 0x80 } ? asciiSlug(name) : slug(name)
+        return "services/" + slug + "-" + String(repeating: "0", count: 8 - digits.count) + digits + ".html"
+    }
+
+    /// The first 40 characters of the lower-cased name, each ASCII letter or digit kept and
+    /// anything else made a "-".
+    static func slug(_ name: String) -> String {
         var slug = ""
         for scalar in name.lowercased().unicodeScalars.prefix(40) {
             let ascii = scalar.isASCII && (("a"..."z").contains(scalar) || ("0"..."9").contains(scalar))
             slug.unicodeScalars.append(ascii ? scalar : "-")
         }
-        let digits = String(FNV1a.hash(name.utf8) & 0xFFFF_FFFF, radix: 16)
-        return "services/" + slug + "-" + String(repeating: "0", count: 8 - digits.count) + digits + ".html"
+        return slug
+    }
+
+    /// `slug(_:)` of an ASCII name, byte by byte (a name is turned into a path for every link
+    /// to its page).
+    static func asciiSlug(_ name: String) -> String {
+        String(unsafeUninitializedCapacity: min(name.utf8.count, 40)) { buffer in
+            var count = 0
+            for byte in name.utf8.prefix(40) {
+                let lower = byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
+                let kept = lower &- UInt8(ascii: "a") < 26 || lower &- UInt8(ascii: "0") < 10
+                buffer[count] = kept ? lower : UInt8(ascii: "-")
+                count += 1
+            }
+            return count
+        }
     }
 
     /// The latency of the service's server and consumer spans (and its root spans) over 40

@@ -14,8 +14,9 @@ public struct TraceAssembler: Sendable {
     }
 
     /// Groups `spans` by trace id and assembles each trace; traces are ordered by start time,
-    /// then by id, so that the same input always gives the same order.
-    public func assemble(_ input: consuming [Span]) -> [Trace] {
+    /// then by id, so that the same input always gives the same order. Traces are assembled on up
+    /// to `workers` threads (default one); the result is the same for any number.
+    public func assemble(_ input: consuming [Span], workers: Int = 1) -> [Trace] {
         var spans = consume input
         var groups: [TraceID: [Int]] = [:]
         // Spans are read in place, by index: copying a whole span costs a dozen reference counts.
@@ -25,13 +26,18 @@ public struct TraceAssembler: Sendable {
         // Each trace's spans are made contiguous, then moved out from the end: no span is copied.
         let members = Array(groups)
         spans.rearrange(takingFrom: members.flatMap(\.value))
-        var traces: [Trace] = []
-        traces.reserveCapacity(members.count)
-        for (id, indices) in members.reversed() {
+        let pending = UnsafeMutableBufferPointer<[Span]>.allocate(capacity: members.count)
+        defer { pending.deallocate() }
+        for (position, (_, indices)) in members.enumerated().reversed() {
             var traceSpans: [Span] = []
             traceSpans.reserveCapacity(indices.count)
             for _ in indices { traceSpans.append(spans.removeLast()) }
-            traces.append(assembleTrace(id, consume traceSpans))
+            (pending.baseAddress! + position).initialize(to: traceSpans)
+        }
+        // Each group is moved out exactly once, by whichever thread assembles it.
+        nonisolated(unsafe) let groupsToAssemble = pending
+        let traces = ParallelWork.map(count: members.count, workers: workers) { position in
+            assembleTrace(members[position].key, (groupsToAssemble.baseAddress! + position).move())
         }
         return traces.sorted { ($0.startTimeUnixNano, $0.traceID) < ($1.startTimeUnixNano, $1.traceID) }
     }

@@ -18,9 +18,13 @@ public struct InputSet: Sendable {
 
     /// Reads `paths` (files or `-`), each as `format` or as recognised by its content. A failing
     /// input is recorded in `outcomes` and contributes no span; the others are read all the same.
-    /// - Parameter progress: told after each input how many are done and how many bytes were read.
-    public init(paths: [String], format: InputFormat? = nil, progress: ((_ done: Int, _ bytes: Int) -> Void)? = nil) {
-        let reader = SpanFileReader(format: format)
+    /// - Parameters:
+    ///   - workers: how many threads may decode pieces of a large OTLP JSON lines file at once.
+    ///   - progress: told after each input how many are done and how many bytes were read.
+    public init(
+        paths: [String], format: InputFormat? = nil, workers: Int = 1, progress: ((_ done: Int, _ bytes: Int) -> Void)? = nil
+    ) {
+        let reader = SpanFileReader(format: format, workers: workers)
         var bytes = 0
         for path in paths {
             do {

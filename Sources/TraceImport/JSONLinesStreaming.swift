@@ -19,53 +19,103 @@ enum JSONLinesStreaming {
     }
 
     /// Decodes the file at `path` piece by piece, appending its spans; returns the bytes read, or
-    /// nil (with nothing appended) when the file must be read whole instead.
-    static func decode(path: String, file: String, pieceSize: Int = pieceSize, into spans: inout [Span]) -> Int? {
+    /// nil (with nothing appended) when the file must be read whole instead. Up to `workers`
+    /// pieces are decoded at once, each with a string cache of its own; their spans are appended
+    /// in file order, so the result is the same for any number of workers.
+    static func decode(
+        path: String, file: String, pieceSize: Int = pieceSize, workers: Int = 1, into spans: inout [Span]
+    ) -> Int? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         let before = spans.count
-        let strings = StringInterner()
-        var buffer = [UInt8](repeating: 0, count: max(pieceSize, 1))
-        var filled = 0
-        var total = 0
-        var atEnd = false
-        while !atEnd || filled > 0 {
-            if !atEnd {
-                if filled == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
-                let count = buffer.withUnsafeMutableBytes { raw in
-                    Foundation.read(descriptor, raw.baseAddress! + filled, raw.count - filled)
-                }
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    spans.removeSubrange(before...)
-                    return nil
-                }
-                atEnd = count == 0
-                filled += count
-                total += count
-            }
-            // Decode up to the last line end (or everything, at the end of the file).
-            let end = atEnd ? filled : (buffer[0..<filled].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0)
-            if end == 0 { continue }
-            let failed = buffer.withUnsafeBytes { raw -> Bool in
-                do {
-                    try OTLPJSONDecoder().decode(
-                        UnsafeRawBufferPointer(rebasing: raw[0..<end]), file: file, strings: strings, into: &spans)
-                    return false
-                } catch {
-                    return true
-                }
-            }
-            if failed {
+        let lanes = max(1, workers)
+        let caches = (0..<lanes).map { _ in StringInterner() }
+        var reader = PieceReader(descriptor: descriptor, pieceSize: max(pieceSize, 1))
+        while true {
+            var pieces: [[UInt8]] = []
+            while pieces.count < lanes, let piece = reader.next() { pieces.append(piece) }
+            if reader.failed {
                 spans.removeSubrange(before...)
                 return nil
             }
-            buffer.withUnsafeMutableBytes { raw in
-                raw.baseAddress!.copyMemory(from: raw.baseAddress! + end, byteCount: filled - end)
+            if pieces.isEmpty { return reader.total }
+            if pieces.count == 1 {
+                // One piece (or one worker): decoded straight into `spans`, nothing copied.
+                guard decode(pieces[0], file: file, strings: caches[0], into: &spans) else {
+                    spans.removeSubrange(before...)
+                    return nil
+                }
+                continue
             }
-            filled -= end
+            // Piece `index` uses cache `index` only, and each piece is decoded by one thread.
+            nonisolated(unsafe) let laneCaches = caches
+            let batch = pieces
+            let decoded = ParallelWork.map(count: batch.count, workers: lanes) { index -> [Span]? in
+                var part: [Span] = []
+                return decode(batch[index], file: file, strings: laneCaches[index], into: &part) ? part : nil
+            }
+            for part in decoded {
+                guard let part else {
+                    spans.removeSubrange(before...)
+                    return nil
+                }
+                spans.append(contentsOf: part)
+            }
         }
-        return total
+    }
+
+    /// Decodes one piece; false when it has a fault.
+    private static func decode(_ piece: [UInt8], file: String, strings: StringInterner, into spans: inout [Span]) -> Bool {
+        piece.withUnsafeBytes { raw in
+            (try? OTLPJSONDecoder().decode(raw, file: file, strings: strings, into: &spans)) != nil
+        }
+    }
+
+    /// Reads a file as pieces of about `pieceSize` bytes that end at a line end (the last one at
+    /// the end of the file); a longer line makes its piece grow until it holds the line.
+    struct PieceReader {
+        let descriptor: Int32
+        let pieceSize: Int
+        /// What was read after the last line end of the previous piece.
+        private var rest: [UInt8] = []
+        private var atEnd = false
+        private(set) var total = 0
+        private(set) var failed = false
+
+        init(descriptor: Int32, pieceSize: Int) {
+            self.descriptor = descriptor
+            self.pieceSize = pieceSize
+        }
+
+        mutating func next() -> [UInt8]? {
+            var buffer = rest
+            rest = []
+            while !atEnd {
+                let filled = buffer.count
+                let wanted = filled < pieceSize ? pieceSize - filled : max(filled, pieceSize)
+                buffer.append(contentsOf: repeatElement(0, count: wanted))
+                var count = 0
+                repeat {
+                    count = buffer.withUnsafeMutableBytes { raw in
+                        Foundation.read(descriptor, raw.baseAddress! + filled, raw.count - filled)
+                    }
+                } while count < 0 && errno == EINTR
+                if count < 0 {
+                    failed = true
+                    return nil
+                }
+                buffer.removeLast(wanted - count)
+                atEnd = count == 0
+                total += count
+                // A piece is full once it is big enough and holds a line end.
+                if buffer.count >= pieceSize, let lineEnd = buffer.lastIndex(of: 0x0A) {
+                    rest = Array(buffer[(lineEnd + 1)...])
+                    buffer.removeSubrange((lineEnd + 1)...)
+                    return buffer
+                }
+            }
+            return buffer.isEmpty ? nil : buffer
+        }
     }
 }

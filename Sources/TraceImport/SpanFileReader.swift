@@ -10,15 +10,19 @@ public struct SpanFileReader: Sendable {
     /// The format every input is read as, or nil to recognise each by its content.
     public let format: InputFormat?
 
+    /// How many threads may decode pieces of one large OTLP JSON lines file at once.
+    public let workers: Int
+
     /// Uncompressed OTLP JSON files at least this large are read piece by piece.
     let streamingMinimumSize: Int
 
-    public init(format: InputFormat? = nil) {
-        self.init(format: format, streamingMinimumSize: JSONLinesStreaming.minimumSize)
+    public init(format: InputFormat? = nil, workers: Int = 1) {
+        self.init(format: format, workers: workers, streamingMinimumSize: JSONLinesStreaming.minimumSize)
     }
 
-    init(format: InputFormat?, streamingMinimumSize: Int) {
+    init(format: InputFormat?, workers: Int = 1, streamingMinimumSize: Int) {
         self.format = format
+        self.workers = max(1, workers)
         self.streamingMinimumSize = streamingMinimumSize
     }
 
@@ -68,7 +72,7 @@ public struct SpanFileReader: Sendable {
         try? handle.close()
         guard head.withUnsafeBytes({ JSONLinesStreaming.applies(to: $0, format: format) }) else { return nil }
         let before = spans.count
-        guard let byteCount = JSONLinesStreaming.decode(path: path, file: path, into: &spans) else { return nil }
+        guard let byteCount = JSONLinesStreaming.decode(path: path, file: path, workers: workers, into: &spans) else { return nil }
         return FileSummary(path: path, byteCount: byteCount, spanCount: spans.count - before, format: .otlpJSON, compression: nil)
     }
 

@@ -1,6 +1,7 @@
 public import ArgumentParser
 import Foundation
 import ReportSite
+import Synchronization
 import TraceAssembly
 public import TraceImport
 import TraceModel
@@ -63,6 +64,13 @@ struct InputOptions: ParsableArguments {
         var spanCount: Int
         var byteCount: Int
         var seconds: Double
+
+        /// Holds `traces` until the process exits, so that they are never freed one by one.
+        static func keepUntilExit(_ traces: [Trace]) {
+            keptUntilExit.withLock { $0.append(traces) }
+        }
+
+        private static let keptUntilExit = Mutex<[[Trace]]>([])
     }
 
     /// Reads, reports unreadable inputs and assembles the traces.
@@ -80,7 +88,8 @@ struct InputOptions: ParsableArguments {
             Progress.report("no span export files found in \(inputs.joined(separator: ", "))")
             throw Exit.missing
         }
-        var inputSet = InputSet(paths: files, format: format) { done, bytes in
+        let workers = ProcessInfo.processInfo.activeProcessorCount
+        var inputSet = InputSet(paths: files, format: format, workers: workers) { done, bytes in
             let rate = Double(bytes) / 1e6 / max(Date().timeIntervalSince(start), 0.001)
             progress.update("reading \(done) of \(files.count) inputs: \(Progress.megabytes(bytes)) MB at \(Int(rate)) MB/s")
         }
@@ -102,7 +111,7 @@ struct InputOptions: ParsableArguments {
         let options = AssemblyOptions(
             adjustClockSkew: !noClockSkewAdjust, maximumClockSkewNano: DurationFormat.nanoseconds(parsing: maxClockSkew) ?? 60_000_000_000,
             maximumSpansPerTrace: maxSpansPerTrace)
-        let traces = TraceAssembler(options: options).assemble(inputSet.takeSpans())
+        let traces = TraceAssembler(options: options).assemble(inputSet.takeSpans(), workers: workers)
         return Loaded(
             traces: traces, files: inputSet.outcomes.map(ReportBuilder.Input.init), fileCount: files.count,
             skipped: inputSet.failures.count, spanCount: spanCount, byteCount: byteCount, seconds: Date().timeIntervalSince(start))

@@ -254,6 +254,15 @@ struct ServicePageTests {
         }
     }
 
+    @Test func asciiNamesGetTheSameSlugByteByByte() {
+        var random = SplitMix64(seed: 3)
+        for _ in 0..<5_000 {
+            let length = Int(random.next(below: 60))
+            let name = String(decoding: (0..<length).map { _ in UInt8(random.next(below: 128)) }, as: UTF8.self)
+            #expect(ServicePage.asciiSlug(name) == ServicePage.slug(name), "\(Array(name.utf8))")
+        }
+    }
+
     @Test func aServicePageShowsItsOperationsNeighboursAndTraces() throws {
         let site = try buildSite(try sampleSpans())
         let page = try String(contentsOf: site.appendingPathComponent(ServicePage.path(for: "order-service")), encoding: .utf8)

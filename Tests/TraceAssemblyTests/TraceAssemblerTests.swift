@@ -15,6 +15,19 @@ struct TraceAssemblerTests {
         #expect(traces[1].spans.count == 2)
     }
 
+    @Test func assemblingOnSeveralThreadsGivesTheSameTraces() {
+        var generator = SyntheticTraces()
+        let spans = (0..<400).flatMap { _ in generator.nextTrace() }
+        let serial = TraceAssembler().assemble(spans)
+        let parallel = TraceAssembler().assemble(spans, workers: 3)
+        #expect(serial.count == 400 && parallel.count == serial.count)
+        for (one, other) in zip(serial, parallel) {
+            #expect(one.traceID == other.traceID && one.spans == other.spans)
+            #expect(one.parentIndex == other.parentIndex && one.selfTimeNano == other.selfTimeNano)
+            #expect(one.criticalPathNano == other.criticalPathNano && one.warnings == other.warnings)
+        }
+    }
+
     @Test func buildsTreeInDepthFirstOrderWithChildrenByStart() {
         let trace = TraceAssembler().assemble([
             SpanBuilder.span(id: 4, parent: 2, start: 3, end: 4),

@@ -32,11 +32,11 @@ struct JSONLinesStreamingTests {
         return spans
     }
 
-    @Test(arguments: [1, 700, 4_096, 1 << 20])
-    func givesWhatTheWholeFileGives(pieceSize: Int) throws {
-        let path = try write(Self.lines.joined(separator: "\n") + "\n", named: "lines-\(pieceSize).jsonl")
+    @Test(arguments: [1, 700, 4_096, 1 << 20], [1, 2, 3])
+    func givesWhatTheWholeFileGives(pieceSize: Int, workers: Int) throws {
+        let path = try write(Self.lines.joined(separator: "\n") + "\n", named: "lines-\(pieceSize)-\(workers).jsonl")
         var spans: [Span] = []
-        let count = JSONLinesStreaming.decode(path: path, file: path, pieceSize: pieceSize, into: &spans)
+        let count = JSONLinesStreaming.decode(path: path, file: path, pieceSize: pieceSize, workers: workers, into: &spans)
         #expect(count == (try Data(contentsOf: URL(fileURLWithPath: path))).count)
         #expect(spans == (try wholeFile(path)))
         #expect(spans.count > 500)
@@ -48,6 +48,7 @@ struct JSONLinesStreamingTests {
         let path = try write(pretty + "\n" + Self.lines[1] + "\n", named: "pretty.json")
         var spans: [Span] = [SpanBuilder.span(id: 1, start: 0, end: 1)]
         #expect(JSONLinesStreaming.decode(path: path, file: path, pieceSize: 64, into: &spans) == nil)
+        #expect(JSONLinesStreaming.decode(path: path, file: path, pieceSize: 64, workers: 2, into: &spans) == nil)
         #expect(spans.count == 1, "nothing of the file is kept")
 
         var read: [Span] = []
@@ -61,7 +62,7 @@ struct JSONLinesStreamingTests {
         let path = try write(text, named: "broken.jsonl")
         var spans: [Span] = []
         let error = #expect(throws: ImportError.self) {
-            _ = try SpanFileReader(format: nil, streamingMinimumSize: 1).read(path, into: &spans)
+            _ = try SpanFileReader(format: nil, workers: 2, streamingMinimumSize: 1).read(path, into: &spans)
         }
         #expect(error?.line == 31)
         #expect(error?.message.contains("invalid traceId") == true)
