@@ -134,18 +134,20 @@ public struct ReportBuilder: Sendable {
         return Outcome(summary: summary, comparison: comparison, health: health)
     }
 
-    /// Renders and writes one page per trace, on every core: each worker takes every n-th trace.
-    /// Pages do not depend on the order they are written in, so output stays identical; the first
-    /// failure by trace order is the one reported.
+    /// Renders one page per trace on every core (each worker takes every n-th trace) and writes
+    /// them from one thread: files created in one folder by several threads at once cost the
+    /// kernel far more than the same files created by one. At most a few pages wait to be
+    /// written. Pages do not depend on the order they are written in, so output stays identical;
+    /// the first failure by trace order is the one reported.
     private func writeTracePages(
         _ traces: [Trace], selection: TraceSelection, options: Options, to staging: SiteStaging
     ) throws(ReportError) {
         let chosen = selection.reasons.keys.sorted()
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, chosen.count))
-        let failures = Mutex<[(Int, ReportError)]>([])
-        let written = Atomic<Int>(0)
+        let state = PageWriting(waiting: 4 * workers)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             for position in stride(from: worker, to: chosen.count, by: workers) {
+                guard !state.failed else { return }
                 let index = chosen[position]
                 let path = TracePage.path(for: traces[index].traceID)
                 do throws(ReportError) {
@@ -153,16 +155,18 @@ public struct ReportBuilder: Sendable {
                     page.page.time = options.time
                     page.page.siteTitle = options.title
                     page.page.reasons = (selection.reasons[index] ?? []).map(\.description)
-                    try staging.write(page.render(templates), to: path)
-                    let count = written.add(1, ordering: .relaxed).newValue
-                    options.progress?(count, chosen.count)
+                    let text = page.render(templates)
+                    state.write(trace: index) { () throws(ReportError) in
+                        try staging.write(text, to: path)
+                        options.progress?(state.written.add(1, ordering: .relaxed).newValue, chosen.count)
+                    }
                 } catch {
-                    failures.withLock { $0.append((index, error)) }
+                    state.fail(index, error)
                     return
                 }
             }
         }
-        if let first = failures.withLock({ $0.min { $0.0 < $1.0 } }) { throw first.1 }
+        if let first = state.finish() { throw first }
     }
 
     /// One page per service and uninstrumented dependency, with the traces through it that have pages.

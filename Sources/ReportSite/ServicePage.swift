@@ -1,4 +1,5 @@
 import Mustache
+import Synchronization
 import TraceAnalysis
 import TraceAssembly
 import TraceCharts
@@ -19,6 +20,19 @@ struct ServicePage {
     /// lower-case ASCII (other characters become '-'), cut to 40 characters, and a hash of the
     /// whole name, since two names may look alike once made safe.
     static func path(for name: String) -> String {
+        if let known = knownPaths.withLock({ $0[name] }) { return known }
+        let path = makePath(for: name)
+        knownPaths.withLock { paths in
+            if paths.count < 10_000 { paths[name] = path }
+        }
+        return path
+    }
+
+    /// Paths already worked out: every trace page links the services in its tables, from any
+    /// thread. Bounded, as service names come from the input.
+    private static let knownPaths = Mutex<[String: String]>([:])
+
+    private static func makePath(for name: String) -> String {
         let digits = String(FNV1a.hash(name.utf8) & 0xFFFF_FFFF, radix: 16)
         let slug = name.utf8.allSatisfy { $0 < 0x80 } ? asciiSlug(name) : slug(name)
         return "services/" + slug + "-" + String(repeating: "0", count: 8 - digits.count) + digits + ".html"
