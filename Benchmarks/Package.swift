@@ -31,6 +31,11 @@ let package = Package(
                 .product(name: "TraceModel", package: root),
             ]
         ),
+        // Times chart validation alone on a folder of SVG files.
+        .executableTarget(
+            name: "ValidateFiles",
+            dependencies: [.product(name: "XMLValidation", package: root)]
+        ),
         // Times drawing, validating and rendering trace pages, and a whole site.
         .executableTarget(
             name: "PageRendering",

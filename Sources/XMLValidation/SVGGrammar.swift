@@ -137,7 +137,9 @@ enum SVGGrammar {
         }
 
         /// The spelling in a document.
-        var name: String {
+        var name: String { spelling.description }
+
+        var spelling: StaticString {
             switch self {
             case .class: "class"
             case .role: "role"
@@ -165,27 +167,36 @@ enum SVGGrammar {
             }
         }
 
-        /// The attribute named by the bytes of an unprefixed local name, if the grammar has it.
+        /// The attribute named by the bytes of an unprefixed local name, if the grammar has it:
+        /// the length and one or two bytes pick the only candidate, which is then compared whole.
         init?(name: UnsafeBufferPointer<UInt8>) {
-            guard let key = Attribute.key(name), let index = Attribute.keys.firstIndex(of: key),
-                Attribute.spellings[index].withUnsafeBufferPointer({ $0.elementsEqual(name) })
-            else { return nil }
-            self = Attribute.allCases[index]
-        }
-
-        /// Length, first and last byte: different for every attribute of the grammar, so that a
-        /// name is found by one comparison of integers and confirmed by one of bytes.
-        private static func key(_ name: UnsafeBufferPointer<UInt8>) -> UInt32? {
             guard let first = name.first, let last = name.last else { return nil }
-            return UInt32(truncatingIfNeeded: name.count) << 16 | UInt32(first) << 8 | UInt32(last)
+            let candidate: Attribute?
+            switch (name.count, first) {
+            case (1, UInt8(ascii: "x")): candidate = .x
+            case (1, UInt8(ascii: "y")): candidate = .y
+            case (1, UInt8(ascii: "d")): candidate = .d
+            case (2, UInt8(ascii: "i")): candidate = .id
+            case (2, UInt8(ascii: "r")): candidate = .rx
+            case (2, UInt8(ascii: "x")): candidate = last == UInt8(ascii: "1") ? .x1 : .x2
+            case (2, UInt8(ascii: "y")): candidate = last == UInt8(ascii: "1") ? .y1 : .y2
+            case (4, UInt8(ascii: "r")): candidate = .role
+            case (4, UInt8(ascii: "h")): candidate = .href
+            case (5, UInt8(ascii: "c")): candidate = .class
+            case (5, UInt8(ascii: "w")): candidate = .width
+            case (6, UInt8(ascii: "h")): candidate = .height
+            case (6, UInt8(ascii: "d")): candidate = last == UInt8(ascii: "d") ? .dataD : .dataS
+            case (7, UInt8(ascii: "d")): candidate = last == UInt8(ascii: "h") ? .dataRh : .dataNs
+            case (7, UInt8(ascii: "v")): candidate = .viewBox
+            case (9, UInt8(ascii: "d")): candidate = .dataLeft
+            case (10, UInt8(ascii: "a")): candidate = .ariaLabel
+            case (10, UInt8(ascii: "d")): candidate = .dataWidth
+            case (11, UInt8(ascii: "t")): candidate = .textAnchor
+            default: candidate = nil
+            }
+            guard let candidate, SVGGrammar.equal(name, candidate.spelling) else { return nil }
+            self = candidate
         }
-
-        private static let spellings: [[UInt8]] = allCases.map { Array($0.name.utf8) }
-        private static let keys: [UInt32] = {
-            let keys = spellings.map { spelling in spelling.withUnsafeBufferPointer { key($0)! } }
-            precondition(Swift.Set(keys).count == keys.count, "two attributes of the grammar share a key")
-            return keys
-        }()
 
         /// Whether `value` is a valid value of this attribute; the reason if it is not.
         func check(_ value: UnsafeBufferPointer<UInt8>) -> String? {
@@ -198,8 +209,8 @@ enum SVGGrammar {
             case .class: valid = SVGGrammar.tokens(of: value, atLeastOne: true) { SVGGrammar.isNCName($0) }
             case .id: valid = SVGGrammar.isNCName(SVGGrammar.trimmed(value))
             case .ariaLabel: valid = true
-            case .role: valid = SVGGrammar.isOne(of: ["img", "figure"], SVGGrammar.trimmed(value))
-            case .textAnchor: valid = SVGGrammar.isOne(of: ["start", "middle", "end"], SVGGrammar.trimmed(value))
+            case .role: valid = SVGGrammar.isOne(of: "img", "figure", in: SVGGrammar.trimmed(value))
+            case .textAnchor: valid = SVGGrammar.isOne(of: "start", "middle", "end", in: SVGGrammar.trimmed(value))
             case .viewBox: valid = SVGGrammar.isViewBox(value)
             case .d: valid = SVGGrammar.isPathData(value)
             case .dataS: valid = value.count == 16 && value.allSatisfy(SVGGrammar.isLowerHex)
@@ -211,8 +222,12 @@ enum SVGGrammar {
 
     // MARK: Datatypes, over the bytes of a value
 
-    static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ text: String) -> Bool {
-        bytes.elementsEqual(text.utf8)
+    /// Whether `bytes` spell `text` (compared byte by byte, with no String made).
+    static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ text: StaticString) -> Bool {
+        guard bytes.count == text.utf8CodeUnitCount else { return false }
+        let spelling = text.utf8Start
+        for index in 0..<bytes.count where bytes[index] != spelling[index] { return false }
+        return true
     }
 
     static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D }
@@ -293,7 +308,7 @@ enum SVGGrammar {
         }
     }
 
-    static func isOne(of choices: [String], _ text: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func isOne(of choices: StaticString..., in text: UnsafeBufferPointer<UInt8>) -> Bool {
         choices.contains { equal(text, $0) }
     }
 

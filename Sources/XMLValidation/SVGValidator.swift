@@ -37,10 +37,12 @@ private final class ChartChecker: MessageCollector {
         var hadChild = false
     }
 
-    var stack: [Frame] = []
-    private var parser: xmlParserCtxtPtr?
+    // Read and written only by the one thread that parses: no dynamic exclusivity checks
+    // (they cost more than the grammar's checks themselves).
+    @exclusivity(unchecked) var stack: [Frame] = []
+    @exclusivity(unchecked) private var parser: xmlParserCtxtPtr?
     /// The namespace name libxml2 interned for this document, once it matched the SVG one.
-    private var svgNamespace: UnsafePointer<xmlChar>?
+    @exclusivity(unchecked) private var svgNamespace: UnsafePointer<xmlChar>?
 
     override init() {
         super.init()
@@ -88,9 +90,8 @@ private final class ChartChecker: MessageCollector {
         _ name: UnsafePointer<xmlChar>, namespace: UnsafePointer<xmlChar>?, attributeCount: Int,
         attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
     ) {
-        let nameBytes = UnsafeBufferPointer(start: name, count: strlen(name))
-        guard isSVGNamespace(namespace), let element = SVGGrammar.Element(name: nameBytes) else {
-            return fail(String(decoding: nameBytes, as: UTF8.self), "not allowed in a chart")
+        guard isSVGNamespace(namespace), let element = SVGGrammar.Element(name: shortName(name)) else {
+            return fail(String(cString: name), "not allowed in a chart")
         }
         if let parent = stack.last {
             guard parent.element.allows(element, afterOtherChildren: parent.hadChild) else {
@@ -107,11 +108,10 @@ private final class ChartChecker: MessageCollector {
             guard let fields = attributes?.advanced(by: 5 * index), let localName = fields[0],
                 let value = fields[3], let end = fields[4]
             else { return fail(element.name, "unreadable attribute") }
-            let attributeName = UnsafeBufferPointer(start: localName, count: strlen(localName))
-            guard fields[2] == nil, let attribute = SVGGrammar.Attribute(name: attributeName),
+            guard fields[2] == nil, let attribute = SVGGrammar.Attribute(name: shortName(localName)),
                 allowed.contains(SVGGrammar.Attribute.Set(attribute))
             else {
-                return fail(element.name, "attribute \(String(decoding: attributeName, as: UTF8.self)) is not allowed")
+                return fail(element.name, "attribute \(String(cString: localName)) is not allowed")
             }
             if let problem = attribute.check(UnsafeBufferPointer(start: value, count: end - value)) {
                 return fail(element.name, problem)
@@ -141,27 +141,36 @@ private final class ChartChecker: MessageCollector {
         return true
     }
 
-    static func from(_ context: UnsafeMutableRawPointer?) -> ChartChecker? {
-        context.map { Unmanaged<ChartChecker>.fromOpaque($0).takeUnretainedValue() }
+    /// Runs `body` with the checker behind libxml2's `userData`, which `parse` keeps alive:
+    /// borrowed, not retained, as callbacks come for every element and text.
+    static func with(_ context: UnsafeMutableRawPointer?, _ body: (ChartChecker) -> Void) {
+        guard let context else { return }
+        Unmanaged<ChartChecker>.fromOpaque(context)._withUnsafeGuaranteedRef(body)
     }
 }
 
-private func strlen(_ text: UnsafePointer<xmlChar>) -> Int { Int(xmlStrlen(text)) }
+/// The bytes of a NUL-terminated name, or of its first 12 bytes when it is longer: no name of
+/// the grammar is that long, so the name is then simply not found (and no time is spent on it).
+private func shortName(_ name: UnsafePointer<xmlChar>) -> UnsafeBufferPointer<UInt8> {
+    var count = 0
+    while count < 12, name[count] != 0 { count += 1 }
+    return UnsafeBufferPointer(start: name, count: count)
+}
 
 private let startElement: startElementNsSAX2Func = { context, name, _, namespace, _, _, attributeCount, _, attributes in
-    guard let checker = ChartChecker.from(context), let name else { return }
-    checker.opened(name, namespace: namespace, attributeCount: Int(attributeCount), attributes: attributes)
+    guard let name else { return }
+    ChartChecker.with(context) { $0.opened(name, namespace: namespace, attributeCount: Int(attributeCount), attributes: attributes) }
 }
 
 private let endElement: endElementNsSAX2Func = { context, _, _, _ in
-    _ = ChartChecker.from(context)?.stack.popLast()
+    ChartChecker.with(context) { _ = $0.stack.popLast() }
 }
 
 private let characters: charactersSAXFunc = { context, bytes, count in
-    guard let checker = ChartChecker.from(context), let bytes else { return }
-    checker.text(UnsafeBufferPointer(start: bytes, count: Int(count)))
+    guard let bytes else { return }
+    ChartChecker.with(context) { $0.text(UnsafeBufferPointer(start: bytes, count: Int(count))) }
 }
 
 private let doctype: internalSubsetSAXFunc = { context, _, _, _ in
-    ChartChecker.from(context)?.fail(nil, "a DOCTYPE is not allowed in a chart")
+    ChartChecker.with(context) { $0.fail(nil, "a DOCTYPE is not allowed in a chart") }
 }
