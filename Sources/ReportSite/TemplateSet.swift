@@ -25,14 +25,19 @@ public struct TemplateSet: Sendable {
     let servicesPagePolicy: String
     /// The list pages run no script.
     let listPagePolicy: String
+    /// The built-in trace page, compiled into text and values; nil when `--templates` replaces
+    /// it (a template of one's own is always rendered by Mustache).
+    let tracePlan: TemplatePlan?
 
     /// Loads the embedded templates, overlaid by the files in `overrides` when given.
     /// - Throws: `ReportError.template` when a file cannot be read or does not parse.
     public init(overrides: URL? = nil) throws(ReportError) {
+        var replaced: Set<String> = []
         func text(_ name: String) throws(ReportError) -> String {
             if let overrides {
                 let url = overrides.appendingPathComponent(name)
                 if FileManager.default.fileExists(atPath: url.path) {
+                    replaced.insert(name)
                     do {
                         return try String(contentsOf: url, encoding: .utf8)
                     } catch {
@@ -67,5 +72,8 @@ public struct TemplateSet: Sendable {
         tracePagePolicy = ContentSecurityPolicy.policy(forInlineStyle: css, inlineScript: traceScript)
         servicesPagePolicy = ContentSecurityPolicy.policy(forInlineStyle: css, inlineScript: sortScript)
         listPagePolicy = ContentSecurityPolicy.policy(forInlineStyle: css)
+        tracePlan =
+            replaced.contains("trace.html.mustache")
+            ? nil : TemplatePlan(template: trace, valueNames: TracePage.valueNames, switchNames: TracePage.switchNames)
     }
 }

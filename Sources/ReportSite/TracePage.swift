@@ -25,43 +25,59 @@ public struct TracePage: Sendable {
     /// The page's path inside the site.
     static func path(for traceID: TraceID) -> String { "traces/\(traceID).html" }
 
+    /// The template's values (all already escaped for HTML) and the booleans its sections test;
+    /// `warnings` is the one list.
+    static let valueNames = [
+        "csp", "script", "css", "traceID", "rootService", "rootName", "start", "timeZone", "siteTitle", "reasons", "duration",
+        "spanCount", "serviceCount", "maxDepth", "errorCount", "waterfall", "graph", "slowestHops", "spanDetails", "spanText",
+        "criticalPath", "statistics",
+    ]
+    static let switchNames = ["inSite", "hasReasons", "hasErrors", "hasWarnings", "largeList"]
+
     /// Renders the page around an already validated waterfall SVG.
     public func render(waterfallSVG: String, graphSVG: String, templates: TemplateSet) -> String {
+        render(waterfallSVG: waterfallSVG, graphSVG: graphSVG, templates: templates, plan: templates.tracePlan)
+    }
+
+    /// Renders with `plan` when given and the trace has no warnings (the template's one list),
+    /// otherwise with Mustache.
+    func render(waterfallSVG: String, graphSVG: String, templates: TemplateSet, plan: TemplatePlan?) -> String {
         let root = trace.root
         let palette = ServicePalette(services: trace.spans.map(\.service))
         // Above this many spans the list is plain text: a browser could not build the
         // expandable form quickly enough (see SpanTextListHTML).
         let largeList = trace.spans.count > expandableListLimit
-        let context: [String: Any] = [
-            "csp": templates.tracePagePolicy,
-            "script": templates.traceScript,
-            "css": templates.css,
-            "traceID": trace.traceID.hex,
-            "rootService": Markup.escape(root.service),
-            "rootName": Markup.escape(root.name),
-            "start": Markup.escape(time.string(unixNano: trace.startTimeUnixNano)),
-            "timeZone": Markup.escape(time.name),
-            "siteTitle": Markup.escape(siteTitle),
-            "inSite": !standalone,
-            "reasons": Markup.escape(reasons.joined(separator: ", ")),
-            "hasReasons": !reasons.isEmpty,
-            "duration": DurationFormat.string(nanoseconds: trace.durationNano),
-            "spanCount": String(trace.spans.count),
-            "serviceCount": String(trace.services.count),
-            "maxDepth": String((trace.depth.max() ?? 0) + 1),
-            "errorCount": String(trace.errorCount),
-            "hasErrors": trace.errorCount > 0,
-            "warnings": trace.warnings.map(Markup.escape),
-            "hasWarnings": !trace.warnings.isEmpty,
-            "waterfall": waterfallSVG,
-            "graph": graphSVG,
-            "slowestHops": TraceTablesHTML.largestSelfTime(trace),
-            "spanDetails": largeList ? "" : SpanDetailsHTML(trace: trace, palette: palette, time: time).render(),
-            "spanText": largeList ? SpanTextListHTML(trace: trace).render() : "",
-            "largeList": largeList,
-            "criticalPath": TraceTablesHTML.criticalPath(trace),
-            "statistics": TraceTablesHTML.statistics(trace, linkServices: !standalone),
+        // In the order of `valueNames`.
+        let values = [
+            templates.tracePagePolicy,
+            templates.traceScript,
+            templates.css,
+            trace.traceID.hex,
+            Markup.escape(root.service),
+            Markup.escape(root.name),
+            Markup.escape(time.string(unixNano: trace.startTimeUnixNano)),
+            Markup.escape(time.name),
+            Markup.escape(siteTitle),
+            Markup.escape(reasons.joined(separator: ", ")),
+            DurationFormat.string(nanoseconds: trace.durationNano),
+            String(trace.spans.count),
+            String(trace.services.count),
+            String((trace.depth.max() ?? 0) + 1),
+            String(trace.errorCount),
+            waterfallSVG,
+            graphSVG,
+            TraceTablesHTML.largestSelfTime(trace),
+            largeList ? "" : SpanDetailsHTML(trace: trace, palette: palette, time: time).render(),
+            largeList ? SpanTextListHTML(trace: trace).render() : "",
+            TraceTablesHTML.criticalPath(trace),
+            TraceTablesHTML.statistics(trace, linkServices: !standalone),
         ]
+        // In the order of `switchNames`.
+        let switches = [!standalone, !reasons.isEmpty, trace.errorCount > 0, !trace.warnings.isEmpty, largeList]
+        if let plan, trace.warnings.isEmpty { return plan.render(values: values, switches: switches) }
+        var context: [String: Any] = ["warnings": trace.warnings.map(Markup.escape)]
+        for (name, value) in zip(Self.valueNames, values) { context[name] = value }
+        for (name, on) in zip(Self.switchNames, switches) { context[name] = on }
         return templates.trace.render(context)
     }
 }

@@ -1,7 +1,7 @@
 /// `Schemas/svg-subset.rng` written as code, for `SVGValidator`'s streaming check: which elements
 /// may hold which, which attributes each may carry, and what their values must look like.
 ///
-/// It accepts no document the RELAX NG grammar rejects (`SVGGrammarAgreementTests` runs both on
+/// It accepts no document the RELAX NG grammar rejects (`ValidatorAgreementTests` runs both on
 /// generated charts and on thousands of broken ones). Where it differs it is stricter: NCNames and
 /// numbers are ASCII, and a decimal keeps at most 24 significant digits counting fraction zeros.
 enum SVGGrammar {
