@@ -2,16 +2,33 @@ public import Foundation
 
 /// Timestamps as UTC calendar text, computed without locale or time-zone lookups.
 enum UTCTime {
-    /// "2024-01-15 14:30:00.123" for Unix nanoseconds (milliseconds kept).
+    /// "2024-01-15 14:30:00.123" for Unix nanoseconds (milliseconds kept). Unsigned 64-bit
+    /// nanoseconds end in the year 2554, so the year always has four digits.
     static func string(unixNano: UInt64) -> String {
         let milliseconds = unixNano / 1_000_000
         let seconds = milliseconds / 1000
         let days = Int64(seconds / 86_400)
         let secondOfDay = Int(seconds % 86_400)
         let (year, month, day) = civilDate(daysSinceEpoch: days)
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2)) "
-            + "\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))"
-            + ".\(pad(Int(milliseconds % 1000), 3))"
+        // Written digit by digit into the string's own storage: this runs for every span listed.
+        return String(unsafeUninitializedCapacity: 23) { text in
+            func put(_ value: Int, width: Int, at start: Int, then separator: UInt8?) {
+                var rest = value
+                for position in (start..<(start + width)).reversed() {
+                    text[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+                if let separator { text[start + width] = separator }
+            }
+            put(year, width: 4, at: 0, then: UInt8(ascii: "-"))
+            put(month, width: 2, at: 5, then: UInt8(ascii: "-"))
+            put(day, width: 2, at: 8, then: UInt8(ascii: " "))
+            put(secondOfDay / 3600, width: 2, at: 11, then: UInt8(ascii: ":"))
+            put(secondOfDay / 60 % 60, width: 2, at: 14, then: UInt8(ascii: ":"))
+            put(secondOfDay % 60, width: 2, at: 17, then: UInt8(ascii: "."))
+            put(Int(milliseconds % 1000), width: 3, at: 20, then: nil)
+            return 23
+        }
     }
 
     /// Year, month and day of the proleptic Gregorian calendar for days since 1970-01-01
@@ -27,11 +44,6 @@ enum UTCTime {
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
         return (Int(year), Int(month), Int(day))
-    }
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let digits = String(value)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 }
 

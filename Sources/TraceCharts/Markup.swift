@@ -5,9 +5,7 @@ public enum Markup {
     /// neither break out of its context nor make a document ill-formed.
     public static func escape(_ text: String) -> String {
         // Fast path: most names and values need nothing.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 || $0 == 0xEF }) {
-            return text
-        }
+        if !text.utf8.contains(where: needsAttention) { return text }
         // Byte by byte over the UTF-8 (multi-byte sequences pass through, except U+FFFE and U+FFFF:
         // EF BF BE and EF BF BF), into one buffer.
         let bytes = Array(text.utf8)
@@ -35,9 +33,21 @@ public enum Markup {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Bytes below 0x40 that escaping changes: C0 controls other than tab, newline and return,
+    /// `"`, `&`, `'`, `<` and `>`.
+    private static let changedBelow64: UInt64 = 0x5000_00C4_FFFF_D9FF
+
+    /// Whether escaping may change `byte`: the bytes above, and 0xEF, which starts U+FFFE and
+    /// U+FFFF (one shift and test per byte, rather than seven comparisons).
+    @inline(__always)
+    private static func needsAttention(_ byte: UInt8) -> Bool {
+        byte < 64 ? (changedBelow64 >> UInt64(byte)) & 1 != 0 : byte == 0xEF
+    }
+
     /// `text` cut to at most `limit` characters, ending in "…" when cut.
     public static func truncate(_ text: String, to limit: Int) -> String {
-        guard text.count > limit else { return text }
+        // No more bytes than the limit means no more characters: no need to count them.
+        guard text.utf8.count > limit, text.count > limit else { return text }
         return String(text.prefix(max(0, limit - 1))) + "…"
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+import TestSupport
 import Testing
 import TraceAssembly
 import TraceModel
@@ -16,6 +18,21 @@ enum TraceAssemblerHelper {
 ])
 func utcTimesMatchTheCalendar(_ nanoseconds: UInt64, _ text: String) {
     #expect(UTCTime.string(unixNano: nanoseconds) == text)
+}
+
+@Test func utcTimesAgreeWithFoundationsCalendar() throws {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = try #require(TimeZone(identifier: "UTC"))
+    var random = SplitMix64(seed: 11)
+    for nanoseconds in [UInt64.max, UInt64.max - 999_999_999] + (0..<2_000).map({ _ in random.next() }) {
+        let seconds = nanoseconds / 1_000_000_000
+        let parts = calendar.dateComponents(
+            [.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: Double(seconds)))
+        let expected = String(
+            format: "%04d-%02d-%02d %02d:%02d:%02d.%03d", parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!,
+            parts.second!, Int(nanoseconds / 1_000_000 % 1000))
+        #expect(UTCTime.string(unixNano: nanoseconds) == expected)
+    }
 }
 
 @Test func timesCanBeShownInANamedZone() throws {

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 import TraceCharts
 import TraceModel
@@ -34,6 +35,35 @@ func durationsReadHumanly(_ nanoseconds: UInt64, _ text: String) {
     #expect(Markup.escape("\u{FFFE}") == "\u{FFFD}")
     #expect(Markup.escape("plain") == "plain")
     #expect(Markup.truncate("abcdef", to: 4) == "abc…")
+}
+
+@Test func escapingAgreesWithAScalarByScalarDefinition() {
+    func reference(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+            case "\u{0}"..."\u{1F}", "\u{FFFE}", "\u{FFFF}": out += "\u{FFFD}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+    let alphabet = (0..<128).map { Character(Unicode.Scalar(UInt8($0))) } + ["é", "→", "\u{FFFE}", "\u{FFFF}", "\u{FFFD}", "😀", "\u{EFFF}"]
+    var random = SplitMix64(seed: 5)
+    for _ in 0..<20_000 {
+        let length = Int(random.next(below: 24))
+        let text = String((0..<length).map { _ in alphabet[Int(random.next(below: UInt64(alphabet.count)))] })
+        #expect(Markup.escape(text) == reference(text), "\(Array(text.unicodeScalars))")
+    }
+    for truncated in ["abc", "abcdef", "ab→cd", "ééééé", "😀😀😀😀😀😀"] {
+        #expect(Markup.truncate(truncated, to: 4) == (truncated.count > 4 ? String(truncated.prefix(3)) + "…" : truncated))
+    }
 }
 
 @Test func serviceColoursAreStableAndDistinctWithinATrace() {
