@@ -29,31 +29,39 @@ enum JSONLinesStreaming {
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         let before = spans.count
+        var status = stat()
+        if fstat(descriptor, &status) == 0 {
+            // Room for the spans such a file usually holds, so that the array is not copied as it
+            // grows; what is not used is never touched, and costs no memory.
+            spans.reserveCapacity(spans.count + Int(status.st_size) / bytesPerSpanEstimate)
+        }
         let lanes = max(1, workers)
-        let caches = (0..<lanes).map { _ in StringInterner() }
+        let caches = (0..<lanes).map { _ in DecodingCaches() }
         var reader = PieceReader(descriptor: descriptor, pieceSize: max(pieceSize, 1))
+        // One buffer per lane, refilled piece after piece: memory the process has already touched.
+        var pieces = [[UInt8]](repeating: [], count: lanes)
         while true {
-            var pieces: [[UInt8]] = []
-            while pieces.count < lanes, let piece = reader.next() { pieces.append(piece) }
+            var filled = 0
+            while filled < lanes, reader.next(into: &pieces[filled]) { filled += 1 }
             if reader.failed {
                 spans.removeSubrange(before...)
                 return nil
             }
-            if pieces.isEmpty { return reader.total }
-            if pieces.count == 1 {
+            if filled == 0 { return reader.total }
+            if filled == 1 {
                 // One piece (or one worker): decoded straight into `spans`, nothing copied.
-                guard decode(pieces[0], file: file, strings: caches[0], into: &spans) else {
+                guard decode(pieces[0], file: file, caches: caches[0], into: &spans) else {
                     spans.removeSubrange(before...)
                     return nil
                 }
                 continue
             }
-            // Piece `index` uses cache `index` only, and each piece is decoded by one thread.
+            // Piece `index` uses the caches of lane `index` only, and each piece is decoded by one thread.
             nonisolated(unsafe) let laneCaches = caches
             let batch = pieces
-            let decoded = ParallelWork.map(count: batch.count, workers: lanes) { index -> [Span]? in
+            let decoded = ParallelWork.map(count: filled, workers: lanes) { index -> [Span]? in
                 var part: [Span] = []
-                return decode(batch[index], file: file, strings: laneCaches[index], into: &part) ? part : nil
+                return decode(batch[index], file: file, caches: laneCaches[index], into: &part) ? part : nil
             }
             for part in decoded {
                 guard let part else {
@@ -65,10 +73,14 @@ enum JSONLinesStreaming {
         }
     }
 
+    /// Fewer bytes than OTLP JSON exporters write for a span with a few attributes, so that the
+    /// spans array reserved from a file's size is seldom outgrown.
+    static let bytesPerSpanEstimate = 320
+
     /// Decodes one piece; false when it has a fault.
-    private static func decode(_ piece: [UInt8], file: String, strings: StringInterner, into spans: inout [Span]) -> Bool {
+    private static func decode(_ piece: [UInt8], file: String, caches: DecodingCaches, into spans: inout [Span]) -> Bool {
         piece.withUnsafeBytes { raw in
-            (try? OTLPJSONDecoder().decode(raw, file: file, strings: strings, into: &spans)) != nil
+            (try? OTLPJSONDecoder().decode(raw, file: file, caches: caches, into: &spans)) != nil
         }
     }
 
@@ -88,9 +100,12 @@ enum JSONLinesStreaming {
             self.pieceSize = pieceSize
         }
 
-        mutating func next() -> [UInt8]? {
-            var buffer = rest
-            rest = []
+        /// Refills `buffer` with the next piece, keeping its capacity; false at the end of the
+        /// file (or after a failed read).
+        mutating func next(into buffer: inout [UInt8]) -> Bool {
+            buffer.removeAll(keepingCapacity: true)
+            buffer.append(contentsOf: rest)
+            rest.removeAll(keepingCapacity: true)
             while !atEnd {
                 let filled = buffer.count
                 let wanted = filled < pieceSize ? pieceSize - filled : max(filled, pieceSize)
@@ -103,19 +118,19 @@ enum JSONLinesStreaming {
                 } while count < 0 && errno == EINTR
                 if count < 0 {
                     failed = true
-                    return nil
+                    return false
                 }
                 buffer.removeLast(wanted - count)
                 atEnd = count == 0
                 total += count
                 // A piece is full once it is big enough and holds a line end.
                 if buffer.count >= pieceSize, let lineEnd = buffer.lastIndex(of: 0x0A) {
-                    rest = Array(buffer[(lineEnd + 1)...])
+                    rest.append(contentsOf: buffer[(lineEnd + 1)...])
                     buffer.removeSubrange((lineEnd + 1)...)
-                    return buffer
+                    return true
                 }
             }
-            return buffer.isEmpty ? nil : buffer
+            return !buffer.isEmpty
         }
     }
 }

@@ -8,14 +8,9 @@ extension JSONReader {
         let open = offset
         var index = offset + 1
         var hasEscapes = false
-        let count = bytes.count
-        let base = bytes.baseAddress!
-        while index < count {
-            // Eight bytes at a time while none is a quote, a backslash or a control character.
-            while index + 8 <= count, !Self.hasSpecialByte(base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
-                index += 8
-            }
-            guard index < count else { break }
+        while true {
+            index = nextSpecialByte(from: index)
+            guard index < bytes.count else { break }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 offset = index + 1
@@ -23,13 +18,13 @@ extension JSONReader {
             }
             if byte == UInt8(ascii: "\\") {
                 hasEscapes = true
-                guard index + 1 < count else { break }
+                guard index + 1 < bytes.count else { break }
                 switch bytes[index + 1] {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
                     UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                     index += 2
                 case UInt8(ascii: "u"):
-                    guard index + 6 <= count,
+                    guard index + 6 <= bytes.count,
                         (2..<6).allSatisfy({ HexDigits.value(of: bytes[index + $0]) != nil })
                     else { throw failure("invalid \\u escape in a string", at: index) }
                     index += 6
@@ -39,18 +34,37 @@ extension JSONReader {
                 }
                 continue
             }
-            if byte < 0x20 {
-                throw failure("unescaped control character 0x\(String(byte, radix: 16)) in a string", at: index)
-            }
-            index += 1
+            throw failure("unescaped control character 0x\(String(byte, radix: 16)) in a string", at: index)
         }
         throw failure("unterminated string", at: open)
     }
 
-    /// True when one of the eight bytes in `word` is '"', '\\' or below 0x20 (bit tricks from
-    /// "Bit Twiddling Hacks": a byte is zero after XOR with the searched value).
+    /// The offset of the first quote, backslash or control byte at or after `start`, or the end of
+    /// the input: eight bytes at a time, the first such byte located by its bit in a mask.
     @inline(__always)
-    static func hasSpecialByte(_ word: UInt64) -> Bool {
+    func nextSpecialByte(from start: Int) -> Int {
+        var index = start
+        let count = bytes.count
+        let base = bytes.baseAddress!
+        while index + 8 <= count {
+            let mask = Self.specialByteMask(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
+            if mask != 0 { return index + mask.trailingZeroBitCount &>> 3 }
+            index += 8
+        }
+        while index < count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return index }
+            index += 1
+        }
+        return count
+    }
+
+    /// A mask with the top bit set in the bytes of `word` (first byte lowest) that are '"', '\\'
+    /// or below 0x20 ("Bit Twiddling Hacks": a byte is zero after XOR with the searched value).
+    /// Bytes above a flagged one may be flagged wrongly (a borrow runs upward), but the lowest flag
+    /// is always right, and only it is used.
+    @inline(__always)
+    static func specialByteMask(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let quote = word ^ (ones &* 0x22)
@@ -58,7 +72,7 @@ extension JSONReader {
         let hasQuote = (quote &- ones) & ~quote
         let hasBackslash = (backslash &- ones) & ~backslash
         let hasControl = (word &- ones &* 0x20) & ~word
-        return (hasQuote | hasBackslash | hasControl) & highs != 0
+        return (hasQuote | hasBackslash | hasControl) & highs
     }
 
     /// Reads a string value. Invalid UTF-8 is replaced with U+FFFD rather than rejected.
@@ -216,7 +230,17 @@ extension JSONReader {
         return Int64(value.magnitude)
     }
 
-    private mutating func readInteger(_ field: String) throws(JSONFailure) -> (negative: Bool, magnitude: UInt64, position: Int) {
+    /// An integer as a sign and a magnitude, with the offset it starts at.
+    mutating func readInteger(_ field: String) throws(JSONFailure) -> (negative: Bool, magnitude: UInt64, position: Int) {
+        if peek() != nil {
+            let position = offset
+            if let plain = readPlainInteger() { return (plain.negative, plain.magnitude, position) }
+        }
+        return try readIntegerInFull(field)
+    }
+
+    /// `readInteger` for any spelling JSON and the proto3 mapping allow, and every error.
+    mutating func readIntegerInFull(_ field: String) throws(JSONFailure) -> (negative: Bool, magnitude: UInt64, position: Int) {
         guard let first = peek() else { throw failure("expected \(field) but found end of input") }
         let position = offset
         let quoted = first == UInt8(ascii: "\"")
@@ -254,6 +278,64 @@ extension JSONReader {
             index += 1
         }
         return (negative, magnitude, position)
+    }
+
+    /// The common case of `readInteger`, in one pass: an integer of at most 19 digits (which
+    /// cannot overflow), bare or in quotes, read eight digits at a time. Anything else (a fraction,
+    /// an exponent, a leading zero, more digits, a fault) leaves `offset` alone and returns nil for
+    /// the general path, which gives the same value or the exact error.
+    @inline(__always)
+    private mutating func readPlainInteger() -> (negative: Bool, magnitude: UInt64)? {
+        let count = bytes.count
+        let base = bytes.baseAddress!
+        var index = offset
+        let quoted = bytes[index] == UInt8(ascii: "\"")
+        if quoted { index += 1 }
+        let negative = index < count && bytes[index] == UInt8(ascii: "-")
+        if negative { index += 1 }
+        let digitsStart = index
+        while index + 8 <= count, Self.isEightDigits(base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) { index += 8 }
+        while index < count, bytes[index] &- UInt8(ascii: "0") < 10 { index += 1 }
+        let digitCount = index - digitsStart
+        guard digitCount > 0, digitCount <= 19, digitCount == 1 || bytes[digitsStart] != UInt8(ascii: "0") else { return nil }
+        if index < count {
+            let next = bytes[index]
+            if next == UInt8(ascii: ".") || next | 0x20 == UInt8(ascii: "e") { return nil }
+        }
+        if quoted {
+            guard index < count, bytes[index] == UInt8(ascii: "\"") else { return nil }
+        }
+        var magnitude: UInt64 = 0
+        var digit = digitsStart
+        while digit + 8 <= index {
+            magnitude = magnitude &* 100_000_000 &+ Self.eightDigitsValue(base.loadUnaligned(fromByteOffset: digit, as: UInt64.self))
+            digit += 8
+        }
+        while digit < index {
+            magnitude = magnitude &* 10 &+ UInt64(bytes[digit] &- UInt8(ascii: "0"))
+            digit += 1
+        }
+        offset = quoted ? index + 1 : index
+        return (negative, magnitude)
+    }
+
+    /// True when all eight bytes of `word` are ASCII digits.
+    @inline(__always)
+    static func isEightDigits(_ word: UInt64) -> Bool {
+        let word = UInt64(littleEndian: word)
+        // Each byte is 0x30...0x39: its high nibble is 3, and adding 6 keeps it 3.
+        return word & 0xF0F0_F0F0_F0F0_F0F0 == 0x3030_3030_3030_3030
+            && (word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0 == 0x3030_3030_3030_3030
+    }
+
+    /// The value of eight ASCII digits, the first (most significant) in the lowest byte: digits
+    /// are combined pairwise, then in fours, then in eights.
+    @inline(__always)
+    static func eightDigitsValue(_ word: UInt64) -> UInt64 {
+        let digits = UInt64(littleEndian: word) &- 0x3030_3030_3030_3030
+        let pairs = (digits &* 10 &+ (digits >> 8)) & 0x00FF_00FF_00FF_00FF
+        let fours = (pairs &* 100 &+ (pairs >> 16)) & 0x0000_FFFF_0000_FFFF
+        return (fours &* 10_000 &+ (fours >> 32)) & 0xFFFF_FFFF
     }
 
     /// Reads a double written as a JSON number, a numeric string, or "NaN"/"Infinity"/"-Infinity".

@@ -109,14 +109,9 @@ struct JSONReader {
             throw failure("expected a member name in quotes but found \(describeNext())")
         }
         let start = offset + 1
-        // Member names are short and plain: a byte loop finds their end sooner than the
-        // word-wise scan, which takes over at the first escape or control character.
-        var index = start
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
-            index += 1
-        }
+        // A plain name ends at the first special byte; an escape or control character sends the
+        // name to the full scan.
+        let index = nextSpecialByte(from: start)
         var key: Key
         if index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
             offset = index + 1
@@ -239,6 +234,39 @@ struct JSONReader {
         }
     }
 
+    /// The end of the object or array that starts at `start`, found by matching brackets outside
+    /// strings and checking nothing else; nil when no container starts there or the input ends
+    /// first. For text known to be valid, such as a copy of text that was decoded before.
+    func containerEnd(from start: Int) -> Int? {
+        guard start < bytes.count, bytes[start] == UInt8(ascii: "{") || bytes[start] == UInt8(ascii: "[") else { return nil }
+        var depth = 0
+        var index = start
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+                if depth == 0 { return index + 1 }
+            case UInt8(ascii: "\""):
+                // To the closing quote: escapes are stepped over, control characters ignored.
+                index = nextSpecialByte(from: index + 1)
+                while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
+                    index = nextSpecialByte(from: index + (bytes[index] == UInt8(ascii: "\\") ? 2 : 1))
+                }
+            default:
+                break
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// The bytes of `range`.
+    func text(_ range: Range<Int>) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: bytes[range])
+    }
+
     private mutating func skipMemberName() throws(JSONFailure) {
         guard peek() == UInt8(ascii: "\"") else {
             throw failure("expected a member name in quotes but found \(describeNext())")
@@ -251,8 +279,5 @@ struct JSONReader {
 /// True when the `count` bytes at `lhs` equal those at `rhs`.
 @inline(__always)
 func sameBytes(_ lhs: UnsafeRawPointer, _ rhs: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-    for index in 0..<count where lhs.load(fromByteOffset: index, as: UInt8.self) != rhs[index] {
-        return false
-    }
-    return true
+    ByteRuns.same(lhs, UnsafeRawPointer(rhs), count: count)
 }

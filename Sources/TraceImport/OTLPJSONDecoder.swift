@@ -20,14 +20,14 @@ public struct OTLPJSONDecoder: Sendable {
     ///   - file: the name used in error messages.
     /// - Throws: `ImportError` naming the file, line and column of the first fault.
     public func decode(_ bytes: UnsafeRawBufferPointer, file: String, into spans: inout [Span]) throws(ImportError) {
-        try decode(bytes, file: file, strings: StringInterner(), into: &spans)
+        try decode(bytes, file: file, caches: DecodingCaches(), into: &spans)
     }
 
-    /// Decodes with a string cache that outlives the call (the pieces of one large file).
+    /// Decodes with caches that outlive the call (the pieces of one large file).
     func decode(
-        _ bytes: UnsafeRawBufferPointer, file: String, strings: StringInterner, into spans: inout [Span]
+        _ bytes: UnsafeRawBufferPointer, file: String, caches: DecodingCaches, into spans: inout [Span]
     ) throws(ImportError) {
-        var parser = OTLPJSONParser(reader: JSONReader(bytes: bytes, strings: strings))
+        var parser = OTLPJSONParser(reader: JSONReader(bytes: bytes, strings: caches.strings), caches: caches)
         try parser.parse(bytes, file: file, textual: true, into: &spans)
     }
 
@@ -44,6 +44,8 @@ public struct OTLPJSONDecoder: Sendable {
 /// The schema-directed parse behind `OTLPJSONDecoder`: one method per OTLP message.
 struct OTLPJSONParser: JSONParsing, SpanAppendingParser {
     var reader: JSONReader
+    /// Resources and scopes repeated batch after batch are decoded once.
+    let caches: DecodingCaches
     var spans: [Span] = []
 
     mutating func parseDocuments() throws(JSONFailure) {
@@ -89,7 +91,7 @@ struct OTLPJSONParser: JSONParsing, SpanAppendingParser {
 
     private mutating func parseResourceSpans() throws(JSONFailure) {
         if try reader.consumeNull() { return }
-        var resource = Resource(attributes: [])
+        var resource: DecodedResource?
         var schemaURL = ""
         // Spans may come before the resource in the text; they are fixed up at the end.
         let firstSpan = spans.count
@@ -97,7 +99,9 @@ struct OTLPJSONParser: JSONParsing, SpanAppendingParser {
         var first = true
         while let key = try reader.nextKey(first: &first) {
             if reader.matches(key, "resource") {
-                resource = try parseResource()
+                resource = try recurring(caches.resources) { (parser) throws(JSONFailure) in
+                    DecodedResource(attributes: try parser.parseResourceAttributes())
+                }
             } else if reader.matches(key, "scopeSpans") || reader.matches(key, "instrumentationLibrarySpans") {
                 try parseArray { (parser) throws(JSONFailure) in try parser.parseScopeSpans() }
             } else if reader.matches(key, "schemaUrl") {
@@ -106,17 +110,33 @@ struct OTLPJSONParser: JSONParsing, SpanAppendingParser {
                 try reader.skipValue()
             }
         }
-        if !schemaURL.isEmpty {
-            resource = Resource(attributes: resource.attributes, schemaURL: schemaURL)
-        }
+        guard firstSpan < spans.count else { return }
+        let shared = resource?.resource(schemaURL: schemaURL) ?? Resource(attributes: [], schemaURL: schemaURL)
         for index in firstSpan..<spans.count {
-            spans[index].resource = resource
+            spans[index].resource = shared
         }
     }
 
-    private mutating func parseResource() throws(JSONFailure) -> Resource {
+    /// The value `parse` decodes from the object that comes next, or the one it decoded before
+    /// from the same text, which is then stepped over (found by its brackets alone: the text was
+    /// checked when it was first decoded).
+    private mutating func recurring<Value>(
+        _ cache: RecurringObjects<Value>, parse: (inout Self) throws(JSONFailure) -> Value
+    ) throws(JSONFailure) -> Value {
+        _ = reader.peek()
+        let start = reader.offset
+        if let end = reader.containerEnd(from: start), let known = cache.value(for: reader.text(start..<end)) {
+            reader.offset = end
+            return known
+        }
+        let value = try parse(&self)
+        cache.insert(value, for: reader.text(start..<reader.offset))
+        return value
+    }
+
+    private mutating func parseResourceAttributes() throws(JSONFailure) -> [Attribute] {
         var attributes: [Attribute] = []
-        if try reader.consumeNull() { return Resource(attributes: []) }
+        if try reader.consumeNull() { return attributes }
         try reader.beginObject()
         var first = true
         while let key = try reader.nextKey(first: &first) {
@@ -128,7 +148,7 @@ struct OTLPJSONParser: JSONParsing, SpanAppendingParser {
                 try reader.skipValue()
             }
         }
-        return Resource(attributes: attributes)
+        return attributes
     }
 
     private mutating func parseScopeSpans() throws(JSONFailure) {
@@ -139,7 +159,7 @@ struct OTLPJSONParser: JSONParsing, SpanAppendingParser {
         var first = true
         while let key = try reader.nextKey(first: &first) {
             if reader.matches(key, "scope") || reader.matches(key, "instrumentationLibrary") {
-                scope = try parseScope()
+                scope = try recurring(caches.scopes) { (parser) throws(JSONFailure) in try parser.parseScope() }
             } else if reader.matches(key, "spans") {
                 try parseArray { (parser) throws(JSONFailure) in try parser.parseSpan() }
             } else {

@@ -4,21 +4,25 @@ import TraceModel
 extension OTLPJSONParser {
     /// A `KeyValue` list.
     mutating func parseAttributes(depth: Int) throws(JSONFailure) -> [Attribute] {
-        var attributes: [Attribute] = []
-        if try reader.consumeNull() { return attributes }
+        if try reader.consumeNull() { return [] }
         try reader.beginArray()
-        // Most spans carry a handful: one allocation instead of growing 1, 2, 4.
-        if reader.peek() != UInt8(ascii: "]") { attributes.reserveCapacity(8) }
+        let stack = caches.attributes
+        let base = stack.count
         var first = true
-        while try reader.nextElement(first: &first) {
-            _ = reader.peek()
-            if let attribute = try parseCompactKeyValue() {
-                attributes.append(attribute)
-            } else {
-                attributes.append(try parseKeyValue(depth: depth))
+        do {
+            while try reader.nextElement(first: &first) {
+                _ = reader.peek()
+                if let attribute = try parseCompactKeyValue() {
+                    stack.push(attribute)
+                } else {
+                    stack.push(try parseKeyValue(depth: depth))
+                }
             }
+        } catch {
+            stack.drop(from: base)
+            throw error
         }
-        return attributes
+        return stack.take(from: base)
     }
 
     /// The common spelling of a scalar attribute, as exporters write it without whitespace:

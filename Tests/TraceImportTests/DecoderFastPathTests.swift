@@ -1,0 +1,164 @@
+import Foundation
+import Testing
+import TraceModel
+
+@testable import TraceImport
+
+/// The decoders' shortcuts (word-wise scans, the string and object caches, the attribute stack)
+/// against plain reference code or against the slow path they stand in for.
+struct DecoderFastPathTests {
+    /// A reproducible source of test bytes.
+    struct Random {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 11
+        }
+        mutating func below(_ limit: Int) -> Int { Int(next() % UInt64(limit)) }
+    }
+
+    /// Bytes that exercise the scans: plain ASCII, the special bytes and bytes above 0x7F.
+    static let alphabet: [UInt8] = Array("ab\"\\/ \t{}[],:0123456789e.-".utf8) + [0x01, 0x1F, 0x20, 0x7F, 0x80, 0xC3, 0xA9, 0xFF]
+
+    @Test func sameBytesAgreesWithAByteLoopAtEveryLength() {
+        var random = Random(state: 1)
+        for count in 0...40 {
+            for _ in 0..<200 {
+                let a = (0..<count).map { _ in UInt8(truncatingIfNeeded: random.next() % 3) }
+                var b = a
+                if count > 0, random.below(2) == 0 { b[random.below(count)] ^= 1 }
+                let same = a.withUnsafeBytes { left in
+                    b.withUnsafeBytes { right in ByteRuns.equal(left, right) }
+                }
+                #expect(same == (a == b), "count \(count)")
+            }
+        }
+    }
+
+    @Test func theSpecialByteScanFindsTheFirstQuoteBackslashOrControlByte() {
+        var random = Random(state: 2)
+        for _ in 0..<20_000 {
+            let bytes = (0..<random.below(40)).map { _ in Self.alphabet[random.below(Self.alphabet.count)] }
+            let start = bytes.isEmpty ? 0 : random.below(bytes.count)
+            let expected =
+                bytes[start...].firstIndex { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 } ?? bytes.count
+            let found = bytes.withUnsafeBytes { JSONReader(bytes: $0).nextSpecialByte(from: start) }
+            #expect(found == expected, "\(bytes) from \(start)")
+        }
+    }
+
+    @Test func smallStringsComeBackAsDecodedWhateverTheirBytes() {
+        let interner = StringInterner()
+        var random = Random(state: 3)
+        var seen: [[UInt8]: String] = [:]
+        // Few distinct bytes and lengths up to 20, so that texts repeat and slots are shared.
+        for _ in 0..<50_000 {
+            let bytes = (0..<random.below(21)).map { _ in [0x61, 0x62, 0xC3, 0xA9, 0xFF][random.below(5)] as UInt8 }
+            let made = bytes.withUnsafeBytes { interner.string($0) }
+            #expect(made == String(decoding: bytes, as: UTF8.self))
+            if let before = seen[bytes] { #expect(made == before) }
+            seen[bytes] = made
+        }
+    }
+
+    typealias Integer = (negative: Bool, magnitude: UInt64, position: Int)
+
+    /// Whether `text` reads as the same integer (ending at the same offset), or fails with the
+    /// same message at the same offset, through `readInteger` and through its general path.
+    func readsAlike(_ text: String) -> Bool {
+        Array(text.utf8).withUnsafeBytes { raw in
+            var quick = JSONReader(bytes: raw)
+            let fast = Result { () throws(JSONFailure) -> Integer in try quick.readInteger("n") }
+            var careful = JSONReader(bytes: raw)
+            let general = Result { () throws(JSONFailure) -> Integer in try careful.readIntegerInFull("n") }
+            switch (fast, general) {
+            case (.success(let a), .success(let b)):
+                return a == b && quick.offset == careful.offset
+            case (.failure(let a), .failure(let b)):
+                return a.message == b.message && a.offset == b.offset
+            default:
+                return false
+            }
+        }
+    }
+
+    @Test(arguments: [
+        "0", "-0", "7", "42", "\"42\"", "-42", "\"-42\"", "1234567890123456789", "-1234567890123456789",
+        "9223372036854775807", "-9223372036854775808", "9223372036854775808", "12345678901234567890",
+        "00", "01", "\"01\"", "1.5", "1e3", "1E3", "2.0", "-", "\"\"", "\"12", "\"12x\"", "12x", "12,",
+        "\"1234567890\"", "123456781234567", "99999999999999999999", "-9223372036854775809", "1.7e18", " 12", "",
+    ])
+    func integersReadTheSameEitherWay(text: String) {
+        #expect(readsAlike(text))
+    }
+
+    @Test func randomIntegersReadTheSameEitherWay() {
+        var random = Random(state: 4)
+        for _ in 0..<20_000 {
+            var text = random.below(3) == 0 ? "-" : ""
+            text += String((0..<(1 + random.below(21))).map { _ in Character(String(random.below(10))) })
+            if random.below(4) == 0 { text = "\"" + text + "\"" }
+            if random.below(8) == 0 { text += [".5", "e2", "x", ",", "\""][random.below(5)] }
+            #expect(readsAlike(text), "\(text)")
+        }
+    }
+
+    @Test func containerEndsAreWhereTheCheckingSkipEnds() throws {
+        let texts = [
+            #"{}"#, #"[]"#, #"{"a":[1,2,{"b":"}]"}],"c":"\\\"}"}"#, #"[{"x":"a\"b"},[[]],"]"]"#,
+            #"{"key":"service.name","value":{"stringValue":"fr{on}t\u005d"}} ,"#,
+        ]
+        for text in texts {
+            let bytes = Array(text.utf8)
+            bytes.withUnsafeBytes { raw in
+                var reader = JSONReader(bytes: raw)
+                try? reader.skipValue()
+                #expect(JSONReader(bytes: raw).containerEnd(from: 0) == reader.offset, "\(text)")
+            }
+        }
+        // An unfinished container has no end.
+        #expect(Array(#"{"a":"}"#.utf8).withUnsafeBytes { JSONReader(bytes: $0).containerEnd(from: 0) } == nil)
+    }
+
+    /// Batches of two services that repeat their resource and scope, as the Collector writes them.
+    func batches(_ count: Int) -> String {
+        (0..<count).map { number -> String in
+            let service = number % 2 == 0 ? "front" : "back"
+            return #"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"\#(service)"}},"#
+                + #"{"key":"host.name","value":{"stringValue":"node-\#(number % 2)"}}]},"#
+                + #""scopeSpans":[{"scope":{"name":"lib","version":"1"},"spans":[{"traceId":"0102030405060708090a0b0c0d0e0f10","#
+                + #""spanId":"\#(String(format: "%016x", number + 1))","name":"op","startTimeUnixNano":"1","endTimeUnixNano":"2","#
+                + #""attributes":[{"key":"n","value":{"intValue":"\#(number)"}},{"key":"list","value":{"kvlistValue":{"values":["#
+                + #"{"key":"inner","value":{"stringValue":"v\#(number)"}}]}}}]}]}],"schemaUrl":"s\#(number % 3)"}]}"#
+        }.joined(separator: "\n")
+    }
+
+    @Test func repeatedResourcesAndScopesAreSharedAndDecodedAlike() throws {
+        let spans = try OTLPJSONDecoder().decode(Array(batches(12).utf8), file: "batches.json")
+        #expect(spans.count == 12)
+        for (number, span) in spans.enumerated() {
+            #expect(span.service == (number % 2 == 0 ? "front" : "back"))
+            #expect(span.resource.schemaURL == "s\(number % 3)")
+            #expect(span.resource.host == "host.name=node-\(number % 2)")
+            #expect(span.scope.name == "lib" && span.scope.version == "1")
+            #expect(span.attributes.count == 2)
+            #expect(span.attributes[key: "n"] == .int(Int64(number)))
+            #expect(span.attributes[key: "list"] == .keyValueList([Attribute(key: "inner", value: .string("v\(number)"))]))
+        }
+        // The same service and schema URL: one resource object; any other: another.
+        #expect(spans[0].resource === spans[6].resource)
+        #expect(spans[0].resource !== spans[2].resource)
+        #expect(spans[0].resource !== spans[1].resource)
+        #expect(spans[0].scope === spans[1].scope)
+    }
+
+    @Test func aFaultAfterARepeatedResourceIsReportedWhereItIs() throws {
+        let resource =
+            #"{"attributes":[{"key":"service.name","value":{"stringValue":"front"}},"#
+            + #"{"key":"host.name","value":{"stringValue":"node-0"}}]}"#
+        let text = batches(2) + "\n" + #"{"resourceSpans":[{"resource":\#(resource),"scopeSpans":[{"spans":[{"traceId":7}]}]}]}"#
+        let error = #expect(throws: ImportError.self) { try OTLPJSONDecoder().decode(Array(text.utf8), file: "f.json") }
+        #expect(error?.line == 3)
+        #expect(error?.description.contains("expected a string") == true, "\(String(describing: error))")
+    }
+}
