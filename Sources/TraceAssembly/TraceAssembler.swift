@@ -18,26 +18,23 @@ public struct TraceAssembler: Sendable {
     /// to `workers` threads (default one); the result is the same for any number.
     public func assemble(_ input: consuming [Span], workers: Int = 1) -> [Trace] {
         var spans = consume input
-        var groups: [TraceID: [Int]] = [:]
-        // Spans are read in place, by index: copying a whole span costs a dozen reference counts.
-        for index in spans.indices {
-            groups[spans[index].traceID, default: []].append(index)
-        }
+        let groups = TraceGroups(spans)
         // Each trace's spans are made contiguous, then moved out from the end: no span is copied.
-        let members = Array(groups)
-        spans.rearrange(takingFrom: members.flatMap(\.value))
-        let pending = UnsafeMutableBufferPointer<[Span]>.allocate(capacity: members.count)
+        spans.rearrange(takingFrom: groups.order)
+        let pending = UnsafeMutableBufferPointer<[Span]>.allocate(capacity: groups.count)
         defer { pending.deallocate() }
-        for (position, (_, indices)) in members.enumerated().reversed() {
-            var traceSpans: [Span] = []
-            traceSpans.reserveCapacity(indices.count)
-            for _ in indices { traceSpans.append(spans.removeLast()) }
-            (pending.baseAddress! + position).initialize(to: traceSpans)
+        for trace in (0..<groups.count).reversed() {
+            let count = groups.spanCount(of: trace)
+            let traceSpans = [Span](unsafeUninitializedCapacity: count) { buffer, initialized in
+                for position in (0..<count).reversed() { (buffer.baseAddress! + position).initialize(to: spans.removeLast()) }
+                initialized = count
+            }
+            (pending.baseAddress! + trace).initialize(to: traceSpans)
         }
         // Each group is moved out exactly once, by whichever thread assembles it.
         nonisolated(unsafe) let groupsToAssemble = pending
-        let traces = ParallelWork.map(count: members.count, workers: workers) { position in
-            assembleTrace(members[position].key, (groupsToAssemble.baseAddress! + position).move())
+        let traces = ParallelWork.map(count: groups.count, workers: workers) { trace in
+            assembleTrace(groups.ids[trace], (groupsToAssemble.baseAddress! + trace).move())
         }
         return traces.sorted { ($0.startTimeUnixNano, $0.traceID) < ($1.startTimeUnixNano, $1.traceID) }
     }
@@ -111,24 +108,21 @@ public struct TraceAssembler: Sendable {
         )
     }
 
-    /// Start time, then id, end and name: ties never depend on the input's order.
-    static func precedes(_ a: Span, _ b: Span) -> Bool {
-        (a.startTimeUnixNano, a.spanID, a.endTimeUnixNano, a.name) < (b.startTimeUnixNano, b.spanID, b.endTimeUnixNano, b.name)
-    }
-
     private static func stableOrder(_ input: consuming [Span]) -> [Span] {
         var spans = consume input
         spans.rearrange(takingFrom: sortedPermutation(spans))
         return spans
     }
 
-    /// The indices of `spans` in `precedes` order, sorting small keys rather than whole spans.
+    /// The indices of `spans` by start time, then id, end, name and service, sorting small keys
+    /// rather than whole spans. Only spans alike in all of these keep their input order (such as
+    /// a span exported twice, which is dropped).
     static func sortedPermutation(_ spans: [Span]) -> [Int] {
         let keys = spans.map { ($0.startTimeUnixNano, $0.spanID.value, $0.endTimeUnixNano) }
         return spans.indices.sorted { a, b in
             let (left, right) = (keys[a], keys[b])
             if left != right { return left < right }
-            return spans[a].name < spans[b].name
+            return (spans[a].name, spans[a].service) < (spans[b].name, spans[b].service)
         }
     }
 

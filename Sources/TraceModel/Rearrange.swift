@@ -1,21 +1,27 @@
 extension Array {
     /// Reorders the elements in place so that position `i` holds the element that was at
-    /// `source[i]` (`source` is a permutation of the indices). Elements are swapped along the
-    /// permutation's cycles, never copied: rearranging spans costs no reference counting.
+    /// `source[i]` (`source` is a permutation of the indices). Each cycle of the permutation is
+    /// rotated through one temporary, so every element is moved once and none is copied:
+    /// rearranging spans costs no reference counting, and no second array.
     public mutating func rearrange(takingFrom source: [Int]) {
         precondition(source.count == count, "a permutation of every index is needed")
         var placed = [Bool](repeating: false, count: count)
         withUnsafeMutableBufferPointer { elements in
+            guard let base = elements.baseAddress else { return }
             for start in elements.indices where !placed[start] {
+                placed[start] = true
+                guard source[start] != start else { continue }
+                let first = (base + start).move()
                 var index = start
                 while true {
-                    placed[index] = true
                     let from = source[index]
+                    precondition(from != index && !(placed[from] && from != start), "not a permutation")
                     if from == start { break }
-                    // The buffer pointer's swap moves the two values; Array's would copy them.
-                    elements.swapAt(index, from)
+                    (base + index).moveInitialize(from: base + from, count: 1)
+                    placed[from] = true
                     index = from
                 }
+                (base + index).initialize(to: first)
             }
         }
     }

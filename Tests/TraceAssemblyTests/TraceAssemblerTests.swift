@@ -28,6 +28,20 @@ struct TraceAssemblerTests {
         }
     }
 
+    @Test func spansAlikeButForTheirServiceAreOrderedTheSameWhateverTheInputOrder() {
+        // Two halves of one call sharing an id, name and times (Zipkin's shared spans, or an
+        // exporter that lost the service name): the service decides, not the input order.
+        let halves = [
+            SpanBuilder.span(id: 1, service: "unknown_service", name: "get", start: 0, end: 10),
+            SpanBuilder.span(id: 1, service: "frontend", name: "get", start: 0, end: 10),
+        ]
+        for input in [halves, halves.reversed()] {
+            let trace = TraceAssembler().assemble(input)[0]
+            #expect(trace.spans.map(\.service) == ["frontend", "unknown_service"])
+            #expect(trace.root.service == "frontend")
+        }
+    }
+
     @Test func buildsTreeInDepthFirstOrderWithChildrenByStart() {
         let trace = TraceAssembler().assemble([
             SpanBuilder.span(id: 4, parent: 2, start: 3, end: 4),
