@@ -9,7 +9,7 @@ enum ClockSkewAdjuster {
     /// Shifts spans in place. `order` lists every index with parents before children.
     /// - Returns: the shift of each span in nanoseconds (0 for none).
     static func adjust(
-        _ spans: inout [Span], parent: [Int?], order: [Int], options: AssemblyOptions, warnings: inout [String]
+        _ spans: SpanBuffer, parent: [Int?], order: [Int], options: AssemblyOptions, warnings: inout [String]
     ) -> [Int64] {
         var shift = [Int64](repeating: 0, count: spans.count)
         var shiftedSpans = 0

@@ -23,9 +23,10 @@ public struct CriticalPathSection: Equatable, Sendable {
 enum CriticalPath {
     /// The sections, latest first, for every root in turn.
     /// - Parameters:
-    ///   - spans: spans in depth-first order, siblings by start time.
+    ///   - spans: spans in depth-first order, siblings by start time, indexed from 0.
     ///   - parent: each span's parent index, or nil.
-    static func compute(spans: [Span], parent: [Int?], roots: [Int]) -> [CriticalPathSection] {
+    static func compute<Spans: RandomAccessCollection<Span>>(spans: Spans, parent: [Int?], roots: [Int]) -> [CriticalPathSection]
+    where Spans.Index == Int {
         let count = spans.count
         // Clip children to their parents, top-down (depth-first order puts parents first).
         var included = [Bool](repeating: false, count: count)

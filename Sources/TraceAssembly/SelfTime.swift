@@ -5,9 +5,10 @@ public enum SelfTime {
     /// For each span, its duration minus the union of its children's intervals clipped to the span.
     ///
     /// - Parameters:
-    ///   - spans: spans in depth-first order, siblings sorted by start time.
+    ///   - spans: spans in depth-first order, siblings sorted by start time, indexed from 0.
     ///   - parentIndex: each span's parent index in `spans`, or nil.
-    public static func compute(spans: [Span], parentIndex: [Int?]) -> [UInt64] {
+    public static func compute<Spans: RandomAccessCollection<Span>>(spans: Spans, parentIndex: [Int?]) -> [UInt64]
+    where Spans.Index == Int {
         var covered = [UInt64](repeating: 0, count: spans.count)
         // The end of the covered stretch currently being merged, per parent.
         var coveredUntil = [UInt64](repeating: 0, count: spans.count)

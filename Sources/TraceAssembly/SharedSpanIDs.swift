@@ -10,7 +10,7 @@ enum SharedSpanIDs {
 
     /// Re-identifies server halves in place; returns how many were separated.
     /// - Parameter repeated: the ids more than one span carries (only those can be shared).
-    static func separate(_ spans: inout [Span], repeated: Set<SpanID>, warnings: inout [String]) -> Int {
+    static func separate(_ spans: SpanBuffer, repeated: Set<SpanID>, warnings: inout [String]) -> Int {
         var clientIDs = Set<SpanID>()
         var maximumID: UInt64 = 0
         for index in spans.indices {

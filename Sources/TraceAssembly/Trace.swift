@@ -7,7 +7,7 @@ public import TraceModel
 public struct Trace: Sendable {
     public let traceID: TraceID
     /// The spans in display order.
-    public let spans: [Span]
+    public let spans: SpanList
     /// For each span, the index of its parent in `spans`, or nil for a root.
     public let parentIndex: [Int?]
     /// For each span, its depth in the tree (roots are 0).
@@ -39,6 +39,17 @@ public struct Trace: Sendable {
 
     public init(
         traceID: TraceID, spans: [Span], parentIndex: [Int?], depth: [Int], selfTimeNano: [UInt64],
+        criticalPath: [CriticalPathSection], clockSkewShiftNano: [Int64],
+        rootIndices: [Int], missingParentCount: Int, duplicatesDropped: Int, warnings: [String]
+    ) {
+        self.init(
+            traceID: traceID, spans: SpanList(spans), parentIndex: parentIndex, depth: depth, selfTimeNano: selfTimeNano,
+            criticalPath: criticalPath, clockSkewShiftNano: clockSkewShiftNano, rootIndices: rootIndices,
+            missingParentCount: missingParentCount, duplicatesDropped: duplicatesDropped, warnings: warnings)
+    }
+
+    init(
+        traceID: TraceID, spans: SpanList, parentIndex: [Int?], depth: [Int], selfTimeNano: [UInt64],
         criticalPath: [CriticalPathSection], clockSkewShiftNano: [Int64],
         rootIndices: [Int], missingParentCount: Int, duplicatesDropped: Int, warnings: [String]
     ) {

@@ -19,42 +19,49 @@ public struct TraceAssembler: Sendable {
     public func assemble(_ input: consuming [Span], workers: Int = 1) -> [Trace] {
         var spans = consume input
         let groups = TraceGroups(spans)
-        // Each trace's spans are made contiguous, then moved out from the end: no span is copied.
+        // Each trace's spans are made contiguous, then arranged where they lie, each trace by
+        // one thread; the traces then share the one array: no span is copied.
         spans.rearrange(takingFrom: groups.order)
-        let pending = UnsafeMutableBufferPointer<[Span]>.allocate(capacity: groups.count)
-        defer { pending.deallocate() }
-        for trace in (0..<groups.count).reversed() {
-            let count = groups.spanCount(of: trace)
-            let traceSpans = [Span](unsafeUninitializedCapacity: count) { buffer, initialized in
-                for position in (0..<count).reversed() { (buffer.baseAddress! + position).initialize(to: spans.removeLast()) }
-                initialized = count
+        let arranged = spans.withUnsafeMutableBufferPointer { all in
+            nonisolated(unsafe) let all = all
+            return ParallelWork.map(count: groups.count, workers: workers) { number in
+                arrange(SpanBuffer(rebasing: all[groups.range(of: number)]))
             }
-            (pending.baseAddress! + trace).initialize(to: traceSpans)
         }
-        // Each group is moved out exactly once, by whichever thread assembles it.
-        nonisolated(unsafe) let groupsToAssemble = pending
-        let traces = ParallelWork.map(count: groups.count, workers: workers) { trace in
-            assembleTrace(groups.ids[trace], (groupsToAssemble.baseAddress! + trace).move())
+        let storage = SpanStorage(spans)
+        let traces = ParallelWork.map(count: groups.count, workers: workers) { number in
+            let start = groups.range(of: number).lowerBound
+            return arranged[number].trace(groups.ids[number], spans: SpanList(storage, start..<start + arranged[number].count))
         }
         return traces.sorted { ($0.startTimeUnixNano, $0.traceID) < ($1.startTimeUnixNano, $1.traceID) }
     }
 
     /// Assembles the spans of one trace (all with the same trace id).
     public func assembleTrace(_ traceID: TraceID, _ input: consuming [Span]) -> Trace {
-        var warnings: [String] = []
         var spans = consume input
-        Self.placeUntimedSpans(&spans, warnings: &warnings)
-        spans = Self.stableOrder(consume spans)
-        if spans.count > options.maximumSpansPerTrace {
+        let arranged = spans.withUnsafeMutableBufferPointer { arrange($0) }
+        return arranged.trace(traceID, spans: SpanList(SpanStorage(spans), 0..<arranged.count))
+    }
+
+    /// Puts the spans of one trace in display order where they lie (dropping duplicates and any
+    /// beyond the limit to the end), and works out its tree, self time and critical path.
+    private func arrange(_ spans: SpanBuffer) -> ArrangedTrace {
+        var warnings: [String] = []
+        Self.placeUntimedSpans(spans, warnings: &warnings)
+        Self.stableOrder(spans)
+        var count = spans.count
+        if count > options.maximumSpansPerTrace {
             warnings.append(
-                "the trace has \(spans.count) spans; only the earliest \(options.maximumSpansPerTrace) are shown (--max-spans-per-trace)")
-            spans.removeLast(spans.count - options.maximumSpansPerTrace)
+                "the trace has \(count) spans; only the earliest \(options.maximumSpansPerTrace) are shown (--max-spans-per-trace)")
+            count = options.maximumSpansPerTrace
         }
-        let duplicatesDropped = Self.dropExactDuplicates(&spans)
+        let duplicatesDropped = Self.dropExactDuplicates(SpanBuffer(rebasing: spans[0..<count]))
+        count -= duplicatesDropped
+        let spans = SpanBuffer(rebasing: spans[0..<count])
         let repeated = Self.repeatedIDs(spans)
         if !repeated.isEmpty {
-            if SharedSpanIDs.separate(&spans, repeated: repeated, warnings: &warnings) > 0 {
-                spans = Self.stableOrder(consume spans)
+            if SharedSpanIDs.separate(spans, repeated: repeated, warnings: &warnings) > 0 {
+                Self.stableOrder(spans)
             }
             Self.reportReusedIDs(spans, among: repeated, warnings: &warnings)
         }
@@ -66,13 +73,13 @@ public struct TraceAssembler: Sendable {
             warnings.append("parent cycle broken at span \(spans[index].spanID), now shown as a root")
         }
 
-        var shift = [Int64](repeating: 0, count: spans.count)
+        var shift = [Int64](repeating: 0, count: count)
         if options.adjustClockSkew {
-            shift = ClockSkewAdjuster.adjust(&spans, parent: parent, order: order, options: options, warnings: &warnings)
+            shift = ClockSkewAdjuster.adjust(spans, parent: parent, order: order, options: options, warnings: &warnings)
             if shift.contains(where: { $0 != 0 }) {
                 // Shifted spans may now sort differently among their siblings.
                 let permutation = Self.sortedPermutation(spans)
-                var position = [Int](repeating: 0, count: spans.count)
+                var position = [Int](repeating: 0, count: count)
                 for (newIndex, oldIndex) in permutation.enumerated() { position[oldIndex] = newIndex }
                 spans.rearrange(takingFrom: permutation)
                 shift = permutation.map { shift[$0] }
@@ -82,24 +89,21 @@ public struct TraceAssembler: Sendable {
         }
 
         // Renumber everything into display order.
-        var position = [Int](repeating: 0, count: spans.count)
+        var position = [Int](repeating: 0, count: count)
         for (newIndex, oldIndex) in order.enumerated() { position[oldIndex] = newIndex }
         let orderedParent = order.map { parent[$0].map { position[$0] } }
-        var orderedSpans = spans
-        spans = []  // leaves `orderedSpans` the only reference, so it is rearranged without a copy
-        orderedSpans.rearrange(takingFrom: order)
-        var depth = [Int](repeating: 0, count: orderedSpans.count)
-        for index in orderedSpans.indices {
+        spans.rearrange(takingFrom: order)
+        var depth = [Int](repeating: 0, count: count)
+        for index in 0..<count {
             if let parentIndex = orderedParent[index] { depth[index] = depth[parentIndex] + 1 }
         }
         let roots = orderedParent.indices.filter { orderedParent[$0] == nil }
-        return Trace(
-            traceID: traceID,
-            spans: orderedSpans,
+        return ArrangedTrace(
+            count: count,
             parentIndex: orderedParent,
             depth: depth,
-            selfTimeNano: SelfTime.compute(spans: orderedSpans, parentIndex: orderedParent),
-            criticalPath: CriticalPath.compute(spans: orderedSpans, parent: orderedParent, roots: roots),
+            selfTimeNano: SelfTime.compute(spans: spans, parentIndex: orderedParent),
+            criticalPath: CriticalPath.compute(spans: spans, parent: orderedParent, roots: roots),
             clockSkewShiftNano: order.map { shift[$0] },
             rootIndices: roots,
             missingParentCount: missingParentCount,
@@ -108,16 +112,15 @@ public struct TraceAssembler: Sendable {
         )
     }
 
-    private static func stableOrder(_ input: consuming [Span]) -> [Span] {
-        var spans = consume input
+    /// Sorts `spans` in place as `sortedPermutation` orders them.
+    private static func stableOrder(_ spans: SpanBuffer) {
         spans.rearrange(takingFrom: sortedPermutation(spans))
-        return spans
     }
 
     /// The indices of `spans` by start time, then id, end, name and service, sorting small keys
     /// rather than whole spans. Only spans alike in all of these keep their input order (such as
     /// a span exported twice, which is dropped).
-    static func sortedPermutation(_ spans: [Span]) -> [Int] {
+    static func sortedPermutation(_ spans: SpanBuffer) -> [Int] {
         let keys = spans.map { ($0.startTimeUnixNano, $0.spanID.value, $0.endTimeUnixNano) }
         return spans.indices.sorted { a, b in
             let (left, right) = (keys[a], keys[b])
@@ -127,7 +130,7 @@ public struct TraceAssembler: Sendable {
     }
 
     /// The ids that more than one span carries.
-    private static func repeatedIDs(_ spans: [Span]) -> Set<SpanID> {
+    private static func repeatedIDs(_ spans: SpanBuffer) -> Set<SpanID> {
         let byID = idOrder(spans)
         var repeated = Set<SpanID>()
         for position in byID.indices.dropFirst() where byID[position].id == byID[position - 1].id {
@@ -138,7 +141,7 @@ public struct TraceAssembler: Sendable {
 
     /// Every span's (id, index), sorted: a span id's holders sit side by side, the earliest
     /// first, and are found by binary search. Sorting a trace's ids costs less than hashing them.
-    private static func idOrder(_ spans: [Span]) -> [(id: UInt64, index: Int)] {
+    private static func idOrder(_ spans: SpanBuffer) -> [(id: UInt64, index: Int)] {
         var byID = spans.indices.map { (id: spans[$0].spanID.value, index: $0) }
         byID.sort { $0 < $1 }
         return byID
@@ -157,7 +160,7 @@ public struct TraceAssembler: Sendable {
 
     /// Each span's parent index; spans naming a missing parent, or themselves, become roots.
     /// The first span holding an id is the one its children attach to.
-    private static func link(_ spans: [Span], warnings: inout [String]) -> (parent: [Int?], missing: Int) {
+    private static func link(_ spans: SpanBuffer, warnings: inout [String]) -> (parent: [Int?], missing: Int) {
         let byID = idOrder(spans)
         var parent = [Int?](repeating: nil, count: spans.count)
         var missing = 0
@@ -180,7 +183,7 @@ public struct TraceAssembler: Sendable {
 
     /// Gives spans without a timestamp (start 0, as Zipkin allows) the start of their nearest timed
     /// ancestor, or of the trace, as an instant, so that they can be drawn; each is reported.
-    private static func placeUntimedSpans(_ spans: inout [Span], warnings: inout [String]) {
+    private static func placeUntimedSpans(_ spans: SpanBuffer, warnings: inout [String]) {
         guard spans.contains(where: { $0.startTimeUnixNano == 0 }) else { return }
         // Starts and parents as given: placing one span must not change where another lands.
         let originalStart = spans.map { $0.startTimeUnixNano }
@@ -206,10 +209,10 @@ public struct TraceAssembler: Sendable {
         warnings.append("\(placed) \(placed == 1 ? "span has" : "spans have") no timestamp; drawn as instants at their parent's start")
     }
 
-    /// Removes spans identical to an earlier span; returns how many were removed. Identical spans
-    /// have the same sort key, so in `stableOrder` they sit in one run of equal keys; the array is
-    /// rebuilt only when there is something to remove.
-    private static func dropExactDuplicates(_ spans: inout [Span]) -> Int {
+    /// Moves spans identical to an earlier span to the end, keeping the order of the others;
+    /// returns how many were moved. Identical spans have the same sort key, so in `stableOrder`
+    /// they sit in one run of equal keys; nothing moves unless there is something to drop.
+    private static func dropExactDuplicates(_ spans: SpanBuffer) -> Int {
         func sameKey(_ a: Int, _ b: Int) -> Bool {
             spans[a].startTimeUnixNano == spans[b].startTimeUnixNano && spans[a].spanID == spans[b].spanID
                 && spans[a].endTimeUnixNano == spans[b].endTimeUnixNano && spans[a].name == spans[b].name
@@ -235,16 +238,37 @@ public struct TraceAssembler: Sendable {
             spans.swapAt(kept, index)
             kept += 1
         }
-        spans.removeLast(spans.count - kept)
         return count
     }
 
     /// Reports ids that different spans still share (after shared client/server ids were separated).
-    private static func reportReusedIDs(_ spans: [Span], among repeated: Set<SpanID>, warnings: inout [String]) {
+    private static func reportReusedIDs(_ spans: SpanBuffer, among repeated: Set<SpanID>, warnings: inout [String]) {
         var counts: [SpanID: Int] = [:]
         for index in spans.indices where repeated.contains(spans[index].spanID) { counts[spans[index].spanID, default: 0] += 1 }
         for id in counts.filter({ $0.value > 1 }).keys.sorted() {
             warnings.append("span id \(id) is used by different spans; children attach to the earliest")
         }
+    }
+}
+
+/// What assembly works out for one trace before its spans are shared: all of `Trace` but the
+/// spans, which are the first `count` of the trace's stretch of the shared array.
+private struct ArrangedTrace {
+    var count: Int
+    var parentIndex: [Int?]
+    var depth: [Int]
+    var selfTimeNano: [UInt64]
+    var criticalPath: [CriticalPathSection]
+    var clockSkewShiftNano: [Int64]
+    var rootIndices: [Int]
+    var missingParentCount: Int
+    var duplicatesDropped: Int
+    var warnings: [String]
+
+    func trace(_ traceID: TraceID, spans: SpanList) -> Trace {
+        Trace(
+            traceID: traceID, spans: spans, parentIndex: parentIndex, depth: depth, selfTimeNano: selfTimeNano,
+            criticalPath: criticalPath, clockSkewShiftNano: clockSkewShiftNano, rootIndices: rootIndices,
+            missingParentCount: missingParentCount, duplicatesDropped: duplicatesDropped, warnings: warnings)
     }
 }

@@ -45,6 +45,7 @@ struct TraceGroups {
     /// How many traces there are.
     var count: Int { ids.count }
 
-    /// How many spans trace `number` has.
-    func spanCount(of number: Int) -> Int { starts[number + 1] - starts[number] }
+    /// Where the indices of trace `number` are in `order` (and, once the spans are rearranged by
+    /// `order`, where its spans are).
+    func range(of number: Int) -> Range<Int> { starts[number]..<starts[number + 1] }
 }

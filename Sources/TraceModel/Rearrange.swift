@@ -4,25 +4,30 @@ extension Array {
     /// rotated through one temporary, so every element is moved once and none is copied:
     /// rearranging spans costs no reference counting, and no second array.
     public mutating func rearrange(takingFrom source: [Int]) {
+        withUnsafeMutableBufferPointer { $0.rearrange(takingFrom: source) }
+    }
+}
+
+extension UnsafeMutableBufferPointer {
+    /// `Array.rearrange(takingFrom:)` on memory the caller owns.
+    public func rearrange(takingFrom source: [Int]) {
         precondition(source.count == count, "a permutation of every index is needed")
+        guard let base = baseAddress else { return }
         var placed = [Bool](repeating: false, count: count)
-        withUnsafeMutableBufferPointer { elements in
-            guard let base = elements.baseAddress else { return }
-            for start in elements.indices where !placed[start] {
-                placed[start] = true
-                guard source[start] != start else { continue }
-                let first = (base + start).move()
-                var index = start
-                while true {
-                    let from = source[index]
-                    precondition(from != index && !(placed[from] && from != start), "not a permutation")
-                    if from == start { break }
-                    (base + index).moveInitialize(from: base + from, count: 1)
-                    placed[from] = true
-                    index = from
-                }
-                (base + index).initialize(to: first)
+        for start in indices where !placed[start] {
+            placed[start] = true
+            guard source[start] != start else { continue }
+            let first = (base + start).move()
+            var index = start
+            while true {
+                let from = source[index]
+                if from == start { break }
+                precondition(!placed[from], "not a permutation")
+                (base + index).moveInitialize(from: base + from, count: 1)
+                placed[from] = true
+                index = from
             }
+            (base + index).initialize(to: first)
         }
     }
 }

@@ -42,6 +42,45 @@ struct TraceAssemblerTests {
         }
     }
 
+    @Test func tracesAssembledTogetherAreThoseAssembledOneByOne() {
+        // Generated traffic with skewed clocks, plus in every third trace a span exported twice, a
+        // Zipkin-style shared id and a span beyond a low span limit, all interleaved.
+        var generator = SyntheticTraces()
+        var byTrace: [[Span]] = []
+        for number in 0..<120 {
+            var spans = generator.nextTrace()
+            if number % 3 == 0 {
+                spans.append(spans[spans.count / 2])
+                var server = spans[1]
+                server.kind = .server
+                server.sharesClientSpanID = true
+                server.resource = SpanBuilder.resource("shared-server")
+                spans.append(server)
+            }
+            byTrace.append(spans)
+        }
+        var interleaved: [Span] = []
+        for position in 0..<byTrace.map(\.count).max()! {
+            for spans in byTrace where position < spans.count { interleaved.append(spans[position]) }
+        }
+        let assembler = TraceAssembler(options: AssemblyOptions(maximumSpansPerTrace: 40))
+        let together = assembler.assemble(interleaved, workers: 2)
+        let alone = byTrace.map { assembler.assembleTrace($0[0].traceID, $0) }
+            .sorted { ($0.startTimeUnixNano, $0.traceID) < ($1.startTimeUnixNano, $1.traceID) }
+        #expect(together.count == alone.count)
+        #expect(together.contains { $0.duplicatesDropped > 0 })
+        #expect(together.contains { $0.warnings.contains { $0.contains("--max-spans-per-trace") } })
+        #expect(together.contains { $0.spans.contains(where: \.wasSeparatedFromItsClient) })
+        for (one, other) in zip(together, alone) {
+            #expect(one.traceID == other.traceID && one.spans == other.spans && Array(one.spans) == Array(other.spans))
+            #expect(one.spans.withUnsafeBufferPointer { Array($0) } == Array(other.spans))
+            #expect(one.parentIndex == other.parentIndex && one.depth == other.depth && one.rootIndices == other.rootIndices)
+            #expect(one.selfTimeNano == other.selfTimeNano && one.criticalPath == other.criticalPath)
+            #expect(one.clockSkewShiftNano == other.clockSkewShiftNano && one.warnings == other.warnings)
+            #expect(one.duplicatesDropped == other.duplicatesDropped && one.missingParentCount == other.missingParentCount)
+        }
+    }
+
     @Test func buildsTreeInDepthFirstOrderWithChildrenByStart() {
         let trace = TraceAssembler().assemble([
             SpanBuilder.span(id: 4, parent: 2, start: 3, end: 4),
