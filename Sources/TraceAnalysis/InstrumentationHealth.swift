@@ -115,7 +115,8 @@ public struct InstrumentationHealth: Sendable {
         let median = starts.isEmpty ? 0 : starts[starts.count / 2]
         var spanLocations: [(spanID: UInt64, trace: Int32, operation: Int32)] = []
         spanLocations.reserveCapacity(traces.reduce(0) { $0 + $1.spans.count })
-        for (traceNumber, trace) in traces.enumerated() {
+        for traceNumber in traces.indices {
+            let trace = traces[traceNumber]
             let id = trace.traceID
             var seenIDs = Set<SpanID>(minimumCapacity: trace.spans.count)
             // Per span: one lookup by the span's name; the rest is counted by integer.

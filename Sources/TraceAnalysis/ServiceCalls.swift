@@ -34,6 +34,7 @@ public struct ServiceCall: Sendable, Equatable {
 public enum ServiceCalls {
     public static func derive(_ trace: Trace) -> [ServiceCall] {
         var calls: [ServiceCall] = []
+        calls.reserveCapacity(trace.spans.count)
         var hasRemoteChild = [Bool](repeating: false, count: trace.spans.count)
         // Links need the spans by id; most traces have none, and skip building the map.
         var indexOfID: [SpanID: Int] = [:]
@@ -67,20 +68,20 @@ public enum ServiceCalls {
         }
         for index in trace.spans.indices
         where (trace.spans[index].kind == .client || trace.spans[index].kind == .producer) && !hasRemoteChild[index] {
-            let span = trace.spans[index]
-            guard let name = virtualCallee(span) else { continue }
+            guard let name = virtualCallee(attributes: trace.spans[index].attributes) else { continue }
+            let asynchronous = trace.spans[index].kind == .producer
             calls.append(
                 ServiceCall(
-                    caller: span.service, callee: name, calleeIsVirtual: true, style: span.kind == .producer ? .asynchronous : .request,
-                    spanIndex: index, durationNano: span.durationNano, isError: span.status.isError))
+                    caller: trace.spans[index].service, callee: name, calleeIsVirtual: true, style: asynchronous ? .asynchronous : .request,
+                    spanIndex: index, durationNano: trace.spans[index].durationNano, isError: trace.spans[index].status.isError))
         }
         return calls
     }
 
     /// The name of what an uninstrumented CLIENT or PRODUCER span called, from its attributes.
-    public static func virtualCallee(_ span: Span) -> String? {
+    static func virtualCallee(attributes: [Attribute]) -> String? {
         func text(_ key: String) -> String? {
-            guard let value = span.attributes[key: key] else { return nil }
+            guard let value = attributes[key: key] else { return nil }
             let description = value.description
             return description.isEmpty ? nil : description
         }

@@ -71,48 +71,21 @@ public struct ServiceGraph: Sendable {
         }
     }
 
-    public private(set) var edges: [EdgeKey: Metrics] = [:]
-    public private(set) var operations: [OperationKey: OperationMetrics] = [:]
+    public internal(set) var edges: [EdgeKey: Metrics] = [:]
+    public internal(set) var operations: [OperationKey: OperationMetrics] = [:]
     /// Services and virtual nodes; the value says whether the node is virtual.
-    public private(set) var nodes: [String: Bool] = [:]
+    public internal(set) var nodes: [String: Bool] = [:]
     /// Server or consumer spans (or root spans) per service: the service's own latency.
-    public private(set) var serviceLatency: [String: Metrics] = [:]
+    public internal(set) var serviceLatency: [String: Metrics] = [:]
 
     public init() {}
 
     /// The graph of the calls in `traces`.
     public init(traces: [Trace]) {
-        for trace in traces { add(trace) }
-    }
-
-    /// Adds the calls and services of one trace.
-    public mutating func add(_ trace: Trace) {
-        // Fields are read in place: copying whole spans (a dozen references each) would cost more
-        // than the counting.
-        for index in trace.spans.indices {
-            let service = trace.spans[index].service
-            let duration = trace.spans[index].durationNano
-            let isError = trace.spans[index].status.isError
-            let kind = trace.spans[index].kind
-            let operation = OperationKey(service: service, operation: trace.spans[index].name)
-            // One lookup for an operation seen before; the node is noted with a new operation.
-            if let known = operations.index(forKey: operation) {
-                operations.values[known].add(duration, self: trace.selfTimeNano[index], error: isError, trace: trace.traceID)
-            } else {
-                var metrics = OperationMetrics()
-                metrics.add(duration, self: trace.selfTimeNano[index], error: isError, trace: trace.traceID)
-                operations[operation] = metrics
-                if nodes[service] == nil { nodes[service] = false }
-            }
-            if kind == .server || kind == .consumer || trace.parentIndex[index] == nil {
-                serviceLatency[service, default: Metrics()].add(duration, error: isError, trace: trace.traceID)
-            }
-        }
-        for call in ServiceCalls.derive(trace) {
-            if call.calleeIsVirtual, nodes[call.callee] == nil { nodes[call.callee] = true }
-            edges[EdgeKey(caller: call.caller, callee: call.callee, style: call.style), default: Metrics()]
-                .add(call.durationNano, error: call.isError, trace: trace.traceID)
-        }
+        var builder = Builder()
+        // By index: iterating would copy each trace.
+        for index in traces.indices { builder.add(traces[index]) }
+        self = builder.graph()
     }
 
     /// Edges in a stable order.

@@ -29,6 +29,21 @@ public struct SpanList: RandomAccessCollection, Sendable {
         }
     }
 
+    /// The results of `transform` on each span, which it is lent rather than given a copy of
+    /// (iterating would copy each span, a dozen reference counts).
+    public func map<Result, Failure: Error>(_ transform: (Span) throws(Failure) -> Result) throws(Failure) -> [Result] {
+        var results: [Result] = []
+        results.reserveCapacity(count)
+        for index in 0..<count { results.append(try transform(self[index])) }
+        return results
+    }
+
+    /// Whether some span satisfies `predicate`, lent each span in turn (see `map`).
+    public func contains<Failure: Error>(where predicate: (Span) throws(Failure) -> Bool) throws(Failure) -> Bool {
+        for index in 0..<count where try predicate(self[index]) { return true }
+        return false
+    }
+
     /// Calls `body` with the spans as contiguous memory.
     public func withUnsafeBufferPointer<Result>(_ body: (UnsafeBufferPointer<Span>) throws -> Result) rethrows -> Result {
         try storage.spans.withUnsafeBufferPointer { all in

@@ -29,11 +29,12 @@ public struct TraceAssembler: Sendable {
             }
         }
         let storage = SpanStorage(spans)
-        let traces = ParallelWork.map(count: groups.count, workers: workers) { number in
+        var traces = ParallelWork.map(count: groups.count, workers: workers) { number in
             let start = groups.range(of: number).lowerBound
             return arranged[number].trace(groups.ids[number], spans: SpanList(storage, start..<start + arranged[number].count))
         }
-        return traces.sorted { ($0.startTimeUnixNano, $0.traceID) < ($1.startTimeUnixNano, $1.traceID) }
+        traces.sort { ($0.startTimeUnixNano, $0.traceID) < ($1.startTimeUnixNano, $1.traceID) }
+        return traces
     }
 
     /// Assembles the spans of one trace (all with the same trace id).

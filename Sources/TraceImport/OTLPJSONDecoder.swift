@@ -203,9 +203,16 @@ struct OTLPJSONParser: JSONParsing, SpanAppendingParser {
         let start = reader.offset
         var traceID: TraceID?
         var spanID: SpanID?
-        var span = Span(
-            traceID: TraceID(high: 0, low: 0), spanID: SpanID(0), name: "",
-            startTimeUnixNano: 0, endTimeUnixNano: 0, resource: Self.placeholderResource)
+        var parentSpanID: SpanID?
+        var name = ""
+        var kind = SpanKind.unspecified
+        var (startTime, endTime): (UInt64, UInt64) = (0, 0)
+        var attributes: [Attribute] = []
+        var events: [SpanEvent] = []
+        var links: [SpanLink] = []
+        var status = SpanStatus()
+        var traceState = ""
+        var flags: UInt32 = 0
         try reader.beginObject()
         var first = true
         while let key = try reader.nextKey(first: &first) {
@@ -215,27 +222,27 @@ struct OTLPJSONParser: JSONParsing, SpanAppendingParser {
             } else if reader.matches(key, "spanId") {
                 spanID = try readSpanID("spanId", allowEmpty: false)
             } else if reader.matches(key, "parentSpanId") {
-                span.parentSpanID = try readSpanID("parentSpanId", allowEmpty: true)
+                parentSpanID = try readSpanID("parentSpanId", allowEmpty: true)
             } else if reader.matches(key, "name") {
-                span.name = try reader.readString()
+                name = try reader.readString()
             } else if reader.matches(key, "kind") {
-                span.kind = try readKind()
+                kind = try readKind()
             } else if reader.matches(key, "startTimeUnixNano") {
-                span.startTimeUnixNano = try reader.readUInt64("startTimeUnixNano")
+                startTime = try reader.readUInt64("startTimeUnixNano")
             } else if reader.matches(key, "endTimeUnixNano") {
-                span.endTimeUnixNano = try reader.readUInt64("endTimeUnixNano")
+                endTime = try reader.readUInt64("endTimeUnixNano")
             } else if reader.matches(key, "attributes") {
-                span.attributes = try parseAttributes(depth: 0)
+                attributes = try parseAttributes(depth: 0)
             } else if reader.matches(key, "events") {
-                span.events = try parseEvents()
+                events = try parseEvents()
             } else if reader.matches(key, "links") {
-                span.links = try parseLinks()
+                links = try parseLinks()
             } else if reader.matches(key, "status") {
-                span.status = try parseStatus()
+                status = try parseStatus()
             } else if reader.matches(key, "traceState") {
-                span.traceState = try reader.readString()
+                traceState = try reader.readString()
             } else if reader.matches(key, "flags") {
-                span.flags = try readCount("flags")
+                flags = try readCount("flags")
             } else if reader.matches(key, "droppedAttributesCount") || reader.matches(key, "droppedEventsCount")
                 || reader.matches(key, "droppedLinksCount")
             {
@@ -246,9 +253,13 @@ struct OTLPJSONParser: JSONParsing, SpanAppendingParser {
         }
         guard let traceID else { throw reader.failure("span has no traceId", at: start) }
         guard let spanID else { throw reader.failure("span has no spanId", at: start) }
-        span.traceID = traceID
-        span.spanID = spanID
-        spans.append(span)  // moved: `span` is not used again (nor captured by a closure)
+        // Built from its parts in place (a span built up field by field was copied when appended);
+        // the batch's resource and scope are set once the batch is read.
+        spans.append(
+            Span(
+                traceID: traceID, spanID: spanID, parentSpanID: parentSpanID, name: name, kind: kind,
+                startTimeUnixNano: startTime, endTimeUnixNano: endTime, status: status, attributes: attributes,
+                events: events, links: links, traceState: traceState, flags: flags, resource: Self.placeholderResource))
     }
 
     private mutating func parseEvents() throws(JSONFailure) -> [SpanEvent] {

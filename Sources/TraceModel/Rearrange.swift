@@ -14,10 +14,13 @@ extension UnsafeMutableBufferPointer {
         precondition(source.count == count, "a permutation of every index is needed")
         guard let base = baseAddress else { return }
         var placed = [Bool](repeating: false, count: count)
+        // The element a cycle starts with waits here while the others move up.
+        let waiting = UnsafeMutablePointer<Element>.allocate(capacity: 1)
+        defer { waiting.deallocate() }
         for start in indices where !placed[start] {
             placed[start] = true
             guard source[start] != start else { continue }
-            let first = (base + start).move()
+            waiting.moveInitialize(from: base + start, count: 1)
             var index = start
             while true {
                 let from = source[index]
@@ -27,7 +30,7 @@ extension UnsafeMutableBufferPointer {
                 placed[from] = true
                 index = from
             }
-            (base + index).initialize(to: first)
+            (base + index).moveInitialize(from: waiting, count: 1)
         }
     }
 }
