@@ -29,9 +29,9 @@ enum CriticalPath {
     where Spans.Index == Int {
         let count = spans.count
         // Clip children to their parents, top-down (depth-first order puts parents first).
-        var included = [Bool](repeating: false, count: count)
-        var start = spans.map { $0.startTimeUnixNano }
-        var end = spans.map { max($0.endTimeUnixNano, $0.startTimeUnixNano) }
+        let included = Scratch(repeating: false, count: count)
+        let start = Scratch(count: count) { spans[$0].startTimeUnixNano }
+        let end = Scratch(count: count) { max(spans[$0].endTimeUnixNano, spans[$0].startTimeUnixNano) }
         for index in 0..<count {
             guard let p = parent[index] else {
                 included[index] = true
@@ -50,13 +50,13 @@ enum CriticalPath {
         }
 
         // Each span's blocking children, latest end first (earlier start first among equals).
-        var childStart = [Int](repeating: 0, count: count + 1)
+        let childStart = Scratch(repeating: 0, count: count + 1)
         for index in 0..<count where included[index] {
             if let p = parent[index] { childStart[p + 1] += 1 }
         }
         for index in 0..<count { childStart[index + 1] += childStart[index] }
-        var children = [Int](repeating: 0, count: childStart[count])
-        var fill = childStart
+        let children = Scratch(repeating: 0, count: childStart[count])
+        let fill = Scratch(copying: childStart)
         for index in 0..<count where included[index] {
             if let p = parent[index] {
                 children[fill[p]] = index
@@ -64,12 +64,12 @@ enum CriticalPath {
             }
         }
         for p in 0..<count where childStart[p + 1] - childStart[p] > 1 {
-            children[childStart[p]..<childStart[p + 1]].sort { (end[$0], $1) > (end[$1], $0) }
+            children.sort(childStart[p]..<childStart[p + 1]) { (end[$0], $1) > (end[$1], $0) }
         }
 
         // The walk. `next[p]` only moves forward: each return to a parent asks for a child that
         // ended before an earlier time than the last one, so the whole walk is linear.
-        var next = childStart
+        let next = Scratch(copying: childStart)
         var sections: [CriticalPathSection] = []
         for root in roots where included[root] {
             var current = root

@@ -1,17 +1,19 @@
+import TraceModel
+
 /// Parent links as a forest, walked with explicit stacks.
-struct Forest {
+struct Forest: ~Copyable {
     let parent: [Int?]
     /// For node `i`, its children are `children[childStart[i]..<childStart[i + 1]]`, in index order.
-    private let childStart: [Int]
-    private let children: [Int]
+    private let childStart: Scratch<Int>
+    private let children: Scratch<Int>
 
     init(parent: [Int?]) {
         self.parent = parent
-        var start = [Int](repeating: 0, count: parent.count + 1)
+        let start = Scratch(repeating: 0, count: parent.count + 1)
         for case let p? in parent { start[p + 1] += 1 }
         for index in 0..<parent.count { start[index + 1] += start[index] }
-        var next = start
-        var children = [Int](repeating: 0, count: start[parent.count])
+        let next = Scratch(copying: start)
+        let children = Scratch(repeating: 0, count: start[parent.count])
         for (index, p) in parent.enumerated() {
             guard let p else { continue }
             children[next[p]] = index
@@ -28,19 +30,24 @@ struct Forest {
     func depthFirstOrder() -> (order: [Int], cycleBreaks: [Int]) {
         var order: [Int] = []
         order.reserveCapacity(parent.count)
-        var visited = [Bool](repeating: false, count: parent.count)
-        var stack: [Int] = []
+        let visited = Scratch(repeating: false, count: parent.count)
+        // Every node has one parent, so it is pushed at most once: the stack never holds more.
+        let stack = Scratch(repeating: 0, count: parent.count)
         var cycleBreaks: [Int] = []
 
         func walk(from root: Int) {
-            stack.append(root)
-            while let node = stack.popLast() {
+            var height = 1
+            stack[0] = root
+            while height > 0 {
+                height -= 1
+                let node = stack[height]
                 guard !visited[node] else { continue }
                 visited[node] = true
                 order.append(node)
-                // Push in reverse so that the earliest child is visited first.
-                for child in children[childStart[node]..<childStart[node + 1]].reversed() where !visited[child] {
-                    stack.append(child)
+                // Pushed in reverse so that the earliest child is visited first.
+                for position in (childStart[node]..<childStart[node + 1]).reversed() where !visited[children[position]] {
+                    stack[height] = children[position]
+                    height += 1
                 }
             }
         }

@@ -9,9 +9,9 @@ public enum SelfTime {
     ///   - parentIndex: each span's parent index in `spans`, or nil.
     public static func compute<Spans: RandomAccessCollection<Span>>(spans: Spans, parentIndex: [Int?]) -> [UInt64]
     where Spans.Index == Int {
-        var covered = [UInt64](repeating: 0, count: spans.count)
+        let covered = Scratch<UInt64>(repeating: 0, count: spans.count)
         // The end of the covered stretch currently being merged, per parent.
-        var coveredUntil = [UInt64](repeating: 0, count: spans.count)
+        let coveredUntil = Scratch<UInt64>(repeating: 0, count: spans.count)
         for index in spans.indices {
             guard let p = parentIndex[index] else { continue }
             let parentStart = spans[p].startTimeUnixNano

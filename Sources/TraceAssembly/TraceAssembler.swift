@@ -59,38 +59,40 @@ public struct TraceAssembler: Sendable {
         let duplicatesDropped = Self.dropExactDuplicates(SpanBuffer(rebasing: spans[0..<count]))
         count -= duplicatesDropped
         let spans = SpanBuffer(rebasing: spans[0..<count])
-        let repeated = Self.repeatedIDs(spans)
+        var byID = Self.idOrder(spans)
+        let repeated = Self.repeatedIDs(byID)
         if !repeated.isEmpty {
             if SharedSpanIDs.separate(spans, repeated: repeated, warnings: &warnings) > 0 {
                 Self.stableOrder(spans)
+                byID = Self.idOrder(spans)
             }
             Self.reportReusedIDs(spans, among: repeated, warnings: &warnings)
         }
 
-        var (parent, missingParentCount) = Self.link(spans, warnings: &warnings)
+        var (parent, missingParentCount) = Self.link(spans, byID: byID, warnings: &warnings)
         var (order, cycleBreaks) = Forest(parent: parent).depthFirstOrder()
         for index in cycleBreaks {
             parent[index] = nil
             warnings.append("parent cycle broken at span \(spans[index].spanID), now shown as a root")
         }
 
-        var shift = [Int64](repeating: 0, count: count)
-        if options.adjustClockSkew {
-            shift = ClockSkewAdjuster.adjust(spans, parent: parent, order: order, options: options, warnings: &warnings)
-            if shift.contains(where: { $0 != 0 }) {
-                // Shifted spans may now sort differently among their siblings.
-                let permutation = Self.sortedPermutation(spans)
-                var position = [Int](repeating: 0, count: count)
-                for (newIndex, oldIndex) in permutation.enumerated() { position[oldIndex] = newIndex }
-                spans.rearrange(takingFrom: permutation)
-                shift = permutation.map { shift[$0] }
-                parent = permutation.map { parent[$0].map { position[$0] } }
-                order = Forest(parent: parent).depthFirstOrder().order
-            }
+        var shift =
+            options.adjustClockSkew
+            ? ClockSkewAdjuster.adjust(spans, parent: parent, order: order, options: options, warnings: &warnings)
+            : [Int64](repeating: 0, count: count)
+        if shift.contains(where: { $0 != 0 }) {
+            // Shifted spans may now sort differently among their siblings.
+            let permutation = Self.sortedPermutation(spans)
+            let position = Scratch(repeating: 0, count: count)
+            for (newIndex, oldIndex) in permutation.enumerated() { position[oldIndex] = newIndex }
+            spans.rearrange(takingFrom: permutation)
+            shift = permutation.map { shift[$0] }
+            parent = permutation.map { parent[$0].map { position[$0] } }
+            order = Forest(parent: parent).depthFirstOrder().order
         }
 
         // Renumber everything into display order.
-        var position = [Int](repeating: 0, count: count)
+        let position = Scratch(repeating: 0, count: count)
         for (newIndex, oldIndex) in order.enumerated() { position[oldIndex] = newIndex }
         let orderedParent = order.map { parent[$0].map { position[$0] } }
         spans.rearrange(takingFrom: order)
@@ -122,7 +124,7 @@ public struct TraceAssembler: Sendable {
     /// rather than whole spans. Only spans alike in all of these keep their input order (such as
     /// a span exported twice, which is dropped).
     static func sortedPermutation(_ spans: SpanBuffer) -> [Int] {
-        let keys = spans.map { ($0.startTimeUnixNano, $0.spanID.value, $0.endTimeUnixNano) }
+        let keys = Scratch(count: spans.count) { (spans[$0].startTimeUnixNano, spans[$0].spanID.value, spans[$0].endTimeUnixNano) }
         return spans.indices.sorted { a, b in
             let (left, right) = (keys[a], keys[b])
             if left != right { return left < right }
@@ -130,9 +132,8 @@ public struct TraceAssembler: Sendable {
         }
     }
 
-    /// The ids that more than one span carries.
-    private static func repeatedIDs(_ spans: SpanBuffer) -> Set<SpanID> {
-        let byID = idOrder(spans)
+    /// The ids that more than one span carries, from the spans' `idOrder`.
+    private static func repeatedIDs(_ byID: [(id: UInt64, index: Int)]) -> Set<SpanID> {
         var repeated = Set<SpanID>()
         for position in byID.indices.dropFirst() where byID[position].id == byID[position - 1].id {
             repeated.insert(SpanID(byID[position].id))
@@ -161,8 +162,9 @@ public struct TraceAssembler: Sendable {
 
     /// Each span's parent index; spans naming a missing parent, or themselves, become roots.
     /// The first span holding an id is the one its children attach to.
-    private static func link(_ spans: SpanBuffer, warnings: inout [String]) -> (parent: [Int?], missing: Int) {
-        let byID = idOrder(spans)
+    private static func link(
+        _ spans: SpanBuffer, byID: [(id: UInt64, index: Int)], warnings: inout [String]
+    ) -> (parent: [Int?], missing: Int) {
         var parent = [Int?](repeating: nil, count: spans.count)
         var missing = 0
         for index in spans.indices {
@@ -218,7 +220,7 @@ public struct TraceAssembler: Sendable {
             spans[a].startTimeUnixNano == spans[b].startTimeUnixNano && spans[a].spanID == spans[b].spanID
                 && spans[a].endTimeUnixNano == spans[b].endTimeUnixNano && spans[a].name == spans[b].name
         }
-        var dropped = [Bool](repeating: false, count: spans.count)
+        let dropped = Scratch(repeating: false, count: spans.count)
         var count = 0
         var runStart = 0
         for index in spans.indices.dropFirst() {

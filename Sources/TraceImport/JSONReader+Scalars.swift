@@ -106,6 +106,27 @@ extension JSONReader {
         return try readString().lowercased()
     }
 
+    /// The common spelling of an id: a string of exactly 16 hex digits (one pair of 32-bit
+    /// words) or 32 (two pairs), read in place as its high and low 64 bits (high is 0 for 16
+    /// digits). Anything else (another length, an escape, base64) consumes nothing and returns
+    /// nil for the general path.
+    @inline(__always)
+    mutating func readHexID(wordPairs: Int) -> (high: UInt64, low: UInt64)? {
+        guard peek() == UInt8(ascii: "\"") else { return nil }
+        let start = offset + 1
+        let end = start + 16 * wordPairs
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
+        let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        guard let low = HexDigits.parse(buffer: UnsafeBufferPointer(start: base + end - 16, count: 16)) else { return nil }
+        var high: UInt64 = 0
+        if wordPairs == 2 {
+            guard let value = HexDigits.parse(buffer: UnsafeBufferPointer(start: base + start, count: 16)) else { return nil }
+            high = value
+        }
+        offset = end + 1
+        return (high, low)
+    }
+
     /// Reads a string value and hands its raw UTF-8 bytes (escapes resolved) to `body`,
     /// without building a String when there are no escapes.
     mutating func withStringBytes<R>(

@@ -146,6 +146,11 @@ extension OTLPJSONParser {
 
     mutating func readTraceID(_ field: String) throws(JSONFailure) -> TraceID {
         let position = reader.offset
+        if let (high, low) = reader.readHexID(wordPairs: 2) {
+            let id = TraceID(high: high, low: low)
+            guard !id.isZero else { throw reader.failure("invalid \(field): all zeros", at: position) }
+            return id
+        }
         // The id text is quoted for the message only when it is rejected: ids are on the hot path.
         let parsed = try reader.withStringBytes { text -> Result<TraceID, IDRejection> in
             guard let id = IDDecoding.traceID(text) else { return .failure(IDRejection(quoted: IDDecoding.quoted(text))) }
@@ -164,6 +169,7 @@ extension OTLPJSONParser {
     /// A span id; with `allowEmpty`, "" (and all zeros) mean "no parent" and give nil.
     mutating func readSpanID(_ field: String, allowEmpty: Bool) throws(JSONFailure) -> SpanID? {
         let position = reader.offset
+        if let (_, value) = reader.readHexID(wordPairs: 1), value != 0 { return SpanID(value) }
         let parsed = try reader.withStringBytes { text -> Result<SpanID, IDRejection> in
             if text.isEmpty { return .success(SpanID(0)) }
             guard let id = IDDecoding.spanID(text) else { return .failure(IDRejection(quoted: IDDecoding.quoted(text))) }

@@ -13,7 +13,7 @@ extension UnsafeMutableBufferPointer {
     public func rearrange(takingFrom source: [Int]) {
         precondition(source.count == count, "a permutation of every index is needed")
         guard let base = baseAddress else { return }
-        var placed = [Bool](repeating: false, count: count)
+        let placed = Scratch(repeating: false, count: count)
         // The element a cycle starts with waits here while the others move up.
         let waiting = UnsafeMutablePointer<Element>.allocate(capacity: 1)
         defer { waiting.deallocate() }
