@@ -67,17 +67,22 @@ public struct Trace: Sendable {
         self.missingParentCount = missingParentCount
         self.duplicatesDropped = duplicatesDropped
         self.warnings = warnings
-        // One pass reading fields in place; service names are looked up once per resource.
+        // One pass reading fields in place; a service name is looked at only where the resource
+        // differs from the span before's.
         var start = UInt64.max
         var end: UInt64 = 0
         var errors = 0
-        var resources = Set<ObjectIdentifier>()
-        var services = Set<String>()
+        var services = ServiceNames()
+        var lastResource: ObjectIdentifier?
         for index in spans.indices {
             start = min(start, spans[index].startTimeUnixNano)
             end = max(end, spans[index].endTimeUnixNano, spans[index].startTimeUnixNano)
             if spans[index].status.isError { errors += 1 }
-            if resources.insert(ObjectIdentifier(spans[index].resource)).inserted { services.insert(spans[index].service) }
+            let resource = ObjectIdentifier(spans[index].resource)
+            if resource != lastResource {
+                lastResource = resource
+                services.insert(spans[index].service)
+            }
         }
         self.startTimeUnixNano = spans.isEmpty ? 0 : start
         self.endTimeUnixNano = end
@@ -93,4 +98,26 @@ public struct Trace: Sendable {
 
     /// The first root span: the entry point of the request.
     public var root: Span { spans[rootIndices[0]] }
+}
+
+/// The distinct service names of a trace: a short list searched in order (a trace has a few
+/// services, and hashing a name costs more than comparing it with them), and past that a set.
+private struct ServiceNames {
+    private static let listed = 16
+    private var list: [String] = []
+    private var set: Set<String> = []
+
+    mutating func insert(_ name: String) {
+        if set.isEmpty {
+            if list.contains(name) { return }
+            if list.count < Self.listed {
+                list.append(name)
+                return
+            }
+            set = Set(list)
+        }
+        set.insert(name)
+    }
+
+    func sorted() -> [String] { set.isEmpty ? list.sorted() : set.sorted() }
 }

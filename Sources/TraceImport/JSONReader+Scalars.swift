@@ -81,12 +81,20 @@ extension JSONReader {
             throw failure("expected a string but found \(describeNext())")
         }
         let start = offset + 1
-        let (end, hasEscapes) = try scanString()
+        // Most strings hold no escape or control character: their first special byte closes them.
+        var end = nextSpecialByte(from: start)
+        var hasEscapes = false
+        if end == bytes.count || bytes[end] != UInt8(ascii: "\"") {
+            (end, hasEscapes) = try scanString()
+            end -= 1
+        } else {
+            offset = end + 1
+        }
         if !hasEscapes {
-            let text = UnsafeRawBufferPointer(rebasing: bytes[start..<(end - 1)])
+            let text = UnsafeRawBufferPointer(start: bytes.baseAddress! + start, count: end - start)
             return strings?.string(text) ?? String(decoding: text, as: UTF8.self)
         }
-        return String(decoding: try unescape(from: start, to: end - 1), as: UTF8.self)
+        return String(decoding: try unescape(from: start, to: end), as: UTF8.self)
     }
 
     /// Reads a string value, lower-cased. When it spells one of `names` (ASCII, any case) that
