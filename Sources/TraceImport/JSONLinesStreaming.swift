@@ -33,7 +33,7 @@ enum JSONLinesStreaming {
         if fstat(descriptor, &status) == 0 {
             // Room for the spans such a file usually holds, so that the array is not copied as it
             // grows; what is not used is never touched, and costs no memory.
-            spans.reserveCapacity(spans.count + Int(status.st_size) / bytesPerSpanEstimate)
+            spans.reserveCapacity(spans.count + Int(status.st_size) / InputFormat.otlpJSON.bytesPerSpanEstimate)
         }
         let lanes = max(1, workers)
         let caches = (0..<lanes).map { _ in DecodingCaches() }
@@ -72,10 +72,6 @@ enum JSONLinesStreaming {
             }
         }
     }
-
-    /// Fewer bytes than OTLP JSON exporters write for a span with a few attributes, so that the
-    /// spans array reserved from a file's size is seldom outgrown.
-    static let bytesPerSpanEstimate = 320
 
     /// Decodes one piece; false when it has a fault.
     private static func decode(_ piece: [UInt8], file: String, caches: DecodingCaches, into spans: inout [Span]) -> Bool {

@@ -16,7 +16,8 @@ public struct JaegerJSONDecoder: Sendable {
     /// - Throws: `ImportError` naming the file, line and column of the first fault; then no span
     ///   of this input is appended.
     public func decode(_ bytes: UnsafeRawBufferPointer, file: String, into spans: inout [Span]) throws(ImportError) {
-        var parser = JaegerJSONParser(reader: JSONReader(bytes: bytes, strings: StringInterner()))
+        let caches = DecodingCaches()
+        var parser = JaegerJSONParser(reader: JSONReader(bytes: bytes, strings: caches.strings), attributes: caches.attributes)
         try parser.parse(bytes, file: file, textual: true, into: &spans)
     }
 }
@@ -25,13 +26,18 @@ public struct JaegerJSONDecoder: Sendable {
 struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
     var reader: JSONReader
     var spans: [Span] = []
+    /// Tag lists are parsed onto this stack and moved off at their final size.
+    private let attributes: AttributeStack
+    /// The references of the spans being read, each span's above those of the object around it.
+    private var references: [JaegerReference] = []
     /// Spans whose `processID` waits for the `processes` map of their trace.
     private var pendingProcesses: [(spanIndex: Int, processID: String)] = []
 
     private static let unknownProcess = Resource(attributes: [])
 
-    init(reader: JSONReader) {
+    init(reader: JSONReader, attributes: AttributeStack) {
         self.reader = reader
+        self.attributes = attributes
     }
 
     mutating func parseDocuments() throws(JSONFailure) {
@@ -58,7 +64,9 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
         let firstPending = pendingProcesses.count
         var processes: [String: Resource] = [:]
         var traceWarnings: [String] = []
-        var span = JaegerSpanFields()
+        let firstReference = references.count
+        defer { references.removeSubrange(firstReference...) }
+        var span = JaegerSpanFields(firstReference: firstReference)
         var recognised = false
         var isContainer = false
         var otherMembers: [String] = []
@@ -152,7 +160,13 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
         } else if reader.matches(key, "flags") {
             span.flags = UInt32(truncatingIfNeeded: try reader.readInt64("flags"))
         } else if reader.matches(key, "references") {
-            try parseArray { (parser) throws(JSONFailure) in span.references.append(try parser.parseReference(&span)) }
+            try parseArray { (parser) throws(JSONFailure) in
+                if let reference = parser.parseCompactReference() {
+                    parser.references.append(reference)
+                } else {
+                    parser.references.append(try parser.parseReference(&span))
+                }
+            }
         } else if reader.matches(key, "tags") {
             span.tags = try parseTags()
         } else if reader.matches(key, "logs") {
@@ -179,39 +193,38 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
         guard let start = fields.start else {
             throw reader.failure("span \(spanID) has no startTime", at: objectStart)
         }
-        // The arrays move out of the fields rather than being copied.
-        var span = Span(
-            traceID: traceID, spanID: spanID, name: fields.name,
-            startTimeUnixNano: start, endTimeUnixNano: start &+ (fields.duration ?? 0),
-            events: Self.take(&fields.events), flags: fields.flags,
-            resource: fields.process ?? Self.unknownProcess, warnings: Self.take(&fields.warnings))
-        guard span.endTimeUnixNano >= start else {
+        let (end, overflow) = start.addingReportingOverflow(fields.duration ?? 0)
+        guard !overflow else {
             throw reader.failure("span \(spanID): startTime plus duration is beyond the 64-bit range", at: fields.startPosition)
         }
         // The parent: the first CHILD_OF within the trace, else the first FOLLOWS_FROM; the rest are links.
-        let references = fields.references
+        let own = references[fields.firstReference...]
         let parentReference =
-            references.firstIndex { $0.traceID == traceID && !$0.followsFrom }
-            ?? references.firstIndex { $0.traceID == traceID && $0.followsFrom }
-        if let parentReference {
-            span.parentSpanID = fields.references[parentReference].spanID
-            span.parentRelation = fields.references[parentReference].followsFrom ? .followsFrom : .childOf
-        } else if let legacyParent = fields.legacyParent, !legacyParent.isZero {
-            span.parentSpanID = legacyParent
-        }
-        for (index, reference) in fields.references.enumerated() where index != parentReference {
-            span.links.append(
+            own.firstIndex { $0.traceID == traceID && !$0.followsFrom } ?? own.firstIndex { $0.traceID == traceID && $0.followsFrom }
+        var parentSpanID = parentReference.map { references[$0].spanID }
+        let parentRelation: ParentRelation = parentReference.map { references[$0].followsFrom ? .followsFrom : .childOf } ?? .childOf
+        if parentReference == nil, let legacyParent = fields.legacyParent, !legacyParent.isZero { parentSpanID = legacyParent }
+        var links: [SpanLink] = []
+        for index in own.indices where index != parentReference {
+            links.append(
                 SpanLink(
-                    traceID: reference.traceID, spanID: reference.spanID,
+                    traceID: references[index].traceID, spanID: references[index].spanID,
                     attributes: [
-                        Attribute(key: "opentracing.ref_type", value: .string(reference.followsFrom ? "follows_from" : "child_of"))
+                        Attribute(
+                            key: "opentracing.ref_type", value: .string(references[index].followsFrom ? "follows_from" : "child_of"))
                     ]))
         }
-        JaegerTags.apply(Self.take(&fields.tags), to: &span)
+        let tags = JaegerTags.Special(Self.take(&fields.tags))
         if fields.process == nil, let processID = fields.processID {
             pendingProcesses.append((spans.count, processID))
         }
-        spans.append(span)
+        // Built from its parts in place: a span built up field by field was copied when appended.
+        spans.append(
+            Span(
+                traceID: traceID, spanID: spanID, parentSpanID: parentSpanID, parentRelation: parentRelation, name: fields.name,
+                kind: tags.kind, startTimeUnixNano: start, endTimeUnixNano: end, status: tags.status, attributes: tags.attributes,
+                events: Self.take(&fields.events), links: links, flags: fields.flags, resource: fields.process ?? Self.unknownProcess,
+                warnings: Self.take(&fields.warnings)))
     }
 
     /// The array, leaving an empty one in its place.
@@ -219,6 +232,34 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
         var taken: [Element] = []
         swap(&taken, &array)
         return taken
+    }
+
+    /// The query API's usual spelling of a reference, without whitespace and with hex ids:
+    /// `{"refType":"CHILD_OF","traceID":"…","spanID":"…"}`. Anything else rewinds and returns nil
+    /// for the general parse, which gives the same result.
+    private mutating func parseCompactReference() -> JaegerReference? {
+        _ = reader.peek()
+        let start = reader.offset
+        let followsFrom: Bool
+        if reader.consume(#"{"refType":"CHILD_OF","traceID":"#) {
+            followsFrom = false
+        } else if reader.consume(#"{"refType":"FOLLOWS_FROM","traceID":"#) {
+            followsFrom = true
+        } else {
+            return nil
+        }
+        guard let trace = reader.readHexID(wordPairs: 2), reader.consume(#","spanID":"#),
+            let span = reader.readHexID(wordPairs: 1), reader.consume("}")
+        else {
+            reader.offset = start
+            return nil
+        }
+        let traceID = TraceID(high: trace.high, low: trace.low)
+        guard !traceID.isZero else {
+            reader.offset = start
+            return nil
+        }
+        return JaegerReference(followsFrom: followsFrom, traceID: traceID, spanID: SpanID(span.low))
     }
 
     private mutating func parseReference(_ span: inout JaegerSpanFields) throws(JSONFailure) -> JaegerReference {
@@ -269,16 +310,22 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
 
     /// A list of tags: `{"key", "type", "value"}` (query API) or `{"key", "vType", "vStr"...}` (domain model).
     private mutating func parseTags() throws(JSONFailure) -> [Attribute] {
-        var tags: [Attribute] = []
-        try parseArray { (parser) throws(JSONFailure) in
-            _ = parser.reader.peek()
-            if let tag = try parser.parseCompactTag() {
-                tags.append(tag)
-            } else {
-                tags.append(try parser.parseTag())
+        let stack = attributes
+        let base = stack.count
+        do {
+            try parseArray { (parser) throws(JSONFailure) in
+                _ = parser.reader.peek()
+                if let tag = try parser.parseCompactTag() {
+                    stack.push(tag)
+                } else {
+                    stack.push(try parser.parseTag())
+                }
             }
+        } catch {
+            stack.drop(from: base)
+            throw error
         }
-        return tags
+        return stack.take(from: base)
     }
 
     /// The query API's usual spelling of a tag, without whitespace:
@@ -377,6 +424,8 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
 
     private mutating func readTraceID(_ span: inout JaegerSpanFields) throws(JSONFailure) -> TraceID {
         let position = reader.offset
+        if let (high, low) = reader.readHexID(wordPairs: 2), high != 0 || low != 0 { return TraceID(high: high, low: low) }
+        reader.offset = position
         // The text is quoted only for a message: ids are on the hot path.
         let parsed = try reader.withStringBytes { text -> (TraceID, quoted: String?)? in
             guard let (id, leniency) = IDDecoding.lenientTraceID(text), !id.isZero else { return nil }
@@ -391,6 +440,7 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
 
     private mutating func readSpanID(_ span: inout JaegerSpanFields) throws(JSONFailure) -> SpanID {
         let position = reader.offset
+        if let (_, value) = reader.readHexID(wordPairs: 1) { return SpanID(value) }
         let parsed = try reader.withStringBytes { text -> (SpanID, quoted: String?)? in
             guard let (id, leniency) = IDDecoding.lenientSpanID(text) else { return nil }
             return (id, leniency == .hashed ? IDDecoding.quoted(text) : nil)
@@ -406,6 +456,8 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
 
 /// The members of a Jaeger span object, gathered before the span is built.
 struct JaegerSpanFields {
+    /// Where the span's references start in the parser's list of them.
+    let firstReference: Int
     var traceID: TraceID?
     var spanID: SpanID?
     var legacyParent: SpanID?
@@ -414,7 +466,6 @@ struct JaegerSpanFields {
     var startPosition = 0
     var duration: UInt64?
     var flags: UInt32 = 0
-    var references: [JaegerReference] = []
     var tags: [Attribute] = []
     var events: [SpanEvent] = []
     var processID: String?

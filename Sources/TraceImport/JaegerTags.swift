@@ -42,57 +42,63 @@ enum JaegerTags {
         }
     }
 
-    /// Moves the tags that OpenTracing and the OpenTelemetry-to-Jaeger mapping use for kind and
-    /// status (`span.kind`, `error`, `otel.status_code`, `otel.status_description`) into the span.
-    static func apply(_ tags: consuming [Attribute], to span: inout Span) {
-        // Most tags are none of these: their keys' lengths tell, and then the tags become the
-        // attributes as they are, without a copy.
-        func mayBeSpecial(_ key: String) -> Bool {
-            switch key.utf8.count {
-            case 5, 9, 16, 23: true
-            default: false
-            }
-        }
-        var attributes = tags
-        guard attributes.contains(where: { mayBeSpecial($0.key) }) else {
-            span.attributes = attributes
-            return
-        }
-        var statusMessage: String?
-        attributes.removeAll { tag in
-            guard mayBeSpecial(tag.key) else { return false }
-            switch (tag.key, tag.value) {
-            case ("span.kind", .string(let kind)):
-                switch kind.lowercased() {
-                case "client": span.kind = .client
-                case "server": span.kind = .server
-                case "producer": span.kind = .producer
-                case "consumer": span.kind = .consumer
-                case "internal": span.kind = .internal
-                default: return false
+    /// A span's tags with those that OpenTracing and the OpenTelemetry-to-Jaeger mapping use for
+    /// kind and status (`span.kind`, `error`, `otel.status_code`, `otel.status_description`) taken
+    /// out and read.
+    struct Special {
+        var kind = SpanKind.unspecified
+        var status = SpanStatus()
+        var attributes: [Attribute]
+
+        init(_ tags: consuming [Attribute]) {
+            // Most tags are none of these: their keys' lengths tell, and then the tags become the
+            // attributes as they are, without a copy.
+            func mayBeSpecial(_ key: String) -> Bool {
+                switch key.utf8.count {
+                case 5, 9, 16, 23: true
+                default: false
                 }
-                return true
-            case ("error", .bool(let failed)):
-                if failed { span.status.code = .error }
-                return true
-            case ("error", .string(let text)) where text.lowercased() == "true":
-                span.status.code = .error
-                return true
-            case ("otel.status_code", .string(let code)):
-                switch code.uppercased() {
-                case "ERROR": span.status.code = .error
-                case "OK": span.status.code = .ok
-                default: return false
-                }
-                return true
-            case ("otel.status_description", .string(let message)):
-                statusMessage = message
-                return true
-            default:
-                return false
             }
+            attributes = tags
+            guard attributes.contains(where: { mayBeSpecial($0.key) }) else { return }
+            var kind = SpanKind.unspecified
+            var code = SpanStatus.Code.unset
+            var statusMessage: String?
+            attributes.removeAll { tag in
+                guard mayBeSpecial(tag.key) else { return false }
+                switch (tag.key, tag.value) {
+                case ("span.kind", .string(let name)):
+                    switch name.lowercased() {
+                    case "client": kind = .client
+                    case "server": kind = .server
+                    case "producer": kind = .producer
+                    case "consumer": kind = .consumer
+                    case "internal": kind = .internal
+                    default: return false
+                    }
+                    return true
+                case ("error", .bool(let failed)):
+                    if failed { code = .error }
+                    return true
+                case ("error", .string(let text)) where text.lowercased() == "true":
+                    code = .error
+                    return true
+                case ("otel.status_code", .string(let name)):
+                    switch name.uppercased() {
+                    case "ERROR": code = .error
+                    case "OK": code = .ok
+                    default: return false
+                    }
+                    return true
+                case ("otel.status_description", .string(let message)):
+                    statusMessage = message
+                    return true
+                default:
+                    return false
+                }
+            }
+            self.kind = kind
+            status = SpanStatus(code: code, message: statusMessage ?? "")
         }
-        if let statusMessage { span.status.message = statusMessage }
-        span.attributes = attributes
     }
 }

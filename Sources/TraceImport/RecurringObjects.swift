@@ -4,21 +4,34 @@ import TraceModel
 /// resource and scope that every export batch of a service instance repeats: each distinct text is
 /// decoded once, and every later batch shares the result (and its memory).
 ///
-/// Keyed by the object's exact bytes; bounded, so that an input of endlessly different objects
-/// does not grow it without end.
+/// Direct-mapped by a hash of the object's exact bytes, which are compared in full: a miss
+/// replaces the slot, so the cache stays small however many different objects an input holds.
 final class RecurringObjects<Value> {
-    private static var capacity: Int { 4_096 }
+    private static var slotCount: Int { 1_024 }
 
     private struct Entry {
+        var hash: UInt64
         var bytes: [UInt8]
         var value: Value
     }
 
-    private var entries: [UInt64: Entry] = [:]
+    private let slots: UnsafeMutablePointer<Entry?>
+
+    init() {
+        slots = .allocate(capacity: Self.slotCount)
+        slots.initialize(repeating: nil, count: Self.slotCount)
+    }
+
+    deinit {
+        slots.deinitialize(count: Self.slotCount)
+        slots.deallocate()
+    }
 
     /// The value decoded before from exactly `text`, if any.
     func value(for text: UnsafeRawBufferPointer) -> Value? {
-        guard let entry = entries[ByteRuns.hash(text)], entry.bytes.withUnsafeBytes({ ByteRuns.equal($0, text) }) else {
+        let hash = ByteRuns.hash(text)
+        let slot = slots + Int(truncatingIfNeeded: hash & UInt64(Self.slotCount - 1))
+        guard let entry = slot.pointee, entry.hash == hash, entry.bytes.withUnsafeBytes({ ByteRuns.equal($0, text) }) else {
             return nil
         }
         return entry.value
@@ -26,8 +39,8 @@ final class RecurringObjects<Value> {
 
     /// Remembers `value` as decoded from `text`.
     func insert(_ value: Value, for text: UnsafeRawBufferPointer) {
-        if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
-        entries[ByteRuns.hash(text)] = Entry(bytes: Array(text), value: value)
+        let hash = ByteRuns.hash(text)
+        slots[Int(truncatingIfNeeded: hash & UInt64(Self.slotCount - 1))] = Entry(hash: hash, bytes: Array(text), value: value)
     }
 }
 

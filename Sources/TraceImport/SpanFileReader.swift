@@ -43,6 +43,11 @@ public struct SpanFileReader: Sendable {
     ///   no span of this file is appended.
     public func read(_ path: String, into spans: inout [Span]) throws(ImportError) -> FileSummary {
         if path != Self.standardInputPath, let streamed = readStreaming(path, into: &spans) { return streamed }
+        if path != Self.standardInputPath, let file = MappedFile(path: path) {
+            let (format, compression, added) = try decode(file.bytes, file: path, into: &spans)
+            return FileSummary(
+                path: path, byteCount: file.bytes.count, spanCount: added, format: format, compression: compression?.rawValue)
+        }
         let data: Data
         do {
             if path == Self.standardInputPath {
@@ -124,6 +129,7 @@ public struct SpanFileReader: Sendable {
             }
         }
         guard let detected else { return nil }
+        spans.reserveCapacity(spans.count + bytes.count / detected.bytesPerSpanEstimate)
         try detected.decode(bytes, file: file, into: &spans)
         return detected
     }

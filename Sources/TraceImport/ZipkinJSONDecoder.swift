@@ -17,6 +17,7 @@ public struct ZipkinJSONDecoder: Sendable {
     ///   of this input is appended.
     public func decode(_ bytes: UnsafeRawBufferPointer, file: String, into spans: inout [Span]) throws(ImportError) {
         var parser = ZipkinJSONParser(reader: JSONReader(bytes: bytes, strings: StringInterner()))
+        parser.records.reserveCapacity(bytes.count / InputFormat.zipkinJSON.bytesPerSpanEstimate)
         do {
             try parser.parseDocuments()
         } catch {
@@ -25,7 +26,7 @@ public struct ZipkinJSONDecoder: Sendable {
         // Handed over, not shared, so that the merge can sort and move the records.
         var records: [ZipkinRecord] = []
         swap(&records, &parser.records)
-        ZipkinMerge.spans(from: records, into: &spans)
+        ZipkinMerge.spans(from: records, resources: &parser.resources, into: &spans)
     }
 }
 
@@ -54,6 +55,9 @@ struct ZipkinRecord {
     var timestamp: UInt64?
     var duration: UInt64?
     var localEndpoint: ZipkinEndpoint?
+    /// The resource of `localEndpoint` as it was read, shared with every record that has the same
+    /// endpoint; nil once records merged from pieces have changed it.
+    var localResource: Resource?
     var remoteEndpoint: ZipkinEndpoint?
     var annotations: [SpanEvent] = []
     var tags: [Attribute] = []
@@ -66,6 +70,10 @@ struct ZipkinRecord {
 struct ZipkinJSONParser: JSONParsing {
     var reader: JSONReader
     var records: [ZipkinRecord] = []
+    /// The resources of local endpoints, one per distinct endpoint.
+    var resources = ZipkinResources()
+    /// Endpoints (and the resource of each) by their text: services repeat theirs in every span.
+    private let endpoints = RecurringObjects<(endpoint: ZipkinEndpoint, resource: Resource)>()
     /// Tags and annotations are gathered here and copied out once, at their final size.
     private var tagScratch: [Attribute] = []
     private var annotationScratch: [SpanEvent] = []
@@ -120,6 +128,16 @@ struct ZipkinJSONParser: JSONParsing {
     ) throws(JSONFailure) {
         let position = reader.offset
         if reader.matches(key, "traceId") {
+            let quoted = reader.offset
+            for wordPairs in [2, 1] {
+                if let (high, low) = reader.readHexID(wordPairs: wordPairs), high != 0 || low != 0 {
+                    records[slot].traceID = TraceID(high: high, low: low)
+                    records[slot].traceIDIs128Bit = wordPairs == 2
+                    hasTraceID = true
+                    return
+                }
+                reader.offset = quoted
+            }
             // The text is quoted only for a message: ids are on the hot path.
             let text = try reader.withStringBytes { (text) -> (TraceID?, Int) in
                 (text.count == 16 || text.count == 32 ? TraceID(hexDigits: text) : nil, text.count)
@@ -145,9 +163,11 @@ struct ZipkinJSONParser: JSONParsing {
         } else if reader.matches(key, "duration") {
             records[slot].duration = try readMicroseconds("duration")
         } else if reader.matches(key, "localEndpoint") {
-            records[slot].localEndpoint = try parseEndpoint()
+            let (endpoint, resource) = try parseRecurringEndpoint()
+            records[slot].localEndpoint = endpoint
+            records[slot].localResource = resource
         } else if reader.matches(key, "remoteEndpoint") {
-            records[slot].remoteEndpoint = try parseEndpoint()
+            records[slot].remoteEndpoint = try parseRecurringEndpoint().endpoint
         } else if reader.matches(key, "annotations") {
             annotationScratch.removeAll(keepingCapacity: true)
             annotationScratch.append(contentsOf: records[slot].annotations)
@@ -193,6 +213,8 @@ struct ZipkinJSONParser: JSONParsing {
     }
 
     private mutating func readSpanID(_ field: String, at position: Int) throws(JSONFailure) -> SpanID {
+        if let (_, value) = reader.readHexID(wordPairs: 1), value != 0 { return SpanID(value) }
+        reader.offset = position
         let parsed = try reader.withStringBytes { text in text.count == 16 ? SpanID(hexDigits: text) : nil }
         guard let id = parsed, !id.isZero else {
             throw reader.failure("invalid \(field) \(reader.quotedString(at: position)): expected 16 hex digits", at: position)
@@ -215,6 +237,21 @@ struct ZipkinJSONParser: JSONParsing {
         if reader.peek() == UInt8(ascii: "\"") { return try reader.readString() }
         try reader.skipValue()
         return String(decoding: UnsafeRawBufferPointer(rebasing: reader.bytes[position..<reader.offset]), as: UTF8.self)
+    }
+
+    /// The endpoint that comes next and its resource, read once per distinct text (an endpoint
+    /// seen before is found by its bytes, and stepped over by its brackets).
+    private mutating func parseRecurringEndpoint() throws(JSONFailure) -> (endpoint: ZipkinEndpoint, resource: Resource) {
+        _ = reader.peek()
+        let start = reader.offset
+        if let end = reader.containerEnd(from: start), let known = endpoints.value(for: reader.text(start..<end)) {
+            reader.offset = end
+            return known
+        }
+        let endpoint = try parseEndpoint()
+        let parsed = (endpoint, resources.resource(for: endpoint))
+        endpoints.insert(parsed, for: reader.text(start..<reader.offset))
+        return parsed
     }
 
     private mutating func parseEndpoint() throws(JSONFailure) -> ZipkinEndpoint {

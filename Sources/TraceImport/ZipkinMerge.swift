@@ -5,36 +5,40 @@ import TraceModel
 /// differences: records whose times disagree stay apart, and fragments without kind or times
 /// join the half they belong to even when the `shared` flags differ.
 enum ZipkinMerge {
-    static func spans(from input: consuming [ZipkinRecord], into spans: inout [Span]) {
+    static func spans(from input: consuming [ZipkinRecord], resources: inout ZipkinResources, into spans: inout [Span]) {
         // Records of a trace share the low 64 bits of the trace id; the 128-bit form wins. The
-        // records are sorted so that each trace's are contiguous, then moved out trace by trace.
+        // records are sorted so that each trace's are contiguous, then read trace by trace in place.
         var records = consume input
         let keys = records.map { ($0.traceID.low, $0.id.value, $0.order) }
         records.rearrange(takingFrom: keys.indices.sorted { keys[$0] < keys[$1] })
-        var groups: [[ZipkinRecord]] = []
-        while !records.isEmpty {
-            let low = records[records.count - 1].traceID.low
-            var group: [ZipkinRecord] = []
-            while !records.isEmpty && records[records.count - 1].traceID.low == low { group.append(records.removeLast()) }
-            group.reverse()
-            groups.append(group)
-        }
-        var resources = ResourceCache()
-        for group in groups.reversed() {
-            let traceID = group.first { $0.traceIDIs128Bit }?.traceID ?? group[0].traceID
-            for record in merge(group) {
-                spans.append(span(from: record, traceID: traceID, resources: &resources))
+        spans.reserveCapacity(spans.count + records.count)
+        var start = 0
+        while start < records.count {
+            let low = records[start].traceID.low
+            var end = start + 1
+            while end < records.count, records[end].traceID.low == low { end += 1 }
+            let group = records[start..<end]
+            let traceID = group.first { $0.traceIDIs128Bit }?.traceID ?? group[start].traceID
+            if hasRepeatedIDs(group) {
+                for record in merge(Array(group)) { spans.append(span(from: record, traceID: traceID, resources: &resources)) }
+            } else {
+                // Most traces have no id twice: nothing to merge, and fragments have no span to join.
+                for index in group.indices { spans.append(span(from: records[index], traceID: traceID, resources: &resources)) }
             }
+            start = end
         }
+    }
+
+    private static func hasRepeatedIDs(_ group: ArraySlice<ZipkinRecord>) -> Bool {
+        guard group.count > 1 else { return false }
+        var ids = group.map(\.id)
+        ids.sort()
+        return zip(ids, ids.dropFirst()).contains { $0 == $1 }
     }
 
     /// Merges the records of one trace (Zipkin's rules: same id, same `shared` flag and compatible
     /// local endpoints are one span; a SERVER after a CLIENT with its id is the client's shared half).
     static func merge(_ group: [ZipkinRecord]) -> [ZipkinRecord] {
-        // Most traces have no id twice: nothing to merge, and fragments have no span to join.
-        var ids = group.map(\.id)
-        ids.sort()
-        if !zip(ids, ids.dropFirst()).contains(where: { $0 == $1 }) { return group }
         let sorted = group.sorted(by: cleanupOrder)
         var result: [ZipkinRecord] = []
         var index = 0
@@ -162,7 +166,11 @@ enum ZipkinMerge {
         if span.name?.isEmpty ?? true, let name = piece.name, !name.isEmpty { span.name = name }
         span.timestamp = span.timestamp ?? piece.timestamp
         span.duration = span.duration ?? piece.duration
-        span.localEndpoint = mergeEndpoints(span.localEndpoint, piece.localEndpoint)
+        let endpoint = mergeEndpoints(span.localEndpoint, piece.localEndpoint)
+        if !ZipkinEndpoint.same(endpoint, span.localEndpoint) {
+            span.localEndpoint = endpoint
+            span.localResource = nil
+        }
         span.remoteEndpoint = mergeEndpoints(span.remoteEndpoint, piece.remoteEndpoint)
         for annotation in piece.annotations where !span.annotations.contains(annotation) {
             span.annotations.append(annotation)
@@ -179,55 +187,9 @@ enum ZipkinMerge {
             serviceName: a.serviceName ?? b.serviceName, ipv4: a.ipv4 ?? b.ipv4, ipv6: a.ipv6 ?? b.ipv6, port: a.port ?? b.port)
     }
 
-    /// One resource per local endpoint; consecutive spans often share one, so the last is
-    /// checked before the table.
-    /// One resource per distinct local endpoint. Spans alternate between a few endpoints (client
-    /// and server halves), so the last few are compared first, field by field; only the others
-    /// are looked up by hash (hashing an endpoint's strings costs more than the rest of a span's
-    /// conversion).
-    private struct ResourceCache {
-        var recentEndpoints: [ZipkinEndpoint?] = []
-        var recentResources: [Resource] = []
-        var next = 0
-        var table: [ZipkinEndpoint?: Resource] = [:]
-        static let recentLimit = 4
-
-        mutating func resource(for endpoint: ZipkinEndpoint?) -> Resource {
-            for index in recentEndpoints.indices where ZipkinEndpoint.same(recentEndpoints[index], endpoint) {
-                return recentResources[index]
-            }
-            let resource: Resource
-            if let cached = table[endpoint] {
-                resource = cached
-            } else {
-                resource = Self.make(endpoint)
-                table[endpoint] = resource
-            }
-            if recentEndpoints.count < Self.recentLimit {
-                recentEndpoints.append(endpoint)
-                recentResources.append(resource)
-            } else {
-                recentEndpoints[next] = endpoint
-                recentResources[next] = resource
-                next = (next + 1) % Self.recentLimit
-            }
-            return resource
-        }
-
-        private static func make(_ endpoint: ZipkinEndpoint?) -> Resource {
-            var attributes: [Attribute] = []
-            if let name = endpoint?.serviceName { attributes.append(Attribute(key: "service.name", value: .string(name))) }
-            if let address = endpoint?.ipv4 ?? endpoint?.ipv6 {
-                attributes.append(Attribute(key: "network.local.address", value: .string(address)))
-            }
-            if let port = endpoint?.port { attributes.append(Attribute(key: "network.local.port", value: .int(Int64(port)))) }
-            return Resource(attributes: attributes)
-        }
-    }
-
     /// The span for a merged record (taken, so that its tags and annotations move into the span).
-    private static func span(from record: consuming ZipkinRecord, traceID: TraceID, resources: inout ResourceCache) -> Span {
-        let resource = resources.resource(for: record.localEndpoint)
+    private static func span(from record: consuming ZipkinRecord, traceID: TraceID, resources: inout ZipkinResources) -> Span {
+        let resource = record.localResource ?? resources.resource(for: record.localEndpoint)
 
         var warnings: [String] = []
         var start = record.timestamp ?? 0
@@ -286,5 +248,49 @@ enum ZipkinMerge {
             traceID: traceID, spanID: record.id, parentSpanID: record.parentID, name: record.name ?? "",
             kind: record.kind ?? .internal, startTimeUnixNano: start, endTimeUnixNano: end, status: status,
             attributes: attributes, events: events, resource: resource, sharesClientSpanID: record.shared, warnings: warnings)
+    }
+}
+
+/// One resource per distinct local endpoint: asked once per distinct endpoint text as spans
+/// are read, and for the endpoints of records merged from pieces. The last few endpoints are
+/// compared first, field by field; only the others are looked up by hash (hashing an endpoint's
+/// strings costs more than comparing it).
+struct ZipkinResources {
+    var recentEndpoints: [ZipkinEndpoint?] = []
+    var recentResources: [Resource] = []
+    var next = 0
+    var table: [ZipkinEndpoint?: Resource] = [:]
+    static let recentLimit = 4
+
+    mutating func resource(for endpoint: ZipkinEndpoint?) -> Resource {
+        for index in recentEndpoints.indices where ZipkinEndpoint.same(recentEndpoints[index], endpoint) {
+            return recentResources[index]
+        }
+        let resource: Resource
+        if let cached = table[endpoint] {
+            resource = cached
+        } else {
+            resource = Self.make(endpoint)
+            table[endpoint] = resource
+        }
+        if recentEndpoints.count < Self.recentLimit {
+            recentEndpoints.append(endpoint)
+            recentResources.append(resource)
+        } else {
+            recentEndpoints[next] = endpoint
+            recentResources[next] = resource
+            next = (next + 1) % Self.recentLimit
+        }
+        return resource
+    }
+
+    private static func make(_ endpoint: ZipkinEndpoint?) -> Resource {
+        var attributes: [Attribute] = []
+        if let name = endpoint?.serviceName { attributes.append(Attribute(key: "service.name", value: .string(name))) }
+        if let address = endpoint?.ipv4 ?? endpoint?.ipv6 {
+            attributes.append(Attribute(key: "network.local.address", value: .string(address)))
+        }
+        if let port = endpoint?.port { attributes.append(Attribute(key: "network.local.port", value: .int(Int64(port)))) }
+        return Resource(attributes: attributes)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import TraceModel
 
@@ -160,5 +161,55 @@ struct DecoderFastPathTests {
         let error = #expect(throws: ImportError.self) { try OTLPJSONDecoder().decode(Array(text.utf8), file: "f.json") }
         #expect(error?.line == 3)
         #expect(error?.description.contains("expected a string") == true, "\(String(describing: error))")
+    }
+}
+
+/// The shortcuts for the usual spellings (compact attributes, tags and references, hex ids,
+/// recurring resources, scopes and endpoints) give what the general parse gives for the same
+/// content spelled otherwise: here, the same documents with their keys reordered and whitespace
+/// added.
+struct SpellingIndependenceTests {
+    /// `text` re-serialized with sorted keys and indentation.
+    func respelled(_ text: String) throws -> [UInt8] {
+        let object = try JSONSerialization.jsonObject(with: Data(text.utf8))
+        return Array(try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]))
+    }
+
+    func decode(_ bytes: [UInt8], as format: InputFormat) throws -> [Span] {
+        var spans: [Span] = []
+        try bytes.withUnsafeBytes { raw in _ = try SpanFileReader(format: format).decode(raw, name: "test", into: &spans) }
+        return spans
+    }
+
+    /// Zipkin's tags are an object, whose members the respelling sorts.
+    func withSortedAttributes(_ span: Span) -> Span {
+        var sorted = span
+        sorted.attributes.sort { $0.key < $1.key }
+        return sorted
+    }
+
+    @Test(arguments: [InputFormat.otlpJSON, .jaegerJSON, .zipkinJSON])
+    func respelledDocumentsDecodeAlike(format: InputFormat) throws {
+        var generator = SyntheticTraces()
+        var compared = 0
+        for _ in 0..<30 {
+            let trace = generator.nextTrace()
+            let text =
+                switch format {
+                case .otlpJSON: SpanEncoders.otlpJSON(trace)
+                case .jaegerJSON: SpanEncoders.jaegerJSON(trace)
+                default: SpanEncoders.zipkinJSON(trace)
+                }
+            let compact = try decode(Array(text.utf8), as: format)
+            let spaced = try decode(try respelled(text), as: format)
+            #expect(!compact.isEmpty && compact.count == spaced.count)
+            for span in compact.map(withSortedAttributes) {
+                // Spans are matched by id (and service, as Zipkin's shared halves share an id).
+                let twins = spaced.filter { $0.spanID == span.spanID && $0.service == span.service }
+                #expect(twins.map(withSortedAttributes).contains(span))
+                compared += 1
+            }
+        }
+        #expect(compared > 300)
     }
 }
