@@ -54,16 +54,47 @@ struct ZipkinRecord {
     var name: String?
     var timestamp: UInt64?
     var duration: UInt64?
-    var localEndpoint: ZipkinEndpoint?
-    /// The resource of `localEndpoint` as it was read, shared with every record that has the same
-    /// endpoint; nil once records merged from pieces have changed it.
-    var localResource: Resource?
-    var remoteEndpoint: ZipkinEndpoint?
+    /// The endpoints are held by reference, shared by every record that names the same one: a
+    /// record is read into memory of its own before it becomes a span, and services repeat their
+    /// endpoint in every span.
+    private var local: SharedEndpoint?
+    private var remote: SharedEndpoint?
     var annotations: [SpanEvent] = []
     var tags: [Attribute] = []
     var shared = false
     /// The record's place in the input, the last tie-breaker of every ordering.
     var order = 0
+
+    var localEndpoint: ZipkinEndpoint? {
+        get { local?.endpoint }
+        set { local = newValue.map { SharedEndpoint($0, resource: nil) } }
+    }
+
+    var remoteEndpoint: ZipkinEndpoint? {
+        get { remote?.endpoint }
+        set { remote = newValue.map { SharedEndpoint($0, resource: nil) } }
+    }
+
+    /// The resource of the local endpoint as it was read, shared with every record that has the
+    /// same; nil once records merged from pieces have changed it.
+    var localResource: Resource? { local?.resource }
+
+    /// Sets the endpoints as they were read.
+    mutating func setEndpoints(local: SharedEndpoint?, remote: SharedEndpoint?) {
+        if let local { self.local = local }
+        if let remote { self.remote = remote }
+    }
+}
+
+/// An endpoint as read, and for a local endpoint the resource made for it.
+final class SharedEndpoint {
+    let endpoint: ZipkinEndpoint
+    let resource: Resource?
+
+    init(_ endpoint: ZipkinEndpoint, resource: Resource?) {
+        self.endpoint = endpoint
+        self.resource = resource
+    }
 }
 
 /// The parse behind `ZipkinJSONDecoder`.
@@ -73,7 +104,7 @@ struct ZipkinJSONParser: JSONParsing {
     /// The resources of local endpoints, one per distinct endpoint.
     var resources = ZipkinResources()
     /// Endpoints (and the resource of each) by their text: services repeat theirs in every span.
-    private let endpoints = RecurringObjects<(endpoint: ZipkinEndpoint, resource: Resource)>()
+    private let endpoints = RecurringObjects<SharedEndpoint>()
     /// Tags and annotations are gathered here and copied out once, at their final size.
     private var tagScratch: [Attribute] = []
     private var annotationScratch: [SpanEvent] = []
@@ -163,11 +194,9 @@ struct ZipkinJSONParser: JSONParsing {
         } else if reader.matches(key, "duration") {
             records[slot].duration = try readMicroseconds("duration")
         } else if reader.matches(key, "localEndpoint") {
-            let (endpoint, resource) = try parseRecurringEndpoint()
-            records[slot].localEndpoint = endpoint
-            records[slot].localResource = resource
+            records[slot].setEndpoints(local: try parseRecurringEndpoint(), remote: nil)
         } else if reader.matches(key, "remoteEndpoint") {
-            records[slot].remoteEndpoint = try parseRecurringEndpoint().endpoint
+            records[slot].setEndpoints(local: nil, remote: try parseRecurringEndpoint())
         } else if reader.matches(key, "annotations") {
             annotationScratch.removeAll(keepingCapacity: true)
             annotationScratch.append(contentsOf: records[slot].annotations)
@@ -241,7 +270,7 @@ struct ZipkinJSONParser: JSONParsing {
 
     /// The endpoint that comes next and its resource, read once per distinct text (an endpoint
     /// seen before is found by its bytes, and stepped over by its brackets).
-    private mutating func parseRecurringEndpoint() throws(JSONFailure) -> (endpoint: ZipkinEndpoint, resource: Resource) {
+    private mutating func parseRecurringEndpoint() throws(JSONFailure) -> SharedEndpoint {
         _ = reader.peek()
         let start = reader.offset
         if let end = reader.containerEnd(from: start), let known = endpoints.value(for: reader.text(start..<end)) {
@@ -249,7 +278,7 @@ struct ZipkinJSONParser: JSONParsing {
             return known
         }
         let endpoint = try parseEndpoint()
-        let parsed = (endpoint, resources.resource(for: endpoint))
+        let parsed = SharedEndpoint(endpoint, resource: resources.resource(for: endpoint))
         endpoints.insert(parsed, for: reader.text(start..<reader.offset))
         return parsed
     }

@@ -167,10 +167,7 @@ enum ZipkinMerge {
         span.timestamp = span.timestamp ?? piece.timestamp
         span.duration = span.duration ?? piece.duration
         let endpoint = mergeEndpoints(span.localEndpoint, piece.localEndpoint)
-        if !ZipkinEndpoint.same(endpoint, span.localEndpoint) {
-            span.localEndpoint = endpoint
-            span.localResource = nil
-        }
+        if !ZipkinEndpoint.same(endpoint, span.localEndpoint) { span.localEndpoint = endpoint }
         span.remoteEndpoint = mergeEndpoints(span.remoteEndpoint, piece.remoteEndpoint)
         for annotation in piece.annotations where !span.annotations.contains(annotation) {
             span.annotations.append(annotation)
