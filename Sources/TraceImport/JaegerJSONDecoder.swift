@@ -71,25 +71,24 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
         var isContainer = false
         var otherMembers: [String] = []
         try parseObject { (parser, key) throws(JSONFailure) in
-            let reader = parser.reader
-            if reader.matches(key, "data") || reader.matches(key, "spans") {
+            if parser.reader.matches(key, "data") || parser.reader.matches(key, "spans") {
                 recognised = true
                 isContainer = true
                 try parser.parseArray { (parser) throws(JSONFailure) in try parser.parseObject(depth: depth + 1) }
-            } else if reader.matches(key, "processes") {
+            } else if parser.reader.matches(key, "processes") {
                 recognised = true
                 isContainer = true
                 try parser.parseObject { (parser, processKey) throws(JSONFailure) in
                     processes[parser.reader.text(of: processKey)] = try parser.parseProcess()
                 }
-            } else if reader.matches(key, "warnings") {
+            } else if parser.reader.matches(key, "warnings") {
                 try parser.parseArray { (parser) throws(JSONFailure) in
                     span.warnings.append(try parser.reader.readString())
                 }
             } else if try parser.parseSpanMember(key, into: &span) {
                 recognised = true
             } else if otherMembers.count < 5 {
-                otherMembers.append(reader.text(of: key))
+                otherMembers.append(parser.reader.text(of: key))
             }
         }
         // Unknown members and no span id: some other kind of object (a Zipkin span, say).
@@ -106,8 +105,10 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
         // Resolve the processIDs of the spans of this trace.
         if !processes.isEmpty {
             var unresolved: [(Int, String)] = []
+            // A trace has a few processes: comparing ids costs less than hashing them.
+            let few = processes.count <= 16 ? Array(processes) : nil
             for (index, processID) in pendingProcesses[firstPending...] {
-                if let resource = processes[processID] {
+                if let resource = few.map({ $0.first { $0.key == processID }?.value }) ?? processes[processID] {
                     spans[index].resource = resource
                 } else {
                     unresolved.append((index, processID))
@@ -359,18 +360,15 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
         var type = ""
         var valuePosition: Int?
         try parseObject { (parser, member) throws(JSONFailure) in
-            let reader = parser.reader
-            if reader.matches(member, "key") {
+            if parser.reader.matches(member, "key") {
                 key = try parser.reader.readString()
-            } else if reader.matches(member, "type") || reader.matches(member, "vType") {
+            } else if parser.reader.matches(member, "type") || parser.reader.matches(member, "vType") {
                 type = try parser.reader.readLowercased(knowing: Self.tagTypes)
-            } else if reader.matches(member, "value") || reader.matches(member, "vStr") || reader.matches(member, "vBool")
-                || reader.matches(member, "vInt64") || reader.matches(member, "vFloat64") || reader.matches(member, "vBinary")
-            {
+            } else if ["value", "vStr", "vBool", "vInt64", "vFloat64", "vBinary"].contains(where: { parser.reader.matches(member, $0) }) {
                 // The type may come after the value: read the value once the object is done.
                 _ = parser.reader.peek()
                 valuePosition = parser.reader.offset
-                if type.isEmpty, !reader.matches(member, "value") { type = Self.domainTypes[parser.reader.text(of: member)] ?? "" }
+                if type.isEmpty, !parser.reader.matches(member, "value") { type = Self.domainTypes[parser.reader.text(of: member)] ?? "" }
                 try parser.reader.skipValue()
             } else {
                 try parser.reader.skipValue()

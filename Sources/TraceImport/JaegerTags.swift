@@ -51,54 +51,62 @@ enum JaegerTags {
         var attributes: [Attribute]
 
         init(_ tags: consuming [Attribute]) {
-            // Most tags are none of these: their keys' lengths tell, and then the tags become the
-            // attributes as they are, without a copy.
-            func mayBeSpecial(_ key: String) -> Bool {
-                switch key.utf8.count {
-                case 5, 9, 16, 23: true
-                default: false
-                }
-            }
-            attributes = tags
-            guard attributes.contains(where: { mayBeSpecial($0.key) }) else { return }
-            var kind = SpanKind.unspecified
+            attributes = consume tags
             var code = SpanStatus.Code.unset
             var statusMessage: String?
-            attributes.removeAll { tag in
-                guard mayBeSpecial(tag.key) else { return false }
-                switch (tag.key, tag.value) {
+            var index = 0
+            while index < attributes.count {
+                // Most tags are none of these: their keys' lengths tell, and then nothing moves.
+                switch attributes[index].key.utf8.count {
+                case 5, 9, 16, 23: break
+                default:
+                    index += 1
+                    continue
+                }
+                let taken: Bool
+                switch (attributes[index].key, attributes[index].value) {
                 case ("span.kind", .string(let name)):
-                    switch name.lowercased() {
-                    case "client": kind = .client
-                    case "server": kind = .server
-                    case "producer": kind = .producer
-                    case "consumer": kind = .consumer
-                    case "internal": kind = .internal
-                    default: return false
-                    }
-                    return true
+                    let named = Self.kind(named: name)
+                    if let named { kind = named }
+                    taken = named != nil
                 case ("error", .bool(let failed)):
                     if failed { code = .error }
-                    return true
+                    taken = true
                 case ("error", .string(let text)) where text.lowercased() == "true":
                     code = .error
-                    return true
+                    taken = true
                 case ("otel.status_code", .string(let name)):
-                    switch name.uppercased() {
-                    case "ERROR": code = .error
-                    case "OK": code = .ok
-                    default: return false
-                    }
-                    return true
+                    let named: SpanStatus.Code? = ["ERROR": .error, "OK": .ok][name.uppercased()]
+                    if let named { code = named }
+                    taken = named != nil
                 case ("otel.status_description", .string(let message)):
                     statusMessage = message
-                    return true
+                    taken = true
                 default:
-                    return false
+                    taken = false
+                }
+                if taken {
+                    attributes.remove(at: index)
+                } else {
+                    index += 1
                 }
             }
-            self.kind = kind
             status = SpanStatus(code: code, message: statusMessage ?? "")
+        }
+
+        private static let kinds: [(StaticString, SpanKind)] = [
+            ("server", .server), ("client", .client), ("producer", .producer), ("consumer", .consumer), ("internal", .internal),
+        ]
+
+        /// The kind `name` spells in any case, compared byte by byte (no lower-cased copy is made).
+        private static func kind(named name: String) -> SpanKind? {
+            var name = name
+            return name.withUTF8 { bytes in
+                kinds.first { spelling, _ in
+                    bytes.count == spelling.utf8CodeUnitCount
+                        && bytes.indices.allSatisfy { bytes[$0] | 0x20 == spelling.utf8Start[$0] && bytes[$0] >= 0x40 }
+                }?.1
+            }
         }
     }
 }

@@ -29,6 +29,20 @@ struct JaegerJSONDecoderTests {
         #expect(spans[0].startTimeUnixNano == 1_000_000 && spans[0].endTimeUnixNano == 1_005_000)
     }
 
+    @Test(arguments: [
+        ("server", SpanKind.server, true), ("CLIENT", .client, true), ("Producer", .producer, true), ("consumer", .consumer, true),
+        ("INTERNAL", .internal, true), ("serv_r", .unspecified, false), ("serve", .unspecified, false), ("", .unspecified, false),
+        ("s3rver", .unspecified, false), ("server ", .unspecified, false),
+    ])
+    func spanKindTagsAreReadInAnyCase(value: String, kind: SpanKind, taken: Bool) throws {
+        let tags = #""tags":[{"key":"span.kind","type":"string","value":"\#(value)"},{"key":"error","type":"bool","value":true}]"#
+        let spans = try decode(span("a", tags))
+        #expect(spans[0].kind == kind)
+        #expect(spans[0].status.code == .error)
+        // A value that names no kind stays a tag.
+        #expect(spans[0].attributes == (taken ? [] : [Attribute(key: "span.kind", value: .string(value))]))
+    }
+
     @Test func choosesTheParentLikeJaegerAndKeepsOtherReferencesAsLinks() throws {
         let spans = try decode(
             "["
