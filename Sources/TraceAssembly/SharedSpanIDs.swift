@@ -4,9 +4,10 @@ public import TraceModel
 /// a fresh id and becomes the client's child, and the spans that named the shared id as their
 /// parent move under the server half, which is the process that made them (as Jaeger's
 /// span-id deduplication does).
+@usableFromInline
 enum SharedSpanIDs {
     /// How the warning of a separated server half begins.
-    static let warningPrefix = "shared its span id "
+    @usableFromInline static let warningPrefix = "shared its span id "
 
     /// Re-identifies server halves in place; returns how many were separated.
     /// - Parameter repeated: the ids more than one span carries (only those can be shared).
@@ -53,5 +54,5 @@ enum SharedSpanIDs {
 extension Span {
     /// True for the server half of an RPC that arrived with its client's span id and was given
     /// an id of its own by assembly.
-    public var wasSeparatedFromItsClient: Bool { warnings.contains { $0.hasPrefix(SharedSpanIDs.warningPrefix) } }
+    @inlinable public var wasSeparatedFromItsClient: Bool { warnings.contains { $0.hasPrefix(SharedSpanIDs.warningPrefix) } }
 }

@@ -29,22 +29,26 @@ public struct SpanList: RandomAccessCollection, Sendable {
         }
     }
 
-    /// The results of `transform` on each span, which it is lent rather than given a copy of
-    /// (iterating would copy each span, a dozen reference counts).
-    public func map<Result, Failure: Error>(_ transform: (Span) throws(Failure) -> Result) throws(Failure) -> [Result] {
-        var results: [Result] = []
-        results.reserveCapacity(count)
-        for index in 0..<count { results.append(try transform(self[index])) }
-        return results
+    /// The results of `transform` on each span, which it is lent in place rather than given a
+    /// copy of (iterating would copy each span, a dozen reference counts).
+    @inlinable
+    public func map<Result>(_ transform: (Span) -> Result) -> [Result] {
+        withUnsafeBufferPointer { spans in
+            var results: [Result] = []
+            results.reserveCapacity(spans.count)
+            for index in spans.indices { results.append(transform(spans[index])) }
+            return results
+        }
     }
 
-    /// Whether some span satisfies `predicate`, lent each span in turn (see `map`).
-    public func contains<Failure: Error>(where predicate: (Span) throws(Failure) -> Bool) throws(Failure) -> Bool {
-        for index in 0..<count where try predicate(self[index]) { return true }
-        return false
+    /// Whether some span satisfies `predicate`, lent each span in place in turn (see `map`).
+    @inlinable
+    public func contains(where predicate: (Span) -> Bool) -> Bool {
+        withUnsafeBufferPointer { spans in spans.indices.contains { predicate(spans[$0]) } }
     }
 
     /// Calls `body` with the spans as contiguous memory.
+    @inlinable
     public func withUnsafeBufferPointer<Result>(_ body: (UnsafeBufferPointer<Span>) throws -> Result) rethrows -> Result {
         try storage.spans.withUnsafeBufferPointer { all in
             try body(UnsafeBufferPointer(rebasing: all[offset..<offset + count]))
