@@ -24,4 +24,21 @@ extension JSONParsing {
             try member(&self, key)
         }
     }
+
+    /// The value `parse` decodes from the value that comes next, or the one it decoded before
+    /// from the same text, which is then stepped over (see `RecurringObjects`).
+    mutating func recurring<Value>(
+        _ cache: RecurringObjects<Value>, parse: (inout Self) throws(JSONFailure) -> Value
+    ) throws(JSONFailure) -> Value {
+        _ = reader.peek()
+        let start = reader.offset
+        let rest = reader.text(start..<reader.bytes.count)
+        if let known = cache.value(atStartOf: rest) {
+            reader.offset = start + known.length
+            return known.value
+        }
+        let value = try parse(&self)
+        cache.insert(value, for: reader.text(start..<reader.offset))
+        return value
+    }
 }

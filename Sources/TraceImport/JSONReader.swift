@@ -234,34 +234,6 @@ struct JSONReader {
         }
     }
 
-    /// The end of the object or array that starts at `start`, found by matching brackets outside
-    /// strings and checking nothing else; nil when no container starts there or the input ends
-    /// first. For text known to be valid, such as a copy of text that was decoded before.
-    func containerEnd(from start: Int) -> Int? {
-        guard start < bytes.count, bytes[start] == UInt8(ascii: "{") || bytes[start] == UInt8(ascii: "[") else { return nil }
-        var depth = 0
-        var index = start
-        while index < bytes.count {
-            switch bytes[index] {
-            case UInt8(ascii: "{"), UInt8(ascii: "["):
-                depth += 1
-            case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                depth -= 1
-                if depth == 0 { return index + 1 }
-            case UInt8(ascii: "\""):
-                // To the closing quote: escapes are stepped over, control characters ignored.
-                index = nextSpecialByte(from: index + 1)
-                while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
-                    index = nextSpecialByte(from: index + (bytes[index] == UInt8(ascii: "\\") ? 2 : 1))
-                }
-            default:
-                break
-            }
-            index += 1
-        }
-        return nil
-    }
-
     /// The bytes of `range`.
     func text(_ range: Range<Int>) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: bytes[range])

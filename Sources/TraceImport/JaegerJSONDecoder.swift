@@ -28,6 +28,8 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
     var spans: [Span] = []
     /// Tag lists are parsed onto this stack and moved off at their final size.
     private let attributes: AttributeStack
+    /// Tag lists as decoded, by their text.
+    private let tagLists = RecurringObjects<JaegerTags.Special>()
     /// The references of the spans being read, each span's above those of the object around it.
     private var references: [JaegerReference] = []
     /// Spans whose `processID` waits for the `processes` map of their trace.
@@ -169,7 +171,9 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
                 }
             }
         } else if reader.matches(key, "tags") {
-            span.tags = try parseTags()
+            // A span's tags often repeat another's word for word: decoded (and kind and status
+            // read from them) once.
+            span.tags = try recurring(tagLists) { (parser) throws(JSONFailure) in JaegerTags.Special(try parser.parseTags()) }
         } else if reader.matches(key, "logs") {
             try parseArray { (parser) throws(JSONFailure) in span.events.append(try parser.parseLog()) }
         } else if reader.matches(key, "processID") || reader.matches(key, "processId") {
@@ -215,7 +219,7 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
                             key: "opentracing.ref_type", value: .string(references[index].followsFrom ? "follows_from" : "child_of"))
                     ]))
         }
-        let tags = JaegerTags.Special(Self.take(&fields.tags))
+        let tags = fields.tags ?? JaegerTags.Special([])
         if fields.process == nil, let processID = fields.processID {
             pendingProcesses.append((spans.count, processID))
         }
@@ -464,7 +468,7 @@ struct JaegerSpanFields {
     var startPosition = 0
     var duration: UInt64?
     var flags: UInt32 = 0
-    var tags: [Attribute] = []
+    var tags: JaegerTags.Special?
     var events: [SpanEvent] = []
     var processID: String?
     var process: Resource?

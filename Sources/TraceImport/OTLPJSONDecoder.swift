@@ -117,23 +117,6 @@ struct OTLPJSONParser: JSONParsing, SpanAppendingParser {
         }
     }
 
-    /// The value `parse` decodes from the object that comes next, or the one it decoded before
-    /// from the same text, which is then stepped over (found by its brackets alone: the text was
-    /// checked when it was first decoded).
-    private mutating func recurring<Value>(
-        _ cache: RecurringObjects<Value>, parse: (inout Self) throws(JSONFailure) -> Value
-    ) throws(JSONFailure) -> Value {
-        _ = reader.peek()
-        let start = reader.offset
-        if let end = reader.containerEnd(from: start), let known = cache.value(for: reader.text(start..<end)) {
-            reader.offset = end
-            return known
-        }
-        let value = try parse(&self)
-        cache.insert(value, for: reader.text(start..<reader.offset))
-        return value
-    }
-
     private mutating func parseResourceAttributes() throws(JSONFailure) -> [Attribute] {
         var attributes: [Attribute] = []
         if try reader.consumeNull() { return attributes }
@@ -232,7 +215,7 @@ struct OTLPJSONParser: JSONParsing, SpanAppendingParser {
             } else if reader.matches(key, "endTimeUnixNano") {
                 endTime = try reader.readUInt64("endTimeUnixNano")
             } else if reader.matches(key, "attributes") {
-                attributes = try parseAttributes(depth: 0)
+                attributes = try recurring(caches.attributeLists) { (parser) throws(JSONFailure) in try parser.parseAttributes(depth: 0) }
             } else if reader.matches(key, "events") {
                 events = try parseEvents()
             } else if reader.matches(key, "links") {

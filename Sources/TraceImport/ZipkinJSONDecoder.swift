@@ -105,6 +105,8 @@ struct ZipkinJSONParser: JSONParsing {
     var resources = ZipkinResources()
     /// Endpoints (and the resource of each) by their text: services repeat theirs in every span.
     private let endpoints = RecurringObjects<SharedEndpoint>()
+    /// Tag objects as decoded, by their text.
+    private let tagObjects = RecurringObjects<[Attribute]>()
     /// Tags and annotations are gathered here and copied out once, at their final size.
     private var tagScratch: [Attribute] = []
     private var annotationScratch: [SpanEvent] = []
@@ -206,14 +208,10 @@ struct ZipkinJSONParser: JSONParsing {
             }
             records[slot].annotations = Array(annotationScratch)
         } else if reader.matches(key, "tags") {
-            tagScratch.removeAll(keepingCapacity: true)
-            tagScratch.append(contentsOf: records[slot].tags)
-            try parseObject { (parser, tag) throws(JSONFailure) in
-                let name = parser.reader.text(of: tag)
-                let value = try parser.readTagValue()
-                parser.tagScratch.append(Attribute(key: name, value: .string(value)))
-            }
-            records[slot].tags = Array(tagScratch)
+            // A span's tags often repeat another's word for word: decoded once. (A second `tags`
+            // member adds to the first.)
+            let tags = try recurring(tagObjects) { (parser) throws(JSONFailure) in try parser.parseTags() }
+            records[slot].tags = records[slot].tags.isEmpty ? tags : records[slot].tags + tags
         } else if reader.matches(key, "shared") {
             records[slot].shared = try reader.readBool("shared")
         } else if reader.matches(key, "binaryAnnotations") {
@@ -268,19 +266,12 @@ struct ZipkinJSONParser: JSONParsing {
         return String(decoding: UnsafeRawBufferPointer(rebasing: reader.bytes[position..<reader.offset]), as: UTF8.self)
     }
 
-    /// The endpoint that comes next and its resource, read once per distinct text (an endpoint
-    /// seen before is found by its bytes, and stepped over by its brackets).
+    /// The endpoint that comes next and its resource, read once per distinct text.
     private mutating func parseRecurringEndpoint() throws(JSONFailure) -> SharedEndpoint {
-        _ = reader.peek()
-        let start = reader.offset
-        if let end = reader.containerEnd(from: start), let known = endpoints.value(for: reader.text(start..<end)) {
-            reader.offset = end
-            return known
+        try recurring(endpoints) { (parser) throws(JSONFailure) in
+            let endpoint = try parser.parseEndpoint()
+            return SharedEndpoint(endpoint, resource: parser.resources.resource(for: endpoint))
         }
-        let endpoint = try parseEndpoint()
-        let parsed = SharedEndpoint(endpoint, resource: resources.resource(for: endpoint))
-        endpoints.insert(parsed, for: reader.text(start..<reader.offset))
-        return parsed
     }
 
     private mutating func parseEndpoint() throws(JSONFailure) -> ZipkinEndpoint {
@@ -302,6 +293,17 @@ struct ZipkinJSONParser: JSONParsing {
             }
         }
         return endpoint
+    }
+
+    /// A `tags` object: every value is kept as text.
+    private mutating func parseTags() throws(JSONFailure) -> [Attribute] {
+        tagScratch.removeAll(keepingCapacity: true)
+        try parseObject { (parser, tag) throws(JSONFailure) in
+            let name = parser.reader.text(of: tag)
+            let value = try parser.readTagValue()
+            parser.tagScratch.append(Attribute(key: name, value: .string(value)))
+        }
+        return Array(tagScratch)
     }
 
     private mutating func parseAnnotation() throws(JSONFailure) -> SpanEvent {

@@ -104,21 +104,22 @@ struct DecoderFastPathTests {
         }
     }
 
-    @Test func containerEndsAreWhereTheCheckingSkipEnds() throws {
-        let texts = [
-            #"{}"#, #"[]"#, #"{"a":[1,2,{"b":"}]"}],"c":"\\\"}"}"#, #"[{"x":"a\"b"},[[]],"]"]"#,
-            #"{"key":"service.name","value":{"stringValue":"fr{on}t\u005d"}} ,"#,
-        ]
-        for text in texts {
-            let bytes = Array(text.utf8)
-            bytes.withUnsafeBytes { raw in
-                var reader = JSONReader(bytes: raw)
-                try? reader.skipValue()
-                #expect(JSONReader(bytes: raw).containerEnd(from: 0) == reader.offset, "\(text)")
-            }
+    @Test func aTextIsKeptOnceSeenTwiceAndFoundAtTheStartOfAnInput() {
+        let cache = RecurringObjects<Int>()
+        func value(at input: String) -> (value: Int, length: Int)? {
+            Array(input.utf8).withUnsafeBytes { cache.value(atStartOf: $0) }
         }
-        // An unfinished container has no end.
-        #expect(Array(#"{"a":"}"#.utf8).withUnsafeBytes { JSONReader(bytes: $0).containerEnd(from: 0) } == nil)
+        func insert(_ value: Int, _ text: String) { Array(text.utf8).withUnsafeBytes { cache.insert(value, for: $0) } }
+        let text = #"[{"key":"a","value":{"stringValue":"b"}}]"#
+        insert(1, text)
+        #expect(value(at: text + ",rest") == nil)  // seen once: only its hash is noted
+        insert(1, text)
+        #expect(value(at: text + ",rest")! == (1, text.utf8.count))
+        #expect(value(at: text)! == (1, text.utf8.count))
+        // The same first bytes, another value: not taken for the kept one.
+        #expect(value(at: String(text.dropLast(3)) + "c\"}}]") == nil)
+        #expect(value(at: String(text.prefix(20))) == nil)
+        #expect(value(at: "") == nil)
     }
 
     /// Batches of two services that repeat their resource and scope, as the Collector writes them.
@@ -146,11 +147,13 @@ struct DecoderFastPathTests {
             #expect(span.attributes[key: "n"] == .int(Int64(number)))
             #expect(span.attributes[key: "list"] == .keyValueList([Attribute(key: "inner", value: .string("v\(number)"))]))
         }
-        // The same service and schema URL: one resource object; any other: another.
-        #expect(spans[0].resource === spans[6].resource)
-        #expect(spans[0].resource !== spans[2].resource)
-        #expect(spans[0].resource !== spans[1].resource)
-        #expect(spans[0].scope === spans[1].scope)
+        // Once a text has recurred (it is kept from its second time on), the same service and
+        // schema URL share one resource object; any other has another.
+        #expect(spans[2].resource === spans[8].resource)
+        #expect(spans[4].resource === spans[10].resource)
+        #expect(spans[2].resource !== spans[4].resource)
+        #expect(spans[3].resource !== spans[2].resource)
+        #expect(spans[1].scope === spans[11].scope)
     }
 
     @Test func aFaultAfterARepeatedResourceIsReportedWhereItIs() throws {
