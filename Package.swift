@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "tracereport", targets: ["tracereport"]),
         // For Benchmarks/, which is a package of its own.
         .library(name: "TraceImport", targets: ["TraceImport"]),
+        .library(name: "SpanRecords", targets: ["SpanRecords"]),
         .library(name: "TraceModel", targets: ["TraceModel"]),
         .library(name: "TraceAssembly", targets: ["TraceAssembly"]),
         .library(name: "TraceAnalysis", targets: ["TraceAnalysis"]),
@@ -29,8 +30,10 @@ let package = Package(
     targets: [
         // Ids, spans, attributes, traces: plain values, no I/O.
         .target(name: "TraceModel"),
+        // tracereport's own binary format for spans: what partitions and spills are made of.
+        .target(name: "SpanRecords", dependencies: ["TraceModel"]),
         // Bytes to spans: format detection, decompression, decoders, input discovery.
-        .target(name: "TraceImport", dependencies: ["TraceModel", "CZlib", "CZstd"]),
+        .target(name: "TraceImport", dependencies: ["TraceModel", "SpanRecords", "CZlib", "CZstd"]),
         // zlib and zstd, seen only by TraceImport's Decompression.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
@@ -80,7 +83,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["TraceModel", "TraceImport", "TraceAssembly", "CZlib", "CZstd"]),
 
         .testTarget(name: "TraceModelTests", dependencies: ["TraceModel"]),
-        .testTarget(name: "TraceImportTests", dependencies: ["TraceImport", "TraceAssembly", "TestSupport"]),
+        .testTarget(name: "SpanRecordsTests", dependencies: ["SpanRecords", "TestSupport"]),
+        .testTarget(name: "TraceImportTests", dependencies: ["TraceImport", "SpanRecords", "TraceAssembly", "TestSupport"]),
         .testTarget(name: "TraceAssemblyTests", dependencies: ["TraceAssembly", "TestSupport"]),
         .testTarget(
             name: "TraceChartsTests", dependencies: ["TraceCharts", "TraceAnalysis", "XMLValidation", "TestSupport"],

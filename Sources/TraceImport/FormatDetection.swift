@@ -1,9 +1,12 @@
+import SpanRecords
+
 /// Recognises a span export by its content, never by its file name.
 enum FormatDetection {
     /// The format of uncompressed `bytes`, or nil when they hold nothing but whitespace.
     /// - Throws: `JSONFailure` saying what the content looks like when it is no span export.
     static func detect(_ bytes: UnsafeRawBufferPointer) throws(JSONFailure) -> InputFormat? {
-        // Protobuf first: a message may start with byte 0x0A, which JSON would take for a newline.
+        if SpanRecordFormat.recognises(bytes) { return .spanRecords }
+        // Protobuf next: a message may start with byte 0x0A, which JSON would take for a newline.
         if OTLPProtobufDecoder.hasMessageFraming(bytes) { return .otlpProtobuf }
         var reader = JSONReader(bytes: bytes)
         reader.skipByteOrderMark()

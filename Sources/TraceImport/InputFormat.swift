@@ -1,3 +1,4 @@
+import SpanRecords
 public import TraceModel
 
 /// The span export formats tracereport reads.
@@ -10,6 +11,8 @@ public enum InputFormat: String, CaseIterable, Sendable {
     case jaegerJSON = "jaeger"
     /// Zipkin v2 JSON.
     case zipkinJSON = "zipkin"
+    /// tracereport's own span records: what `tracereport partition` writes.
+    case spanRecords = "span-records"
 
     /// A name for messages.
     public var displayName: String {
@@ -18,6 +21,7 @@ public enum InputFormat: String, CaseIterable, Sendable {
         case .otlpProtobuf: "OTLP protobuf"
         case .jaegerJSON: "Jaeger JSON"
         case .zipkinJSON: "Zipkin v2 JSON"
+        case .spanRecords: "tracereport span records"
         }
     }
 
@@ -30,6 +34,7 @@ public enum InputFormat: String, CaseIterable, Sendable {
         case .otlpProtobuf: 140
         case .jaegerJSON: 360
         case .zipkinJSON: 200
+        case .spanRecords: 120
         }
     }
 
@@ -40,6 +45,12 @@ public enum InputFormat: String, CaseIterable, Sendable {
         case .otlpProtobuf: try OTLPProtobufDecoder().decode(bytes, file: file, into: &spans)
         case .jaegerJSON: try JaegerJSONDecoder().decode(bytes, file: file, into: &spans)
         case .zipkinJSON: try ZipkinJSONDecoder().decode(bytes, file: file, into: &spans)
+        case .spanRecords:
+            do {
+                try SpanRecordReader.decode(bytes, into: &spans)
+            } catch {
+                throw ImportError(file: file, offset: error.offset, message: error.message)
+            }
         }
     }
 }

@@ -11,7 +11,7 @@ struct InputOptions: ParsableArguments {
     @Argument(help: "Span export files, folders holding them, or - for standard input.")
     var inputs: [String]
 
-    @Option(help: "Read every input as this format instead of recognising it: otlp-json, otlp-proto, jaeger, zipkin.")
+    @Option(help: "Read every input as this format instead of recognising it: otlp-json, otlp-proto, jaeger, zipkin, span-records.")
     var format: InputFormat?
 
     @Option(

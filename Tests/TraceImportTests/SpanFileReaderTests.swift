@@ -1,4 +1,5 @@
 import Foundation
+import SpanRecords
 import TestSupport
 import Testing
 import TraceImport
@@ -41,6 +42,20 @@ struct SpanFileReaderTests {
         #expect(summary.format == format)
         #expect(summary.compression == (compression == "none" ? nil : compression))
         #expect(SpanShape.of(spans) == SpanShape.of(Self.spans))
+    }
+
+    @Test(arguments: ["gzip", "none"])
+    func readsItsOwnSpanRecordsAndNamesTheOffsetOfDamage(_ compression: String) throws {
+        let writer = SpanRecordWriter()
+        for span in Self.spans { writer.append(span) }
+        let plain = SpanRecordWriter.header + writer.takeChunk()
+        let (spans, summary) = try read(compression == "gzip" ? Compression.gzip(plain) : plain, named: "part.json")
+        #expect(summary.format == .spanRecords)
+        #expect(spans == Self.spans)
+        let error = #expect(throws: ImportError.self) { try read(Array(plain.prefix(plain.count - 3)), named: "cut.trspans") }
+        #expect(error?.file.hasSuffix("cut.trspans") == true)
+        #expect(error?.offset.map { $0 >= SpanRecordFormat.magic.count && $0 < plain.count } == true, "\(String(describing: error))")
+        #expect(error?.description.contains("runs past the end") == true, "\(String(describing: error))")
     }
 
     @Test func readsConcatenatedGzipMembers() throws {

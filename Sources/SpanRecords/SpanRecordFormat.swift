@@ -1,0 +1,80 @@
+public import TraceModel
+
+/// tracereport's own binary format for spans: what the `partition` stage writes and `build`
+/// reads, what a run larger than its memory spills to disk, and how `build` keeps its traces for
+/// `merge`. Every field of a span survives the round trip.
+///
+/// A file is the 8-byte magic `TRSPANS` + version byte, then chunks, each a 4-byte
+/// little-endian length and that many bytes of records. Every chunk stands alone: its resources,
+/// scopes and string table start empty, so a chunk can be read by its offset without the rest of
+/// the file. A record is a kind byte and its fields:
+///
+/// - resource (1): id, schema URL, attributes: defined once per chunk, before the first span
+///   that names it;
+/// - scope (2): id, name, version, attributes: likewise;
+/// - span (3): trace id (16 bytes, big-endian), span id (8), parent id (8, zero for none),
+///   start and end (8 each, nanoseconds), flags byte (bit 0: FOLLOWS_FROM parent, bit 1: shares
+///   its client's id), kind, status code, status message, name, resource id, scope id, trace
+///   state, W3C flags, attributes, events, links, warnings;
+/// - span id location (4): span id (8), trace id (16), service, operation: where a span id was
+///   seen, for the check of span ids used in more than one trace (see `SpanIDLocation`).
+///
+/// Integers are LEB128 varints (signed ones zigzag-encoded) unless a width is given. Strings are a
+/// varint `n`: 0 for the empty string; `2 × length + 1` and the UTF-8 bytes for a string written
+/// out (which, if it is at most `tableableLength` bytes and the table is not full, also takes the
+/// next number in the file's string table); or `2 × (number + 1)` for a string of the table.
+/// Attribute values are a tag byte (`ValueTag`) and the value; lists and key-value lists nest at
+/// most `maximumDepth` deep. A chunk holds whole records.
+public enum SpanRecordFormat {
+    /// The first bytes of every file: "TRSPANS" and the version.
+    public static let magic: [UInt8] = Array("TRSPANS".utf8) + [version]
+    /// Changes whenever the layout changes; readers refuse other versions.
+    public static let version: UInt8 = 1
+    /// Strings up to this long are numbered in the chunk's table when first written.
+    static let tableableLength = 64
+    /// The string table stops growing at this many entries.
+    static let tableLimit = 1 << 16
+    /// How deeply attribute values nest.
+    public static let maximumDepth = 64
+
+    enum RecordKind: UInt8 {
+        case resource = 1
+        case scope = 2
+        case span = 3
+        case spanIDLocation = 4
+    }
+
+    enum ValueTag: UInt8 {
+        case empty = 0
+        case string = 1
+        case boolFalse = 2
+        case boolTrue = 3
+        case int = 4
+        case double = 5
+        case bytes = 6
+        case array = 7
+        case keyValueList = 8
+    }
+
+    /// Whether `bytes` begins like a span records file (of any version).
+    public static func recognises(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        bytes.count >= magic.count - 1 && zip(bytes.prefix(magic.count - 1), magic).allSatisfy { $0 == $1 }
+    }
+}
+
+/// Where one span id was seen: its trace, and the service and operation of its span. Partition
+/// files carry these apart from the spans, filed by span id, so that the one `build` that gets an
+/// id sees every trace it occurs in.
+public struct SpanIDLocation: Sendable, Hashable {
+    public var spanID: SpanID
+    public var traceID: TraceID
+    public var service: String
+    public var operation: String
+
+    public init(spanID: SpanID, traceID: TraceID, service: String, operation: String) {
+        self.spanID = spanID
+        self.traceID = traceID
+        self.service = service
+        self.operation = operation
+    }
+}

@@ -1,0 +1,184 @@
+public import TraceModel
+
+/// Encodes spans in the span records format (see `SpanRecordFormat`), a chunk at a time: append
+/// spans, then take the chunk's bytes when it is large enough (and once at the end). Resources,
+/// scopes and short strings are written once per chunk and referred to by number after that.
+public final class SpanRecordWriter {
+    private var chunk: [UInt8] = []
+    private var resourceIDs: [ObjectIdentifier: Int] = [:]
+    /// Keeps the resources and scopes numbered alive, so that their addresses stay theirs.
+    private var numbered: [AnyObject] = []
+    private var scopeIDs: [ObjectIdentifier: Int] = [:]
+    private var stringIDs: [String: Int] = [:]
+    /// Spans written since the writer was made.
+    public private(set) var spanCount = 0
+
+    public init() {}
+
+    /// The bytes a file begins with.
+    public static var header: [UInt8] { SpanRecordFormat.magic }
+
+    /// How many bytes the current chunk holds.
+    public var pendingByteCount: Int { chunk.count }
+
+    /// Appends `span` to the current chunk (after the definitions of its resource and scope, the
+    /// first time the file names them).
+    public func append(_ span: Span) {
+        let resource = number(span.resource, in: &resourceIDs) { id in
+            chunk.append(SpanRecordFormat.RecordKind.resource.rawValue)
+            writeVarint(UInt64(id))
+            writeString(span.resource.schemaURL)
+            writeAttributes(span.resource.attributes, depth: 0)
+        }
+        let scope = number(span.scope, in: &scopeIDs) { id in
+            chunk.append(SpanRecordFormat.RecordKind.scope.rawValue)
+            writeVarint(UInt64(id))
+            writeString(span.scope.name)
+            writeString(span.scope.version)
+            writeAttributes(span.scope.attributes, depth: 0)
+        }
+        chunk.append(SpanRecordFormat.RecordKind.span.rawValue)
+        writeFixed(span.traceID.high)
+        writeFixed(span.traceID.low)
+        writeFixed(span.spanID.value)
+        writeFixed(span.parentSpanID?.value ?? 0)
+        writeFixed(span.startTimeUnixNano)
+        writeFixed(span.endTimeUnixNano)
+        chunk.append((span.parentRelation == .followsFrom ? 1 : 0) | (span.sharesClientSpanID ? 2 : 0))
+        chunk.append(span.kind.rawValue)
+        chunk.append(span.status.code.rawValue)
+        writeString(span.status.message)
+        writeString(span.name)
+        writeVarint(UInt64(resource))
+        writeVarint(UInt64(scope))
+        writeString(span.traceState)
+        writeVarint(UInt64(span.flags))
+        writeAttributes(span.attributes, depth: 0)
+        writeVarint(UInt64(span.events.count))
+        for event in span.events {
+            writeFixed(event.timeUnixNano)
+            writeString(event.name)
+            writeAttributes(event.attributes, depth: 0)
+        }
+        writeVarint(UInt64(span.links.count))
+        for link in span.links {
+            writeFixed(link.traceID.high)
+            writeFixed(link.traceID.low)
+            writeFixed(link.spanID.value)
+            writeString(link.traceState)
+            writeAttributes(link.attributes, depth: 0)
+        }
+        writeVarint(UInt64(span.warnings.count))
+        for warning in span.warnings { writeString(warning) }
+        spanCount += 1
+    }
+
+    /// Appends where a span id was seen.
+    public func append(_ location: SpanIDLocation) {
+        chunk.append(SpanRecordFormat.RecordKind.spanIDLocation.rawValue)
+        writeFixed(location.spanID.value)
+        writeFixed(location.traceID.high)
+        writeFixed(location.traceID.low)
+        writeString(location.service)
+        writeString(location.operation)
+    }
+
+    /// The current chunk, length first, ready to be written after the header or the chunk before;
+    /// empty when nothing was appended since the last one. The next chunk starts new tables.
+    public func takeChunk() -> [UInt8] {
+        guard !chunk.isEmpty else { return [] }
+        resourceIDs.removeAll(keepingCapacity: true)
+        scopeIDs.removeAll(keepingCapacity: true)
+        stringIDs.removeAll(keepingCapacity: true)
+        numbered.removeAll(keepingCapacity: true)
+        var out: [UInt8] = []
+        out.reserveCapacity(chunk.count + 4)
+        let length = UInt32(chunk.count)
+        for shift in stride(from: 0, to: 32, by: 8) { out.append(UInt8(truncatingIfNeeded: length >> UInt32(shift))) }
+        out += chunk
+        chunk.removeAll(keepingCapacity: true)
+        return out
+    }
+
+    /// The number of `object` in `table`, writing its definition with `define` the first time.
+    private func number(_ object: AnyObject, in table: inout [ObjectIdentifier: Int], define: (Int) -> Void) -> Int {
+        if let known = table[ObjectIdentifier(object)] { return known }
+        let id = table.count
+        table[ObjectIdentifier(object)] = id
+        numbered.append(object)
+        define(id)
+        return id
+    }
+
+    private func writeVarint(_ value: UInt64) {
+        var rest = value
+        while rest >= 0x80 {
+            chunk.append(UInt8(truncatingIfNeeded: rest) | 0x80)
+            rest >>= 7
+        }
+        chunk.append(UInt8(rest))
+    }
+
+    private func writeFixed(_ value: UInt64) {
+        for shift in stride(from: 0, to: 64, by: 8) { chunk.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+    }
+
+    private func writeString(_ string: String) {
+        guard !string.isEmpty else {
+            chunk.append(0)
+            return
+        }
+        if let id = stringIDs[string] {
+            writeVarint(UInt64(id + 1) << 1)
+            return
+        }
+        let utf8 = string.utf8
+        writeVarint(UInt64(utf8.count) << 1 | 1)
+        chunk.append(contentsOf: utf8)
+        if utf8.count <= SpanRecordFormat.tableableLength, stringIDs.count < SpanRecordFormat.tableLimit {
+            stringIDs[string] = stringIDs.count
+        }
+    }
+
+    private func writeAttributes(_ attributes: [Attribute], depth: Int) {
+        writeVarint(UInt64(attributes.count))
+        for attribute in attributes {
+            writeString(attribute.key)
+            writeValue(attribute.value, depth: depth)
+        }
+    }
+
+    /// Values nested deeper than the format allows are written as empty: decoders reject deeper
+    /// nesting, so no span read from an input has any.
+    private func writeValue(_ value: AttributeValue, depth: Int) {
+        typealias Tag = SpanRecordFormat.ValueTag
+        switch value {
+        case .empty:
+            chunk.append(Tag.empty.rawValue)
+        case .string(let text):
+            chunk.append(Tag.string.rawValue)
+            writeString(text)
+        case .bool(let flag):
+            chunk.append(flag ? Tag.boolTrue.rawValue : Tag.boolFalse.rawValue)
+        case .int(let number):
+            chunk.append(Tag.int.rawValue)
+            writeVarint(UInt64(bitPattern: (number << 1) ^ (number >> 63)))
+        case .double(let number):
+            chunk.append(Tag.double.rawValue)
+            writeFixed(number.bitPattern)
+        case .bytes(let bytes):
+            chunk.append(Tag.bytes.rawValue)
+            writeVarint(UInt64(bytes.count))
+            chunk += bytes
+        case .array(let values) where depth < SpanRecordFormat.maximumDepth:
+            chunk.append(Tag.array.rawValue)
+            writeVarint(UInt64(values.count))
+            for element in values { writeValue(element, depth: depth + 1) }
+        case .keyValueList(let pairs) where depth < SpanRecordFormat.maximumDepth:
+            chunk.append(Tag.keyValueList.rawValue)
+            writeAttributes(pairs, depth: depth + 1)
+        case .array, .keyValueList:
+            chunk.append(Tag.empty.rawValue)
+        }
+    }
+}
