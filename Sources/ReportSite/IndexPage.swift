@@ -1,6 +1,5 @@
 import Mustache
 import TraceAnalysis
-import TraceAssembly
 import TraceCharts
 import TraceModel
 
@@ -8,7 +7,7 @@ import TraceModel
 /// durations over every trace read, the traces that got a page and why, and the input files.
 struct IndexPage {
     let title: String
-    let traces: [Trace]
+    let traces: [TraceDigest]
     let selection: TraceSelection
     let inputs: [ReportBuilder.Input]
     var time = TimeDisplay.utc
@@ -21,7 +20,7 @@ struct IndexPage {
     /// At most this many traces with a page are listed on the index itself.
     static let pagedRowLimit = 1_000
 
-    init(title: String, traces: [Trace], selection: TraceSelection, inputs: [ReportBuilder.Input], listOrder: [Int]) {
+    init(title: String, traces: [TraceDigest], selection: TraceSelection, inputs: [ReportBuilder.Input], listOrder: [Int]) {
         self.title = title
         self.traces = traces
         self.selection = selection
@@ -30,11 +29,11 @@ struct IndexPage {
     }
 
     /// The scatter plot of every trace (dots of traces with a page link to it).
-    static func scatter(traces: [Trace], selection: TraceSelection, time: TimeDisplay) -> ScatterChart {
+    static func scatter(traces: [TraceDigest], selection: TraceSelection, time: TimeDisplay) -> ScatterChart {
         let points = traces.indices.map { index in
             let trace = traces[index]
             let label =
-                "\(trace.root.service): \(trace.root.name), \(DurationFormat.string(nanoseconds: trace.durationNano)), "
+                "\(trace.rootService): \(trace.rootName), \(DurationFormat.string(nanoseconds: trace.durationNano)), "
                 + "\(time.string(unixNano: trace.startTimeUnixNano)) \(time.name)\(trace.errorCount > 0 ? ", \(trace.errorCount) errors" : "")"
                 + (selection.contains(index) ? "" : " (no page)")
             return ScatterChart.Point(
@@ -54,14 +53,13 @@ struct IndexPage {
         let rows: [[String: Any]] = paged.prefix(Self.pagedRowLimit).compactMap { index in
             guard let reasons = selection.reasons[index] else { return nil }
             let trace = traces[index]
-            let root = trace.root
             return [
                 "href": TracePage.path(for: trace.traceID),
                 "start": time.string(unixNano: trace.startTimeUnixNano),
-                "rootService": root.service,
-                "rootName": root.name,
+                "rootService": trace.rootService,
+                "rootName": trace.rootName,
                 "duration": DurationFormat.string(nanoseconds: trace.durationNano),
-                "spanCount": trace.spans.count,
+                "spanCount": trace.spanCount,
                 "services": trace.services.joined(separator: ", "),
                 "errorCount": trace.errorCount,
                 "hasErrors": trace.errorCount > 0,
@@ -81,7 +79,7 @@ struct IndexPage {
             "allPaged": selection.reasons.count == traces.count,
             "leftOut": selection.leftOut,
             "hasLeftOut": selection.leftOut > 0,
-            "spanCount": traces.reduce(0) { $0 + $1.spans.count },
+            "spanCount": traces.reduce(0) { $0 + $1.spanCount },
             "serviceCount": Set(traces.flatMap(\.services)).count,
             "errorTraceCount": traces.count { $0.errorCount > 0 },
             "fileCount": inputs.count,
@@ -145,7 +143,7 @@ struct IndexPage {
             ids += Self.base64URL(trace.traceID)
             columns.us.append(trace.durationNano / 1_000)
             columns.op.append(operationOf[index])
-            columns.n.append(trace.spans.count)
+            columns.n.append(trace.spanCount)
             if let known = setIndex[trace.services] {
                 columns.ss.append(known)
             } else {

@@ -88,12 +88,24 @@ public struct ReportBuilder: Sendable {
     ///   the previous site (if any) is left untouched.
     @discardableResult
     public func build(traces: [Trace], inputs: [Input], output: URL, options: Options = Options()) throws(ReportError) -> Outcome {
+        let report = PartialReport(traces: traces, keyAttributes: options.keyAttributes)
+        return try build(report: report, inputs: inputs, output: output, options: options, pages: TracesInMemory(traces))
+    }
+
+    /// Writes the site of `report`, taking the pages of the traces it selects from `pages`.
+    /// - Throws: `ReportError` when a chart fails validation, a page cannot be had, or the site
+    ///   cannot be written; then the previous site (if any) is left untouched.
+    @discardableResult
+    public func build(
+        report: PartialReport, inputs: [Input], output: URL, options: Options = Options(), pages: some TracePageSource
+    ) throws(ReportError) -> Outcome {
         let staging = try SiteStaging(destination: output, force: options.force)
         defer { staging.discard() }
-        let (siteGraph, health) = ParallelWork.both(
-            { ServiceGraph(traces: traces) }, { InstrumentationHealth(traces: traces, keyAttributes: options.keyAttributes) })
+        let traces = report.traces
+        let siteGraph = report.graph
+        let health = report.findings
         let selection = TraceSelection(traces: traces, graph: siteGraph, policy: options.selection, healthExamples: health.exampleTraces)
-        try writeTracePages(traces, selection: selection, options: options, to: staging)
+        try writeTracePages(traces, selection: selection, options: options, pages: pages, to: staging)
         let pagedTraces = Set(selection.reasons.keys.map { traces[$0].traceID })
 
         var summary = SiteSummary(
@@ -134,13 +146,13 @@ public struct ReportBuilder: Sendable {
         return Outcome(summary: summary, comparison: comparison, health: health)
     }
 
-    /// Renders one page per trace on every core (each worker takes every n-th trace) and writes
-    /// them from one thread: files created in one folder by several threads at once cost the
-    /// kernel far more than the same files created by one. At most a few pages wait to be
-    /// written. Pages do not depend on the order they are written in, so output stays identical;
-    /// the first failure by trace order is the one reported.
+    /// Has the page of every selected trace made by `pages` on every core (each worker takes
+    /// every n-th trace) and writes them from one thread: files created in one folder by several
+    /// threads at once cost the kernel far more than the same files created by one. At most a
+    /// few pages wait to be written. Pages do not depend on the order they are written in, so
+    /// output stays identical; the first failure by trace order is the one reported.
     private func writeTracePages(
-        _ traces: [Trace], selection: TraceSelection, options: Options, to staging: SiteStaging
+        _ traces: [TraceDigest], selection: TraceSelection, options: Options, pages: some TracePageSource, to staging: SiteStaging
     ) throws(ReportError) {
         let chosen = selection.reasons.keys.sorted()
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, chosen.count))
@@ -151,11 +163,8 @@ public struct ReportBuilder: Sendable {
                 let index = chosen[position]
                 let path = TracePage.path(for: traces[index].traceID)
                 do throws(ReportError) {
-                    var page = try tracePage(traces[index], path: path)
-                    page.page.time = options.time
-                    page.page.siteTitle = options.title
-                    page.page.reasons = (selection.reasons[index] ?? []).map(\.description)
-                    let text = page.render(templates)
+                    let reasons = (selection.reasons[index] ?? []).map(\.description)
+                    let text = try pages.page(of: traces[index], at: index, reasons: reasons, builder: self, options: options)
                     state.write(trace: index) { () throws(ReportError) in
                         try staging.write(text, to: path)
                         options.progress?(state.written.add(1, ordering: .relaxed).newValue, chosen.count)
@@ -169,16 +178,25 @@ public struct ReportBuilder: Sendable {
         if let first = state.finish() { throw first }
     }
 
+    /// The text of the page of `trace`, with `reasons` in its header (see `TracePage.Reasons`).
+    public func pageText(_ trace: Trace, reasons: TracePage.Reasons, options: Options) throws(ReportError) -> String {
+        var page = try tracePage(trace, path: TracePage.path(for: trace.traceID))
+        page.page.time = options.time
+        page.page.siteTitle = options.title
+        page.page.reasonsShown = reasons
+        return page.render(templates)
+    }
+
     /// One page per service and uninstrumented dependency, with the traces through it that have pages.
     private func writeServicePages(
-        graph: ServiceGraph, traces: [Trace], selection: TraceSelection, title: String, to staging: SiteStaging
+        graph: ServiceGraph, traces: [TraceDigest], selection: TraceSelection, title: String, to staging: SiteStaging
     ) throws(ReportError) {
         var tracesOf: [String: [(id: TraceID, durationNano: UInt64, errors: Int, root: String)]] = [:]
         for index in selection.reasons.keys.sorted() {
             let trace = traces[index]
             for service in trace.services {
                 tracesOf[service, default: []].append(
-                    (trace.traceID, trace.durationNano, trace.errorCount, "\(trace.root.service): \(trace.root.name)"))
+                    (trace.traceID, trace.durationNano, trace.errorCount, "\(trace.rootService): \(trace.rootName)"))
             }
         }
         for name in graph.nodes.keys.sorted() {
@@ -223,5 +241,28 @@ public struct ReportBuilder: Sendable {
             throw .invalidChart(page: page, messages: error.messages)
         }
         return svg
+    }
+}
+
+/// Where the pages of the selected traces come from: the traces themselves, or pages and traces
+/// that the `build` stage left.
+public protocol TracePageSource: Sendable {
+    /// The text of the page of `trace`, the trace at `index` of the report, with `reasons` in its
+    /// header.
+    func page(
+        of trace: TraceDigest, at index: Int, reasons: [String], builder: ReportBuilder, options: ReportBuilder.Options
+    ) throws(ReportError) -> String
+}
+
+/// Pages drawn from traces in memory, in the order of the report's digests.
+public struct TracesInMemory: TracePageSource {
+    let traces: [Trace]
+
+    public init(_ traces: [Trace]) { self.traces = traces }
+
+    public func page(
+        of trace: TraceDigest, at index: Int, reasons: [String], builder: ReportBuilder, options: ReportBuilder.Options
+    ) throws(ReportError) -> String {
+        try builder.pageText(traces[index], reasons: .known(reasons), options: options)
     }
 }

@@ -1,6 +1,5 @@
 public import Foundation
 import TraceAnalysis
-import TraceAssembly
 import TraceModel
 
 /// `summary.json`: what a report found, for machines — the next night's baseline, dashboards,
@@ -208,7 +207,7 @@ public struct SiteSummary: Codable, Equatable, Sendable {
 extension SiteSummary {
     /// The summary of a report over `traces`.
     init(
-        title: String, traces: [Trace], graph: ServiceGraph, selection: TraceSelection, inputs: [ReportBuilder.Input],
+        title: String, traces: [TraceDigest], graph: ServiceGraph, selection: TraceSelection, inputs: [ReportBuilder.Input],
         warnings: [String], baseURL: String? = nil
     ) {
         self.title = title
@@ -218,7 +217,7 @@ extension SiteSummary {
             InputFile(path: $0.path, bytes: $0.byteCount, spans: $0.spanCount, format: $0.format, skipped: $0.problem)
         }
         totals = Totals(
-            spans: traces.reduce(0) { $0 + $1.spans.count }, traces: traces.count,
+            spans: traces.reduce(0) { $0 + $1.spanCount }, traces: traces.count,
             tracesWithErrors: traces.count { $0.errorCount > 0 }, incompleteTraces: traces.count(where: \.isIncomplete),
             services: graph.nodes.values.count { !$0 }, pages: selection.reasons.count, pagesLeftOut: selection.leftOut)
         services = graph.nodes.sorted { $0.key < $1.key }.map { name, virtual in
@@ -239,8 +238,8 @@ extension SiteSummary {
             let path = TracePage.path(for: trace.traceID)
             return Page(
                 traceID: trace.traceID.hex, path: path, url: url(path), reasons: reasons.map(\.description),
-                rootService: trace.root.service, rootOperation: trace.root.name, startUnixNano: trace.startTimeUnixNano,
-                durationNano: trace.durationNano, spans: trace.spans.count, errors: trace.errorCount)
+                rootService: trace.rootService, rootOperation: trace.rootName, startUnixNano: trace.startTimeUnixNano,
+                durationNano: trace.durationNano, spans: trace.spanCount, errors: trace.errorCount)
         }
         self.warnings = warnings
     }

@@ -1,6 +1,5 @@
 import Mustache
 import TraceAnalysis
-import TraceAssembly
 import TraceCharts
 import TraceModel
 
@@ -15,7 +14,7 @@ struct TraceListPage {
     static func path(number: Int) -> String { "all-traces-\(number).html" }
 
     /// Trace indices in start-time order (then by id), the order of the list.
-    static func order(_ traces: [Trace]) -> [Int] {
+    static func order(_ traces: [TraceDigest]) -> [Int] {
         traces.indices.sorted {
             (traces[$0].startTimeUnixNano, traces[$0].traceID) < (traces[$1].startTimeUnixNano, traces[$1].traceID)
         }
@@ -24,7 +23,7 @@ struct TraceListPage {
     /// How many list pages `traceCount` traces take.
     static func pageCount(traceCount: Int) -> Int { max(1, (traceCount + pageSize - 1) / pageSize) }
 
-    let traces: [Trace]
+    let traces: [TraceDigest]
     let selection: TraceSelection
     /// The list's order, from `order(_:)`.
     let order: [Int]
@@ -71,14 +70,13 @@ struct TraceListPage {
         out.reserveCapacity(members.count * 400)
         for index in members {
             let trace = traces[index]
-            let root = trace.root
-            let name = Markup.escape(root.name)
+            let name = Markup.escape(trace.rootName)
             let operation = selection.contains(index) ? "<a href=\"\(TracePage.path(for: trace.traceID))\">\(name)</a>" : name
             out += trace.errorCount > 0 ? "<tr class=\"err\">" : "<tr>"
             out += "<td class=\"mono nowrap\">\(time.string(unixNano: trace.startTimeUnixNano))</td>"
-            out += "<td class=\"mono\">\(trace.traceID.hex)</td><td>\(ServicesPage.link(root.service))</td><td>\(operation)</td>"
+            out += "<td class=\"mono\">\(trace.traceID.hex)</td><td>\(ServicesPage.link(trace.rootService))</td><td>\(operation)</td>"
             out +=
-                "<td class=\"num\">\(DurationFormat.string(nanoseconds: trace.durationNano))</td><td class=\"num\">\(trace.spans.count)</td>"
+                "<td class=\"num\">\(DurationFormat.string(nanoseconds: trace.durationNano))</td><td class=\"num\">\(trace.spanCount)</td>"
             out += "<td class=\"num\">\(trace.errorCount > 0 ? "<span class=\"err-count\">\(trace.errorCount)</span>" : "0")</td></tr>\n"
         }
         return out

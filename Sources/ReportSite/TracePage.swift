@@ -1,3 +1,4 @@
+import Foundation
 import Mustache
 public import TraceAssembly
 import TraceCharts
@@ -15,7 +16,30 @@ public struct TracePage: Sendable {
     /// A page on its own (an incident attachment): no links to a site around it.
     public var standalone = false
     /// Why the trace got its page, for the header.
-    public var reasons: [String] = []
+    public var reasons: [String] {
+        get { if case .known(let list) = reasonsShown { list } else { [] } }
+        set { reasonsShown = .known(newValue) }
+    }
+    /// Why the trace got its page, or a mark to be replaced with the reasons later.
+    public var reasonsShown = Reasons.known([])
+
+    /// What a page's header says of why it was made.
+    public enum Reasons: Sendable, Equatable {
+        case known([String])
+        /// `placeholder`, for `filling(_:reasons:)` to replace once the reasons are known: the
+        /// `build` stage draws pages before `merge` has chosen them. Every text from the input is
+        /// escaped, so the mark, which begins with "<", can only come from here (or a template).
+        case placeholder
+    }
+
+    /// The mark a page drawn with `Reasons.placeholder` holds.
+    public static let placeholder = "<!--tracereport:reasons-->"
+
+    /// `page` with the placeholder replaced by `reasons`; nil when it holds no placeholder.
+    public static func filling(_ page: String, reasons: [String]) -> String? {
+        guard let range = page.range(of: placeholder) else { return nil }
+        return page.replacingCharacters(in: range, with: Markup.escape(reasons.joined(separator: ", ")))
+    }
 
     public init(trace: Trace, expandableListLimit: Int) {
         self.trace = trace
@@ -58,7 +82,7 @@ public struct TracePage: Sendable {
             Markup.escape(time.string(unixNano: trace.startTimeUnixNano)),
             Markup.escape(time.name),
             Markup.escape(siteTitle),
-            Markup.escape(reasons.joined(separator: ", ")),
+            reasonsShown == .placeholder ? Self.placeholder : Markup.escape(reasons.joined(separator: ", ")),
             DurationFormat.string(nanoseconds: trace.durationNano),
             String(trace.spans.count),
             String(trace.services.count),
@@ -73,7 +97,7 @@ public struct TracePage: Sendable {
             TraceTablesHTML.statistics(trace, linkServices: !standalone),
         ]
         // In the order of `switchNames`.
-        let switches = [!standalone, !reasons.isEmpty, trace.errorCount > 0, !trace.warnings.isEmpty, largeList]
+        let switches = [!standalone, reasonsShown != .known([]), trace.errorCount > 0, !trace.warnings.isEmpty, largeList]
         if let plan, trace.warnings.isEmpty { return plan.render(values: values, switches: switches) }
         var context: [String: Any] = ["warnings": trace.warnings.map(Markup.escape)]
         for (name, value) in zip(Self.valueNames, values) { context[name] = value }

@@ -1,5 +1,3 @@
-public import TraceModel
-
 /// tracereport's own binary format for spans: what the `partition` stage writes and `build`
 /// reads, what a run larger than its memory spills to disk, and how `build` keeps its traces for
 /// `merge`. Every field of a span survives the round trip.
@@ -59,22 +57,5 @@ public enum SpanRecordFormat {
     /// Whether `bytes` begins like a span records file (of any version).
     public static func recognises(_ bytes: UnsafeRawBufferPointer) -> Bool {
         bytes.count >= magic.count - 1 && zip(bytes.prefix(magic.count - 1), magic).allSatisfy { $0 == $1 }
-    }
-}
-
-/// Where one span id was seen: its trace, and the service and operation of its span. Partition
-/// files carry these apart from the spans, filed by span id, so that the one `build` that gets an
-/// id sees every trace it occurs in.
-public struct SpanIDLocation: Sendable, Hashable {
-    public var spanID: SpanID
-    public var traceID: TraceID
-    public var service: String
-    public var operation: String
-
-    public init(spanID: SpanID, traceID: TraceID, service: String, operation: String) {
-        self.spanID = spanID
-        self.traceID = traceID
-        self.service = service
-        self.operation = operation
     }
 }

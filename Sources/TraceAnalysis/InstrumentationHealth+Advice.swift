@@ -78,7 +78,7 @@ extension InstrumentationHealth.Check {
                 + "belong. Fix: check the unit of the timestamps the exporter writes (OTLP wants nanoseconds since 1970, Zipkin "
                 + "and Jaeger JSON microseconds)."
         case .outlyingTimestamps:
-            "These spans start more than a day away from the median start of all traces read: a host whose clock is far off, "
+            "These spans start more than a day (by the hour) away from the median start of all traces read: a host whose clock is far off, "
                 + "spans replayed from an old buffer, or (harmless) inputs from different days read together. Fix: check the "
                 + "hosts' time synchronisation (NTP), and read one period's exports per report."
         case .clockSkew:

@@ -104,108 +104,46 @@ public struct InstrumentationHealth: Sendable {
 
     /// Spans starting before 2001 had an unset clock or seconds taken for nanoseconds.
     static let earliestPlausibleNano: UInt64 = 978_307_200_000_000_000
-    /// Spans starting further than this from the median trace start are outliers.
-    static let outlierDistanceNano: UInt64 = 86_400_000_000_000
+    static let hourNano: UInt64 = 3_600_000_000_000
+    /// Spans starting in an hour further than this many hours from the hour of the median trace
+    /// start are outliers. Counting by the hour lets parts of an input be tallied apart and
+    /// judged once the median of the whole is known.
+    static let outlierDistanceHours: UInt64 = 24
 
-    /// Examines every span of `traces`; `keyAttributes` are the attributes whose coverage is measured.
+    /// Examines every span of `traces` (in report order); `keyAttributes` are the attributes whose
+    /// coverage is measured.
     public init(traces: [Trace], keyAttributes: [String] = InstrumentationHealth.defaultKeyAttributes) {
-        self.keyAttributes = keyAttributes
-        var tally = Tally(keyCount: keyAttributes.count)
-        let starts = traces.map(\.startTimeUnixNano).sorted()
-        let median = starts.isEmpty ? 0 : starts[starts.count / 2]
-        var spanLocations: [(spanID: UInt64, trace: Int32, operation: Int32)] = []
-        spanLocations.reserveCapacity(traces.reduce(0) { $0 + $1.spans.count })
-        for traceNumber in traces.indices {
-            let trace = traces[traceNumber]
-            let id = trace.traceID
-            var seenIDs = Set<SpanID>(minimumCapacity: trace.spans.count)
-            // Per span: one lookup by the span's name; the rest is counted by integer.
-            let operations = trace.spans.map { tally.operation(resource: $0.resource, name: $0.name, keys: keyAttributes) }
-            // Fields are read in place: a copy of each span would cost a dozen reference counts.
-            trace.spans.withUnsafeBufferPointer { spans in
-                for index in spans.indices {
-                    let operation = operations[index]
-                    let service = tally.operationService[operation]
-                    let known = tally.resources[ObjectIdentifier(spans[index].resource)]!
-                    tally.spans[operation] += 1
-                    tally.serviceSpans[service] += 1
-                    spanLocations.append((spans[index].spanID.value, Int32(traceNumber), Int32(operation)))
-                    // Each span after the first with an id counts once.
-                    if !seenIDs.insert(spans[index].spanID).inserted { tally.add(.reusedSpanIDs, .operation(operation), trace: id) }
+        self.init(tally: Tally(traces: traces, keyAttributes: keyAttributes), traces: traces.map(TraceDigest.init))
+    }
 
-                    if trace.parentIndex[index] == nil, spans[index].parentSpanID != nil {
-                        tally.add(.orphanSpans, .operation(operation), trace: id)
-                    }
-                    if spans[index].kind == .server || spans[index].kind == .consumer {
-                        if spans[index].parentSpanID != nil {
-                            tally.entryWithParent[operation] += 1
-                        } else if spans[index].links.isEmpty {
-                            tally.add(.unexpectedRoots, .operation(operation), trace: id)
-                        }
-                    }
-                    if spans[index].kind == .consumer, spans[index].parentSpanID == nil, spans[index].links.isEmpty {
-                        tally.add(.consumersWithoutContext, .operation(operation), trace: id)
-                    }
-                    if known.unnamed { tally.add(.defaultServiceNames, .service(service), trace: id) }
-                    if spans[index].kind == .unspecified { tally.add(.missingSpanKinds, .service(service), trace: id) }
-                    if spans[index].wasSeparatedFromItsClient { tally.add(.sharedSpanIDs, .operation(operation), trace: id) }
-                    if spans[index].endTimeUnixNano < spans[index].startTimeUnixNano {
-                        tally.add(.endBeforeStart, .operation(operation), trace: id)
-                    } else if spans[index].endTimeUnixNano == spans[index].startTimeUnixNano {
-                        tally.add(.zeroDuration, .operation(operation), trace: id)
-                    }
-                    let start = spans[index].startTimeUnixNano
-                    if start < Self.earliestPlausibleNano {
-                        tally.add(.unsetClocks, .service(service), trace: id)
-                    } else if (start > median ? start - median : median - start) > Self.outlierDistanceNano {
-                        tally.add(.outlyingTimestamps, .service(service), trace: id)
-                    }
-                    if let parent = trace.parentIndex[index], spans[parent].resource !== spans[index].resource {
-                        let from = tally.resources[ObjectIdentifier(spans[parent].resource)]!.host
-                        if from != known.host {
-                            let pair = Int64(from) << 32 | Int64(known.host)
-                            tally.crossHostCalls[pair, default: 0] += 1
-                            let shift = trace.clockSkewShiftNano[index]
-                            if shift != 0 {
-                                tally.add(.clockSkew, .hosts(pair), trace: id)
-                                tally.shifts[pair, default: []].append(shift.magnitude)
-                            }
-                        }
-                    }
-                    for position in keyAttributes.indices
-                    where known.keys[position] || Self.carries(spans[index].attributes, keyAttributes[position]) {
-                        tally.present[service][position] += 1
-                    }
-                }
-            }
-            let root = operations[trace.rootIndices[0]]
-            tally.traces[root] += 1
-            tally.entryPointSpans[root] += trace.spans.count + trace.duplicatesDropped
-            if trace.isIncomplete { tally.add(.incompleteTraces, .entryPoint(root), trace: id) }
-            if trace.duplicatesDropped > 0 { tally.add(.duplicateSpans, .entryPoint(root), trace: id, count: trace.duplicatesDropped) }
-        }
-        Self.countIDsAcrossTraces(spanLocations, traces: traces, into: &tally)
+    /// The findings of what `tally` counted over `traces` (every trace of the input, in report
+    /// order: they give the median start, and the order of the traces sharing span ids).
+    public init(tally: Tally, traces: [TraceDigest]) {
+        self.keyAttributes = tally.keyAttributes
+        var cases = tally.cases
+        Self.judgeStartHours(tally.startHours, traces: traces, into: &cases)
+        Self.judgeSpanIDs(tally.spanIDsInSeveralTraces, traces: traces, into: &cases)
 
         var findings: [Finding] = []
         for check in Check.allCases where check != .keyAttributes {
-            guard let subjects = tally.cases[check] else { continue }
+            guard let subjects = cases[check] else { continue }
             // An entry operation that always starts traces is a real entry point; only one that
             // also arrives with context elsewhere lost it in the other cases.
             let kept = subjects.filter { subject, _ in
                 guard check == .unexpectedRoots, case .operation(let operation) = subject else { return true }
-                return tally.entryWithParent[operation] > 0
+                return tally.operations[operation, default: Tally.OperationCounts()].entryWithParent > 0
             }
-            let rows = kept.map { subject, cases in
+            let rows = kept.map { subject, entry in
                 Row(
-                    subject: tally.name(of: subject), count: cases.count,
-                    total: tally.total(check, subject) + (check == .unexpectedRoots ? cases.count : 0),
-                    detail: Self.shiftDetail(subject, tally.shifts), examples: cases.examples)
+                    subject: Self.name(of: subject), count: entry.count,
+                    total: Self.total(check, subject, tally) + (check == .unexpectedRoots ? entry.count : 0),
+                    detail: Self.shiftDetail(subject, tally.shifts), examples: entry.examples.map(\.traceID))
             }
             guard !rows.isEmpty else { continue }
             findings.append(Finding(check: check, rows: rows.sorted { ($1.count, $0.subject) < ($0.count, $1.subject) }))
         }
-        let coverageRows = tally.serviceNames.indices.map { service in
-            Coverage(service: tally.serviceNames[service], spans: tally.serviceSpans[service], present: tally.present[service])
+        let coverageRows = tally.services.map { name, counts in
+            Coverage(service: name, spans: counts.spans, present: counts.present)
         }.sorted { $0.service < $1.service }
         var gaps: [Row] = []
         for entry in coverageRows {
@@ -229,152 +167,67 @@ public struct InstrumentationHealth: Sendable {
     /// Traces the findings give as examples, for pages of their own.
     public var exampleTraces: Set<TraceID> { Set(findings.flatMap { $0.rows.flatMap(\.examples) }) }
 
-    /// Whether a span's own attributes hold `key` (its resource is looked at once, apart).
-    private static func carries(_ attributes: [Attribute], _ key: String) -> Bool {
-        attributes.contains { $0.key.utf8.count == key.utf8.count && $0.key == key }
-    }
-
-    /// For clock skew, how far the spans between two hosts were moved.
-    private static func shiftDetail(_ subject: Tally.Subject, _ shifts: [Int64: [UInt64]]) -> String {
-        guard case .hosts(let pair) = subject, let sorted = shifts[pair]?.sorted(), let largest = sorted.last else { return "" }
-        return "moved by \(DurationFormat.string(nanoseconds: sorted[sorted.count / 2])) (median), "
-            + "\(DurationFormat.string(nanoseconds: largest)) at most"
-    }
-
-    /// Span ids that occur in more than one trace: sorted by id, the spans of a run that are not in
-    /// its first trace count.
-    private static func countIDsAcrossTraces(
-        _ locations: [(spanID: UInt64, trace: Int32, operation: Int32)], traces: [Trace], into tally: inout Tally
+    /// Spans more than a day from the median trace start (by the hour), per service.
+    private static func judgeStartHours(
+        _ startHours: [String: [UInt64: Tally.Cases]], traces: [TraceDigest], into cases: inout [Check: [Tally.Subject: Tally.Cases]]
     ) {
-        let sorted = locations.sorted { ($0.spanID, $0.trace, $0.operation) < ($1.spanID, $1.trace, $1.operation) }
+        guard !traces.isEmpty else { return }
+        let medianHour = traces[traces.count / 2].startTimeUnixNano / hourNano
+        for (service, hours) in startHours {
+            for (hour, entry) in hours where (hour > medianHour ? hour - medianHour : medianHour - hour) > outlierDistanceHours {
+                cases[.outlyingTimestamps, default: [:]][.service(service), default: Tally.Cases()].merge(entry)
+            }
+        }
+    }
+
+    /// Of the places of a span id met in several traces, those outside the earliest trace count.
+    private static func judgeSpanIDs(
+        _ locations: [SpanIDLocation], traces: [TraceDigest], into cases: inout [Check: [Tally.Subject: Tally.Cases]]
+    ) {
+        guard !locations.isEmpty else { return }
+        let wanted = Set(locations.map(\.traceID))
+        var order: [TraceID: ReportOrder] = [:]
+        for trace in traces where wanted.contains(trace.traceID) { order[trace.traceID] = trace.reportOrder }
+        func key(_ id: TraceID) -> ReportOrder { order[id] ?? ReportOrder(startTimeUnixNano: 0, traceID: id) }
+        let sorted = Tally.spanIDsInSeveralTraces(locations)
         var start = 0
         while start < sorted.count {
             var end = start + 1
             while end < sorted.count, sorted[end].spanID == sorted[start].spanID { end += 1 }
-            if sorted[end - 1].trace != sorted[start].trace {
-                for location in sorted[start..<end] where location.trace != sorted[start].trace {
-                    tally.add(.spanIDsAcrossTraces, .operation(Int(location.operation)), trace: traces[Int(location.trace)].traceID)
-                }
+            let first = sorted[start..<end].map { key($0.traceID) }.min()!
+            for location in sorted[start..<end] where location.traceID != first.traceID {
+                let subject = Tally.Subject.operation(ServiceGraph.OperationKey(service: location.service, operation: location.operation))
+                cases[.spanIDsAcrossTraces, default: [:]][subject, default: Tally.Cases()].add(1, example: key(location.traceID))
             }
             start = end
         }
     }
 
-    /// Counts while the spans are read, by integer: services, hosts and operations are numbered as
-    /// they are first seen, and what is known of a resource (its service, host, key attributes) is
-    /// worked out once per resource.
-    private struct Tally {
-        /// What a row counts.
-        enum Subject: Hashable {
-            case operation(Int)
-            case service(Int)
-            /// Two host numbers, the parent's in the high half.
-            case hosts(Int64)
-            /// A root operation.
-            case entryPoint(Int)
+    private static func name(of subject: Tally.Subject) -> String {
+        switch subject {
+        case .operation(let key), .entryPoint(let key): "\(key.service): \(key.operation)"
+        case .service(let name): name
+        case .hosts(let pair): "\(pair.parent) → \(pair.child)"
         }
+    }
 
-        struct Cases {
-            var count = 0
-            var examples: [TraceID] = []
+    /// How many could have had the problem of `check` for `subject`.
+    private static func total(_ check: Check, _ subject: Tally.Subject, _ tally: Tally) -> Int {
+        switch (check, subject) {
+        case (.incompleteTraces, .entryPoint(let key)): tally.operations[key]?.traces ?? 0
+        case (.duplicateSpans, .entryPoint(let key)): tally.operations[key]?.entryPointSpans ?? 0
+        case (.clockSkew, .hosts(let pair)): tally.crossHostCalls[pair] ?? 0
+        case (.unexpectedRoots, .operation(let key)): tally.operations[key]?.entryWithParent ?? 0
+        case (_, .service(let name)): tally.services[name]?.spans ?? 0
+        case (_, .operation(let key)): tally.operations[key]?.spans ?? 0
+        default: 0
         }
+    }
 
-        struct ResourceFacts {
-            var service: Int
-            var host: Int
-            var unnamed: Bool
-            /// Which key attributes the resource carries for all its spans.
-            var keys: [Bool]
-        }
-
-        let keyCount: Int
-        var cases: [Check: [Subject: Cases]] = [:]
-        var resources: [ObjectIdentifier: ResourceFacts] = [:]
-        var serviceNames: [String] = []
-        var serviceNumbers: [String: Int] = [:]
-        var hostNames: [String] = []
-        var hostNumbers: [String: Int] = [:]
-        /// Per service, its operations by name.
-        var operationNumbers: [[String: Int]] = []
-        var operationService: [Int] = []
-        var operationNames: [String] = []
-        /// Spans, and server or consumer spans that arrived with a parent, per operation; traces
-        /// and their spans (counting dropped duplicates) per root operation.
-        var spans: [Int] = []
-        var entryWithParent: [Int] = []
-        var traces: [Int] = []
-        var entryPointSpans: [Int] = []
-        /// Spans, and spans carrying each key attribute, per service.
-        var serviceSpans: [Int] = []
-        var present: [[Int]] = []
-        var crossHostCalls: [Int64: Int] = [:]
-        var shifts: [Int64: [UInt64]] = [:]
-
-        init(keyCount: Int) { self.keyCount = keyCount }
-
-        /// The number of the operation `name` of `resource`'s service, numbering the service and
-        /// the host first.
-        mutating func operation(resource owner: Resource, name operationName: String, keys: [String]) -> Int {
-            let resource = ObjectIdentifier(owner)
-            if resources[resource] == nil {
-                let name = owner.serviceName
-                if serviceNumbers[name] == nil {
-                    serviceNumbers[name] = serviceNames.count
-                    serviceNames.append(name)
-                    serviceSpans.append(0)
-                    present.append(Array(repeating: 0, count: keyCount))
-                    operationNumbers.append([:])
-                }
-                // A resource that names no host is taken to be a host of its own service.
-                let hostName = owner.host ?? "service=\(name)"
-                if hostNumbers[hostName] == nil {
-                    hostNumbers[hostName] = hostNames.count
-                    hostNames.append(hostName)
-                }
-                let (service, host) = (serviceNumbers[name]!, hostNumbers[hostName]!)
-                resources[resource] = ResourceFacts(
-                    service: service, host: host, unnamed: name.isEmpty || name.hasPrefix(Resource.unknownServiceName),
-                    keys: keys.map { owner.attributes[key: $0] != nil })
-            }
-            let service = resources[resource]!.service
-            if let known = operationNumbers[service][operationName] { return known }
-            operationNumbers[service][operationName] = operationNames.count
-            operationNames.append(operationName)
-            operationService.append(service)
-            spans.append(0)
-            entryWithParent.append(0)
-            traces.append(0)
-            entryPointSpans.append(0)
-            return operationNames.count - 1
-        }
-
-        mutating func add(_ check: Check, _ subject: Subject, trace: TraceID, count: Int = 1) {
-            var entry = cases[check, default: [:]][subject] ?? Cases()
-            entry.count += count
-            if entry.examples.count < InstrumentationHealth.examplesPerRow, entry.examples.last != trace { entry.examples.append(trace) }
-            cases[check, default: [:]][subject] = entry
-        }
-
-        func name(of subject: Subject) -> String {
-            switch subject {
-            case .operation(let operation), .entryPoint(let operation):
-                "\(serviceNames[operationService[operation]]): \(operationNames[operation])"
-            case .service(let service): serviceNames[service]
-            case .hosts(let pair): "\(hostNames[Int(pair >> 32)]) → \(hostNames[Int(pair & 0xFFFF_FFFF)])"
-            }
-        }
-
-        /// How many could have had the problem of `check` for `subject`.
-        func total(_ check: Check, _ subject: Subject) -> Int {
-            switch (check, subject) {
-            case (.incompleteTraces, .entryPoint(let operation)): traces[operation]
-            case (.duplicateSpans, .entryPoint(let operation)): entryPointSpans[operation]
-            case (.clockSkew, .hosts(let pair)): crossHostCalls[pair] ?? 0
-            case (.unexpectedRoots, .operation(let operation)): entryWithParent[operation]
-            case (_, .service(let service)): serviceSpans[service]
-            case (_, .operation(let operation)): spans[operation]
-            default: 0
-            }
-        }
+    /// For clock skew, how far the spans between two hosts were moved.
+    private static func shiftDetail(_ subject: Tally.Subject, _ shifts: [Tally.HostPair: LatencySketch]) -> String {
+        guard case .hosts(let pair) = subject, let sketch = shifts[pair], sketch.count > 0 else { return "" }
+        return "moved by \(DurationFormat.string(nanoseconds: sketch.quantile(0.5))) (median), "
+            + "\(DurationFormat.string(nanoseconds: sketch.maximum)) at most"
     }
 }

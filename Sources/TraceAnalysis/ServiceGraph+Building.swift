@@ -39,7 +39,8 @@ extension ServiceGraph {
                     metrics.add(duration, self: trace.selfTimeNano[index], error: isError, trace: trace.traceID)
                     operationNumbers[service][trace.spans[index].name] = operations.count
                     operations.append((OperationKey(service: serviceNames[service], operation: trace.spans[index].name), metrics))
-                    if nodes[serviceNames[service]] == nil { nodes[serviceNames[service]] = false }
+                    // A service is no virtual node, even if a client span named it as one first.
+                    nodes[serviceNames[service]] = false
                 }
                 let kind = trace.spans[index].kind
                 if kind == .server || kind == .consumer || trace.parentIndex[index] == nil {

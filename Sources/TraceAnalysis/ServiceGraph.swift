@@ -3,7 +3,7 @@ public import TraceModel
 
 /// Calls between services across many traces: nodes, edges and their latency, errors and
 /// exemplar traces.
-public struct ServiceGraph: Sendable {
+public struct ServiceGraph: Sendable, Equatable {
     /// A caller → callee pair and how it was called.
     public struct EdgeKey: Hashable, Comparable, Sendable {
         public var caller: String
@@ -16,35 +16,35 @@ public struct ServiceGraph: Sendable {
     }
 
     /// What is known of the calls along one edge, or of the spans of one operation.
-    public struct Metrics: Sendable {
+    public struct Metrics: Sendable, Equatable {
         public var latency = LatencySketch()
         public var errors = 0
-        /// The trace holding the slowest call.
-        public var slowestTrace: TraceID?
-        /// Latencies and traces of calls kept to find an exemplar near p99 (the slowest few).
-        var slowest: [(UInt64, TraceID)] = []
+        /// The slowest call of each band of durations, for example traces.
+        public var exemplars = Exemplars()
 
         public var calls: Int { Int(latency.count) }
         public var errorRate: Double { calls == 0 ? 0 : Double(errors) / Double(calls) }
 
+        public init() {}
+
         mutating func add(_ duration: UInt64, error: Bool, trace: TraceID) {
-            if duration >= latency.maximum || latency.count == 0 { slowestTrace = trace }
             latency.add(duration)
             if error { errors += 1 }
-            // Keep the slowest 1% (at least one): enough to pick the call nearest p99.
-            slowest.append((duration, trace))
-            let keep = max(2, calls / 100 + 2)
-            if slowest.count > 2 * keep {
-                slowest.sort { ($0.0, $0.1) > ($1.0, $1.1) }
-                slowest.removeLast(slowest.count - keep)
-            }
+            exemplars.add(Exemplars.Call(durationNano: duration, traceID: trace))
         }
 
-        /// A trace whose call took about the p99 latency.
-        public var nearP99Trace: TraceID? {
-            let target = latency.quantile(0.99)
-            return slowest.min { (absDiff($0.0, target), $0.1) < (absDiff($1.0, target), $1.1) }?.1
+        /// Adds the calls another part of the input saw.
+        public mutating func merge(_ other: Metrics) {
+            latency.merge(other.latency)
+            errors += other.errors
+            exemplars.merge(other.exemplars)
         }
+
+        /// The trace holding the slowest call (of equally slow ones, the largest id).
+        public var slowestTrace: TraceID? { exemplars.slowest?.traceID }
+
+        /// A trace whose call took about the p99 latency: the kept call nearest it.
+        public var nearP99Trace: TraceID? { exemplars.nearest(to: latency.quantile(0.99))?.traceID }
     }
 
     /// A service and one of its operations.
@@ -56,10 +56,19 @@ public struct ServiceGraph: Sendable {
     }
 
     /// The spans of one operation: their latency and errors, plus self time against total time.
-    public struct OperationMetrics: Sendable {
+    public struct OperationMetrics: Sendable, Equatable {
         public var metrics = Metrics()
         public var totalNano: UInt64 = 0
         public var selfNano: UInt64 = 0
+
+        public init() {}
+
+        /// Adds the spans another part of the input saw.
+        public mutating func merge(_ other: OperationMetrics) {
+            metrics.merge(other.metrics)
+            totalNano &+= other.totalNano
+            selfNano &+= other.selfNano
+        }
 
         /// The share of the operation's time spent in its own work rather than waiting for children.
         public var selfShare: Double { totalNano == 0 ? 0 : Double(selfNano) / Double(totalNano) }
@@ -88,6 +97,15 @@ public struct ServiceGraph: Sendable {
         self = builder.graph()
     }
 
+    /// Adds what another part of the input saw: the graph of two parts merged is the graph of
+    /// their union (a name is a service, not a virtual node, if either part instrumented it).
+    public mutating func merge(_ other: ServiceGraph) {
+        for (key, metrics) in other.edges { edges[key, default: Metrics()].merge(metrics) }
+        for (key, metrics) in other.operations { operations[key, default: OperationMetrics()].merge(metrics) }
+        for (name, virtual) in other.nodes { nodes[name] = (nodes[name] ?? true) && virtual }
+        for (name, metrics) in other.serviceLatency { serviceLatency[name, default: Metrics()].merge(metrics) }
+    }
+
     /// Edges in a stable order.
     public var sortedEdges: [(key: EdgeKey, value: Metrics)] { edges.sorted { $0.key < $1.key } }
 
@@ -103,5 +121,3 @@ public struct ServiceGraph: Sendable {
         return part
     }
 }
-
-private func absDiff(_ a: UInt64, _ b: UInt64) -> UInt64 { a > b ? a - b : b - a }

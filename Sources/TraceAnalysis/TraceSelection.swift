@@ -1,4 +1,3 @@
-public import TraceAssembly
 public import TraceModel
 
 /// Which traces get a page of their own, and why. A night's export holds far more traces than
@@ -82,7 +81,7 @@ public struct TraceSelection: Sendable {
 
     /// Selects among `traces` (in report order) by `policy`; `graph` names the hop exemplars and
     /// `healthExamples` the traces the health page would link to.
-    public init(traces: [Trace], graph: ServiceGraph, policy: Policy, healthExamples: Set<TraceID> = []) {
+    public init(traces: [TraceDigest], graph: ServiceGraph, policy: Policy, healthExamples: Set<TraceID> = []) {
         var candidates: [Int: [Reason]] = [:]
         func add(_ index: Int, _ reason: Reason) { candidates[index, default: []].append(reason) }
 
@@ -153,11 +152,11 @@ public struct TraceSelection: Sendable {
     }
 
     /// Trace indices grouped by root service and operation (the request's entry point).
-    public static func byRootOperation(_ traces: [Trace]) -> [ServiceGraph.OperationKey: [Int]] {
+    public static func byRootOperation(_ traces: [TraceDigest]) -> [ServiceGraph.OperationKey: [Int]] {
         var groups: [ServiceGraph.OperationKey: [Int]] = [:]
         for index in traces.indices {
-            let root = traces[index].spans[traces[index].rootIndices[0]]
-            groups[ServiceGraph.OperationKey(service: root.service, operation: root.name), default: []].append(index)
+            groups[ServiceGraph.OperationKey(service: traces[index].rootService, operation: traces[index].rootName), default: []]
+                .append(index)
         }
         return groups
     }

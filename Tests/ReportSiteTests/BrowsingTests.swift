@@ -32,11 +32,12 @@ private func dayOfTraces(_ count: Int) -> [Trace] {
     return TraceAssembler().assemble(spans)
 }
 
-private func indexPage(_ traces: [Trace], all: Bool) throws -> String {
+private func indexPage(_ assembled: [Trace], all: Bool) throws -> String {
+    let traces = assembled.map(TraceDigest.init)
     var policy = TraceSelection.Policy()
     policy.all = all
     if all { (policy.maximumPages, policy.maximumErrorPages) = (.max, .max) }
-    let selection = TraceSelection(traces: traces, graph: ServiceGraph(traces: traces), policy: policy)
+    let selection = TraceSelection(traces: traces, graph: ServiceGraph(traces: assembled), policy: policy)
     var page = IndexPage(
         title: "t", traces: traces, selection: selection, inputs: [], listOrder: TraceListPage.order(traces))
     page.scatterSVG = IndexPage.scatter(traces: traces, selection: selection, time: .utc).svg()
@@ -115,10 +116,11 @@ struct BrowsingTests {
     }
 
     @Test func theFinderDataHoldsEveryTraceInStartOrder() throws {
-        let traces = dayOfTraces(600)
+        let assembled = dayOfTraces(600)
+        let traces = assembled.map(TraceDigest.init)
         var policy = TraceSelection.Policy()
         policy.maximumPages = 40
-        let selection = TraceSelection(traces: traces, graph: ServiceGraph(traces: traces), policy: policy)
+        let selection = TraceSelection(traces: traces, graph: ServiceGraph(traces: assembled), policy: policy)
         let page = try IndexPage(title: "t", traces: traces, selection: selection, inputs: [], listOrder: TraceListPage.order(traces))
             .render(templates: TemplateSet()) { $0 }
         let rows = try islandRows(page)
@@ -131,7 +133,7 @@ struct BrowsingTests {
             #expect(row.0 == trace.traceID)
             #expect(row.1 == trace.startTimeUnixNano / 1_000_000)
             #expect(row.2 == trace.durationNano / 1_000)
-            #expect(row.4 == trace.errorCount && row.5 == trace.spans.count)
+            #expect(row.4 == trace.errorCount && row.5 == assembled[index].spans.count)
             #expect(row.6 == selection.contains(index))
         }
         #expect(rows.count { $0.6 } == selection.reasons.count && selection.reasons.count < traces.count)

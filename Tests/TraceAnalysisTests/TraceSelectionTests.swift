@@ -6,11 +6,12 @@ import TraceModel
 
 /// Which traces get a page, on generated traffic whose failures and slow requests are known.
 struct TraceSelectionTests {
-    static let traces: [Trace] = {
+    static let assembled: [Trace] = {
         var generator = SyntheticTraces(options: .init(seed: 11, errorRate: 0.05, slowRate: 0.02))
         return TraceAssembler().assemble((0..<600).flatMap { _ in generator.nextTrace() })
     }()
-    static let graph = ServiceGraph(traces: traces)
+    static let traces = assembled.map(TraceDigest.init)
+    static let graph = ServiceGraph(traces: assembled)
 
     func select(_ configure: (inout TraceSelection.Policy) -> Void) -> TraceSelection {
         var policy = TraceSelection.Policy()

@@ -1,0 +1,246 @@
+public import TraceAssembly
+public import TraceModel
+
+extension InstrumentationHealth.Tally {
+    /// Counts the cases of every check in `traces` (in report order).
+    /// - Parameter findingSpanIDsAcrossTraces: whether to look for span ids shared between these
+    ///   traces; off for a part of an input filed by trace id, whose span ids are compared, with
+    ///   every other part's, where they are filed by span id.
+    public init(traces: [Trace], keyAttributes: [String], findingSpanIDsAcrossTraces: Bool = true) {
+        var counter = Counter(keyCount: keyAttributes.count)
+        var spanLocations: [(spanID: UInt64, trace: Int32, operation: Int32)] = []
+        if findingSpanIDsAcrossTraces { spanLocations.reserveCapacity(traces.reduce(0) { $0 + $1.spans.count }) }
+        for traceNumber in traces.indices {
+            let trace = traces[traceNumber]
+            let example = ReportOrder(trace)
+            var seenIDs = Set<SpanID>(minimumCapacity: trace.spans.count)
+            // Per span: one lookup by the span's name; the rest is counted by integer.
+            let operations = trace.spans.map { counter.operation(resource: $0.resource, name: $0.name, keys: keyAttributes) }
+            // Fields are read in place: a copy of each span would cost a dozen reference counts.
+            trace.spans.withUnsafeBufferPointer { spans in
+                for index in spans.indices {
+                    let operation = operations[index]
+                    let service = counter.operationService[operation]
+                    let known = counter.resources[ObjectIdentifier(spans[index].resource)]!
+                    counter.operationCounts[operation].spans += 1
+                    counter.serviceCounts[service].spans += 1
+                    if findingSpanIDsAcrossTraces {
+                        spanLocations.append((spans[index].spanID.value, Int32(traceNumber), Int32(operation)))
+                    }
+                    // Each span after the first with an id counts once.
+                    if !seenIDs.insert(spans[index].spanID).inserted { counter.add(.reusedSpanIDs, .operation(operation), example) }
+
+                    if trace.parentIndex[index] == nil, spans[index].parentSpanID != nil {
+                        counter.add(.orphanSpans, .operation(operation), example)
+                    }
+                    if spans[index].kind == .server || spans[index].kind == .consumer {
+                        if spans[index].parentSpanID != nil {
+                            counter.operationCounts[operation].entryWithParent += 1
+                        } else if spans[index].links.isEmpty {
+                            counter.add(.unexpectedRoots, .operation(operation), example)
+                        }
+                    }
+                    if spans[index].kind == .consumer, spans[index].parentSpanID == nil, spans[index].links.isEmpty {
+                        counter.add(.consumersWithoutContext, .operation(operation), example)
+                    }
+                    if known.unnamed { counter.add(.defaultServiceNames, .service(service), example) }
+                    if spans[index].kind == .unspecified { counter.add(.missingSpanKinds, .service(service), example) }
+                    if spans[index].wasSeparatedFromItsClient { counter.add(.sharedSpanIDs, .operation(operation), example) }
+                    if spans[index].endTimeUnixNano < spans[index].startTimeUnixNano {
+                        counter.add(.endBeforeStart, .operation(operation), example)
+                    } else if spans[index].endTimeUnixNano == spans[index].startTimeUnixNano {
+                        counter.add(.zeroDuration, .operation(operation), example)
+                    }
+                    let start = spans[index].startTimeUnixNano
+                    if start < InstrumentationHealth.earliestPlausibleNano {
+                        counter.add(.unsetClocks, .service(service), example)
+                    } else {
+                        counter.noteStart(hour: start / InstrumentationHealth.hourNano, service: service, example)
+                    }
+                    if let parent = trace.parentIndex[index], spans[parent].resource !== spans[index].resource {
+                        let from = counter.resources[ObjectIdentifier(spans[parent].resource)]!.host
+                        if from != known.host {
+                            let pair = Int64(from) << 32 | Int64(known.host)
+                            counter.crossHostCalls[pair, default: 0] += 1
+                            let shift = trace.clockSkewShiftNano[index]
+                            if shift != 0 {
+                                counter.add(.clockSkew, .hosts(pair), example)
+                                counter.shifts[pair, default: LatencySketch()].add(shift.magnitude)
+                            }
+                        }
+                    }
+                    for position in keyAttributes.indices
+                    where known.keys[position] || Self.carries(spans[index].attributes, keyAttributes[position]) {
+                        counter.serviceCounts[service].present[position] += 1
+                    }
+                }
+            }
+            let root = operations[trace.rootIndices[0]]
+            counter.operationCounts[root].traces += 1
+            counter.operationCounts[root].entryPointSpans += trace.spans.count + trace.duplicatesDropped
+            if trace.isIncomplete { counter.add(.incompleteTraces, .entryPoint(root), example) }
+            if trace.duplicatesDropped > 0 {
+                counter.add(.duplicateSpans, .entryPoint(root), example, count: trace.duplicatesDropped)
+            }
+        }
+        self = counter.tally(keyAttributes: keyAttributes)
+        if findingSpanIDsAcrossTraces { spanIDsInSeveralTraces = counter.spanIDsInSeveralTraces(spanLocations, traces: traces) }
+    }
+
+    /// Whether a span's own attributes hold `key` (its resource is looked at once, apart).
+    private static func carries(_ attributes: [Attribute], _ key: String) -> Bool {
+        attributes.contains { $0.key.utf8.count == key.utf8.count && $0.key == key }
+    }
+
+    /// Counts while the spans are read, by integer: services, hosts and operations are numbered as
+    /// they are first seen, and what is known of a resource (its service, host, key attributes) is
+    /// worked out once per resource. Names replace the numbers at the end.
+    private struct Counter {
+        enum Subject: Hashable {
+            case operation(Int)
+            case service(Int)
+            /// Two host numbers, the parent's in the high half.
+            case hosts(Int64)
+            case entryPoint(Int)
+        }
+
+        struct ResourceFacts {
+            var service: Int
+            var host: Int
+            var unnamed: Bool
+            /// Which key attributes the resource carries for all its spans.
+            var keys: [Bool]
+        }
+
+        let keyCount: Int
+        var cases: [InstrumentationHealth.Check: [Subject: Cases]] = [:]
+        var resources: [ObjectIdentifier: ResourceFacts] = [:]
+        var serviceNames: [String] = []
+        var serviceNumbers: [String: Int] = [:]
+        var serviceCounts: [ServiceCounts] = []
+        var hostNames: [String] = []
+        var hostNumbers: [String: Int] = [:]
+        /// Per service, its operations by name.
+        var operationNumbers: [[String: Int]] = []
+        var operationService: [Int] = []
+        var operationNames: [String] = []
+        var operationCounts: [OperationCounts] = []
+        var crossHostCalls: [Int64: Int] = [:]
+        var shifts: [Int64: LatencySketch] = [:]
+        /// Per service, its spans by start hour, and the hour and entry it last counted.
+        var startHours: [[UInt64: Cases]] = []
+        var lastHour: [(hour: UInt64, cases: Cases)?] = []
+
+        init(keyCount: Int) { self.keyCount = keyCount }
+
+        /// The number of the operation `name` of `resource`'s service, numbering the service and
+        /// the host first.
+        mutating func operation(resource owner: Resource, name operationName: String, keys: [String]) -> Int {
+            let resource = ObjectIdentifier(owner)
+            if resources[resource] == nil {
+                let name = owner.serviceName
+                if serviceNumbers[name] == nil {
+                    serviceNumbers[name] = serviceNames.count
+                    serviceNames.append(name)
+                    serviceCounts.append(ServiceCounts(keyCount: keyCount))
+                    operationNumbers.append([:])
+                    startHours.append([:])
+                    lastHour.append(nil)
+                }
+                // A resource that names no host is taken to be a host of its own service.
+                let hostName = owner.host ?? "service=\(name)"
+                if hostNumbers[hostName] == nil {
+                    hostNumbers[hostName] = hostNames.count
+                    hostNames.append(hostName)
+                }
+                let (service, host) = (serviceNumbers[name]!, hostNumbers[hostName]!)
+                resources[resource] = ResourceFacts(
+                    service: service, host: host, unnamed: name.isEmpty || name.hasPrefix(Resource.unknownServiceName),
+                    keys: keys.map { owner.attributes[key: $0] != nil })
+            }
+            let service = resources[resource]!.service
+            if let known = operationNumbers[service][operationName] { return known }
+            operationNumbers[service][operationName] = operationNames.count
+            operationNames.append(operationName)
+            operationService.append(service)
+            operationCounts.append(OperationCounts())
+            return operationNames.count - 1
+        }
+
+        mutating func add(_ check: InstrumentationHealth.Check, _ subject: Subject, _ example: ReportOrder, count: Int = 1) {
+            cases[check, default: [:]][subject, default: Cases()].add(count, example: example)
+        }
+
+        /// Counts a span of `service` starting in `hour`; spans of a service mostly start in the
+        /// hour of the one before, which is then counted without a lookup.
+        mutating func noteStart(hour: UInt64, service: Int, _ example: ReportOrder) {
+            if lastHour[service]?.hour == hour {
+                lastHour[service]!.cases.add(1, example: example)
+                return
+            }
+            if let (previous, entry) = lastHour[service] { startHours[service][previous] = entry }
+            var entry = startHours[service][hour] ?? Cases()
+            entry.add(1, example: example)
+            lastHour[service] = (hour, entry)
+        }
+
+        func key(_ operation: Int) -> ServiceGraph.OperationKey {
+            ServiceGraph.OperationKey(service: serviceNames[operationService[operation]], operation: operationNames[operation])
+        }
+
+        func pair(_ hosts: Int64) -> HostPair {
+            HostPair(parent: hostNames[Int(hosts >> 32)], child: hostNames[Int(hosts & 0xFFFF_FFFF)])
+        }
+
+        /// The counts under names.
+        func tally(keyAttributes: [String]) -> InstrumentationHealth.Tally {
+            var tally = InstrumentationHealth.Tally(keyAttributes: keyAttributes)
+            for (check, subjects) in cases {
+                var named: [InstrumentationHealth.Tally.Subject: Cases] = [:]
+                for (subject, entry) in subjects {
+                    let name: InstrumentationHealth.Tally.Subject =
+                        switch subject {
+                        case .operation(let operation): .operation(key(operation))
+                        case .service(let service): .service(serviceNames[service])
+                        case .hosts(let hosts): .hosts(pair(hosts))
+                        case .entryPoint(let operation): .entryPoint(key(operation))
+                        }
+                    named[name, default: Cases()].merge(entry)
+                }
+                tally.cases[check] = named
+            }
+            for operation in operationNames.indices { tally.operations[key(operation)] = operationCounts[operation] }
+            for service in serviceNames.indices {
+                tally.services[serviceNames[service]] = serviceCounts[service]
+                var hours = startHours[service]
+                if let (hour, entry) = lastHour[service] { hours[hour] = entry }
+                if !hours.isEmpty { tally.startHours[serviceNames[service]] = hours }
+            }
+            for (hosts, count) in crossHostCalls { tally.crossHostCalls[pair(hosts)] = count }
+            for (hosts, sketch) in shifts { tally.shifts[pair(hosts)] = sketch }
+            return tally
+        }
+
+        /// The places of span ids that occur in more than one trace.
+        func spanIDsInSeveralTraces(_ locations: [(spanID: UInt64, trace: Int32, operation: Int32)], traces: [Trace]) -> [SpanIDLocation] {
+            let sorted = locations.sorted { ($0.spanID, $0.trace, $0.operation) < ($1.spanID, $1.trace, $1.operation) }
+            var kept: [SpanIDLocation] = []
+            var start = 0
+            while start < sorted.count {
+                var end = start + 1
+                while end < sorted.count, sorted[end].spanID == sorted[start].spanID { end += 1 }
+                if sorted[end - 1].trace != sorted[start].trace {
+                    for location in sorted[start..<end] {
+                        let operation = key(Int(location.operation))
+                        kept.append(
+                            SpanIDLocation(
+                                spanID: SpanID(location.spanID), traceID: traces[Int(location.trace)].traceID, service: operation.service,
+                                operation: operation.operation))
+                    }
+                }
+                start = end
+            }
+            return InstrumentationHealth.Tally.spanIDsInSeveralTraces(kept)
+        }
+    }
+}

@@ -1,0 +1,153 @@
+public import TraceModel
+
+extension InstrumentationHealth {
+    /// What the checks counted over part of an input, by name. Tallies of the parts of an input
+    /// merge into the tally of the whole: counts add up, examples are the earliest of either, and
+    /// what needs the whole input (the median trace start, span ids met in other parts) is kept
+    /// in a form that is only judged when the findings are made.
+    public struct Tally: Sendable, Equatable {
+        /// What a row counts.
+        public enum Subject: Hashable, Sendable {
+            case operation(ServiceGraph.OperationKey)
+            case service(String)
+            case hosts(HostPair)
+            /// A root operation.
+            case entryPoint(ServiceGraph.OperationKey)
+        }
+
+        /// The parent's host and the child's.
+        public struct HostPair: Hashable, Comparable, Sendable {
+            public var parent: String
+            public var child: String
+
+            public init(parent: String, child: String) {
+                self.parent = parent
+                self.child = child
+            }
+
+            public static func < (lhs: HostPair, rhs: HostPair) -> Bool { (lhs.parent, lhs.child) < (rhs.parent, rhs.child) }
+        }
+
+        /// How many cases, and the earliest traces among them.
+        public struct Cases: Sendable, Equatable {
+            public var count = 0
+            /// At most `examplesPerRow` distinct traces, earliest first.
+            public var examples: [ReportOrder] = []
+
+            public init(count: Int = 0, examples: [ReportOrder] = []) {
+                self.count = count
+                self.examples = examples
+            }
+
+            mutating func add(_ count: Int, example: ReportOrder) {
+                self.count += count
+                note(example)
+            }
+
+            private mutating func note(_ example: ReportOrder) {
+                if let last = examples.last {
+                    // Traces are mostly met in report order: the common case is one comparison.
+                    if examples.count == InstrumentationHealth.examplesPerRow, last <= example { return }
+                    if last == example { return }
+                    if last > example {
+                        guard !examples.contains(example) else { return }
+                        examples.insert(example, at: examples.firstIndex { $0 > example }!)
+                        if examples.count > InstrumentationHealth.examplesPerRow { examples.removeLast() }
+                        return
+                    }
+                }
+                examples.append(example)
+            }
+
+            public mutating func merge(_ other: Cases) {
+                count += other.count
+                for example in other.examples { note(example) }
+            }
+        }
+
+        /// Per operation: its spans, its server or consumer spans that arrived with a parent,
+        /// the traces it is the root of and their spans (counting dropped duplicates).
+        public struct OperationCounts: Sendable, Equatable {
+            public var spans = 0
+            public var entryWithParent = 0
+            public var traces = 0
+            public var entryPointSpans = 0
+
+            public init() {}
+
+            mutating func merge(_ other: OperationCounts) {
+                spans += other.spans
+                entryWithParent += other.entryWithParent
+                traces += other.traces
+                entryPointSpans += other.entryPointSpans
+            }
+        }
+
+        /// Per service: its spans and how many carry each key attribute.
+        public struct ServiceCounts: Sendable, Equatable {
+            public var spans = 0
+            /// In the order of the tally's `keyAttributes`.
+            public var present: [Int]
+
+            public init(keyCount: Int) { present = Array(repeating: 0, count: keyCount) }
+
+            mutating func merge(_ other: ServiceCounts) {
+                spans += other.spans
+                for index in present.indices where index < other.present.count { present[index] += other.present[index] }
+            }
+        }
+
+        public var keyAttributes: [String]
+        /// Cases of every check but the two judged at the end (outlying timestamps, span ids across traces).
+        public var cases: [Check: [Subject: Cases]] = [:]
+        public var operations: [ServiceGraph.OperationKey: OperationCounts] = [:]
+        public var services: [String: ServiceCounts] = [:]
+        /// Calls from a span on one host to a span on another.
+        public var crossHostCalls: [HostPair: Int] = [:]
+        /// How far clock-skew adjustment moved the children of each pair of hosts.
+        public var shifts: [HostPair: LatencySketch] = [:]
+        /// Per service, its spans (from 2001 on) by the hour they start in (hours since 1970):
+        /// the spans far from the median trace start of the whole input are known only then.
+        public var startHours: [String: [UInt64: Cases]] = [:]
+        /// Every place a span id was seen that was seen in more than one trace of this part; or,
+        /// for a part filed by span id, every such place in the whole input.
+        public var spanIDsInSeveralTraces: [SpanIDLocation] = []
+
+        public init(keyAttributes: [String]) {
+            self.keyAttributes = keyAttributes
+        }
+
+        /// Adds what another part of the input counted (with the same key attributes).
+        public mutating func merge(_ other: Tally) {
+            for (check, subjects) in other.cases {
+                for (subject, entry) in subjects { cases[check, default: [:]][subject, default: Cases()].merge(entry) }
+            }
+            for (key, counts) in other.operations { operations[key, default: OperationCounts()].merge(counts) }
+            for (name, counts) in other.services {
+                services[name, default: ServiceCounts(keyCount: keyAttributes.count)].merge(counts)
+            }
+            for (pair, count) in other.crossHostCalls { crossHostCalls[pair, default: 0] += count }
+            for (pair, sketch) in other.shifts { shifts[pair, default: LatencySketch()].merge(sketch) }
+            for (service, hours) in other.startHours {
+                for (hour, entry) in hours { startHours[service, default: [:]][hour, default: Cases()].merge(entry) }
+            }
+            spanIDsInSeveralTraces += other.spanIDsInSeveralTraces
+        }
+
+        /// The places of the span ids among `locations` that occur in more than one trace.
+        public static func spanIDsInSeveralTraces(_ locations: [SpanIDLocation]) -> [SpanIDLocation] {
+            let sorted = locations.sorted {
+                ($0.spanID, $0.traceID, $0.service, $0.operation) < ($1.spanID, $1.traceID, $1.service, $1.operation)
+            }
+            var kept: [SpanIDLocation] = []
+            var start = 0
+            while start < sorted.count {
+                var end = start + 1
+                while end < sorted.count, sorted[end].spanID == sorted[start].spanID { end += 1 }
+                if sorted[end - 1].traceID != sorted[start].traceID { kept += sorted[start..<end] }
+                start = end
+            }
+            return kept
+        }
+    }
+}

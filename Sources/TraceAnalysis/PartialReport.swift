@@ -1,0 +1,77 @@
+public import TraceAssembly
+public import TraceModel
+
+/// What a report knows of some of the traces of an input (or all of them): a digest of each
+/// trace, the service graph and the instrumentation health tally. Everything the site shows but
+/// the trace pages comes from this, and reports on disjoint sets of traces merge into exactly the
+/// report on their union: counts, sums, maxima, edges and exemplars are equal, and percentiles
+/// are those of the union (the latency sketches merge without loss).
+public struct PartialReport: Sendable, Equatable {
+    /// One per trace, in report order (by start time, then id).
+    public private(set) var traces: [TraceDigest]
+    public private(set) var graph: ServiceGraph
+    public private(set) var health: InstrumentationHealth.Tally
+
+    public init(traces: [TraceDigest], graph: ServiceGraph, health: InstrumentationHealth.Tally) {
+        self.traces = traces.sorted { $0.reportOrder < $1.reportOrder }
+        self.graph = graph
+        self.health = health
+    }
+
+    /// The report on `traces` (in report order, as the assembler gives them).
+    /// - Parameter findingSpanIDsAcrossTraces: false for a part filed by trace id, whose span
+    ///   ids are compared with other parts' where they are filed by span id (see
+    ///   `InstrumentationHealth.Tally.spanIDsInSeveralTraces`).
+    public init(traces: [Trace], keyAttributes: [String], findingSpanIDsAcrossTraces: Bool = true) {
+        let (graph, health) = ParallelWork.both(
+            { ServiceGraph(traces: traces) },
+            {
+                InstrumentationHealth.Tally(
+                    traces: traces, keyAttributes: keyAttributes, findingSpanIDsAcrossTraces: findingSpanIDsAcrossTraces)
+            })
+        self.traces = traces.map(TraceDigest.init)
+        self.graph = graph
+        self.health = health
+    }
+
+    /// An empty report, to merge parts into.
+    public init(keyAttributes: [String]) {
+        self.init(traces: [], graph: ServiceGraph(), health: InstrumentationHealth.Tally(keyAttributes: keyAttributes))
+    }
+
+    /// Adds the report on other traces.
+    public mutating func merge(_ other: PartialReport) {
+        traces = Self.merged(traces, other.traces)
+        graph.merge(other.graph)
+        health.merge(other.health)
+    }
+
+    /// Adds the places of span ids met in more than one trace, found apart from the traces.
+    public mutating func addSpanIDsInSeveralTraces(_ locations: [SpanIDLocation]) {
+        health.spanIDsInSeveralTraces += locations
+    }
+
+    /// The health findings over every trace in the report.
+    public var findings: InstrumentationHealth { InstrumentationHealth(tally: health, traces: traces) }
+
+    /// Two lists in report order, merged.
+    private static func merged(_ a: [TraceDigest], _ b: [TraceDigest]) -> [TraceDigest] {
+        if b.isEmpty { return a }
+        if a.isEmpty { return b }
+        var out: [TraceDigest] = []
+        out.reserveCapacity(a.count + b.count)
+        var (i, j) = (0, 0)
+        while i < a.count, j < b.count {
+            if b[j].reportOrder < a[i].reportOrder {
+                out.append(b[j])
+                j += 1
+            } else {
+                out.append(a[i])
+                i += 1
+            }
+        }
+        out += a[i...]
+        out += b[j...]
+        return out
+    }
+}
