@@ -4,7 +4,7 @@ import Synchronization
 public import TraceAnalysis
 public import TraceAssembly
 import TraceCharts
-import TraceModel
+public import TraceModel
 public import XMLValidation
 
 /// Writes a report site: `index.html`, one page per selected trace under `traces/`, the services
@@ -84,11 +84,17 @@ public struct ReportBuilder: Sendable {
 
     /// Renders the selected traces, the index, the services page and `summary.json`, then
     /// publishes the site at `output`.
+    /// - Parameter spanIDsInSeveralTraces: the places of span ids met in several traces, from the
+    ///   spans as read (`InstrumentationHealth.Tally.spanIDsInSeveralTraces(in:)`); by default
+    ///   found in the traces' spans.
     /// - Throws: `ReportError` when a chart fails validation or the site cannot be written; then
     ///   the previous site (if any) is left untouched.
     @discardableResult
-    public func build(traces: [Trace], inputs: [Input], output: URL, options: Options = Options()) throws(ReportError) -> Outcome {
-        let report = PartialReport(traces: traces, keyAttributes: options.keyAttributes)
+    public func build(
+        traces: [Trace], inputs: [Input], output: URL, options: Options = Options(), spanIDsInSeveralTraces: [SpanIDLocation]? = nil
+    ) throws(ReportError) -> Outcome {
+        let places = spanIDsInSeveralTraces ?? InstrumentationHealth.Tally.spanIDsInSeveralTraces(in: traces.flatMap { Array($0.spans) })
+        let report = PartialReport(traces: traces, keyAttributes: options.keyAttributes, spanIDsInSeveralTraces: places)
         return try build(report: report, inputs: inputs, output: output, options: options, pages: TracesInMemory(traces))
     }
 

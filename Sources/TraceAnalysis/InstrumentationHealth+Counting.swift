@@ -2,14 +2,10 @@ public import TraceAssembly
 public import TraceModel
 
 extension InstrumentationHealth.Tally {
-    /// Counts the cases of every check in `traces` (in report order).
-    /// - Parameter findingSpanIDsAcrossTraces: whether to look for span ids shared between these
-    ///   traces; off for a part of an input filed by trace id, whose span ids are compared, with
-    ///   every other part's, where they are filed by span id.
-    public init(traces: [Trace], keyAttributes: [String], findingSpanIDsAcrossTraces: Bool = true) {
+    /// Counts the cases of every check in `traces` (in report order) but span ids across
+    /// traces, which is judged on the spans as read (see `spanIDsInSeveralTraces(in:)`).
+    public init(traces: [Trace], keyAttributes: [String]) {
         var counter = Counter(keyCount: keyAttributes.count)
-        var spanLocations: [(spanID: UInt64, trace: Int32, operation: Int32)] = []
-        if findingSpanIDsAcrossTraces { spanLocations.reserveCapacity(traces.reduce(0) { $0 + $1.spans.count }) }
         for traceNumber in traces.indices {
             let trace = traces[traceNumber]
             let example = ReportOrder(trace)
@@ -24,9 +20,6 @@ extension InstrumentationHealth.Tally {
                     let known = counter.resources[ObjectIdentifier(spans[index].resource)]!
                     counter.operationCounts[operation].spans += 1
                     counter.serviceCounts[service].spans += 1
-                    if findingSpanIDsAcrossTraces {
-                        spanLocations.append((spans[index].spanID.value, Int32(traceNumber), Int32(operation)))
-                    }
                     // Each span after the first with an id counts once.
                     if !seenIDs.insert(spans[index].spanID).inserted { counter.add(.reusedSpanIDs, .operation(operation), example) }
 
@@ -84,7 +77,36 @@ extension InstrumentationHealth.Tally {
             }
         }
         self = counter.tally(keyAttributes: keyAttributes)
-        if findingSpanIDsAcrossTraces { spanIDsInSeveralTraces = counter.spanIDsInSeveralTraces(spanLocations, traces: traces) }
+    }
+
+    /// The places (distinct by trace, service and operation) of the span ids among `spans` that
+    /// occur in more than one trace. Judged on spans as read, before assembly drops duplicates or
+    /// gives servers' halves of shared spans ids of their own, so that a part of an input filed by
+    /// span id gives the same places as the whole.
+    public static func spanIDsInSeveralTraces(in spans: some RandomAccessCollection<Span>) -> [SpanIDLocation] {
+        var byID: [(spanID: UInt64, position: Int)] = []
+        byID.reserveCapacity(spans.count)
+        for position in spans.indices {
+            byID.append((spans[position].spanID.value, spans.distance(from: spans.startIndex, to: position)))
+        }
+        byID.sort { ($0.spanID, $0.position) < ($1.spanID, $1.position) }
+        var kept: [SpanIDLocation] = []
+        var start = 0
+        while start < byID.count {
+            var end = start + 1
+            while end < byID.count, byID[end].spanID == byID[start].spanID { end += 1 }
+            if end - start > 1 {
+                let first = spans[spans.index(spans.startIndex, offsetBy: byID[start].position)].traceID
+                let members = byID[start..<end].map { spans[spans.index(spans.startIndex, offsetBy: $0.position)] }
+                if members.contains(where: { $0.traceID != first }) {
+                    kept += members.map {
+                        SpanIDLocation(spanID: $0.spanID, traceID: $0.traceID, service: $0.service, operation: $0.name)
+                    }
+                }
+            }
+            start = end
+        }
+        return spanIDsInSeveralTraces(kept)
     }
 
     /// Whether a span's own attributes hold `key` (its resource is looked at once, apart).
@@ -219,28 +241,6 @@ extension InstrumentationHealth.Tally {
             for (hosts, count) in crossHostCalls { tally.crossHostCalls[pair(hosts)] = count }
             for (hosts, sketch) in shifts { tally.shifts[pair(hosts)] = sketch }
             return tally
-        }
-
-        /// The places of span ids that occur in more than one trace.
-        func spanIDsInSeveralTraces(_ locations: [(spanID: UInt64, trace: Int32, operation: Int32)], traces: [Trace]) -> [SpanIDLocation] {
-            let sorted = locations.sorted { ($0.spanID, $0.trace, $0.operation) < ($1.spanID, $1.trace, $1.operation) }
-            var kept: [SpanIDLocation] = []
-            var start = 0
-            while start < sorted.count {
-                var end = start + 1
-                while end < sorted.count, sorted[end].spanID == sorted[start].spanID { end += 1 }
-                if sorted[end - 1].trace != sorted[start].trace {
-                    for location in sorted[start..<end] {
-                        let operation = key(Int(location.operation))
-                        kept.append(
-                            SpanIDLocation(
-                                spanID: SpanID(location.spanID), traceID: traces[Int(location.trace)].traceID, service: operation.service,
-                                operation: operation.operation))
-                    }
-                }
-                start = end
-            }
-            return InstrumentationHealth.Tally.spanIDsInSeveralTraces(kept)
         }
     }
 }

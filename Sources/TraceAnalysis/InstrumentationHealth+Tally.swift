@@ -109,8 +109,8 @@ extension InstrumentationHealth {
         /// Per service, its spans (from 2001 on) by the hour they start in (hours since 1970):
         /// the spans far from the median trace start of the whole input are known only then.
         public var startHours: [String: [UInt64: Cases]] = [:]
-        /// Every place a span id was seen that was seen in more than one trace of this part; or,
-        /// for a part filed by span id, every such place in the whole input.
+        /// The places of the span ids seen in more than one trace, distinct; a part of an input
+        /// filed by span id holds every such place of its ids in the whole input.
         public var spanIDsInSeveralTraces: [SpanIDLocation] = []
 
         public init(keyAttributes: [String]) {
@@ -134,11 +134,13 @@ extension InstrumentationHealth {
             spanIDsInSeveralTraces += other.spanIDsInSeveralTraces
         }
 
-        /// The places of the span ids among `locations` that occur in more than one trace.
+        /// The places of the span ids among `locations` that occur in more than one trace, each
+        /// once, sorted.
         public static func spanIDsInSeveralTraces(_ locations: [SpanIDLocation]) -> [SpanIDLocation] {
-            let sorted = locations.sorted {
+            var sorted = locations.sorted {
                 ($0.spanID, $0.traceID, $0.service, $0.operation) < ($1.spanID, $1.traceID, $1.service, $1.operation)
             }
+            sorted = sorted.indices.compactMap { $0 > 0 && sorted[$0] == sorted[$0 - 1] ? nil : sorted[$0] }
             var kept: [SpanIDLocation] = []
             var start = 0
             while start < sorted.count {

@@ -113,7 +113,9 @@ public struct InstrumentationHealth: Sendable {
     /// Examines every span of `traces` (in report order); `keyAttributes` are the attributes whose
     /// coverage is measured.
     public init(traces: [Trace], keyAttributes: [String] = InstrumentationHealth.defaultKeyAttributes) {
-        self.init(tally: Tally(traces: traces, keyAttributes: keyAttributes), traces: traces.map(TraceDigest.init))
+        var tally = Tally(traces: traces, keyAttributes: keyAttributes)
+        tally.spanIDsInSeveralTraces = Tally.spanIDsInSeveralTraces(in: traces.flatMap { Array($0.spans) })
+        self.init(tally: tally, traces: traces.map(TraceDigest.init))
     }
 
     /// The findings of what `tally` counted over `traces` (every trace of the input, in report

@@ -19,16 +19,13 @@ public struct PartialReport: Sendable, Equatable {
     }
 
     /// The report on `traces` (in report order, as the assembler gives them).
-    /// - Parameter findingSpanIDsAcrossTraces: false for a part filed by trace id, whose span
-    ///   ids are compared with other parts' where they are filed by span id (see
-    ///   `InstrumentationHealth.Tally.spanIDsInSeveralTraces`).
-    public init(traces: [Trace], keyAttributes: [String], findingSpanIDsAcrossTraces: Bool = true) {
-        let (graph, health) = ParallelWork.both(
-            { ServiceGraph(traces: traces) },
-            {
-                InstrumentationHealth.Tally(
-                    traces: traces, keyAttributes: keyAttributes, findingSpanIDsAcrossTraces: findingSpanIDsAcrossTraces)
-            })
+    /// - Parameter spanIDsInSeveralTraces: the places of span ids met in several traces, found in
+    ///   the spans as read (`InstrumentationHealth.Tally.spanIDsInSeveralTraces(in:)`); a part
+    ///   filed by trace id has none of its own, and gets the places of the ids filed with it.
+    public init(traces: [Trace], keyAttributes: [String], spanIDsInSeveralTraces: [SpanIDLocation]) {
+        var (graph, health) = ParallelWork.both(
+            { ServiceGraph(traces: traces) }, { InstrumentationHealth.Tally(traces: traces, keyAttributes: keyAttributes) })
+        health.spanIDsInSeveralTraces = spanIDsInSeveralTraces
         self.traces = traces.map(TraceDigest.init)
         self.graph = graph
         self.health = health

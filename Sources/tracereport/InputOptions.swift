@@ -2,6 +2,7 @@ public import ArgumentParser
 import Foundation
 import ReportSite
 import Synchronization
+import TraceAnalysis
 import TraceAssembly
 public import TraceImport
 import TraceModel
@@ -58,6 +59,8 @@ struct InputOptions: ParsableArguments {
     /// What reading the inputs gave.
     struct Loaded {
         var traces: [Trace]
+        /// The places of span ids met in more than one trace, in the spans as read.
+        var spanIDsInSeveralTraces: [SpanIDLocation]
         var files: [ReportBuilder.Input]
         var fileCount: Int
         var skipped: Int
@@ -111,9 +114,11 @@ struct InputOptions: ParsableArguments {
         let options = AssemblyOptions(
             adjustClockSkew: !noClockSkewAdjust, maximumClockSkewNano: DurationFormat.nanoseconds(parsing: maxClockSkew) ?? 60_000_000_000,
             maximumSpansPerTrace: maxSpansPerTrace)
-        let traces = TraceAssembler(options: options).assemble(inputSet.takeSpans(), workers: workers)
+        let spans = inputSet.takeSpans()
+        let places = InstrumentationHealth.Tally.spanIDsInSeveralTraces(in: spans)
+        let traces = TraceAssembler(options: options).assemble(consume spans, workers: workers)
         return Loaded(
-            traces: traces, files: inputSet.outcomes.map(ReportBuilder.Input.init), fileCount: files.count,
+            traces: traces, spanIDsInSeveralTraces: places, files: inputSet.outcomes.map(ReportBuilder.Input.init), fileCount: files.count,
             skipped: inputSet.failures.count, spanCount: spanCount, byteCount: byteCount, seconds: Date().timeIntervalSince(start))
     }
 

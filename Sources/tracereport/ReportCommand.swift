@@ -153,7 +153,8 @@ struct ReportCommand: ParsableCommand {
         let outcome: ReportBuilder.Outcome
         do {
             outcome = try ReportBuilder(templates: templates, rowBudget: input.rowBudget).build(
-                traces: loaded.traces, inputs: loaded.files, output: URL(fileURLWithPath: output, isDirectory: true), options: options)
+                traces: loaded.traces, inputs: loaded.files, output: URL(fileURLWithPath: output, isDirectory: true), options: options,
+                spanIDsInSeveralTraces: loaded.spanIDsInSeveralTraces)
         } catch {
             progress.clear()
             Progress.report(error.description)

@@ -1,0 +1,136 @@
+import Foundation
+import TestSupport
+import Testing
+import TraceAnalysis
+import TraceAssembly
+import TraceModel
+
+@testable import ReportSite
+
+/// A report put together from parts of an input (filed by trace id, span id places filed by
+/// span id, as the partition stage files them) is the report of the whole input: every file of
+/// the site, byte for byte, whatever the number of parts and the order they are merged in.
+struct MergedReportTests {
+    /// Generated traffic with what makes merging hard: latencies past the sketches' exact limit,
+    /// errors, skewed clocks, span ids reused across traces, traces days away from the rest, and
+    /// spans exported twice.
+    static let spans: [Span] = {
+        var generator = SyntheticTraces(options: .init(seed: 5, errorRate: 0.05, slowRate: 0.02, skewedClocks: true))
+        var spans = (0..<1_500).flatMap { _ in generator.nextTrace() }
+        for index in stride(from: 600, to: spans.count, by: 97) { spans[index].spanID = spans[index - 500].spanID }
+        let farTraces = Set(stride(from: 3, to: spans.count, by: 4_001).map { spans[$0].traceID })
+        for index in spans.indices where farTraces.contains(spans[index].traceID) {
+            spans[index].startTimeUnixNano += 3 * 86_400_000_000_000
+            spans[index].endTimeUnixNano += 3 * 86_400_000_000_000
+        }
+        spans += stride(from: 11, to: spans.count, by: 1_009).map { spans[$0] }
+        return spans
+    }()
+
+    static let options: ReportBuilder.Options = {
+        var options = ReportBuilder.Options()
+        options.selection.maximumPages = 150
+        return options
+    }()
+
+    /// The site of the whole input, as `tracereport report` makes it.
+    static let whole: URL = {
+        let output = try! Fixtures.temporaryDirectory("merge").appendingPathComponent("whole")
+        let places = InstrumentationHealth.Tally.spanIDsInSeveralTraces(in: spans)
+        try! ReportBuilder(templates: TemplateSet()).build(
+            traces: TraceAssembler().assemble(spans), inputs: [], output: output, options: options, spanIDsInSeveralTraces: places)
+        return output
+    }()
+
+    /// The site merged from `count` parts, merged in reverse order when `reversed`.
+    func merged(parts count: Int, reversed: Bool) throws -> URL {
+        var spansOf = Array(repeating: [Span](), count: count)
+        var placesOf = Array(repeating: [SpanIDLocation](), count: count)
+        for span in Self.spans {
+            spansOf[Int((span.traceID.low ^ span.traceID.high) % UInt64(count))].append(span)
+            placesOf[Int(span.spanID.value % UInt64(count))].append(
+                SpanIDLocation(spanID: span.spanID, traceID: span.traceID, service: span.service, operation: span.name))
+        }
+        var parts: [PartialReport] = []
+        var traces: [TraceID: Trace] = [:]
+        for part in 0..<count {
+            let assembled = TraceAssembler().assemble(spansOf[part])
+            for trace in assembled { traces[trace.traceID] = trace }
+            parts.append(
+                PartialReport(
+                    traces: assembled, keyAttributes: Self.options.keyAttributes,
+                    spanIDsInSeveralTraces: InstrumentationHealth.Tally.spanIDsInSeveralTraces(placesOf[part])))
+        }
+        var report = PartialReport(keyAttributes: Self.options.keyAttributes)
+        for part in reversed ? parts.reversed() : parts { report.merge(part) }
+        let output = try Fixtures.temporaryDirectory("merge").appendingPathComponent("merged")
+        try ReportBuilder(templates: TemplateSet()).build(
+            report: report, inputs: [], output: output, options: Self.options, pages: TracesByID(traces: traces))
+        return output
+    }
+
+    @Test(arguments: [(1, false), (2, false), (3, true), (7, false)])
+    func theMergedSiteIsTheSiteOfTheWhole(parts: Int, reversed: Bool) throws {
+        let merged = try merged(parts: parts, reversed: reversed)
+        let expected = try SiteFiles(Self.whole)
+        let found = try SiteFiles(merged)
+        #expect(found.names == expected.names)
+        for name in expected.names where found.contents[name] != expected.contents[name] {
+            Issue.record("\(name) differs with \(parts) parts")
+        }
+        // What makes it a fair test: the sketches left their exact mode, and every hard case is there.
+        let summary = try String(contentsOf: Self.whole.appendingPathComponent("summary.json"), encoding: .utf8)
+        for check in ["span-ids-across-traces", "outlying-timestamps", "duplicate-spans", "clock-skew", "orphan-spans"] {
+            #expect(summary.contains("\"\(check)\""), "no \(check) finding in the generated input")
+        }
+        let report = PartialReport(
+            traces: TraceAssembler().assemble(Self.spans), keyAttributes: [], spanIDsInSeveralTraces: [])
+        #expect(report.graph.operations.values.contains { !$0.metrics.latency.isExact })
+    }
+
+    @Test func reportsOfPartsMergeTheSameWayRound() {
+        let assembled = TraceAssembler().assemble(Self.spans)
+        let half = assembled.count / 2
+        let first = PartialReport(traces: Array(assembled[..<half]), keyAttributes: ["http.route"], spanIDsInSeveralTraces: [])
+        let second = PartialReport(traces: Array(assembled[half...]), keyAttributes: ["http.route"], spanIDsInSeveralTraces: [])
+        var forward = first
+        forward.merge(second)
+        var backward = second
+        backward.merge(first)
+        #expect(forward.traces == backward.traces)
+        #expect(forward.findings.findings == backward.findings.findings)
+        for (key, metrics) in forward.graph.operations {
+            let other = backward.graph.operations[key]!
+            for q in [0.5, 0.9, 0.99, 1] { #expect(metrics.metrics.latency.quantile(q) == other.metrics.latency.quantile(q)) }
+            #expect(metrics.metrics.exemplars == other.metrics.exemplars && metrics.selfNano == other.selfNano)
+        }
+    }
+}
+
+/// Pages drawn from traces found by id.
+private struct TracesByID: TracePageSource {
+    let traces: [TraceID: Trace]
+
+    func page(
+        of trace: TraceDigest, at index: Int, reasons: [String], builder: ReportBuilder, options: ReportBuilder.Options
+    ) throws(ReportError) -> String {
+        try builder.pageText(traces[trace.traceID]!, reasons: .known(reasons), options: options)
+    }
+}
+
+/// Every file of a site, by path.
+struct SiteFiles {
+    let contents: [String: Data]
+    var names: [String] { contents.keys.sorted() }
+
+    init(_ folder: URL) throws {
+        var contents: [String: Data] = [:]
+        let root = folder.standardizedFileURL.path
+        let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey])
+        while let url = enumerator?.nextObject() as? URL {
+            guard try url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile == true else { continue }
+            contents[String(url.standardizedFileURL.path.dropFirst(root.count + 1))] = try Data(contentsOf: url)
+        }
+        self.contents = contents
+    }
+}
