@@ -134,3 +134,39 @@ public struct LatencySketch: Sendable, Equatable {
         return min(maximum, max(minimum, UInt64(estimate)))
     }
 }
+
+extension LatencySketch: Codable {
+    private enum Keys: String, CodingKey { case count, minimum, maximum, exact, zeros, firstBucket, buckets }
+
+    /// Reads a sketch, checking that its parts agree (counts add up, buckets in range).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        self.init()
+        count = try container.decode(UInt64.self, forKey: .count)
+        minimum = try container.decode(UInt64.self, forKey: .minimum)
+        maximum = try container.decode(UInt64.self, forKey: .maximum)
+        exact = try container.decodeIfPresent([UInt64].self, forKey: .exact)
+        zeros = try container.decode(UInt64.self, forKey: .zeros)
+        firstBucket = try container.decode(Int32.self, forKey: .firstBucket)
+        buckets = try container.decode([UInt64].self, forKey: .buckets)
+        let held: UInt64? =
+            if let exact { exact.count <= Self.exactLimit && zeros == 0 && buckets.isEmpty ? UInt64(exact.count) : nil } else {
+                buckets.reduce(zeros) { sum, value in sum.addingReportingOverflow(value).overflow ? .max : sum + value }
+            }
+        let inRange = buckets.count <= 4_096 && abs(Int(firstBucket)) <= 4_096
+        guard held == count, inRange, count == 0 || minimum <= maximum else {
+            throw DecodingError.dataCorruptedError(forKey: .count, in: container, debugDescription: "a latency sketch whose parts disagree")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(count, forKey: .count)
+        try container.encode(minimum, forKey: .minimum)
+        try container.encode(maximum, forKey: .maximum)
+        try container.encodeIfPresent(exact, forKey: .exact)
+        try container.encode(zeros, forKey: .zeros)
+        try container.encode(firstBucket, forKey: .firstBucket)
+        try container.encode(buckets, forKey: .buckets)
+    }
+}

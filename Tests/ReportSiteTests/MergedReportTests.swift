@@ -56,10 +56,15 @@ struct MergedReportTests {
         for part in 0..<count {
             let assembled = TraceAssembler().assemble(spansOf[part])
             for trace in assembled { traces[trace.traceID] = trace }
-            parts.append(
-                PartialReport(
-                    traces: assembled, keyAttributes: Self.options.keyAttributes,
-                    spanIDsInSeveralTraces: InstrumentationHealth.Tally.spanIDsInSeveralTraces(placesOf[part])))
+            let report = PartialReport(
+                traces: assembled, keyAttributes: Self.options.keyAttributes,
+                spanIDsInSeveralTraces: InstrumentationHealth.Tally.spanIDsInSeveralTraces(placesOf[part]))
+            // As `build` hands it to `merge`: written down and read back.
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            let json = try encoder.encode(report)
+            #expect(try encoder.encode(JSONDecoder().decode(PartialReport.self, from: json)) == json)
+            parts.append(try JSONDecoder().decode(PartialReport.self, from: json))
         }
         var report = PartialReport(keyAttributes: Self.options.keyAttributes)
         for part in reversed ? parts.reversed() : parts { report.merge(part) }

@@ -1,0 +1,370 @@
+public import TraceModel
+
+// How a partial report is written down, for `build` to hand to `merge`: plain JSON values in a
+// stable order (lists sorted, never dictionary order), so that the same input gives the same
+// bytes, with ids as hex. Decoding checks what it reads: a damaged file is an error, never a
+// crash or a wrong report.
+
+extension PartialReport: Codable {
+    private enum Keys: String, CodingKey { case traces, graph, health }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        let traces = try container.decode([TraceDigest].self, forKey: .traces)
+        guard zip(traces, traces.dropFirst()).allSatisfy({ $0.reportOrder < $1.reportOrder }) else {
+            throw DecodingError.dataCorruptedError(forKey: .traces, in: container, debugDescription: "traces out of report order")
+        }
+        self.init(
+            traces: traces, graph: try container.decode(ServiceGraph.self, forKey: .graph),
+            health: try container.decode(InstrumentationHealth.Tally.self, forKey: .health))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(traces, forKey: .traces)
+        try container.encode(graph, forKey: .graph)
+        try container.encode(health, forKey: .health)
+    }
+}
+
+extension TraceID {
+    /// Decodes 32 hex digits.
+    static func decode(_ text: String, in container: some SingleValueDecodingContainer) throws -> TraceID {
+        guard let id = TraceID(hex: text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "bad trace id '\(text)'")
+        }
+        return id
+    }
+}
+
+/// A trace id written as its 32 hex digits.
+private struct HexTraceID: Codable {
+    var id: TraceID
+
+    init(_ id: TraceID) { self.id = id }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        id = try TraceID.decode(try container.decode(String.self), in: container)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(id.hex)
+    }
+}
+
+extension TraceDigest: Codable {
+    private enum Keys: String, CodingKey {
+        case id, start, duration, rootService, rootName, spans, errors, incomplete, services
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        self.init(
+            traceID: try container.decode(HexTraceID.self, forKey: .id).id,
+            startTimeUnixNano: try container.decode(UInt64.self, forKey: .start),
+            durationNano: try container.decode(UInt64.self, forKey: .duration),
+            rootService: try container.decode(String.self, forKey: .rootService),
+            rootName: try container.decode(String.self, forKey: .rootName),
+            spanCount: try container.decode(Int.self, forKey: .spans), errorCount: try container.decode(Int.self, forKey: .errors),
+            isIncomplete: try container.decode(Bool.self, forKey: .incomplete),
+            services: try container.decode([String].self, forKey: .services))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(HexTraceID(traceID), forKey: .id)
+        try container.encode(startTimeUnixNano, forKey: .start)
+        try container.encode(durationNano, forKey: .duration)
+        try container.encode(rootService, forKey: .rootService)
+        try container.encode(rootName, forKey: .rootName)
+        try container.encode(spanCount, forKey: .spans)
+        try container.encode(errorCount, forKey: .errors)
+        try container.encode(isIncomplete, forKey: .incomplete)
+        try container.encode(services, forKey: .services)
+    }
+}
+
+extension Exemplars: Codable {
+    private struct Entry: Codable {
+        var duration: UInt64
+        var trace: HexTraceID
+    }
+
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        for entry in try decoder.singleValueContainer().decode([Entry].self) {
+            add(Call(durationNano: entry.duration, traceID: entry.trace.id))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(kept.map { Entry(duration: $0.durationNano, trace: HexTraceID($0.traceID)) })
+    }
+}
+
+extension ServiceGraph.Metrics: Codable {
+    private enum Keys: String, CodingKey { case latency, errors, exemplars }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        self.init()
+        latency = try container.decode(LatencySketch.self, forKey: .latency)
+        errors = try container.decode(Int.self, forKey: .errors)
+        exemplars = try container.decode(Exemplars.self, forKey: .exemplars)
+        guard errors >= 0, UInt64(errors) <= latency.count else {
+            throw DecodingError.dataCorruptedError(forKey: .errors, in: container, debugDescription: "more errors than calls")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(latency, forKey: .latency)
+        try container.encode(errors, forKey: .errors)
+        try container.encode(exemplars, forKey: .exemplars)
+    }
+}
+
+extension ServiceGraph: Codable {
+    private enum Keys: String, CodingKey { case nodes, operations, edges, serviceLatency }
+
+    private struct Node: Codable {
+        var name: String
+        var virtual: Bool
+    }
+
+    private struct Operation: Codable {
+        var service: String
+        var operation: String
+        var metrics: Metrics
+        var totalNano: UInt64
+        var selfNano: UInt64
+    }
+
+    private struct Edge: Codable {
+        var caller: String
+        var callee: String
+        var asynchronous: Bool
+        var metrics: Metrics
+    }
+
+    private struct Latency: Codable {
+        var service: String
+        var metrics: Metrics
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        self.init()
+        for node in try container.decode([Node].self, forKey: .nodes) { nodes[node.name] = node.virtual }
+        for entry in try container.decode([Operation].self, forKey: .operations) {
+            var metrics = OperationMetrics()
+            metrics.metrics = entry.metrics
+            metrics.totalNano = entry.totalNano
+            metrics.selfNano = entry.selfNano
+            operations[OperationKey(service: entry.service, operation: entry.operation)] = metrics
+        }
+        for edge in try container.decode([Edge].self, forKey: .edges) {
+            edges[EdgeKey(caller: edge.caller, callee: edge.callee, style: edge.asynchronous ? .asynchronous : .request)] = edge.metrics
+        }
+        for entry in try container.decode([Latency].self, forKey: .serviceLatency) { serviceLatency[entry.service] = entry.metrics }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(nodes.sorted { $0.key < $1.key }.map { Node(name: $0.key, virtual: $0.value) }, forKey: .nodes)
+        try container.encode(
+            operations.sorted { $0.key < $1.key }.map {
+                Operation(
+                    service: $0.key.service, operation: $0.key.operation, metrics: $0.value.metrics, totalNano: $0.value.totalNano,
+                    selfNano: $0.value.selfNano)
+            }, forKey: .operations)
+        try container.encode(
+            sortedEdges.map {
+                Edge(caller: $0.key.caller, callee: $0.key.callee, asynchronous: $0.key.style == .asynchronous, metrics: $0.value)
+            },
+            forKey: .edges)
+        try container.encode(
+            serviceLatency.sorted { $0.key < $1.key }.map { Latency(service: $0.key, metrics: $0.value) }, forKey: .serviceLatency)
+    }
+}
+
+extension InstrumentationHealth.Tally: Codable {
+    private enum Keys: String, CodingKey {
+        case keyAttributes, cases, operations, services, crossHostCalls, shifts, startHours, spanIDsInSeveralTraces
+    }
+
+    /// A subject as plain fields: `kind` is operation, service, hosts or entry-point.
+    private struct SubjectFields: Codable {
+        var kind: String
+        var first: String
+        var second: String
+
+        init(_ subject: Subject) {
+            switch subject {
+            case .operation(let key): (kind, first, second) = ("operation", key.service, key.operation)
+            case .service(let name): (kind, first, second) = ("service", name, "")
+            case .hosts(let pair): (kind, first, second) = ("hosts", pair.parent, pair.child)
+            case .entryPoint(let key): (kind, first, second) = ("entry-point", key.service, key.operation)
+            }
+        }
+
+        var subject: Subject? {
+            switch kind {
+            case "operation": .operation(ServiceGraph.OperationKey(service: first, operation: second))
+            case "service": .service(first)
+            case "hosts": .hosts(HostPair(parent: first, child: second))
+            case "entry-point": .entryPoint(ServiceGraph.OperationKey(service: first, operation: second))
+            default: nil
+            }
+        }
+    }
+
+    private struct Example: Codable {
+        var start: UInt64
+        var trace: HexTraceID
+    }
+
+    private struct CasesFields: Codable {
+        var count: Int
+        var examples: [Example]
+
+        init(_ cases: Cases) {
+            count = cases.count
+            examples = cases.examples.map { Example(start: $0.startTimeUnixNano, trace: HexTraceID($0.traceID)) }
+        }
+
+        var cases: Cases {
+            var cases = Cases()
+            for example in examples { cases.add(0, example: ReportOrder(startTimeUnixNano: example.start, traceID: example.trace.id)) }
+            cases.count = count
+            return cases
+        }
+    }
+
+    private struct CheckEntry: Codable {
+        var check: String
+        var subject: SubjectFields
+        var cases: CasesFields
+    }
+
+    private struct OperationEntry: Codable {
+        var service: String
+        var operation: String
+        var spans: Int
+        var entryWithParent: Int
+        var traces: Int
+        var entryPointSpans: Int
+    }
+
+    private struct ServiceEntry: Codable {
+        var service: String
+        var spans: Int
+        var present: [Int]
+    }
+
+    private struct HostsEntry<Value: Codable>: Codable {
+        var parent: String
+        var child: String
+        var value: Value
+    }
+
+    private struct HourEntry: Codable {
+        var service: String
+        var hour: UInt64
+        var cases: CasesFields
+    }
+
+    private struct Place: Codable {
+        var span: String
+        var trace: HexTraceID
+        var service: String
+        var operation: String
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        self.init(keyAttributes: try container.decode([String].self, forKey: .keyAttributes))
+        func corrupt(_ key: Keys, _ message: String) -> DecodingError {
+            DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: message)
+        }
+        for entry in try container.decode([CheckEntry].self, forKey: .cases) {
+            guard let check = InstrumentationHealth.Check(rawValue: entry.check), let subject = entry.subject.subject else {
+                throw corrupt(.cases, "unknown check '\(entry.check)' or subject kind '\(entry.subject.kind)'")
+            }
+            cases[check, default: [:]][subject] = entry.cases.cases
+        }
+        for entry in try container.decode([OperationEntry].self, forKey: .operations) {
+            var counts = OperationCounts()
+            (counts.spans, counts.entryWithParent, counts.traces, counts.entryPointSpans) =
+                (entry.spans, entry.entryWithParent, entry.traces, entry.entryPointSpans)
+            operations[ServiceGraph.OperationKey(service: entry.service, operation: entry.operation)] = counts
+        }
+        for entry in try container.decode([ServiceEntry].self, forKey: .services) {
+            guard entry.present.count == keyAttributes.count else {
+                throw corrupt(.services, "coverage of another number of key attributes")
+            }
+            var counts = ServiceCounts(keyCount: keyAttributes.count)
+            counts.spans = entry.spans
+            counts.present = entry.present
+            services[entry.service] = counts
+        }
+        for entry in try container.decode([HostsEntry<Int>].self, forKey: .crossHostCalls) {
+            crossHostCalls[HostPair(parent: entry.parent, child: entry.child)] = entry.value
+        }
+        for entry in try container.decode([HostsEntry<LatencySketch>].self, forKey: .shifts) {
+            shifts[HostPair(parent: entry.parent, child: entry.child)] = entry.value
+        }
+        for entry in try container.decode([HourEntry].self, forKey: .startHours) {
+            startHours[entry.service, default: [:]][entry.hour] = entry.cases.cases
+        }
+        spanIDsInSeveralTraces = try container.decode([Place].self, forKey: .spanIDsInSeveralTraces).map { place in
+            guard let spanID = SpanID(hex: place.span) else { throw corrupt(.spanIDsInSeveralTraces, "bad span id '\(place.span)'") }
+            return SpanIDLocation(spanID: spanID, traceID: place.trace.id, service: place.service, operation: place.operation)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(keyAttributes, forKey: .keyAttributes)
+        var entries: [CheckEntry] = []
+        for (check, subjects) in cases {
+            for (subject, entry) in subjects {
+                entries.append(CheckEntry(check: check.rawValue, subject: SubjectFields(subject), cases: CasesFields(entry)))
+            }
+        }
+        entries.sort {
+            ($0.check, $0.subject.kind, $0.subject.first, $0.subject.second) < (
+                $1.check, $1.subject.kind, $1.subject.first, $1.subject.second
+            )
+        }
+        try container.encode(entries, forKey: .cases)
+        try container.encode(
+            operations.sorted { $0.key < $1.key }.map {
+                OperationEntry(
+                    service: $0.key.service, operation: $0.key.operation, spans: $0.value.spans, entryWithParent: $0.value.entryWithParent,
+                    traces: $0.value.traces, entryPointSpans: $0.value.entryPointSpans)
+            }, forKey: .operations)
+        try container.encode(
+            services.sorted { $0.key < $1.key }.map { ServiceEntry(service: $0.key, spans: $0.value.spans, present: $0.value.present) },
+            forKey: .services)
+        try container.encode(
+            crossHostCalls.sorted { $0.key < $1.key }.map { HostsEntry(parent: $0.key.parent, child: $0.key.child, value: $0.value) },
+            forKey: .crossHostCalls)
+        try container.encode(
+            shifts.sorted { $0.key < $1.key }.map { HostsEntry(parent: $0.key.parent, child: $0.key.child, value: $0.value) },
+            forKey: .shifts)
+        var hours: [HourEntry] = []
+        for (service, byHour) in startHours {
+            for (hour, entry) in byHour { hours.append(HourEntry(service: service, hour: hour, cases: CasesFields(entry))) }
+        }
+        hours.sort { ($0.service, $0.hour) < ($1.service, $1.hour) }
+        try container.encode(hours, forKey: .startHours)
+        try container.encode(
+            Self.spanIDsInSeveralTraces(spanIDsInSeveralTraces).map {
+                Place(span: $0.spanID.hex, trace: HexTraceID($0.traceID), service: $0.service, operation: $0.operation)
+            }, forKey: .spanIDsInSeveralTraces)
+    }
+}
