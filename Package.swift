@@ -32,6 +32,10 @@ let package = Package(
         .target(name: "TraceModel"),
         // tracereport's own binary format for spans: what partitions and spills are made of.
         .target(name: "SpanRecords", dependencies: ["TraceModel"]),
+        // The partition, build and merge stages: a report made in parts, on one machine or many.
+        .target(
+            name: "ReportStages",
+            dependencies: ["TraceModel", "SpanRecords", "TraceImport", "TraceAssembly", "TraceAnalysis", "ReportSite"]),
         // Bytes to spans: format detection, decompression, decoders, input discovery.
         .target(name: "TraceImport", dependencies: ["TraceModel", "SpanRecords", "CZlib", "CZstd"]),
         // zlib and zstd, seen only by TraceImport's Decompression.
@@ -68,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "tracereport",
             dependencies: [
-                "TraceImport", "TraceAssembly", "ReportSite", "TraceModel",
+                "TraceImport", "TraceAssembly", "TraceAnalysis", "ReportSite", "ReportStages", "TraceModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

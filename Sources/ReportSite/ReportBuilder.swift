@@ -152,28 +152,45 @@ public struct ReportBuilder: Sendable {
         return Outcome(summary: summary, comparison: comparison, health: health)
     }
 
-    /// Has the page of every selected trace made by `pages` on every core (each worker takes
-    /// every n-th trace) and writes them from one thread: files created in one folder by several
-    /// threads at once cost the kernel far more than the same files created by one. At most a
-    /// few pages wait to be written. Pages do not depend on the order they are written in, so
-    /// output stays identical; the first failure by trace order is the one reported.
+    /// Has the page of every selected trace made by `pages`, and writes them.
     private func writeTracePages(
         _ traces: [TraceDigest], selection: TraceSelection, options: Options, pages: some TracePageSource, to staging: SiteStaging
     ) throws(ReportError) {
-        let chosen = selection.reasons.keys.sorted()
+        try writePages(selection.reasons.keys.sorted(), to: staging, progress: options.progress) { index throws(ReportError) in
+            let reasons = (selection.reasons[index] ?? []).map(\.description)
+            let text = try pages.page(of: traces[index], at: index, reasons: reasons, builder: self, options: options)
+            return (TracePage.path(for: traces[index].traceID), text)
+        }
+    }
+
+    /// Draws the pages of `traces` (by index into them) with the reasons left to be filled in
+    /// (`TracePage.Reasons.placeholder`), as the site has them: `traces/<id>.html` in `staging`.
+    public func drawPages(of traces: [Trace], _ indices: [Int], options: Options, to staging: SiteStaging) throws(ReportError) {
+        try writePages(indices, to: staging, progress: options.progress) { index throws(ReportError) in
+            (TracePage.path(for: traces[index].traceID), try pageText(traces[index], reasons: .placeholder, options: options))
+        }
+    }
+
+    /// Makes the page of each of `chosen` (in increasing order) with `page` on every core (each
+    /// worker takes every n-th) and writes them from one thread: files created in one folder by
+    /// several threads at once cost the kernel far more than the same files created by one. At
+    /// most a few pages wait to be written. Pages do not depend on the order they are written in,
+    /// so output stays identical; the first failure in `chosen` order is the one reported.
+    private func writePages(
+        _ chosen: [Int], to staging: SiteStaging, progress: (@Sendable (_ written: Int, _ total: Int) -> Void)?,
+        page: @Sendable (Int) throws(ReportError) -> (path: String, text: String)
+    ) throws(ReportError) {
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, chosen.count))
         let state = PageWriting(waiting: 4 * workers)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             for position in stride(from: worker, to: chosen.count, by: workers) {
                 guard !state.failed else { return }
                 let index = chosen[position]
-                let path = TracePage.path(for: traces[index].traceID)
                 do throws(ReportError) {
-                    let reasons = (selection.reasons[index] ?? []).map(\.description)
-                    let text = try pages.page(of: traces[index], at: index, reasons: reasons, builder: self, options: options)
+                    let (path, text) = try page(index)
                     state.write(trace: index) { () throws(ReportError) in
                         try staging.write(text, to: path)
-                        options.progress?(state.written.add(1, ordering: .relaxed).newValue, chosen.count)
+                        progress?(state.written.add(1, ordering: .relaxed).newValue, chosen.count)
                     }
                 } catch {
                     state.fail(index, error)

@@ -15,6 +15,8 @@ public final class SiteStaging: @unchecked Sendable {
 
     public let destination: URL
     let staging: URL
+    /// The folder being written, for files written other than by `write` (binary ones).
+    public var folder: URL { staging }
     /// Replace a destination folder even if tracereport did not write it.
     let force: Bool
     private var finished = false

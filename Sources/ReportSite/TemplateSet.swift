@@ -28,12 +28,21 @@ public struct TemplateSet: Sendable {
     /// The built-in trace page, compiled into text and values; nil when `--templates` replaces
     /// it (a template of one's own is always rendered by Mustache).
     let tracePlan: TemplatePlan?
+    /// SHA-256 (hex) of every template and script as loaded: two sets with the same fingerprint
+    /// draw the same pages, which the `build` and `merge` stages check.
+    public let fingerprint: String
 
     /// Loads the embedded templates, overlaid by the files in `overrides` when given.
     /// - Throws: `ReportError.template` when a file cannot be read or does not parse.
     public init(overrides: URL? = nil) throws(ReportError) {
         var replaced: Set<String> = []
+        var loaded: [UInt8] = []
         func text(_ name: String) throws(ReportError) -> String {
+            let source = try source(name)
+            loaded += Array("\(name)\n\(source.utf8.count)\n".utf8) + Array(source.utf8)
+            return source
+        }
+        func source(_ name: String) throws(ReportError) -> String {
             if let overrides {
                 let url = overrides.appendingPathComponent(name)
                 if FileManager.default.fileExists(atPath: url.path) {
@@ -75,5 +84,6 @@ public struct TemplateSet: Sendable {
         tracePlan =
             replaced.contains("trace.html.mustache")
             ? nil : TemplatePlan(template: trace, valueNames: TracePage.valueNames, switchNames: TracePage.switchNames)
+        fingerprint = SHA256.digest(loaded).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
 }

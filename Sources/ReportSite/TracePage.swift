@@ -2,7 +2,7 @@ import Foundation
 import Mustache
 public import TraceAssembly
 import TraceCharts
-import TraceModel
+public import TraceModel
 
 /// The page of one trace: facts, warnings, the waterfall, and the expandable span list.
 public struct TracePage: Sendable {
@@ -47,7 +47,7 @@ public struct TracePage: Sendable {
     }
 
     /// The page's path inside the site.
-    static func path(for traceID: TraceID) -> String { "traces/\(traceID).html" }
+    public static func path(for traceID: TraceID) -> String { "traces/\(traceID).html" }
 
     /// The template's values (all already escaped for HTML) and the booleans its sections test;
     /// `warnings` is the one list.

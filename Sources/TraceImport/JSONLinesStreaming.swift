@@ -22,15 +22,18 @@ enum JSONLinesStreaming {
     /// nil (with nothing appended) when the file must be read whole instead. Up to `workers`
     /// pieces are decoded at once, each with a string cache of its own; their spans are appended
     /// in file order, so the result is the same for any number of workers.
+    /// - Parameter afterPieces: given `spans` after each round of pieces, to take them away (and
+    ///   keep memory to a few pieces' worth); on a fault, `spans` loses only what is still in it.
     static func decode(
-        path: String, file: String, pieceSize: Int = pieceSize, workers: Int = 1, into spans: inout [Span]
+        path: String, file: String, pieceSize: Int = pieceSize, workers: Int = 1, into spans: inout [Span],
+        afterPieces: ((inout [Span]) -> Void)? = nil
     ) -> Int? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         let before = spans.count
         var status = stat()
-        if fstat(descriptor, &status) == 0 {
+        if afterPieces == nil, fstat(descriptor, &status) == 0 {
             // Room for the spans such a file usually holds, so that the array is not copied as it
             // grows; what is not used is never touched, and costs no memory.
             spans.reserveCapacity(spans.count + Int(status.st_size) / InputFormat.otlpJSON.bytesPerSpanEstimate)
@@ -44,16 +47,17 @@ enum JSONLinesStreaming {
             var filled = 0
             while filled < lanes, reader.next(into: &pieces[filled]) { filled += 1 }
             if reader.failed {
-                spans.removeSubrange(before...)
+                spans.removeSubrange(min(before, spans.count)...)
                 return nil
             }
             if filled == 0 { return reader.total }
             if filled == 1 {
                 // One piece (or one worker): decoded straight into `spans`, nothing copied.
                 guard decode(pieces[0], file: file, caches: caches[0], into: &spans) else {
-                    spans.removeSubrange(before...)
+                    spans.removeSubrange(min(before, spans.count)...)
                     return nil
                 }
+                afterPieces?(&spans)
                 continue
             }
             // Piece `index` uses the caches of lane `index` only, and each piece is decoded by one thread.
@@ -65,11 +69,12 @@ enum JSONLinesStreaming {
             }
             for part in decoded {
                 guard let part else {
-                    spans.removeSubrange(before...)
+                    spans.removeSubrange(min(before, spans.count)...)
                     return nil
                 }
                 spans.append(contentsOf: part)
             }
+            afterPieces?(&spans)
         }
     }
 

@@ -13,17 +13,19 @@ public struct SpanFileReader: Sendable {
     /// How many threads may decode pieces of one large OTLP JSON lines file at once.
     public let workers: Int
 
-    /// Uncompressed OTLP JSON files at least this large are read piece by piece.
+    /// Uncompressed OTLP JSON files at least this large are read piece by piece, of this size.
     let streamingMinimumSize: Int
+    let pieceSize: Int
 
     public init(format: InputFormat? = nil, workers: Int = 1) {
         self.init(format: format, workers: workers, streamingMinimumSize: JSONLinesStreaming.minimumSize)
     }
 
-    init(format: InputFormat?, workers: Int = 1, streamingMinimumSize: Int) {
+    init(format: InputFormat?, workers: Int = 1, streamingMinimumSize: Int, pieceSize: Int = JSONLinesStreaming.pieceSize) {
         self.format = format
         self.workers = max(1, workers)
         self.streamingMinimumSize = streamingMinimumSize
+        self.pieceSize = pieceSize
     }
 
     /// What was read from one input.
@@ -43,6 +45,40 @@ public struct SpanFileReader: Sendable {
     ///   no span of this file is appended.
     public func read(_ path: String, into spans: inout [Span]) throws(ImportError) -> FileSummary {
         if path != Self.standardInputPath, let streamed = readStreaming(path, into: &spans) { return streamed }
+        return try readWhole(path, into: &spans)
+    }
+
+    /// Reads one file as `read(_:into:)` does, handing its spans to `deliver` a batch at a time
+    /// (a few pieces of a large OTLP JSON lines file, or the whole of any other), so that memory
+    /// holds a batch rather than the file's spans. A fault found after some batches were handed
+    /// over calls `discardDelivered` first: then the file is read whole, for the exact error (or
+    /// its spans, when a piece boundary was at fault), and its spans come as one batch.
+    /// - Throws: `ImportError` as `read(_:into:)` does; then no batch of the file stands.
+    public func read(
+        _ path: String, inBatches deliver: (inout [Span]) -> Void, discardDelivered: () -> Void
+    ) throws(ImportError) -> FileSummary {
+        var spans: [Span] = []
+        if path != Self.standardInputPath {
+            var delivered = false
+            // The closure lives only as long as this call.
+            let streamed = withoutActuallyEscaping(deliver) { deliver in
+                readStreaming(path, into: &spans) { batch in
+                    delivered = delivered || !batch.isEmpty
+                    deliver(&batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+            if let streamed { return streamed }
+            if delivered { discardDelivered() }
+            spans = []
+        }
+        let summary = try readWhole(path, into: &spans)
+        deliver(&spans)
+        return summary
+    }
+
+    /// Reads and decodes one file (`-` for standard input) in one go.
+    private func readWhole(_ path: String, into spans: inout [Span]) throws(ImportError) -> FileSummary {
         if path != Self.standardInputPath, let file = MappedFile(path: path) {
             let (format, compression, added) = try decode(file.bytes, file: path, into: &spans)
             return FileSummary(
@@ -68,7 +104,9 @@ public struct SpanFileReader: Sendable {
 
     /// Reads a large OTLP JSON lines file piece by piece (see `JSONLinesStreaming`); nil when the
     /// file is small, of another kind, or has a fault to be reported by the whole-file path.
-    private func readStreaming(_ path: String, into spans: inout [Span]) -> FileSummary? {
+    private func readStreaming(
+        _ path: String, into spans: inout [Span], afterPieces: ((inout [Span]) -> Void)? = nil
+    ) -> FileSummary? {
         var status = stat()
         guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) >= streamingMinimumSize,
             let handle = FileHandle(forReadingAtPath: path)
@@ -77,8 +115,19 @@ public struct SpanFileReader: Sendable {
         try? handle.close()
         guard head.withUnsafeBytes({ JSONLinesStreaming.applies(to: $0, format: format) }) else { return nil }
         let before = spans.count
-        guard let byteCount = JSONLinesStreaming.decode(path: path, file: path, workers: workers, into: &spans) else { return nil }
-        return FileSummary(path: path, byteCount: byteCount, spanCount: spans.count - before, format: .otlpJSON, compression: nil)
+        var handedOver = 0
+        let counting: ((inout [Span]) -> Void)? = afterPieces.map { afterPieces in
+            { batch in
+                handedOver += batch.count
+                afterPieces(&batch)
+            }
+        }
+        guard
+            let byteCount = JSONLinesStreaming.decode(
+                path: path, file: path, pieceSize: pieceSize, workers: workers, into: &spans, afterPieces: counting)
+        else { return nil }
+        return FileSummary(
+            path: path, byteCount: byteCount, spanCount: spans.count - before + handedOver, format: .otlpJSON, compression: nil)
     }
 
     /// Decodes an input already in memory (named `name` in messages) as `read` decodes a file:

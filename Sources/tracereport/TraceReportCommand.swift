@@ -1,7 +1,8 @@
 public import ArgumentParser
 
 /// `tracereport`: reads span exports and writes a report site (`report`, the default), or one
-/// trace as a self-contained page (`trace`).
+/// trace as a self-contained page (`trace`); or makes the site in three stages that can run on
+/// many machines (`partition`, `build`, `merge`).
 @main
 struct TraceReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,7 +20,7 @@ struct TraceReportCommand: ParsableCommand {
             --strict) one could not; 66 an input, template or baseline is missing or unreadable; \
             70 internal error (a chart failed validation); 73 the output cannot be written or replaced.
             """,
-        subcommands: [ReportCommand.self, TraceCommand.self],
+        subcommands: [ReportCommand.self, TraceCommand.self, PartitionCommand.self, BuildCommand.self, MergeCommand.self],
         defaultSubcommand: ReportCommand.self
     )
 }

@@ -42,6 +42,29 @@ struct JSONLinesStreamingTests {
         #expect(spans.count > 500)
     }
 
+    @Test(arguments: [1, 2])
+    func batchesHoldTheSpansOfAFewPiecesAndAddUpToTheFile(workers: Int) throws {
+        let path = try write(Self.lines.joined(separator: "\n") + "\n", named: "batches-\(workers).jsonl")
+        let reader = SpanFileReader(format: nil, workers: workers, streamingMinimumSize: 1, pieceSize: 4_096)
+        var batches: [[Span]] = []
+        let summary = try reader.read(path, inBatches: { batches.append($0) }, discardDelivered: { Issue.record("nothing to discard") })
+        #expect(batches.count > 10)
+        #expect(Array(batches.joined()) == (try wholeFile(path)))
+        #expect(summary.spanCount == batches.joined().count && summary.format == .otlpJSON)
+    }
+
+    @Test func aFaultAfterSomeBatchesDiscardsThemAndGivesTheExactError() throws {
+        let path = try write(Self.lines.joined(separator: "\n") + "\n{\"resourceSpans\": [}\n", named: "late-fault.jsonl")
+        let reader = SpanFileReader(format: nil, streamingMinimumSize: 1, pieceSize: 4_096)
+        var batches = 0
+        var discarded = false
+        let error = #expect(throws: ImportError.self) {
+            try reader.read(path, inBatches: { _ in batches += 1 }, discardDelivered: { discarded = true })
+        }
+        #expect(batches > 10 && discarded)
+        #expect(error?.line == Self.lines.count + 1, "\(String(describing: error))")
+    }
+
     @Test func leavesADocumentSpanningLinesToTheWholeFilePath() throws {
         // A pretty-printed document: cut at a line end, its first piece is truncated.
         let pretty = Self.lines[0].replacingOccurrences(of: ",\"", with: ",\n  \"")

@@ -1,0 +1,141 @@
+public import Foundation
+public import ReportSite
+import SpanRecords
+import TraceAnalysis
+import TraceAssembly
+import TraceModel
+
+/// The reduce stage: assembles the traces of partition files, draws the pages `merge` may want
+/// of them, keeps their spans for the others, and writes `part.json` (see `PartSummary`).
+///
+/// Which traces get a page is decided by `merge`, over every partition. A trace that would be
+/// chosen here, among this partition's traces, by a rule whose choice over the whole input is
+/// always one of the choices over some part (failures, slowest requests, slowest hops, health
+/// examples, traces asked for, or all) has its page drawn now, with its reasons left blank;
+/// the others (nearest a percentile, near the p99 of a hop) are drawn by `merge` from the
+/// spans kept in `traces.trspans`.
+public enum BuildStage {
+    /// Builds `partitionFiles` (every file of the partitions it covers, in the order the inputs
+    /// were read) into `output`, which appears in one rename when all is written.
+    /// - Throws: `ReportError` when a partition file cannot be read or is damaged (naming the
+    ///   file and byte offset), a chart fails validation, or the output cannot be written.
+    public static func run(
+        partitionFiles: [String], settings: BuildSettings, templates: TemplateSet, output: URL, force: Bool, workers: Int,
+        progress: (@Sendable (_ written: Int, _ total: Int) -> Void)? = nil
+    ) throws(ReportError) -> PartSummary {
+        let staging = try SiteStaging(destination: output, force: force)
+        defer { staging.discard() }
+        let summary = try build(
+            partitionFiles: partitionFiles, settings: settings, templates: templates, into: staging, workers: workers, progress: progress)
+        try staging.publish()
+        return summary
+    }
+
+    /// Builds into `staging`.
+    static func build(
+        partitionFiles: [String], settings: BuildSettings, templates: TemplateSet, into staging: SiteStaging, workers: Int,
+        progress: (@Sendable (_ written: Int, _ total: Int) -> Void)?
+    ) throws(ReportError) -> PartSummary {
+        var (spans, places) = try read(partitionFiles)
+        let storeChunks = settings.selection.all ? [:] : try keep(spans, in: staging.folder.appendingPathComponent(PartSummary.storeName))
+        let traces = TraceAssembler(options: settings.assembly.options).assemble(consume spans, workers: workers)
+        let report = PartialReport(traces: traces, keyAttributes: settings.keyAttributes, spanIDsInSeveralTraces: places)
+        places = []
+
+        let chosen = candidates(report, settings: settings)
+        var options = ReportBuilder.Options()
+        options.title = settings.title
+        options.time = settings.time
+        options.progress = progress
+        try ReportBuilder(templates: templates, rowBudget: settings.rowBudget).drawPages(of: traces, chosen, options: options, to: staging)
+
+        let summary = PartSummary(
+            settings: settings, partitions: partitionFiles.map { URL(fileURLWithPath: $0).lastPathComponent }, report: report,
+            storeChunks: storeChunks.isEmpty ? [] : report.traces.map { storeChunks[$0.traceID] ?? 0 },
+            drawn: chosen.map { traces[$0].traceID.hex }.sorted())
+        try StageJSON.write(summary, to: PartSummary.fileName, in: staging)
+        return summary
+    }
+
+    /// The spans of the partition files, and the places of span ids met in several traces among
+    /// the places filed with them.
+    private static func read(_ paths: [String]) throws(ReportError) -> ([Span], [SpanIDLocation]) {
+        var spans: [Span] = []
+        var locations: [SpanIDLocation] = []
+        for path in paths {
+            let data: Data
+            do {
+                data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+            } catch {
+                throw .input(path: path, message: "cannot read: \(error.localizedDescription)")
+            }
+            let result = data.withUnsafeBytes { raw in
+                Result { () throws(SpanRecordFailure) in try SpanRecordReader.decode(raw, into: &spans, locations: &locations) }
+            }
+            if case .failure(let failure) = result {
+                throw .input(path: path, message: "at byte \(failure.offset): \(failure.message)")
+            }
+        }
+        return (spans, InstrumentationHealth.Tally.spanIDsInSeveralTraces(locations))
+    }
+
+    /// Writes the spans of every trace, as read, to the store at `url`, a chunk per about 256 KB
+    /// of whole traces; the offset of each trace's chunk.
+    private static func keep(_ spans: [Span], in url: URL) throws(ReportError) -> [TraceID: UInt64] {
+        let order = spans.indices.sorted { (spans[$0].traceID, $0) < (spans[$1].traceID, $1) }
+        guard FileManager.default.createFile(atPath: url.path, contents: nil), let file = FileHandle(forWritingAtPath: url.path) else {
+            throw .output(path: url.path, message: "cannot create")
+        }
+        defer { try? file.close() }
+        func write(_ bytes: [UInt8]) throws(ReportError) {
+            do {
+                try file.write(contentsOf: bytes)
+            } catch {
+                throw .output(path: url.path, message: "cannot write: \(error.localizedDescription)")
+            }
+        }
+        var offsets: [TraceID: UInt64] = [:]
+        var offset = UInt64(SpanRecordWriter.header.count)
+        try write(SpanRecordWriter.header)
+        let writer = SpanRecordWriter()
+        var position = 0
+        while position < order.count {
+            let id = spans[order[position]].traceID
+            while position < order.count, spans[order[position]].traceID == id {
+                writer.append(spans[order[position]])
+                position += 1
+            }
+            offsets[id] = offset
+            if writer.pendingByteCount >= 256 << 10 || position == order.count {
+                let chunk = writer.takeChunk()
+                try write(chunk)
+                offset += UInt64(chunk.count)
+            }
+        }
+        return offsets
+    }
+
+    /// The traces whose pages may be chosen by a rule that chooses, over the whole input, among
+    /// what it would choose over the parts; by index into the report's traces, increasing.
+    static func candidates(_ report: PartialReport, settings: BuildSettings) -> [Int] {
+        var policy = settings.selection.policy(requested: [])
+        policy.percentiles = false
+        policy.maximumPages = .max
+        for prefix in settings.selection.traceIDs {
+            let wanted = prefix.lowercased()
+            for trace in report.traces where trace.traceID.hex.hasPrefix(wanted) || trace.traceID.shortHex.hasPrefix(wanted) {
+                policy.requested.insert(trace.traceID)
+            }
+        }
+        var examples = Set<TraceID>()
+        for subjects in report.health.cases.values {
+            for cases in subjects.values { examples.formUnion(cases.examples.map(\.traceID)) }
+        }
+        return TraceSelection(traces: report.traces, graph: report.graph, policy: policy, healthExamples: examples).reasons.keys.sorted()
+    }
+}
+
+extension TraceID {
+    /// The hex of a 64-bit id without the zeros of its 128-bit form, as `--trace-id` may give it.
+    var shortHex: String { high == 0 ? String(low, radix: 16) : hex }
+}

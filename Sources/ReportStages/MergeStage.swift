@@ -1,0 +1,214 @@
+public import Foundation
+public import ReportSite
+import SpanRecords
+public import TraceAnalysis
+import TraceAssembly
+public import TraceModel
+
+/// The last stage: puts the parts made by `build` together into one site, with the inputs named
+/// in the partition manifests. The site is the one `tracereport report` makes of the same inputs
+/// with the same settings: its pages are those drawn by the builds (their reasons filled in) or
+/// drawn now from the spans the builds kept.
+public struct MergeStage: Sendable {
+    /// One build folder, as read.
+    struct Part: Sendable {
+        let folder: URL
+        let summary: PartSummary
+    }
+
+    /// The settings every part was built with.
+    public let settings: BuildSettings
+    /// Every trace's report, merged.
+    public let report: PartialReport
+    /// Every input, from the partition manifests in the order given.
+    public let inputs: [ReportBuilder.Input]
+    let pages: BuiltPages
+
+    /// Reads the build folders and partition manifests named by `paths` (folders holding
+    /// `part.json` or `partitions.json`, or those files), checking that the parts fit together:
+    /// the same settings and templates, no trace in two parts, and every partition of the
+    /// manifests built once.
+    /// - Throws: `ReportError.input` naming the file at fault.
+    public init(paths: [String], templates: TemplateSet) throws(ReportError) {
+        var parts: [Part] = []
+        var manifests: [(url: URL, manifest: PartitionManifest)] = []
+        for path in paths {
+            let url = URL(fileURLWithPath: path)
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+                throw .input(path: path, message: "no such file or folder")
+            }
+            let folder = isFolder.boolValue ? url : url.deletingLastPathComponent()
+            let part = folder.appendingPathComponent(PartSummary.fileName)
+            let manifest = folder.appendingPathComponent(PartitionManifest.fileName)
+            if isFolder.boolValue ? FileManager.default.fileExists(atPath: part.path) : url.lastPathComponent == PartSummary.fileName {
+                let summary = try StageJSON.read(
+                    PartSummary.self, from: part, schema: PartSummary.schemaName, version: PartSummary.currentVersion)
+                parts.append(Part(folder: folder, summary: summary))
+            } else if isFolder.boolValue
+                ? FileManager.default.fileExists(atPath: manifest.path) : url.lastPathComponent == PartitionManifest.fileName
+            {
+                manifests.append(
+                    (
+                        manifest,
+                        try StageJSON.read(
+                            PartitionManifest.self, from: manifest, schema: PartitionManifest.schemaName,
+                            version: PartitionManifest.currentVersion)
+                    ))
+            } else {
+                throw .input(
+                    path: path,
+                    message: "neither a build folder (\(PartSummary.fileName)) nor a partition folder (\(PartitionManifest.fileName))")
+            }
+        }
+        guard let first = parts.first else {
+            throw .input(path: paths.first ?? ".", message: "no build folder given (one holding \(PartSummary.fileName))")
+        }
+        settings = first.summary.settings
+        for part in parts where part.summary.settings != settings {
+            throw .input(
+                path: part.folder.path,
+                message:
+                    "built with other settings than \(first.folder.path) (title, time zone, selection, assembly, key attributes or templates); build every partition alike"
+            )
+        }
+        guard settings.templates == templates.fingerprint else {
+            throw .input(
+                path: first.folder.path,
+                message: "built with other templates than merge was given; give merge the same --templates as build")
+        }
+        try Self.checkCoverage(parts, manifests)
+
+        var report = PartialReport(keyAttributes: settings.keyAttributes)
+        var located: [TraceID: BuiltPages.Location] = [:]
+        for (number, part) in parts.enumerated() {
+            let drawn = Set(part.summary.drawn)
+            let summary = part.summary
+            guard summary.storeChunks.isEmpty || summary.storeChunks.count == summary.report.traces.count else {
+                throw .input(path: part.folder.path, message: "\(PartSummary.fileName) has store offsets for another number of traces")
+            }
+            for (index, trace) in summary.report.traces.enumerated() {
+                if let other = located[trace.traceID] {
+                    throw .input(
+                        path: part.folder.path,
+                        message:
+                            "trace \(trace.traceID) is also in \(parts[other.part].folder.path): a partition was built twice, or its spans were filed apart"
+                    )
+                }
+                let isDrawn = drawn.contains(trace.traceID.hex)
+                guard isDrawn || !summary.storeChunks.isEmpty else {
+                    throw .input(path: part.folder.path, message: "trace \(trace.traceID) has neither a page nor kept spans")
+                }
+                located[trace.traceID] = BuiltPages.Location(part: number, chunk: isDrawn ? nil : summary.storeChunks[index])
+            }
+            report.merge(summary.report)
+        }
+        self.report = report
+        self.inputs = manifests.flatMap { $0.manifest.inputs.map(\.input) }
+        pages = BuiltPages(folders: parts.map(\.folder), located: located, assembly: settings.assembly.options)
+    }
+
+    /// Writes the site of the merged parts.
+    /// - Parameter site: the options of the site itself (output, baseline, base URL, force,
+    ///   progress); title, time zone, selection and key attributes come from the parts.
+    /// - Throws: `ReportError` as `ReportBuilder.build` does, or when a part's page or spans
+    ///   cannot be read.
+    public func write(
+        to output: URL, templates: TemplateSet, site: ReportBuilder.Options, requested: Set<TraceID> = []
+    ) throws(ReportError) -> ReportBuilder.Outcome {
+        var options = settings.reportOptions(site: site, requested: requested)
+        options.warnings = inputs.compactMap { input in input.problem.map { "\(input.path): skipped: \($0)" } }
+        return try ReportBuilder(templates: templates, rowBudget: settings.rowBudget).build(
+            report: report, inputs: inputs, output: output, options: options, pages: pages)
+    }
+
+    /// Every partition the manifests name is built exactly once, when the file names say which
+    /// partition they hold.
+    private static func checkCoverage(_ parts: [Part], _ manifests: [(url: URL, manifest: PartitionManifest)]) throws(ReportError) {
+        guard let count = manifests.first?.manifest.partitions else { return }
+        for (url, manifest) in manifests where manifest.partitions != count {
+            throw .input(path: url.path, message: "has \(manifest.partitions) partitions where another manifest has \(count)")
+        }
+        var builtBy: [Int: URL] = [:]
+        for part in parts {
+            for index in Set(part.summary.partitions.compactMap { PartitionScheme.index(ofFileName: $0, count: count) }) {
+                if let other = builtBy[index] {
+                    throw .input(path: part.folder.path, message: "builds partition \(index), as \(other.path) does")
+                }
+                builtBy[index] = part.folder
+            }
+        }
+        if let missing = (0..<count).first(where: { builtBy[$0] == nil }), !builtBy.isEmpty {
+            throw .input(
+                path: manifests[0].url.path,
+                message: "partition \(missing) of \(count) (\(PartitionScheme.fileName(missing, of: count))) is in no build folder given")
+        }
+    }
+}
+
+/// The pages of a merged site: drawn by a build (their reasons filled in now), or drawn now
+/// from the spans a build kept.
+struct BuiltPages: TracePageSource {
+    struct Location: Sendable {
+        var part: Int
+        /// The offset of the store chunk holding the trace's spans; nil when its page was drawn.
+        var chunk: UInt64?
+    }
+
+    let folders: [URL]
+    let located: [TraceID: Location]
+    let assembly: AssemblyOptions
+
+    func page(
+        of trace: TraceDigest, at index: Int, reasons: [String], builder: ReportBuilder, options: ReportBuilder.Options
+    ) throws(ReportError) -> String {
+        guard let location = located[trace.traceID] else {
+            throw .input(path: trace.traceID.hex, message: "no build holds this trace")
+        }
+        let folder = folders[location.part]
+        guard let chunk = location.chunk else {
+            let url = folder.appendingPathComponent(TracePage.path(for: trace.traceID))
+            let text: String
+            do {
+                text = try String(contentsOf: url, encoding: .utf8)
+            } catch {
+                throw .input(path: url.path, message: "cannot read the page drawn by build: \(error.localizedDescription)")
+            }
+            guard let filled = TracePage.filling(text, reasons: reasons) else {
+                throw .input(path: url.path, message: "is not a page drawn by build (no place for its reasons)")
+            }
+            return filled
+        }
+        let store = folder.appendingPathComponent(PartSummary.storeName)
+        var spans = try Self.readChunk(of: store, at: chunk)
+        spans.removeAll { $0.traceID != trace.traceID }
+        guard !spans.isEmpty else { throw .input(path: store.path, message: "holds no span of trace \(trace.traceID) at byte \(chunk)") }
+        let assembled = TraceAssembler(options: assembly).assembleTrace(trace.traceID, spans)
+        return try builder.pageText(assembled, reasons: .known(reasons), options: options)
+    }
+
+    /// The spans of the store chunk at `offset`, read with one call (safe from any thread).
+    private static func readChunk(of store: URL, at offset: UInt64) throws(ReportError) -> [Span] {
+        let descriptor = open(store.path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw .input(path: store.path, message: "cannot open: \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        func read(_ count: Int, at position: UInt64) throws(ReportError) -> [UInt8] {
+            var bytes = [UInt8](repeating: 0, count: count)
+            let got = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, count, off_t(position)) }
+            guard got == count else { throw .input(path: store.path, message: "ends before the chunk at byte \(offset)") }
+            return bytes
+        }
+        let header = try read(SpanRecordWriter.header.count, at: 0)
+        let lengthBytes = try read(4, at: offset)
+        let length = lengthBytes.enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let chunk = header + lengthBytes + (try read(length, at: offset + 4))
+        var spans: [Span] = []
+        let result = chunk.withUnsafeBytes { raw in
+            Result { () throws(SpanRecordFailure) in try SpanRecordReader.decodeChunk(raw, at: header.count, into: &spans) }
+        }
+        if case .failure(let failure) = result {
+            throw .input(path: store.path, message: "at byte \(Int(offset) + failure.offset - header.count): \(failure.message)")
+        }
+        return spans
+    }
+}

@@ -1,0 +1,97 @@
+public import Foundation
+public import ReportSite
+public import TraceImport
+import TraceModel
+
+/// The map stage: reads any supported inputs and files their spans in partition files by trace
+/// id (see `PartitionScheme`), with `partitions.json` beside them. Memory holds a few pieces of
+/// one input at a time (a whole input, for inputs that are not OTLP JSON lines of 32 MB or more),
+/// whatever the number and size of the inputs.
+public enum PartitionStage {
+    /// What became of the inputs.
+    public struct Outcome: Sendable {
+        public var manifest: PartitionManifest
+        /// Why each skipped input was skipped.
+        public var failures: [ImportError]
+        public var spanCount: Int
+        public var byteCount: Int
+    }
+
+    /// Reads `paths` (files or `-`) and writes `partitions` partition files into `output`, which
+    /// appears in one rename when all is written.
+    /// - Parameters:
+    ///   - strict: stop at the first input that cannot be read (otherwise it is skipped, and
+    ///     recorded in the manifest).
+    ///   - progress: told after each input how many are done and how many bytes were read.
+    /// - Throws: `ReportError` when the output cannot be written, or (with `strict`) an input
+    ///   cannot be read; then nothing is published.
+    public static func run(
+        paths: [String], format: InputFormat?, workers: Int, partitions: Int, output: URL, force: Bool, strict: Bool = false,
+        progress: ((_ done: Int, _ bytes: Int) -> Void)? = nil
+    ) throws(ReportError) -> Outcome {
+        let staging = try SiteStaging(destination: output, force: force)
+        defer { staging.discard() }
+        let outcome = try write(
+            paths: paths, format: format, workers: workers, partitions: partitions, into: staging, strict: strict, progress: progress)
+        try staging.publish()
+        return outcome
+    }
+
+    /// Writes the partition files and manifest into `staging`.
+    static func write(
+        paths: [String], format: InputFormat?, workers: Int, partitions: Int, into staging: SiteStaging, strict: Bool,
+        progress: ((_ done: Int, _ bytes: Int) -> Void)?
+    ) throws(ReportError) -> Outcome {
+        let writer = try PartitionWriter(folder: staging.folder, count: partitions)
+        let reader = SpanFileReader(format: format, workers: workers)
+        var inputs: [InputRecord] = []
+        var failures: [ImportError] = []
+        var (spanCount, byteCount) = (0, 0)
+        for path in paths {
+            var written: ReportError?
+            do {
+                let summary = try reader.read(
+                    path,
+                    inBatches: { batch in
+                        guard written == nil else { return }
+                        do throws(ReportError) { try writer.add(batch) } catch { written = error }
+                    },
+                    discardDelivered: {
+                        do throws(ReportError) { try writer.rollback() } catch { written = written ?? error }
+                    })
+                if let written { throw written }
+                try writer.commit()
+                inputs.append(InputRecord(ReportBuilder.Input(summary)))
+                spanCount += summary.spanCount
+                byteCount += summary.byteCount
+            } catch let error as ReportError {
+                throw error
+            } catch let error as ImportError {
+                try writer.rollback()
+                if let written { throw written }
+                if strict { throw .input(path: error.file, message: error.description) }
+                failures.append(error)
+                inputs.append(
+                    InputRecord(ReportBuilder.Input(path: path, byteCount: 0, spanCount: 0, format: "", problem: error.description)))
+            } catch {
+                throw .input(path: path, message: "\(error)")
+            }
+            progress?(inputs.count, byteCount)
+        }
+        let files = writer.fileNames
+        try writer.finish()
+        let manifest = PartitionManifest(partitions: partitions, files: files, inputs: inputs)
+        try StageJSON.write(manifest, to: PartitionManifest.fileName, in: staging)
+        return Outcome(manifest: manifest, failures: failures, spanCount: spanCount, byteCount: byteCount)
+    }
+}
+
+extension ReportBuilder.Input {
+    /// The index page's line for an input that was read.
+    public init(_ summary: SpanFileReader.FileSummary) {
+        let format = summary.format?.displayName ?? "empty"
+        self.init(
+            path: summary.path, byteCount: summary.byteCount, spanCount: summary.spanCount,
+            format: summary.compression.map { "\(format), \($0)" } ?? format, problem: nil)
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import ReportSite
+import SpanRecords
+import TraceModel
+
+/// Writes spans into `count` partition files in a folder: each span to the partition of its
+/// trace, and the place of its span id to the partition of the span id. What an input added can
+/// be taken back (`rollback`) up to the last `commit`, so that an input that turns out to be
+/// faulty leaves nothing behind.
+final class PartitionWriter {
+    private struct Partition {
+        let path: String
+        let descriptor: Int32
+        let writer = SpanRecordWriter()
+        /// The file's size at the last commit.
+        var committed: Int
+    }
+
+    private var partitions: [Partition] = []
+    /// A partition's records go to its file once they reach this many bytes.
+    private let chunkBytes: Int
+
+    /// Creates the files (header only) in `folder`.
+    /// - Throws: `ReportError.output` when a file cannot be created.
+    init(folder: URL, count: Int) throws(ReportError) {
+        // About 32 MB of records wait in memory in all, in chunks of 64 KB to 1 MB.
+        chunkBytes = max(64 << 10, min(1 << 20, (32 << 20) / max(count, 1)))
+        for index in 0..<count {
+            let path = folder.appendingPathComponent(PartitionScheme.fileName(index, of: count)).path
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard descriptor >= 0 else { throw .output(path: path, message: "cannot create: \(String(cString: strerror(errno)))") }
+            partitions.append(Partition(path: path, descriptor: descriptor, committed: 0))
+            try write(SpanRecordWriter.header, to: index)
+            partitions[index].committed = SpanRecordWriter.header.count
+        }
+    }
+
+    deinit {
+        for partition in partitions { close(partition.descriptor) }
+    }
+
+    /// The files' names, in partition order.
+    var fileNames: [String] { partitions.map { URL(fileURLWithPath: $0.path).lastPathComponent } }
+
+    /// Files each span (and its span id's place) in its partition.
+    func add(_ spans: [Span]) throws(ReportError) {
+        let count = partitions.count
+        for index in spans.indices {
+            let byTrace = PartitionScheme.partition(of: spans[index].traceID, count: count)
+            partitions[byTrace].writer.append(spans[index])
+            let bySpan = PartitionScheme.partition(of: spans[index].spanID, count: count)
+            partitions[bySpan].writer.append(
+                SpanIDLocation(
+                    spanID: spans[index].spanID, traceID: spans[index].traceID, service: spans[index].service,
+                    operation: spans[index].name))
+            if partitions[byTrace].writer.pendingByteCount >= chunkBytes { try flush(byTrace) }
+            if partitions[bySpan].writer.pendingByteCount >= chunkBytes { try flush(bySpan) }
+        }
+    }
+
+    /// Makes everything added so far stay.
+    func commit() throws(ReportError) {
+        for index in partitions.indices {
+            try flush(index)
+            partitions[index].committed = Int(lseek(partitions[index].descriptor, 0, SEEK_CUR))
+        }
+    }
+
+    /// Takes back everything added since the last commit.
+    func rollback() throws(ReportError) {
+        for index in partitions.indices {
+            _ = partitions[index].writer.takeChunk()
+            let partition = partitions[index]
+            guard ftruncate(partition.descriptor, off_t(partition.committed)) == 0,
+                lseek(partition.descriptor, off_t(partition.committed), SEEK_SET) >= 0
+            else { throw .output(path: partition.path, message: "cannot cut back: \(String(cString: strerror(errno)))") }
+        }
+    }
+
+    /// Commits and closes the files.
+    func finish() throws(ReportError) {
+        try commit()
+        for partition in partitions { close(partition.descriptor) }
+        partitions.removeAll()
+    }
+
+    private func flush(_ index: Int) throws(ReportError) {
+        let chunk = partitions[index].writer.takeChunk()
+        if !chunk.isEmpty { try write(chunk, to: index) }
+    }
+
+    private func write(_ bytes: [UInt8], to index: Int) throws(ReportError) {
+        let partition = partitions[index]
+        let failure = bytes.withUnsafeBytes { raw -> String? in
+            var offset = 0
+            while offset < raw.count {
+                let written = Foundation.write(partition.descriptor, raw.baseAddress! + offset, raw.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return String(cString: strerror(errno))
+                }
+                offset += written
+            }
+            return nil
+        }
+        if let failure { throw .output(path: partition.path, message: "cannot write: \(failure)") }
+    }
+}

@@ -1,0 +1,217 @@
+public import Foundation
+public import ReportSite
+public import TraceAnalysis
+public import TraceAssembly
+public import TraceModel
+
+// The files the stages hand on, documented in docs/stages.md. Each is JSON with a `schema` and a
+// `version`; a reader refuses other schemas and versions by name.
+
+/// `partitions.json`, beside the partition files: what the partition stage read.
+public struct PartitionManifest: Codable, Equatable, Sendable {
+    public static let fileName = "partitions.json"
+    public static let schemaName = "tracereport-partitions"
+    public static let currentVersion = 1
+
+    public var schema = PartitionManifest.schemaName
+    public var version = PartitionManifest.currentVersion
+    /// How many partitions the spans were filed in.
+    public var partitions: Int
+    /// The partition files, in partition order.
+    public var files: [String]
+    /// Every input, in the order read.
+    public var inputs: [InputRecord]
+
+    public init(partitions: Int, files: [String], inputs: [InputRecord]) {
+        self.partitions = partitions
+        self.files = files
+        self.inputs = inputs
+    }
+}
+
+/// One input the partition stage read, or skipped.
+public struct InputRecord: Codable, Equatable, Sendable {
+    public var path: String
+    public var bytes: Int
+    public var spans: Int
+    public var format: String
+    /// Why it was skipped; absent when it was read.
+    public var skipped: String?
+
+    public init(_ input: ReportBuilder.Input) {
+        (path, bytes, spans, format, skipped) = (input.path, input.byteCount, input.spanCount, input.format, input.problem)
+    }
+
+    public var input: ReportBuilder.Input {
+        ReportBuilder.Input(path: path, byteCount: bytes, spanCount: spans, format: format, problem: skipped)
+    }
+}
+
+/// What decides a report's content, given to `build` and carried to `merge` in every part:
+/// parts built with different settings are refused, as their pages would not fit together.
+public struct BuildSettings: Codable, Equatable, Sendable {
+    public var title = "Trace report"
+    /// An IANA zone name.
+    public var timeZone = "UTC"
+    public var rowBudget = 2_000
+    public var keyAttributes = InstrumentationHealth.defaultKeyAttributes
+    public var selection = Selection()
+    public var assembly = Assembly()
+    /// `TemplateSet.fingerprint` of the templates the pages were drawn with.
+    public var templates = ""
+
+    /// `TraceSelection.Policy`, with the traces asked for as the prefixes given.
+    public struct Selection: Codable, Equatable, Sendable {
+        public var all = false
+        public var errors = true
+        public var maximumErrorPages = 250
+        public var slowestPerOperation = 3
+        public var percentiles = true
+        public var hopExemplars = true
+        public var healthExamples = true
+        public var maximumPages = 1_000
+        /// `--trace-id` values, resolved against every trace at merge.
+        public var traceIDs: [String] = []
+
+        public init() {}
+
+        /// The policy, with `requested` the traces the prefixes name.
+        public func policy(requested: Set<TraceID>) -> TraceSelection.Policy {
+            var policy = TraceSelection.Policy()
+            policy.all = all
+            policy.errors = errors
+            policy.maximumErrorPages = maximumErrorPages
+            policy.slowestPerOperation = slowestPerOperation
+            policy.percentiles = percentiles
+            policy.hopExemplars = hopExemplars
+            policy.healthExamples = healthExamples
+            policy.maximumPages = maximumPages
+            policy.requested = requested
+            return policy
+        }
+    }
+
+    /// `AssemblyOptions`.
+    public struct Assembly: Codable, Equatable, Sendable {
+        public var adjustClockSkew = true
+        public var maximumClockSkewNano: UInt64 = 60_000_000_000
+        public var maximumSpansPerTrace = 2_000_000
+
+        public init() {}
+
+        public var options: AssemblyOptions {
+            AssemblyOptions(
+                adjustClockSkew: adjustClockSkew, maximumClockSkewNano: maximumClockSkewNano, maximumSpansPerTrace: maximumSpansPerTrace)
+        }
+    }
+
+    public init() {}
+
+    /// How times are shown.
+    public var time: TimeDisplay { TimeDisplay(identifier: timeZone) ?? .utc }
+}
+
+/// `part.json`, in a build folder: the report on one partition's traces, and where their pages
+/// and spans are.
+public struct PartSummary: Codable, Sendable {
+    public static let fileName = "part.json"
+    public static let schemaName = "tracereport-part"
+    public static let currentVersion = 1
+    /// The pages drawn, beside `part.json`: `traces/<id>.html`, reasons to be filled in.
+    public static let pagesFolder = "traces"
+    /// The spans of every trace, as read, one chunk per few traces.
+    public static let storeName = "traces.trspans"
+
+    public var schema = PartSummary.schemaName
+    public var version = PartSummary.currentVersion
+    public var settings: BuildSettings
+    /// The partition files read (names only).
+    public var partitions: [String]
+    public var report: PartialReport
+    /// For each trace of `report`, the offset in the store of the chunk holding its spans; empty
+    /// when every trace's page was drawn.
+    public var storeChunks: [UInt64]
+    /// The traces whose pages were drawn, by id.
+    public var drawn: [String]
+
+    public init(settings: BuildSettings, partitions: [String], report: PartialReport, storeChunks: [UInt64], drawn: [String]) {
+        self.settings = settings
+        self.partitions = partitions
+        self.report = report
+        self.storeChunks = storeChunks
+        self.drawn = drawn
+    }
+}
+
+/// Reading and writing the stages' JSON files.
+enum StageJSON {
+    /// What every file of the stages begins with.
+    private struct Header: Decodable {
+        var schema: String
+        var version: Int
+    }
+
+    /// Writes `value` as JSON to `name` in `staging`: sorted keys, so the same content gives the
+    /// same bytes.
+    static func write(_ value: some Encodable, to name: String, in staging: SiteStaging) throws(ReportError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data: Data
+        do {
+            data = try encoder.encode(value)
+        } catch {
+            throw .output(path: name, message: "cannot encode: \(error)")
+        }
+        try staging.write(String(decoding: data, as: UTF8.self) + "\n", to: name)
+    }
+
+    /// Reads a file of the stages, checking its schema and version first.
+    static func read<Value: Decodable>(
+        _ type: Value.Type, from url: URL, schema: String, version: Int, data: Data? = nil
+    ) throws(ReportError) -> Value {
+        let bytes: Data
+        do {
+            bytes = try data ?? Data(contentsOf: url)
+        } catch {
+            throw .input(path: url.path, message: "cannot read: \(error.localizedDescription)")
+        }
+        guard let header = try? JSONDecoder().decode(Header.self, from: bytes), header.schema == schema else {
+            throw .input(path: url.path, message: "not a \(schema) file")
+        }
+        guard header.version == version else {
+            throw .input(path: url.path, message: "\(schema) version \(header.version); this tracereport reads version \(version)")
+        }
+        do {
+            return try JSONDecoder().decode(type, from: bytes)
+        } catch {
+            throw .input(path: url.path, message: "damaged \(schema) file: \(describe(error))")
+        }
+    }
+
+    /// A decoding error in a sentence: what was wrong, and where.
+    static func describe(_ error: any Error) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+        }
+        switch error {
+        case DecodingError.dataCorrupted(let context): return "\(context.debugDescription) at \(path(context.codingPath))"
+        case DecodingError.keyNotFound(let key, let context): return "\(key.stringValue) missing at \(path(context.codingPath))"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            return "\(context.debugDescription) at \(path(context.codingPath))"
+        default: return "\(error)"
+        }
+    }
+}
+
+extension BuildSettings {
+    /// The site's options with what the settings decide: title, time zone, key attributes and
+    /// selection (`requested` being the traces `selection.traceIDs` name).
+    public func reportOptions(site: ReportBuilder.Options, requested: Set<TraceID>) -> ReportBuilder.Options {
+        var options = site
+        options.title = title
+        options.time = time
+        options.keyAttributes = keyAttributes
+        options.selection = selection.policy(requested: requested)
+        return options
+    }
+}

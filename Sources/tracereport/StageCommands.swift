@@ -1,0 +1,201 @@
+import ArgumentParser
+import Foundation
+import ReportSite
+import ReportStages
+import TraceAnalysis
+import TraceImport
+
+/// `tracereport partition INPUT... --partitions N --output DIR`: the map stage.
+struct PartitionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "partition",
+        abstract: "Stage 1 of 3: file the spans of the inputs in N partition files by trace id, with partitions.json.",
+        discussion: """
+            Every span of a trace lands in the same partition, whichever input it comes from and whichever machine \
+            runs the stage. Run it once for all inputs, or once per input (each into a folder of its own), then \
+            build each partition: 'tracereport build --partition DIR1/part-00003-of-00016.trspans DIR2/part-00003-of-00016.trspans ...'.
+            """)
+
+    @Argument(help: "Span export files, folders holding them, or - for standard input.")
+    var inputs: [String]
+
+    @Option(help: "How many partition files to write (each build takes one or more).")
+    var partitions: Int
+
+    @Option(name: .shortAndLong, help: "Folder to write the partition files and partitions.json to; replaced whole when the run succeeds.")
+    var output: String
+
+    @Option(help: "Read every input as this format instead of recognising it: otlp-json, otlp-proto, jaeger, zipkin, span-records.")
+    var format: InputFormat?
+
+    @Flag(help: "Stop without writing anything when an input cannot be read (by default it is skipped and reported).")
+    var strict = false
+
+    @Flag(help: "Replace --output even if it is a folder tracereport did not write.")
+    var force = false
+
+    @Flag(name: .shortAndLong, help: "Print nothing but errors and warnings.")
+    var quiet = false
+
+    func validate() throws {
+        if inputs.isEmpty { throw ValidationError("give at least one span export file, folder, or -") }
+        if partitions < 1 || partitions > PartitionScheme.maximumCount {
+            throw ValidationError("--partitions must be between 1 and \(PartitionScheme.maximumCount)")
+        }
+    }
+
+    func run() throws {
+        let started = Date()
+        let progress = Progress(quiet: quiet)
+        let files: [String]
+        do {
+            files = try InputFiles.expand(inputs)
+        } catch {
+            Progress.report(error.description)
+            throw Exit.missing
+        }
+        guard !files.isEmpty else {
+            Progress.report("no span export files found in \(inputs.joined(separator: ", "))")
+            throw Exit.missing
+        }
+        let outcome: PartitionStage.Outcome
+        do {
+            outcome = try PartitionStage.run(
+                paths: files, format: format, workers: ProcessInfo.processInfo.activeProcessorCount, partitions: partitions,
+                output: URL(fileURLWithPath: output, isDirectory: true), force: force, strict: strict
+            ) { done, bytes in progress.update("reading \(done) of \(files.count) inputs: \(Progress.megabytes(bytes)) MB") }
+        } catch {
+            progress.clear()
+            Progress.report(error.description)
+            throw strict && error.isInput ? Exit.noInput : error.exitCode
+        }
+        progress.clear()
+        for failure in outcome.failures { Progress.report(failure.description + " (input skipped)", level: "warning") }
+        if outcome.failures.count == files.count {
+            Progress.report("no input could be read")
+            throw Exit.noInput
+        }
+        if !quiet {
+            print(
+                "tracereport: filed \(outcome.spanCount) spans from \(files.count - outcome.failures.count) of \(files.count) inputs, "
+                    + "\(Progress.megabytes(outcome.byteCount)) MB, in \(partitions) partitions in "
+                    + "\(String(format: "%.1f", Date().timeIntervalSince(started))) s; wrote \(output)/")
+        }
+        if !outcome.failures.isEmpty { throw Exit.inputsSkipped }
+    }
+}
+
+/// `tracereport build --partition FILE... --output DIR`: the reduce stage.
+struct BuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Stage 2 of 3: assemble the traces of partition files, draw their pages and write a mergeable part.json.",
+        discussion: """
+            Give every file of the partition (one per partition run, in the order the inputs were read). The report \
+            options (--title, --select, --trace-id, --key-attribute, --time-zone, --templates and the like) are given \
+            here and must be the same for every partition; merge checks that they are.
+            """)
+
+    @Option(name: .customLong("partition"), parsing: .upToNextOption, help: "Partition files written by 'tracereport partition'.")
+    var partitionFiles: [String] = []
+
+    @Option(name: .shortAndLong, help: "Folder to write part.json, the drawn pages and the kept spans to.")
+    var output: String
+
+    @Flag(help: "Replace --output even if it is a folder tracereport did not write.")
+    var force = false
+
+    @Flag(name: .shortAndLong, help: "Print nothing but errors and warnings.")
+    var quiet = false
+
+    @OptionGroup var selection: SelectionOptions
+    @OptionGroup var assembly: AssemblyFlags
+    @OptionGroup var pages: PageOptions
+
+    func validate() throws {
+        if partitionFiles.isEmpty { throw ValidationError("give the partition's files with --partition") }
+    }
+
+    func run() throws {
+        let started = Date()
+        let templates = try pages.templateSet()
+        let settings = try selection.settings(pages: pages, assembly: assembly, templates: templates)
+        let summary: PartSummary
+        do {
+            summary = try BuildStage.run(
+                partitionFiles: partitionFiles, settings: settings, templates: templates,
+                output: URL(fileURLWithPath: output, isDirectory: true),
+                force: force, workers: ProcessInfo.processInfo.activeProcessorCount)
+        } catch {
+            Progress.report(error.description)
+            throw error.exitCode
+        }
+        if !quiet {
+            print(
+                "tracereport: built \(summary.report.traces.count) traces of \(partitionFiles.count) partition files, "
+                    + "\(summary.drawn.count) pages drawn, in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; wrote \(output)/"
+            )
+        }
+    }
+}
+
+/// `tracereport merge SUMMARY... --output SITE`: the last stage.
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Stage 3 of 3: put build folders (and partition folders, for their inputs) together into one site.",
+        discussion: """
+            The site is the one 'tracereport report' writes of the same inputs with the same options. Give every build \
+            folder, and the partition folders (or their partitions.json) so that the index lists the inputs.
+            """)
+
+    @Argument(help: "Build folders (holding part.json) and partition folders (holding partitions.json), or those files.")
+    var summaries: [String]
+
+    @OptionGroup var site: SiteOptions
+
+    @Option(help: "The --templates folder the builds were given, if any.")
+    var templates: String?
+
+    @Flag(name: .shortAndLong, help: "Print nothing but errors and warnings.")
+    var quiet = false
+
+    func validate() throws {
+        if summaries.isEmpty { throw ValidationError("give the build folders (and partition folders) to merge") }
+    }
+
+    func run() throws {
+        let started = Date()
+        let progress = Progress(quiet: quiet)
+        let templates = try PageOptions.templateSet(self.templates)
+        var options = try site.options()
+        let outcome: ReportBuilder.Outcome
+        let merge: MergeStage
+        do {
+            merge = try MergeStage(paths: summaries, templates: templates)
+            let requested = try ReportCommand.requested(merge.settings.selection.traceIDs, in: merge.report.traces, progress: progress)
+            let traceCount = merge.report.traces.count
+            options.progress = { written, total in progress.update("\(traceCount) traces; writing trace pages: \(written) of \(total)") }
+            outcome = try merge.write(to: site.outputURL, templates: templates, site: options, requested: requested)
+        } catch let error as ReportError {
+            progress.clear()
+            Progress.report(error.description)
+            throw error.exitCode
+        }
+        progress.clear()
+        let skipped = merge.inputs.count { $0.problem != nil }
+        if !quiet {
+            print(
+                "tracereport: merged \(merge.report.traces.count) traces from \(summaries.count) folders, \(outcome.summary.totals.pages) pages "
+                    + "in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; wrote \(site.output)/"
+                    + SiteOptions.findings(outcome))
+        }
+        try site.conclude(outcome)
+        if skipped > 0 { throw Exit.inputsSkipped }
+    }
+}
+
+extension ReportError {
+    /// Whether the error is about an input rather than the output.
+    var isInput: Bool { if case .input = self { true } else { false } }
+}
