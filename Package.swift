@@ -88,6 +88,9 @@ let package = Package(
 
         .testTarget(name: "TraceModelTests", dependencies: ["TraceModel"]),
         .testTarget(name: "SpanRecordsTests", dependencies: ["SpanRecords", "TestSupport"]),
+        .testTarget(
+            name: "ReportStagesTests",
+            dependencies: ["ReportStages", "ReportSite", "SpanRecords", "TraceImport", "TraceAssembly", "TraceAnalysis", "TestSupport"]),
         .testTarget(name: "TraceImportTests", dependencies: ["TraceImport", "SpanRecords", "TraceAssembly", "TestSupport"]),
         .testTarget(name: "TraceAssemblyTests", dependencies: ["TraceAssembly", "TestSupport"]),
         .testTarget(

@@ -5,7 +5,7 @@ import TraceModel
 
 /// The map stage: reads any supported inputs and files their spans in partition files by trace
 /// id (see `PartitionScheme`), with `partitions.json` beside them. Memory holds a few pieces of
-/// one input at a time (a whole input, for inputs that are not OTLP JSON lines of 32 MB or more),
+/// one input at a time (a whole input, for inputs that are not uncompressed OTLP JSON lines),
 /// whatever the number and size of the inputs.
 public enum PartitionStage {
     /// What became of the inputs.
@@ -22,28 +22,33 @@ public enum PartitionStage {
     /// - Parameters:
     ///   - strict: stop at the first input that cannot be read (otherwise it is skipped, and
     ///     recorded in the manifest).
+    ///   - pieceSize: OTLP JSON lines files larger than this are read a piece of this size at a time.
     ///   - progress: told after each input how many are done and how many bytes were read.
     /// - Throws: `ReportError` when the output cannot be written, or (with `strict`) an input
     ///   cannot be read; then nothing is published.
     public static func run(
         paths: [String], format: InputFormat?, workers: Int, partitions: Int, output: URL, force: Bool, strict: Bool = false,
-        progress: ((_ done: Int, _ bytes: Int) -> Void)? = nil
+        pieceSize: Int = defaultPieceSize, progress: ((_ done: Int, _ bytes: Int) -> Void)? = nil
     ) throws(ReportError) -> Outcome {
         let staging = try SiteStaging(destination: output, force: force)
         defer { staging.discard() }
         let outcome = try write(
-            paths: paths, format: format, workers: workers, partitions: partitions, into: staging, strict: strict, progress: progress)
+            paths: paths, format: format, workers: workers, partitions: partitions, into: staging, strict: strict, pieceSize: pieceSize,
+            progress: progress)
         try staging.publish()
         return outcome
     }
 
+    /// 2 MB: a few pieces in memory, and each large enough that decoding it dwarfs reading it.
+    public static let defaultPieceSize = 2 << 20
+
     /// Writes the partition files and manifest into `staging`.
     static func write(
         paths: [String], format: InputFormat?, workers: Int, partitions: Int, into staging: SiteStaging, strict: Bool,
-        progress: ((_ done: Int, _ bytes: Int) -> Void)?
+        pieceSize: Int = defaultPieceSize, progress: ((_ done: Int, _ bytes: Int) -> Void)?
     ) throws(ReportError) -> Outcome {
         let writer = try PartitionWriter(folder: staging.folder, count: partitions)
-        let reader = SpanFileReader(format: format, workers: workers)
+        let reader = SpanFileReader(format: format, workers: workers, pieceSize: pieceSize)
         var inputs: [InputRecord] = []
         var failures: [ImportError] = []
         var (spanCount, byteCount) = (0, 0)

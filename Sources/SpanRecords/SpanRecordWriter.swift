@@ -3,12 +3,22 @@ public import TraceModel
 /// Encodes spans in the span records format (see `SpanRecordFormat`), a chunk at a time: append
 /// spans, then take the chunk's bytes when it is large enough (and once at the end). Resources,
 /// scopes and short strings are written once per chunk and referred to by number after that.
+///
+/// Resources and scopes equal in content are written once, whichever objects hold them (up to
+/// `sameNameLimit` distinct ones of a name are compared), so that the bytes written depend on
+/// the spans alone, not on how a decoder happened to share their resources.
 public final class SpanRecordWriter {
     private var chunk: [UInt8] = []
     private var resourceIDs: [ObjectIdentifier: Int] = [:]
     /// Keeps the resources and scopes numbered alive, so that their addresses stay theirs.
     private var numbered: [AnyObject] = []
     private var scopeIDs: [ObjectIdentifier: Int] = [:]
+    /// The resources and scopes defined in the chunk, by name, to find one equal in content.
+    private var resourcesNamed: [String: [(Resource, Int)]] = [:]
+    private var scopesNamed: [String: [(InstrumentationScope, Int)]] = [:]
+    private var resourceCount = 0
+    private var scopeCount = 0
+    static let sameNameLimit = 8
     private var stringIDs: [String: Int] = [:]
     /// Spans written since the writer was made.
     public private(set) var spanCount = 0
@@ -24,13 +34,16 @@ public final class SpanRecordWriter {
     /// Appends `span` to the current chunk (after the definitions of its resource and scope, the
     /// first time the file names them).
     public func append(_ span: Span) {
-        let resource = number(span.resource, in: &resourceIDs) { id in
+        let resource = number(
+            span.resource, in: &resourceIDs, named: span.resource.serviceName, among: &resourcesNamed, count: &resourceCount
+        ) {
+            id in
             chunk.append(SpanRecordFormat.RecordKind.resource.rawValue)
             writeVarint(UInt64(id))
             writeString(span.resource.schemaURL)
             writeAttributes(span.resource.attributes, depth: 0)
         }
-        let scope = number(span.scope, in: &scopeIDs) { id in
+        let scope = number(span.scope, in: &scopeIDs, named: span.scope.name, among: &scopesNamed, count: &scopeCount) { id in
             chunk.append(SpanRecordFormat.RecordKind.scope.rawValue)
             writeVarint(UInt64(id))
             writeString(span.scope.name)
@@ -89,6 +102,9 @@ public final class SpanRecordWriter {
         guard !chunk.isEmpty else { return [] }
         resourceIDs.removeAll(keepingCapacity: true)
         scopeIDs.removeAll(keepingCapacity: true)
+        resourcesNamed.removeAll(keepingCapacity: true)
+        scopesNamed.removeAll(keepingCapacity: true)
+        (resourceCount, scopeCount) = (0, 0)
         stringIDs.removeAll(keepingCapacity: true)
         numbered.removeAll(keepingCapacity: true)
         var out: [UInt8] = []
@@ -100,12 +116,22 @@ public final class SpanRecordWriter {
         return out
     }
 
-    /// The number of `object` in `table`, writing its definition with `define` the first time.
-    private func number(_ object: AnyObject, in table: inout [ObjectIdentifier: Int], define: (Int) -> Void) -> Int {
+    /// The number of `object` in the chunk: by its address, else by an equal one of the same name,
+    /// else a new number, its definition written with `define`.
+    private func number<Object: AnyObject & Equatable>(
+        _ object: Object, in table: inout [ObjectIdentifier: Int], named name: String, among defined: inout [String: [(Object, Int)]],
+        count: inout Int, define: (Int) -> Void
+    ) -> Int {
         if let known = table[ObjectIdentifier(object)] { return known }
-        let id = table.count
-        table[ObjectIdentifier(object)] = id
         numbered.append(object)
+        if let equal = defined[name]?.first(where: { $0.0 == object }) {
+            table[ObjectIdentifier(object)] = equal.1
+            return equal.1
+        }
+        let id = count
+        count += 1
+        table[ObjectIdentifier(object)] = id
+        if defined[name, default: []].count < Self.sameNameLimit { defined[name, default: []].append((object, id)) }
         define(id)
         return id
     }

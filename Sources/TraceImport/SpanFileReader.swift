@@ -21,6 +21,12 @@ public struct SpanFileReader: Sendable {
         self.init(format: format, workers: workers, streamingMinimumSize: JSONLinesStreaming.minimumSize)
     }
 
+    /// A reader that reads uncompressed OTLP JSON files larger than `pieceSize` a piece of that
+    /// size at a time (the default reader streams files of 32 MB and more in 8 MB pieces).
+    public init(format: InputFormat?, workers: Int, pieceSize: Int) {
+        self.init(format: format, workers: workers, streamingMinimumSize: pieceSize + 1, pieceSize: pieceSize)
+    }
+
     init(format: InputFormat?, workers: Int = 1, streamingMinimumSize: Int, pieceSize: Int = JSONLinesStreaming.pieceSize) {
         self.format = format
         self.workers = max(1, workers)

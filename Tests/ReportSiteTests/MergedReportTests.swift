@@ -11,21 +11,7 @@ import TraceModel
 /// span id, as the partition stage files them) is the report of the whole input: every file of
 /// the site, byte for byte, whatever the number of parts and the order they are merged in.
 struct MergedReportTests {
-    /// Generated traffic with what makes merging hard: latencies past the sketches' exact limit,
-    /// errors, skewed clocks, span ids reused across traces, traces days away from the rest, and
-    /// spans exported twice.
-    static let spans: [Span] = {
-        var generator = SyntheticTraces(options: .init(seed: 5, errorRate: 0.05, slowRate: 0.02, skewedClocks: true))
-        var spans = (0..<1_500).flatMap { _ in generator.nextTrace() }
-        for index in stride(from: 600, to: spans.count, by: 97) { spans[index].spanID = spans[index - 500].spanID }
-        let farTraces = Set(stride(from: 3, to: spans.count, by: 4_001).map { spans[$0].traceID })
-        for index in spans.indices where farTraces.contains(spans[index].traceID) {
-            spans[index].startTimeUnixNano += 3 * 86_400_000_000_000
-            spans[index].endTimeUnixNano += 3 * 86_400_000_000_000
-        }
-        spans += stride(from: 11, to: spans.count, by: 1_009).map { spans[$0] }
-        return spans
-    }()
+    static let spans = HardTraffic.spans()
 
     static let options: ReportBuilder.Options = {
         var options = ReportBuilder.Options()
@@ -76,13 +62,10 @@ struct MergedReportTests {
 
     @Test(arguments: [(1, false), (2, false), (3, true), (7, false)])
     func theMergedSiteIsTheSiteOfTheWhole(parts: Int, reversed: Bool) throws {
-        let merged = try merged(parts: parts, reversed: reversed)
-        let expected = try SiteFiles(Self.whole)
-        let found = try SiteFiles(merged)
-        #expect(found.names == expected.names)
-        for name in expected.names where found.contents[name] != expected.contents[name] {
-            Issue.record("\(name) differs with \(parts) parts")
-        }
+        let expected = try FileManagerListing.tree(Self.whole)
+        let found = try FileManagerListing.tree(try merged(parts: parts, reversed: reversed))
+        #expect(found.keys.sorted() == expected.keys.sorted())
+        for name in expected.keys.sorted() where found[name] != expected[name] { Issue.record("\(name) differs with \(parts) parts") }
         // What makes it a fair test: the sketches left their exact mode, and every hard case is there.
         let summary = try String(contentsOf: Self.whole.appendingPathComponent("summary.json"), encoding: .utf8)
         for check in ["span-ids-across-traces", "outlying-timestamps", "duplicate-spans", "clock-skew", "orphan-spans"] {
@@ -120,22 +103,5 @@ private struct TracesByID: TracePageSource {
         of trace: TraceDigest, at index: Int, reasons: [String], builder: ReportBuilder, options: ReportBuilder.Options
     ) throws(ReportError) -> String {
         try builder.pageText(traces[trace.traceID]!, reasons: .known(reasons), options: options)
-    }
-}
-
-/// Every file of a site, by path.
-struct SiteFiles {
-    let contents: [String: Data]
-    var names: [String] { contents.keys.sorted() }
-
-    init(_ folder: URL) throws {
-        var contents: [String: Data] = [:]
-        let root = folder.standardizedFileURL.path
-        let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey])
-        while let url = enumerator?.nextObject() as? URL {
-            guard try url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile == true else { continue }
-            contents[String(url.standardizedFileURL.path.dropFirst(root.count + 1))] = try Data(contentsOf: url)
-        }
-        self.contents = contents
     }
 }

@@ -1,0 +1,300 @@
+import Foundation
+import ReportSite
+import ReportStages
+import SpanRecords
+import TestSupport
+import Testing
+import TraceAnalysis
+import TraceAssembly
+import TraceImport
+import TraceModel
+
+/// partition → build → merge gives the site one run gives, on inputs in several formats, split
+/// across map tasks the way a cluster splits them; and every way the stages can be misused is
+/// refused with the file at fault named.
+@Suite(.serialized)
+struct ReportStagesTests {
+    /// Three input files of generated hard traffic, in three formats.
+    static let inputs: [String] = {
+        let folder = try! Fixtures.temporaryDirectory("stages-inputs")
+        let spans = HardTraffic.spans(traces: 900, seed: 9)
+        let thirds = [spans[..<(spans.count / 3)], spans[(spans.count / 3)..<(2 * spans.count / 3)], spans[(2 * spans.count / 3)...]]
+        let files: [(String, Data)] = [
+            ("a.jsonl", Data(Array(thirds[0]).chunked(200).map(SpanEncoders.otlpJSON).joined(separator: "\n").utf8)),
+            ("b.pb", Data(SpanEncoders.otlpProtobuf(Array(thirds[1])))),
+            ("c.json.gz", Data(Compression.gzip(Array(SpanEncoders.otlpJSON(Array(thirds[2])).utf8)))),
+        ]
+        return files.map { name, data in
+            let url = folder.appendingPathComponent(name)
+            try! data.write(to: url)
+            return url.path
+        }
+    }()
+
+    static let templates = try! TemplateSet()
+
+    static var settings: BuildSettings {
+        var settings = BuildSettings()
+        settings.templates = templates.fingerprint
+        settings.selection.maximumPages = 120
+        settings.title = "Stages"
+        return settings
+    }
+
+    /// The site `tracereport report` writes of `paths`.
+    static func oneRun(_ paths: [String], settings: BuildSettings, into output: URL) throws {
+        let reader = SpanFileReader()
+        var spans: [Span] = []
+        var inputs: [ReportBuilder.Input] = []
+        for path in paths {
+            do {
+                inputs.append(ReportBuilder.Input(try reader.read(path, into: &spans)))
+            } catch {
+                inputs.append(ReportBuilder.Input(path: path, byteCount: 0, spanCount: 0, format: "", problem: error.description))
+            }
+        }
+        let places = InstrumentationHealth.Tally.spanIDsInSeveralTraces(in: spans)
+        var options = settings.reportOptions(site: ReportBuilder.Options(), requested: [])
+        options.warnings = inputs.compactMap { input in input.problem.map { "\(input.path): skipped: \($0)" } }
+        try ReportBuilder(templates: templates, rowBudget: settings.rowBudget).build(
+            traces: TraceAssembler(options: settings.assembly.options).assemble(spans), inputs: inputs, output: output, options: options,
+            spanIDsInSeveralTraces: places)
+    }
+
+    /// The site the three stages write: one partition run per input (as a cluster's map tasks),
+    /// one build per partition, one merge.
+    static func threeStages(
+        _ paths: [String], partitions: Int, settings: BuildSettings, in folder: URL, perInput: Bool = true
+    ) throws -> URL {
+        let groups = perInput ? paths.map { [$0] } : [paths]
+        var mapped: [URL] = []
+        for (number, group) in groups.enumerated() {
+            let output = folder.appendingPathComponent("map-\(number)")
+            _ = try PartitionStage.run(paths: group, format: nil, workers: 2, partitions: partitions, output: output, force: false)
+            mapped.append(output)
+        }
+        var built: [String] = []
+        for index in 0..<partitions {
+            let files = mapped.map { $0.appendingPathComponent(PartitionScheme.fileName(index, of: partitions)).path }
+            let output = folder.appendingPathComponent("build-\(index)")
+            _ = try BuildStage.run(
+                partitionFiles: files, settings: settings, templates: templates, output: output, force: false, workers: 2)
+            built.append(output.path)
+        }
+        let site = folder.appendingPathComponent("site")
+        let merge = try MergeStage(paths: mapped.map(\.path) + built, templates: templates)
+        _ = try merge.write(to: site, templates: templates, site: ReportBuilder.Options())
+        return site
+    }
+
+    static func expectSameSite(_ found: URL, _ expected: URL, _ comment: String) throws {
+        let want = try FileManagerListing.tree(expected)
+        let got = try FileManagerListing.tree(found)
+        #expect(got.keys.sorted() == want.keys.sorted(), "\(comment)")
+        for name in want.keys.sorted() where got[name] != want[name] { Issue.record("\(name) differs: \(comment)") }
+    }
+
+    @Test(arguments: [(1, true), (4, true), (5, false)])
+    func threeStagesWriteTheSiteOfOneRun(partitions: Int, perInput: Bool) throws {
+        let folder = try Fixtures.temporaryDirectory("stages")
+        try Self.oneRun(Self.inputs, settings: Self.settings, into: folder.appendingPathComponent("one"))
+        let site = try Self.threeStages(Self.inputs, partitions: partitions, settings: Self.settings, in: folder, perInput: perInput)
+        try Self.expectSameSite(site, folder.appendingPathComponent("one"), "\(partitions) partitions")
+    }
+
+    @Test func everyTraceSelectedAndTracesAskedForToo() throws {
+        let folder = try Fixtures.temporaryDirectory("stages-all")
+        var settings = Self.settings
+        settings.selection.all = true
+        settings.selection.maximumPages = .max
+        settings.selection.maximumErrorPages = .max
+        try Self.oneRun(Self.inputs, settings: settings, into: folder.appendingPathComponent("one"))
+        let site = try Self.threeStages(Self.inputs, partitions: 3, settings: settings, in: folder)
+        try Self.expectSameSite(site, folder.appendingPathComponent("one"), "--select all")
+        // Every page was drawn by a build: none kept spans.
+        for index in 0..<3 {
+            #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("build-\(index)/traces.trspans").path))
+        }
+    }
+
+    @Test func aReportLargerThanItsBudgetIsTheReportOfOneRun() throws {
+        let folder = try Fixtures.temporaryDirectory("stages-spill")
+        let output = folder.appendingPathComponent("spilled")
+        let spill = try SpilledReport(beside: output)
+        _ = try spill.partition(Self.inputs, format: nil, workers: 2, partitions: 6, strict: false)
+        for index in 0..<6 { try spill.build(partition: index, settings: Self.settings, templates: Self.templates, workers: 2) }
+        _ = try spill.merge(templates: Self.templates).write(to: output, templates: Self.templates, site: ReportBuilder.Options())
+        try Self.oneRun(Self.inputs, settings: Self.settings, into: folder.appendingPathComponent("one"))
+        try Self.expectSameSite(output, folder.appendingPathComponent("one"), "spilled")
+    }
+
+    @Test func aFaultyInputLeavesNoSpanInThePartitionsAndIsListedAsSkipped() throws {
+        let folder = try Fixtures.temporaryDirectory("stages-faulty")
+        // Good lines, then a broken one: what the good lines gave, piece by piece, is taken back.
+        let broken = folder.appendingPathComponent("broken.jsonl")
+        let good = try String(contentsOfFile: Self.inputs[0], encoding: .utf8)
+        try Data((good + "\n{\"resourceSpans\": [}\n").utf8).write(to: broken)
+        let paths = [Self.inputs[1], broken.path, Self.inputs[2]]
+        let pieces = folder.appendingPathComponent("pieces")
+        let outcome = try PartitionStage.run(
+            paths: paths, format: nil, workers: 2, partitions: 3, output: pieces, force: false, pieceSize: 4_096)
+        #expect(outcome.failures.count == 1 && outcome.manifest.inputs[1].skipped != nil)
+        let whole = folder.appendingPathComponent("whole")
+        _ = try PartitionStage.run(
+            paths: [Self.inputs[1], Self.inputs[2]], format: nil, workers: 2, partitions: 3, output: whole, force: false)
+        for index in 0..<3 {
+            let name = PartitionScheme.fileName(index, of: 3)
+            #expect(
+                try Data(contentsOf: pieces.appendingPathComponent(name)) == (try Data(contentsOf: whole.appendingPathComponent(name))),
+                "partition \(index) holds nothing of the faulty input")
+        }
+        try Self.oneRun(paths, settings: Self.settings, into: folder.appendingPathComponent("one"))
+        let site = try Self.threeStages(paths, partitions: 3, settings: Self.settings, in: folder)
+        try Self.expectSameSite(site, folder.appendingPathComponent("one"), "with a faulty input")
+    }
+
+    @Test func mergeRefusesPartsThatDoNotFitTogether() throws {
+        let folder = try Fixtures.temporaryDirectory("stages-refused")
+        let parts = folder.appendingPathComponent("parts")
+        _ = try PartitionStage.run(paths: Self.inputs, format: nil, workers: 2, partitions: 3, output: parts, force: false)
+        func build(_ index: Int, _ settings: BuildSettings = Self.settings, named name: String? = nil) throws -> String {
+            let output = folder.appendingPathComponent(name ?? "build-\(index)")
+            _ = try BuildStage.run(
+                partitionFiles: [parts.appendingPathComponent(PartitionScheme.fileName(index, of: 3)).path], settings: settings,
+                templates: Self.templates, output: output, force: true, workers: 2)
+            return output.path
+        }
+        let built = try (0..<3).map { try build($0) }
+        func refusal(_ paths: [String], templates: TemplateSet = Self.templates) -> String {
+            do {
+                _ = try MergeStage(paths: paths, templates: templates)
+                return "accepted"
+            } catch {
+                return error.description
+            }
+        }
+        #expect(refusal([parts.path] + built).contains("accepted"))
+        #expect(refusal([parts.path, built[0], built[1]]).contains("partition 2 of 3"))
+        #expect(refusal([parts.path] + built + [try build(1, named: "again")]).contains("builds partition 1"))
+        #expect(refusal(built + [try build(1, named: "again")]).contains("is also in"))
+        var other = Self.settings
+        other.title = "Another"
+        #expect(refusal([parts.path, built[0], built[1], try build(2, other, named: "other")]).contains("other settings"))
+        let templates = folder.appendingPathComponent("templates")
+        try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
+        try Data("body { color: red }".utf8).write(to: templates.appendingPathComponent("style.css"))
+        #expect(refusal(built, templates: try TemplateSet(overrides: templates)).contains("other templates"))
+        #expect(refusal([folder.path]).contains("neither a build folder"))
+
+        let summary = URL(fileURLWithPath: built[0]).appendingPathComponent(PartSummary.fileName)
+        var text = try String(contentsOf: summary, encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"errors\":", with: "\"errors\":-", options: [], range: text.range(of: "\"errors\":"))
+        try Data(text.utf8).write(to: summary)
+        let damaged = refusal(built)
+        #expect(damaged.contains(summary.path) && damaged.contains("damaged"), "\(damaged)")
+    }
+
+    @Test func aDamagedPartitionFileIsNamedWithTheOffset() throws {
+        let folder = try Fixtures.temporaryDirectory("stages-damaged")
+        let parts = folder.appendingPathComponent("parts")
+        _ = try PartitionStage.run(paths: [Self.inputs[1]], format: nil, workers: 1, partitions: 1, output: parts, force: false)
+        let file = parts.appendingPathComponent(PartitionScheme.fileName(0, of: 1))
+        var bytes = try [UInt8](Data(contentsOf: file))
+        bytes.removeLast(bytes.count / 3)
+        try Data(bytes).write(to: file)
+        let error = #expect(throws: ReportError.self) {
+            _ = try BuildStage.run(
+                partitionFiles: [file.path], settings: Self.settings, templates: Self.templates, output: folder.appendingPathComponent("b"),
+                force: false, workers: 1)
+        }
+        #expect(error?.description.contains(file.path) == true && error?.description.contains("at byte") == true)
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("b").path), "nothing half-written")
+    }
+
+    @Test func partitionsHoldEveryTraceWholeAndFilesAreTheSameOnEveryRun() throws {
+        let folder = try Fixtures.temporaryDirectory("stages-files")
+        let first = folder.appendingPathComponent("first")
+        let second = folder.appendingPathComponent("second")
+        _ = try PartitionStage.run(paths: Self.inputs, format: nil, workers: 2, partitions: 4, output: first, force: false)
+        _ = try PartitionStage.run(paths: Self.inputs, format: nil, workers: 1, partitions: 4, output: second, force: false)
+        #expect(try FileManagerListing.tree(first) == (try FileManagerListing.tree(second)), "workers change nothing")
+        var partitionOf: [TraceID: Int] = [:]
+        var total = 0
+        for index in 0..<4 {
+            let data = try Data(contentsOf: first.appendingPathComponent(PartitionScheme.fileName(index, of: 4)))
+            var spans: [Span] = []
+            var places: [SpanIDLocation] = []
+            try data.withUnsafeBytes { raw in try SpanRecordReader.decode(raw, into: &spans, locations: &places) }
+            for span in spans {
+                #expect(partitionOf[span.traceID, default: index] == index, "trace \(span.traceID) is in two partitions")
+                partitionOf[span.traceID] = index
+            }
+            #expect(places.allSatisfy { PartitionScheme.partition(of: $0.spanID, count: 4) == index })
+            total += spans.count
+        }
+        let manifest = try JSONDecoder().decode(
+            PartitionManifest.self, from: Data(contentsOf: first.appendingPathComponent(PartitionManifest.fileName)))
+        #expect(total == manifest.inputs.reduce(0) { $0 + $1.spans } && total > 10_000)
+        #expect(manifest.files == (0..<4).map { PartitionScheme.fileName($0, of: 4) })
+    }
+}
+
+/// The stages as a scheduler runs them: the `tracereport` binary, one process per task.
+@Suite(.serialized)
+struct CommandLineStagesTests {
+    /// The `tracereport` binary `swift test` built beside the test bundle.
+    static let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tracereport")
+
+    /// Runs `tracereport` with `arguments`; its exit status.
+    @discardableResult
+    func run(_ arguments: [String]) throws -> Int32 {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments + ["--quiet"]
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    @Test func partitionBuildMergeWriteTheSiteReportWrites() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "tracereport is built beside the tests by swift test")
+        let folder = try Fixtures.temporaryDirectory("cli-stages")
+        let options = ["--title", "Nightly", "--max-pages", "80", "--time-zone", "Europe/Berlin", "--key-attribute", "http.route"]
+        let inputs = ReportStagesTests.inputs
+        #expect(try run(inputs + ["--output", folder.appendingPathComponent("one").path] + options) == 0)
+        var maps: [String] = []
+        for (number, input) in inputs.enumerated() {
+            let map = folder.appendingPathComponent("map-\(number)").path
+            #expect(try run(["partition", input, "--partitions", "3", "--output", map]) == 0)
+            maps.append(map)
+        }
+        var builds: [String] = []
+        for index in 0..<3 {
+            let files = maps.map { "\($0)/\(PartitionScheme.fileName(index, of: 3))" }
+            let build = folder.appendingPathComponent("build-\(index)").path
+            #expect(try run(["build", "--partition"] + files + ["--output", build] + options) == 0)
+            builds.append(build)
+        }
+        let merged = folder.appendingPathComponent("merged")
+        #expect(try run(["merge"] + maps + builds + ["--output", merged.path]) == 0)
+        try ReportStagesTests.expectSameSite(merged, folder.appendingPathComponent("one"), "command line stages")
+
+        let spilled = folder.appendingPathComponent("spilled")
+        #expect(try run(inputs + ["--output", spilled.path, "--memory-budget", "16M"] + options) == 0)
+        try ReportStagesTests.expectSameSite(spilled, folder.appendingPathComponent("one"), "--memory-budget 16M")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains(".spill") }
+        #expect(leftovers.isEmpty, "the work folder is removed: \(leftovers)")
+
+        // A build given other options than the others is refused by merge, which names it.
+        #expect(
+            try run(["build", "--partition", "\(maps[0])/\(PartitionScheme.fileName(0, of: 3))", "--output", builds[0], "--force"]) == 0)
+        #expect(try run(["merge"] + builds + ["--output", folder.appendingPathComponent("refused").path]) == 66)
+    }
+}
+
+extension Array {
+    /// The elements in runs of `size`.
+    fileprivate func chunked(_ size: Int) -> [[Element]] {
+        stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
+    }
+}
