@@ -1,11 +1,14 @@
 """Writes COUNT small traces over one day as OTLP JSON lines (a front end, a back end, a database
 call; 12 services, 40 routes, one trace in 50 failing), for the large-index benchmark and the
-browser checks: python3 Benchmarks/make-many-traces.py COUNT OUT.jsonl"""
+browser checks: python3 Benchmarks/make-many-traces.py COUNT OUT.jsonl [CALLS]
+With CALLS above 1, the back end makes that many database calls one after the other (traces of
+CALLS + 2 spans, for the memory-budget check)."""
 import json
 import random
 import sys
 
 count, out = int(sys.argv[1]), sys.argv[2]
+calls = int(sys.argv[3]) if len(sys.argv) > 3 else 1
 random.seed(11)
 base = 1795478400_000_000_000
 day = 86_400_000_000_000
@@ -38,6 +41,13 @@ with open(out, "w", encoding="utf-8") as file:
                     "endTimeUnixNano": str(start + duration // 2),
                     "attributes": [attribute("db.system", "postgresql")]}],
         }
+        for call in range(1, calls):
+            step = duration * 3 // 10 // calls
+            spans[back].append({"traceId": trace, "spanId": "%016x" % (1 << 48 | number << 12 | call),
+                                "parentSpanId": "%016x" % (3 * number + 2), "name": "SELECT " + back, "kind": 3,
+                                "startTimeUnixNano": str(start + duration // 2 + call * step),
+                                "endTimeUnixNano": str(start + duration // 2 + call * step + step // 2),
+                                "attributes": [attribute("db.system", "postgresql")]})
         batch = {"resourceSpans": [{"resource": {"attributes": [attribute("service.name", name)]},
                                     "scopeSpans": [{"spans": spans[name]}]} for name in (front, back)]}
         file.write(json.dumps(batch, separators=(",", ":")) + "\n")

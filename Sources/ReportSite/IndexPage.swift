@@ -30,15 +30,19 @@ struct IndexPage {
 
     /// The scatter plot of every trace (dots of traces with a page link to it).
     static func scatter(traces: [TraceDigest], selection: TraceSelection, time: TimeDisplay) -> ScatterChart {
+        // Above the chart's dot limit only failed traces are dots: the others need no tooltip.
+        let everyDot = traces.count <= ScatterChart.maximumDots
         let points = traces.indices.map { index in
             let trace = traces[index]
+            let drawn = everyDot || trace.errorCount > 0
             let label =
-                "\(trace.rootService): \(trace.rootName), \(DurationFormat.string(nanoseconds: trace.durationNano)), "
-                + "\(time.string(unixNano: trace.startTimeUnixNano)) \(time.name)\(trace.errorCount > 0 ? ", \(trace.errorCount) errors" : "")"
-                + (selection.contains(index) ? "" : " (no page)")
+                drawn
+                ? "\(trace.rootService): \(trace.rootName), \(DurationFormat.string(nanoseconds: trace.durationNano)), "
+                    + "\(time.string(unixNano: trace.startTimeUnixNano)) \(time.name)\(trace.errorCount > 0 ? ", \(trace.errorCount) errors" : "")"
+                    + (selection.contains(index) ? "" : " (no page)") : ""
             return ScatterChart.Point(
                 startUnixNano: trace.startTimeUnixNano, durationNano: trace.durationNano, failed: trace.errorCount > 0,
-                page: selection.contains(index) ? TracePage.path(for: trace.traceID) : nil, label: label)
+                page: drawn && selection.contains(index) ? TracePage.path(for: trace.traceID) : nil, label: label)
         }
         let starts = traces.map(\.startTimeUnixNano)
         return ScatterChart(

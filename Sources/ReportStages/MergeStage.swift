@@ -10,12 +10,6 @@ public import TraceModel
 /// with the same settings: its pages are those drawn by the builds (their reasons filled in) or
 /// drawn now from the spans the builds kept.
 public struct MergeStage: Sendable {
-    /// One build folder, as read.
-    struct Part: Sendable {
-        let folder: URL
-        let summary: PartSummary
-    }
-
     /// The settings every part was built with.
     public let settings: BuildSettings
     /// Every trace's report, merged.
@@ -30,7 +24,7 @@ public struct MergeStage: Sendable {
     /// manifests built once.
     /// - Throws: `ReportError.input` naming the file at fault.
     public init(paths: [String], templates: TemplateSet) throws(ReportError) {
-        var parts: [Part] = []
+        var folders: [URL] = []
         var manifests: [(url: URL, manifest: PartitionManifest)] = []
         for path in paths {
             let url = URL(fileURLWithPath: path)
@@ -39,15 +33,14 @@ public struct MergeStage: Sendable {
                 throw .input(path: path, message: "no such file or folder")
             }
             let folder = isFolder.boolValue ? url : url.deletingLastPathComponent()
-            let part = folder.appendingPathComponent(PartSummary.fileName)
-            let manifest = folder.appendingPathComponent(PartitionManifest.fileName)
-            if isFolder.boolValue ? FileManager.default.fileExists(atPath: part.path) : url.lastPathComponent == PartSummary.fileName {
-                let summary = try StageJSON.read(
-                    PartSummary.self, from: part, schema: PartSummary.schemaName, version: PartSummary.currentVersion)
-                parts.append(Part(folder: folder, summary: summary))
-            } else if isFolder.boolValue
-                ? FileManager.default.fileExists(atPath: manifest.path) : url.lastPathComponent == PartitionManifest.fileName
-            {
+            let named = { (name: String) in
+                isFolder.boolValue
+                    ? FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path) : url.lastPathComponent == name
+            }
+            if named(PartSummary.fileName) {
+                folders.append(folder)
+            } else if named(PartitionManifest.fileName) {
+                let manifest = folder.appendingPathComponent(PartitionManifest.fileName)
                 manifests.append(
                     (
                         manifest,
@@ -61,51 +54,116 @@ public struct MergeStage: Sendable {
                     message: "neither a build folder (\(PartSummary.fileName)) nor a partition folder (\(PartitionManifest.fileName))")
             }
         }
-        guard let first = parts.first else {
+        guard !folders.isEmpty else {
             throw .input(path: paths.first ?? ".", message: "no build folder given (one holding \(PartSummary.fileName))")
         }
-        settings = first.summary.settings
-        for part in parts where part.summary.settings != settings {
-            throw .input(
-                path: part.folder.path,
-                message:
-                    "built with other settings than \(first.folder.path) (title, time zone, selection, assembly, key attributes or templates); build every partition alike"
-            )
+
+        // Each part is read, checked and merged in turn; its digests wait to be merged with all
+        // the others' at once, each beside where its page comes from.
+        var settings: BuildSettings?
+        var report = PartialReport(keyAttributes: [])
+        var digests: [[TraceDigest]] = []
+        var sources: [[BuiltPages.Location]] = []
+        var partitionsOf: [[String]] = []
+        let strings = DigestStrings()
+        for (number, folder) in folders.enumerated() {
+            let summary = try StageJSON.read(
+                PartSummary.self, from: folder.appendingPathComponent(PartSummary.fileName), schema: PartSummary.schemaName,
+                version: PartSummary.currentVersion, userInfo: [DigestStrings.key: strings])
+            if let settings, summary.settings != settings {
+                throw .input(
+                    path: folder.path,
+                    message:
+                        "built with other settings than \(folders[0].path) (title, time zone, selection, assembly, key attributes or templates); build every partition alike"
+                )
+            }
+            if settings == nil {
+                settings = summary.settings
+                report = PartialReport(keyAttributes: summary.settings.keyAttributes)
+            }
+            let traces = summary.report.traces
+            guard summary.storeChunks.isEmpty || summary.storeChunks.count == traces.count else {
+                throw .input(path: folder.path, message: "\(PartSummary.fileName) has store offsets for another number of traces")
+            }
+            let drawn = Set(summary.drawn)
+            var located: [BuiltPages.Location] = []
+            located.reserveCapacity(traces.count)
+            for index in traces.indices {
+                let isDrawn = drawn.contains(traces[index].traceID.hex)
+                guard isDrawn || !summary.storeChunks.isEmpty else {
+                    throw .input(path: folder.path, message: "trace \(traces[index].traceID) has neither a page nor kept spans")
+                }
+                located.append(BuiltPages.Location(part: number, chunk: isDrawn ? nil : summary.storeChunks[index]))
+            }
+            report.mergeAllButTraces(summary.report)
+            digests.append(traces)
+            sources.append(located)
+            partitionsOf.append(summary.partitions)
         }
+        guard let settings else { throw .input(path: paths[0], message: "no build folder given") }
         guard settings.templates == templates.fingerprint else {
             throw .input(
-                path: first.folder.path,
-                message: "built with other templates than merge was given; give merge the same --templates as build")
+                path: folders[0].path, message: "built with other templates than merge was given; give merge the same --templates as build")
         }
-        try Self.checkCoverage(parts, manifests)
-
-        var report = PartialReport(keyAttributes: settings.keyAttributes)
-        var located: [TraceID: BuiltPages.Location] = [:]
-        for (number, part) in parts.enumerated() {
-            let drawn = Set(part.summary.drawn)
-            let summary = part.summary
-            guard summary.storeChunks.isEmpty || summary.storeChunks.count == summary.report.traces.count else {
-                throw .input(path: part.folder.path, message: "\(PartSummary.fileName) has store offsets for another number of traces")
-            }
-            for (index, trace) in summary.report.traces.enumerated() {
-                if let other = located[trace.traceID] {
-                    throw .input(
-                        path: part.folder.path,
-                        message:
-                            "trace \(trace.traceID) is also in \(parts[other.part].folder.path): a partition was built twice, or its spans were filed apart"
-                    )
-                }
-                let isDrawn = drawn.contains(trace.traceID.hex)
-                guard isDrawn || !summary.storeChunks.isEmpty else {
-                    throw .input(path: part.folder.path, message: "trace \(trace.traceID) has neither a page nor kept spans")
-                }
-                located[trace.traceID] = BuiltPages.Location(part: number, chunk: isDrawn ? nil : summary.storeChunks[index])
-            }
-            report.merge(summary.report)
-        }
+        try Self.checkCoverage(zip(folders, partitionsOf).map { ($0, $1) }, manifests)
+        let (merged, located) = try Self.merge(digests, sources, folders: folders)
+        _ = report.replaceTraces(merged)
+        self.settings = settings
         self.report = report
         self.inputs = manifests.flatMap { $0.manifest.inputs.map(\.input) }
-        pages = BuiltPages(folders: parts.map(\.folder), located: located, assembly: settings.assembly.options)
+        pages = BuiltPages(folders: folders, located: located, assembly: settings.assembly.options)
+    }
+
+    /// The parts' digests (each in report order) in one list in report order, with where each
+    /// trace's page comes from; a trace in two parts is refused.
+    private static func merge(
+        _ digests: [[TraceDigest]], _ sources: [[BuiltPages.Location]], folders: [URL]
+    ) throws(ReportError) -> ([TraceDigest], [BuiltPages.Location]) {
+        var merged: [TraceDigest] = []
+        var located: [BuiltPages.Location] = []
+        let total = digests.reduce(0) { $0 + $1.count }
+        merged.reserveCapacity(total)
+        located.reserveCapacity(total)
+        var next = [Int](repeating: 0, count: digests.count)
+        // A heap of parts by their next digest's report order.
+        var heap = digests.indices.filter { !digests[$0].isEmpty }
+        func before(_ a: Int, _ b: Int) -> Bool {
+            (digests[a][next[a]].reportOrder, a) < (digests[b][next[b]].reportOrder, b)
+        }
+        func siftDown(_ start: Int) {
+            var parent = start
+            while true {
+                let (left, right) = (2 * parent + 1, 2 * parent + 2)
+                var first = parent
+                if left < heap.count, before(heap[left], heap[first]) { first = left }
+                if right < heap.count, before(heap[right], heap[first]) { first = right }
+                if first == parent { return }
+                heap.swapAt(parent, first)
+                parent = first
+            }
+        }
+        for position in stride(from: heap.count / 2, through: 0, by: -1) { siftDown(position) }
+        var seen = Set<TraceID>(minimumCapacity: total)
+        while let part = heap.first {
+            let digest = digests[part][next[part]]
+            guard seen.insert(digest.traceID).inserted else {
+                let other = located[merged.firstIndex { $0.traceID == digest.traceID }!].part
+                throw .input(
+                    path: folders[part].path,
+                    message:
+                        "trace \(digest.traceID) is also in \(folders[other].path): a partition was built twice, or its spans were filed apart"
+                )
+            }
+            merged.append(digest)
+            located.append(sources[part][next[part]])
+            next[part] += 1
+            if next[part] == digests[part].count {
+                heap.swapAt(0, heap.count - 1)
+                heap.removeLast()
+            }
+            siftDown(0)
+        }
+        return (merged, located)
     }
 
     /// Writes the site of the merged parts.
@@ -124,14 +182,16 @@ public struct MergeStage: Sendable {
 
     /// Every partition the manifests name is built exactly once, when the file names say which
     /// partition they hold.
-    private static func checkCoverage(_ parts: [Part], _ manifests: [(url: URL, manifest: PartitionManifest)]) throws(ReportError) {
+    private static func checkCoverage(
+        _ parts: [(folder: URL, partitions: [String])], _ manifests: [(url: URL, manifest: PartitionManifest)]
+    ) throws(ReportError) {
         guard let count = manifests.first?.manifest.partitions else { return }
         for (url, manifest) in manifests where manifest.partitions != count {
             throw .input(path: url.path, message: "has \(manifest.partitions) partitions where another manifest has \(count)")
         }
         var builtBy: [Int: URL] = [:]
         for part in parts {
-            for index in Set(part.summary.partitions.compactMap { PartitionScheme.index(ofFileName: $0, count: count) }) {
+            for index in Set(part.partitions.compactMap { PartitionScheme.index(ofFileName: $0, count: count) }) {
                 if let other = builtBy[index] {
                     throw .input(path: part.folder.path, message: "builds partition \(index), as \(other.path) does")
                 }
@@ -156,15 +216,14 @@ struct BuiltPages: TracePageSource {
     }
 
     let folders: [URL]
-    let located: [TraceID: Location]
+    /// By index into the merged report's digests.
+    let located: [Location]
     let assembly: AssemblyOptions
 
     func page(
         of trace: TraceDigest, at index: Int, reasons: [String], builder: ReportBuilder, options: ReportBuilder.Options
     ) throws(ReportError) -> String {
-        guard let location = located[trace.traceID] else {
-            throw .input(path: trace.traceID.hex, message: "no build holds this trace")
-        }
+        let location = located[index]
         let folder = folders[location.part]
         guard let chunk = location.chunk else {
             let url = folder.appendingPathComponent(TracePage.path(for: trace.traceID))

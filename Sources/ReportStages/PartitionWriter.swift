@@ -20,11 +20,12 @@ final class PartitionWriter {
     /// A partition's records go to its file once they reach this many bytes.
     private let chunkBytes: Int
 
-    /// Creates the files (header only) in `folder`.
+    /// Creates the files (header only) in `folder`; about `buffers` bytes of records wait in
+    /// memory in all, in chunks of 64 KB to 1 MB.
     /// - Throws: `ReportError.output` when a file cannot be created.
-    init(folder: URL, count: Int) throws(ReportError) {
-        // About 32 MB of records wait in memory in all, in chunks of 64 KB to 1 MB.
-        chunkBytes = max(64 << 10, min(1 << 20, (32 << 20) / max(count, 1)))
+    init(folder: URL, count: Int, buffers: Int = 32 * 1_048_576) throws(ReportError) {
+        let share: Int = buffers / max(count, 1)
+        chunkBytes = max(65_536, min(1_048_576, share))
         for index in 0..<count {
             let path = folder.appendingPathComponent(PartitionScheme.fileName(index, of: count)).path
             let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)

@@ -20,17 +20,19 @@ public final class SpilledReport {
 
     deinit { work.discard() }
 
-    /// Files the spans of `paths` in `partitions` partitions.
+    /// Files the spans of `paths` in `partitions` partitions, keeping within `budget`.
     public func partition(
-        _ paths: [String], format: InputFormat?, workers: Int, partitions: Int, strict: Bool,
+        _ paths: [String], format: InputFormat?, workers: Int, partitions: Int, strict: Bool, budget: Int,
         progress: ((_ done: Int, _ bytes: Int) -> Void)? = nil
     ) throws(ReportError) -> PartitionStage.Outcome {
         partitionCount = partitions
         let staging = try SiteStaging(destination: partitionFolder)
         defer { staging.discard() }
         let outcome = try PartitionStage.write(
-            paths: paths, format: format, workers: workers, partitions: partitions, into: staging, strict: strict, progress: progress)
+            paths: paths, format: format, workers: workers, partitions: partitions, into: staging, strict: strict,
+            buffers: MemoryBudget.partitionBuffers(budget: budget), progress: progress)
         try staging.publish()
+        Self.returnFreedMemory()
         return outcome
     }
 
@@ -39,6 +41,7 @@ public final class SpilledReport {
         let file = partitionFolder.appendingPathComponent(PartitionScheme.fileName(index, of: partitionCount)).path
         _ = try BuildStage.run(
             partitionFiles: [file], settings: settings, templates: templates, output: buildFolder(index), force: false, workers: workers)
+        Self.returnFreedMemory()
     }
 
     /// The parts, read for merging.
@@ -47,10 +50,36 @@ public final class SpilledReport {
     }
 
     private func buildFolder(_ index: Int) -> URL { work.folder.appendingPathComponent("build-\(index)") }
+
+    /// Gives the memory freed by a stage back to the system, so that the next starts from what
+    /// the process needs rather than from what the last one took (malloc keeps freed memory).
+    private static func returnFreedMemory() {
+        #if os(Linux)
+            _ = trimMalloc(0)
+        #endif
+    }
 }
+
+#if os(Linux)
+    /// glibc's `malloc_trim`, which the Glibc module does not export.
+    @_silgen_name("malloc_trim")
+    private func trimMalloc(_ pad: Int) -> Int32
+#endif
 
 /// How much memory a run may use, and how many partitions that calls for.
 public enum MemoryBudget {
+    static let megabyte = 1_048_576
+    /// What a run takes whatever its input: the program, its libraries and threads' arenas.
+    public static let base = 48 * megabyte
+    /// How many times its input's size a run takes in memory at most (spans, traces, pages):
+    /// measured from 0.65 (traces of 20 spans) to 1.7 (traces of 3 spans) for OTLP JSON.
+    static let inMemoryPerInputByte = 1.7
+    /// How many times its share of the input a partition's build takes at most (measured 1.6 to
+    /// 2.5): its spans as read and assembled, its kept spans, the pages being drawn.
+    static let buildPerInputByte = 2.5
+    /// Compressed inputs expand about tenfold.
+    static let compressedExpansion = 10.0
+
     /// Half the memory of the machine, or of the container (cgroup v2 `memory.max`) if less.
     public static var machineDefault: Int {
         var total = Int(clamping: ProcessInfo.processInfo.physicalMemory)
@@ -78,27 +107,42 @@ public enum MemoryBudget {
             case "T": 1024 * 1024 * 1024 * 1024
             default: nil
             }
-        guard let scale, number * scale >= 16 * 1024 * 1024, number * scale < Double(Int.max) else { return nil }
-        return Int(number * scale)
+        guard let scale else { return nil }
+        let bytes: Double = number * scale
+        guard bytes >= Double(16 * megabyte), bytes < Double(Int.max) else { return nil }
+        return Int(bytes)
     }
 
-    /// How many times its size a run takes in memory, for an input of each kind: spans, traces
-    /// and pages (measured: about 1× for OTLP JSON; compressed inputs expand about tenfold).
-    static let memoryPerInputByte = 1.0
-    static let compressedExpansion = 10.0
-
-    /// 1 when `paths` fit in `budget` in memory; otherwise enough partitions that one of them,
-    /// built alone, takes at most a third of it.
-    public static func partitions(for paths: [String], budget: Int) -> Int {
-        var need = 0.0
+    /// The bytes of `paths` once decompressed (estimated for compressed ones).
+    static func inputBytes(_ paths: [String]) -> Double {
+        var total = 0.0
         for path in paths {
             guard path != SpanFileReader.standardInputPath,
                 let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
             else { continue }
             let compressed = [".gz", ".zst", ".zstd"].contains { path.hasSuffix($0) }
-            need += Double(size) * memoryPerInputByte * (compressed ? compressedExpansion : 1)
+            total += Double(size) * (compressed ? compressedExpansion : 1)
         }
-        guard need > Double(budget) else { return 1 }
-        return min(PartitionScheme.maximumCount, Int((3 * need / Double(budget)).rounded(.up)))
+        return total
     }
+
+    /// 1 when `paths` fit in `budget` in memory; otherwise enough partitions that each one's
+    /// build fits in what the budget leaves beside `base`.
+    public static func partitions(for paths: [String], budget: Int) -> Int {
+        let input = inputBytes(paths)
+        let inMemory: Double = Double(base) + input * inMemoryPerInputByte
+        guard inMemory > Double(budget) else { return 1 }
+        let room = Double(max(budget - base, 16 * megabyte))
+        let count: Double = (input * buildPerInputByte / room).rounded(.up)
+        return min(PartitionScheme.maximumCount, max(2, Int(count)))
+    }
+
+    /// What the partition stage may keep waiting to be written, within `budget`.
+    public static func partitionBuffers(budget: Int) -> Int {
+        let share: Int = (budget - base) / 4
+        return max(4 * megabyte, min(32 * megabyte, share))
+    }
+
+    /// About what the merge takes for `traces` traces: a digest of each, and the index's data.
+    public static func merge(traces: Int) -> Int { base + 400 * traces }
 }

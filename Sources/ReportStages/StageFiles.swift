@@ -167,7 +167,8 @@ enum StageJSON {
 
     /// Reads a file of the stages, checking its schema and version first.
     static func read<Value: Decodable>(
-        _ type: Value.Type, from url: URL, schema: String, version: Int, data: Data? = nil
+        _ type: Value.Type, from url: URL, schema: String, version: Int, data: Data? = nil,
+        userInfo: [CodingUserInfoKey: any Sendable] = [:]
     ) throws(ReportError) -> Value {
         let bytes: Data
         do {
@@ -182,7 +183,9 @@ enum StageJSON {
             throw .input(path: url.path, message: "\(schema) version \(header.version); this tracereport reads version \(version)")
         }
         do {
-            return try JSONDecoder().decode(type, from: bytes)
+            let decoder = JSONDecoder()
+            decoder.userInfo = userInfo
+            return try decoder.decode(type, from: bytes)
         } catch {
             throw .input(path: url.path, message: "damaged \(schema) file: \(describe(error))")
         }

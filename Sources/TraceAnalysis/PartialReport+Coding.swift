@@ -54,6 +54,29 @@ private struct HexTraceID: Codable {
     }
 }
 
+/// Shares the strings that digests repeat (service and operation names, lists of services)
+/// among the digests decoded with it: put one in a decoder's `userInfo` under `key`.
+public final class DigestStrings: @unchecked Sendable {
+    public static let key = CodingUserInfoKey(rawValue: "tracereport.digest-strings")!
+    private var strings: [String: String] = [:]
+    private var lists: [[String]: [String]] = [:]
+
+    public init() {}
+
+    func shared(_ string: String) -> String {
+        if let known = strings[string] { return known }
+        strings[string] = string
+        return string
+    }
+
+    func shared(_ list: [String]) -> [String] {
+        if let known = lists[list] { return known }
+        let shared = list.map(shared)
+        lists[shared] = shared
+        return shared
+    }
+}
+
 extension TraceDigest: Codable {
     private enum Keys: String, CodingKey {
         case id, start, duration, rootService, rootName, spans, errors, incomplete, services
@@ -61,15 +84,19 @@ extension TraceDigest: Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Keys.self)
+        let strings = decoder.userInfo[DigestStrings.key] as? DigestStrings
+        func text(_ key: Keys) throws -> String {
+            let text = try container.decode(String.self, forKey: key)
+            return strings?.shared(text) ?? text
+        }
+        let services = try container.decode([String].self, forKey: .services)
         self.init(
             traceID: try container.decode(HexTraceID.self, forKey: .id).id,
             startTimeUnixNano: try container.decode(UInt64.self, forKey: .start),
             durationNano: try container.decode(UInt64.self, forKey: .duration),
-            rootService: try container.decode(String.self, forKey: .rootService),
-            rootName: try container.decode(String.self, forKey: .rootName),
+            rootService: try text(.rootService), rootName: try text(.rootName),
             spanCount: try container.decode(Int.self, forKey: .spans), errorCount: try container.decode(Int.self, forKey: .errors),
-            isIncomplete: try container.decode(Bool.self, forKey: .incomplete),
-            services: try container.decode([String].self, forKey: .services))
+            isIncomplete: try container.decode(Bool.self, forKey: .incomplete), services: strings?.shared(services) ?? services)
     }
 
     public func encode(to encoder: any Encoder) throws {

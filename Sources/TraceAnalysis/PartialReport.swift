@@ -12,8 +12,10 @@ public struct PartialReport: Sendable, Equatable {
     public private(set) var graph: ServiceGraph
     public private(set) var health: InstrumentationHealth.Tally
 
+    /// - Parameter traces: in report order (checked: a list out of order is sorted).
     public init(traces: [TraceDigest], graph: ServiceGraph, health: InstrumentationHealth.Tally) {
-        self.traces = traces.sorted { $0.reportOrder < $1.reportOrder }
+        let ordered = zip(traces, traces.dropFirst()).allSatisfy { $0.reportOrder < $1.reportOrder }
+        self.traces = ordered ? traces : traces.sorted { $0.reportOrder < $1.reportOrder }
         self.graph = graph
         self.health = health
     }
@@ -39,8 +41,21 @@ public struct PartialReport: Sendable, Equatable {
     /// Adds the report on other traces.
     public mutating func merge(_ other: PartialReport) {
         traces = Self.merged(traces, other.traces)
+        mergeAllButTraces(other)
+    }
+
+    /// Adds the graph and health tally of a report on other traces, whose digests the caller
+    /// puts in with `replaceTraces(_:)` (merging many parts' digests at once costs less memory).
+    public mutating func mergeAllButTraces(_ other: PartialReport) {
         graph.merge(other.graph)
         health.merge(other.health)
+    }
+
+    /// Takes `traces` (in report order) as the report's digests, handing back the old ones.
+    public mutating func replaceTraces(_ traces: [TraceDigest]) -> [TraceDigest] {
+        precondition(zip(traces, traces.dropFirst()).allSatisfy { $0.reportOrder < $1.reportOrder }, "digests out of report order")
+        defer { self.traces = traces }
+        return self.traces
     }
 
     /// Adds the places of span ids met in more than one trace, found apart from the traces.

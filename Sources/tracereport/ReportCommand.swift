@@ -40,11 +40,17 @@ struct ReportCommand: ParsableCommand {
         let budget = memoryBudget.flatMap(MemoryBudget.bytes(parsing:)) ?? MemoryBudget.machineDefault
         let files = try input.files()
         let partitions = MemoryBudget.partitions(for: files, budget: budget)
+        if partitions > 1, budget < 2 * MemoryBudget.base, !input.quiet {
+            Progress.report(
+                "--memory-budget \(Progress.megabytes(budget)) MB leaves little beside the \(Progress.megabytes(MemoryBudget.base)) MB any run takes; "
+                    + "peak memory may exceed it", level: "warning")
+        }
         let outcome: ReportBuilder.Outcome
         let read: (spans: Int, files: Int, skipped: Int, bytes: Int, traces: Int)
         if partitions > 1 {
             (outcome, read) = try spilled(
-                files, partitions: partitions, settings: settings, templates: templates, options: options, progress: progress)
+                files, partitions: partitions, budget: budget, settings: settings, templates: templates, options: options,
+                progress: progress)
         } else {
             let loaded = try input.load(progress: progress)
             // The process ends with this command: the traces are left for it to reclaim at once,
@@ -82,14 +88,14 @@ struct ReportCommand: ParsableCommand {
 
     /// The site made through partition files in a work folder beside the output, removed after.
     private func spilled(
-        _ files: [String], partitions: Int, settings: BuildSettings, templates: TemplateSet, options: ReportBuilder.Options,
+        _ files: [String], partitions: Int, budget: Int, settings: BuildSettings, templates: TemplateSet, options: ReportBuilder.Options,
         progress: Progress
     ) throws -> (ReportBuilder.Outcome, (spans: Int, files: Int, skipped: Int, bytes: Int, traces: Int)) {
         let workers = ProcessInfo.processInfo.activeProcessorCount
         do {
             let spill = try SpilledReport(beside: site.outputURL)
             let partitioned = try spill.partition(
-                files, format: input.format, workers: workers, partitions: partitions, strict: input.strict
+                files, format: input.format, workers: workers, partitions: partitions, strict: input.strict, budget: budget
             ) {
                 done, bytes in progress.update("partitioning \(done) of \(files.count) inputs: \(Progress.megabytes(bytes)) MB")
             }
@@ -107,6 +113,13 @@ struct ReportCommand: ParsableCommand {
             }
             progress.update("merging \(partitions) partitions")
             let merge = try spill.merge(templates: templates)
+            if MemoryBudget.merge(traces: merge.report.traces.count) > budget {
+                progress.clear()
+                Progress.report(
+                    "the merge of \(merge.report.traces.count) traces takes about \(Progress.megabytes(MemoryBudget.merge(traces: merge.report.traces.count))) MB, "
+                        + "more than --memory-budget: a digest of every trace stays in memory for the index and trace lists",
+                    level: "warning")
+            }
             let requested = try Self.requested(selection.traceIDs, in: merge.report.traces, progress: progress)
             var siteOptions = options
             let traceCount = merge.report.traces.count

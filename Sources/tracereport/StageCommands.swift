@@ -20,10 +20,16 @@ struct PartitionCommand: ParsableCommand {
     var inputs: [String]
 
     @Option(help: "How many partition files to write (each build takes one or more).")
-    var partitions: Int
+    var partitions: Int = 1
 
     @Option(name: .shortAndLong, help: "Folder to write the partition files and partitions.json to; replaced whole when the run succeeds.")
-    var output: String
+    var output: String?
+
+    @Flag(
+        help:
+            "Print the input files the arguments name, one per line in the order they are read, and stop (for schedulers that run one task per file)."
+    )
+    var listInputs = false
 
     @Option(help: "Read every input as this format instead of recognising it: otlp-json, otlp-proto, jaeger, zipkin, span-records.")
     var format: InputFormat?
@@ -42,6 +48,7 @@ struct PartitionCommand: ParsableCommand {
         if partitions < 1 || partitions > PartitionScheme.maximumCount {
             throw ValidationError("--partitions must be between 1 and \(PartitionScheme.maximumCount)")
         }
+        if output == nil && !listInputs { throw ValidationError("give the folder to write with --output") }
     }
 
     func run() throws {
@@ -57,6 +64,10 @@ struct PartitionCommand: ParsableCommand {
         guard !files.isEmpty else {
             Progress.report("no span export files found in \(inputs.joined(separator: ", "))")
             throw Exit.missing
+        }
+        guard let output, !listInputs else {
+            for file in files { print(file) }
+            return
         }
         let outcome: PartitionStage.Outcome
         do {

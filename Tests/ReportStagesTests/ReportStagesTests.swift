@@ -121,7 +121,7 @@ struct ReportStagesTests {
         let folder = try Fixtures.temporaryDirectory("stages-spill")
         let output = folder.appendingPathComponent("spilled")
         let spill = try SpilledReport(beside: output)
-        _ = try spill.partition(Self.inputs, format: nil, workers: 2, partitions: 6, strict: false)
+        _ = try spill.partition(Self.inputs, format: nil, workers: 2, partitions: 6, strict: false, budget: 64 << 20)
         for index in 0..<6 { try spill.build(partition: index, settings: Self.settings, templates: Self.templates, workers: 2) }
         _ = try spill.merge(templates: Self.templates).write(to: output, templates: Self.templates, site: ReportBuilder.Options())
         try Self.oneRun(Self.inputs, settings: Self.settings, into: folder.appendingPathComponent("one"))
@@ -282,6 +282,7 @@ struct CommandLineStagesTests {
         let spilled = folder.appendingPathComponent("spilled")
         #expect(try run(inputs + ["--output", spilled.path, "--memory-budget", "16M"] + options) == 0)
         try ReportStagesTests.expectSameSite(spilled, folder.appendingPathComponent("one"), "--memory-budget 16M")
+        #expect(MemoryBudget.partitions(for: inputs, budget: 16 << 20) > 1, "a budget this small spills")
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains(".spill") }
         #expect(leftovers.isEmpty, "the work folder is removed: \(leftovers)")
 
