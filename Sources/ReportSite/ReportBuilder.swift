@@ -93,7 +93,7 @@ public struct ReportBuilder: Sendable {
     public func build(
         traces: [Trace], inputs: [Input], output: URL, options: Options = Options(), spanIDsInSeveralTraces: [SpanIDLocation]? = nil
     ) throws(ReportError) -> Outcome {
-        let places = spanIDsInSeveralTraces ?? InstrumentationHealth.Tally.spanIDsInSeveralTraces(in: traces.flatMap { Array($0.spans) })
+        let places = spanIDsInSeveralTraces ?? InstrumentationHealth.Tally.spanIDsInSeveralTraces(inTraces: traces)
         let report = PartialReport(traces: traces, keyAttributes: options.keyAttributes, spanIDsInSeveralTraces: places)
         return try build(report: report, inputs: inputs, output: output, options: options, pages: TracesInMemory(traces))
     }

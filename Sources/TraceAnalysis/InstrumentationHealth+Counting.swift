@@ -86,19 +86,39 @@ extension InstrumentationHealth.Tally {
     public static func spanIDsInSeveralTraces(in spans: some RandomAccessCollection<Span>) -> [SpanIDLocation] {
         var byID: [(spanID: UInt64, position: Int)] = []
         byID.reserveCapacity(spans.count)
-        for position in spans.indices {
-            byID.append((spans[position].spanID.value, spans.distance(from: spans.startIndex, to: position)))
+        for (position, index) in spans.indices.enumerated() { byID.append((spans[index].spanID.value, position)) }
+        return places(byID) { spans[spans.index(spans.startIndex, offsetBy: $0)] }
+    }
+
+    /// The places of the span ids met in more than one of `traces`, in their spans as assembled
+    /// (the same as in the spans as read, unless assembly dropped duplicates or separated shared
+    /// spans: a convenience for reports made straight from traces).
+    public static func spanIDsInSeveralTraces(inTraces traces: [Trace]) -> [SpanIDLocation] {
+        var byID: [(spanID: UInt64, position: Int)] = []
+        var locations: [(trace: Int, index: Int)] = []
+        for number in traces.indices {
+            traces[number].spans.withUnsafeBufferPointer { spans in
+                for index in spans.indices {
+                    byID.append((spans[index].spanID.value, locations.count))
+                    locations.append((number, index))
+                }
+            }
         }
-        byID.sort { ($0.spanID, $0.position) < ($1.spanID, $1.position) }
+        return places(byID) { traces[locations[$0].trace].spans[locations[$0].index] }
+    }
+
+    /// The places of the ids of `byID` (a span id and a position each) met in several traces;
+    /// `span` gives the span at a position.
+    private static func places(_ unsorted: [(spanID: UInt64, position: Int)], span: (Int) -> Span) -> [SpanIDLocation] {
+        let byID = unsorted.sorted { ($0.spanID, $0.position) < ($1.spanID, $1.position) }
         var kept: [SpanIDLocation] = []
         var start = 0
         while start < byID.count {
             var end = start + 1
             while end < byID.count, byID[end].spanID == byID[start].spanID { end += 1 }
             if end - start > 1 {
-                let first = spans[spans.index(spans.startIndex, offsetBy: byID[start].position)].traceID
-                let members = byID[start..<end].map { spans[spans.index(spans.startIndex, offsetBy: $0.position)] }
-                if members.contains(where: { $0.traceID != first }) {
+                let members = byID[start..<end].map { span($0.position) }
+                if members.contains(where: { $0.traceID != members[0].traceID }) {
                     kept += members.map {
                         SpanIDLocation(spanID: $0.spanID, traceID: $0.traceID, service: $0.service, operation: $0.name)
                     }

@@ -114,7 +114,7 @@ public struct InstrumentationHealth: Sendable {
     /// coverage is measured.
     public init(traces: [Trace], keyAttributes: [String] = InstrumentationHealth.defaultKeyAttributes) {
         var tally = Tally(traces: traces, keyAttributes: keyAttributes)
-        tally.spanIDsInSeveralTraces = Tally.spanIDsInSeveralTraces(in: traces.flatMap { Array($0.spans) })
+        tally.spanIDsInSeveralTraces = Tally.spanIDsInSeveralTraces(inTraces: traces)
         self.init(tally: tally, traces: traces.map(TraceDigest.init))
     }
 
