@@ -118,10 +118,10 @@ public enum BuildStage {
     /// The traces whose pages may be chosen by a rule that chooses, over the whole input, among
     /// what it would choose over the parts; by index into the report's traces, increasing.
     static func candidates(_ report: PartialReport, settings: BuildSettings) -> [Int] {
-        var policy = settings.selection.policy(requested: [])
+        var policy = settings.selection
         policy.percentiles = false
         policy.maximumPages = .max
-        for prefix in settings.selection.traceIDs {
+        for prefix in settings.traceIDs {
             let wanted = prefix.lowercased()
             for trace in report.traces where trace.traceID.hex.hasPrefix(wanted) || trace.traceID.shortHex.hasPrefix(wanted) {
                 policy.requested.insert(trace.traceID)

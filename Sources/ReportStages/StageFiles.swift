@@ -55,41 +55,13 @@ public struct BuildSettings: Codable, Equatable, Sendable {
     public var timeZone = "UTC"
     public var rowBudget = 2_000
     public var keyAttributes = InstrumentationHealth.defaultKeyAttributes
-    public var selection = Selection()
+    /// Which traces get a page (`requested` is not kept: see `traceIDs`).
+    public var selection = TraceSelection.Policy()
+    /// `--trace-id` values, resolved against every trace at merge.
+    public var traceIDs: [String] = []
     public var assembly = Assembly()
     /// `TemplateSet.fingerprint` of the templates the pages were drawn with.
     public var templates = ""
-
-    /// `TraceSelection.Policy`, with the traces asked for as the prefixes given.
-    public struct Selection: Codable, Equatable, Sendable {
-        public var all = false
-        public var errors = true
-        public var maximumErrorPages = 250
-        public var slowestPerOperation = 3
-        public var percentiles = true
-        public var hopExemplars = true
-        public var healthExamples = true
-        public var maximumPages = 1_000
-        /// `--trace-id` values, resolved against every trace at merge.
-        public var traceIDs: [String] = []
-
-        public init() {}
-
-        /// The policy, with `requested` the traces the prefixes name.
-        public func policy(requested: Set<TraceID>) -> TraceSelection.Policy {
-            var policy = TraceSelection.Policy()
-            policy.all = all
-            policy.errors = errors
-            policy.maximumErrorPages = maximumErrorPages
-            policy.slowestPerOperation = slowestPerOperation
-            policy.percentiles = percentiles
-            policy.hopExemplars = hopExemplars
-            policy.healthExamples = healthExamples
-            policy.maximumPages = maximumPages
-            policy.requested = requested
-            return policy
-        }
-    }
 
     /// `AssemblyOptions`.
     public struct Assembly: Codable, Equatable, Sendable {
@@ -208,13 +180,14 @@ enum StageJSON {
 
 extension BuildSettings {
     /// The site's options with what the settings decide: title, time zone, key attributes and
-    /// selection (`requested` being the traces `selection.traceIDs` name).
+    /// selection (`requested` being the traces `traceIDs` name).
     public func reportOptions(site: ReportBuilder.Options, requested: Set<TraceID>) -> ReportBuilder.Options {
         var options = site
         options.title = title
         options.time = time
         options.keyAttributes = keyAttributes
-        options.selection = selection.policy(requested: requested)
+        options.selection = selection
+        options.selection.requested = requested
         return options
     }
 }

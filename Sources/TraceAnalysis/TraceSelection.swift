@@ -49,8 +49,9 @@ public struct TraceSelection: Sendable {
         public static func < (lhs: Reason, rhs: Reason) -> Bool { lhs.priority < rhs.priority }
     }
 
-    /// What to select.
-    public struct Policy: Sendable, Equatable {
+    /// What to select. Written down (for the stages' settings) without `requested`, which a
+    /// merge works out anew over every trace.
+    public struct Policy: Sendable, Equatable, Codable {
         /// Every trace gets a page (small inputs, or a full archive).
         public var all = false
         public var errors = true
@@ -72,6 +73,10 @@ public struct TraceSelection: Sendable {
         public var maximumPages = 1_000
 
         public init() {}
+
+        private enum CodingKeys: String, CodingKey {
+            case all, errors, maximumErrorPages, slowestPerOperation, percentiles, hopExemplars, healthExamples, maximumPages
+        }
     }
 
     /// For each trace that gets a page (by index into the traces given), why; reasons sorted.

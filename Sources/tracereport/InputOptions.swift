@@ -34,7 +34,10 @@ struct InputOptions: ParsableArguments {
     func templateSet() throws -> TemplateSet { try pages.templateSet() }
 
     /// The input files `inputs` name (folders searched); reports why not and exits otherwise.
-    func files() throws -> [String] {
+    func files() throws -> [String] { try Self.files(inputs) }
+
+    /// The input files `inputs` name (folders searched); reports why not and exits otherwise.
+    static func files(_ inputs: [String]) throws -> [String] {
         let files: [String]
         do {
             files = try InputFiles.expand(inputs)

@@ -44,13 +44,13 @@ struct SelectionOptions: ParsableArguments {
     }
 
     /// The selection the options describe.
-    func selection() throws -> BuildSettings.Selection {
+    func selection() throws -> TraceSelection.Policy {
         let words = select.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         let known = ["all", "errors", "slowest", "percentiles", "exemplars", "health"]
         if let unknown = words.first(where: { !known.contains($0) }) {
             throw ValidationError("--select: unknown '\(unknown)'; use all, or some of errors, slowest, percentiles, exemplars, health")
         }
-        var selection = BuildSettings.Selection()
+        var selection = TraceSelection.Policy()
         selection.all = words.contains("all")
         selection.errors = words.contains("errors")
         selection.maximumErrorPages = selection.all ? Int.max : maxErrorPages
@@ -59,7 +59,6 @@ struct SelectionOptions: ParsableArguments {
         selection.hopExemplars = words.contains("exemplars")
         selection.healthExamples = words.contains("health")
         selection.maximumPages = selection.all ? Int.max : maxPages
-        selection.traceIDs = traceIDs
         return selection
     }
 
@@ -71,6 +70,7 @@ struct SelectionOptions: ParsableArguments {
         settings.rowBudget = pages.rowBudget
         if !keyAttributes.isEmpty { settings.keyAttributes = keyAttributes }
         settings.selection = try selection()
+        settings.traceIDs = traceIDs
         settings.assembly = assembly.settings
         settings.templates = templates.fingerprint
         return settings

@@ -54,17 +54,7 @@ struct PartitionCommand: ParsableCommand {
     func run() throws {
         let started = Date()
         let progress = Progress(quiet: quiet)
-        let files: [String]
-        do {
-            files = try InputFiles.expand(inputs)
-        } catch {
-            Progress.report(error.description)
-            throw Exit.missing
-        }
-        guard !files.isEmpty else {
-            Progress.report("no span export files found in \(inputs.joined(separator: ", "))")
-            throw Exit.missing
-        }
+        let files = try InputOptions.files(inputs)
         guard let output, !listInputs else {
             for file in files { print(file) }
             return
@@ -184,7 +174,7 @@ struct MergeCommand: ParsableCommand {
         let merge: MergeStage
         do {
             merge = try MergeStage(paths: summaries, templates: templates)
-            let requested = try ReportCommand.requested(merge.settings.selection.traceIDs, in: merge.report.traces, progress: progress)
+            let requested = try ReportCommand.requested(merge.settings.traceIDs, in: merge.report.traces, progress: progress)
             let traceCount = merge.report.traces.count
             options.progress = { written, total in progress.update("\(traceCount) traces; writing trace pages: \(written) of \(total)") }
             outcome = try merge.write(to: site.outputURL, templates: templates, site: options, requested: requested)
