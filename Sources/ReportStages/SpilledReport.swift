@@ -49,6 +49,14 @@ public final class SpilledReport {
         try MergeStage(paths: [partitionFolder.path] + (0..<partitionCount).map { buildFolder($0).path }, templates: templates)
     }
 
+    /// The size in bytes of each partition file, in partition order.
+    public func partitionSizes() -> [Int] {
+        (0..<partitionCount).map { index in
+            let path = partitionFolder.appendingPathComponent(PartitionScheme.fileName(index, of: partitionCount)).path
+            return ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil) ?? 0
+        }
+    }
+
     private func buildFolder(_ index: Int) -> URL { work.folder.appendingPathComponent("build-\(index)") }
 
     /// Gives the memory freed by a stage back to the system, so that the next starts from what
@@ -135,6 +143,20 @@ public enum MemoryBudget {
         let room = Double(max(budget - base, 16 * megabyte))
         let count: Double = (input * buildPerInputByte / room).rounded(.up)
         return min(PartitionScheme.maximumCount, max(2, Int(count)))
+    }
+
+    /// A partition whose build will not fit in `budget` because it holds more than its share of
+    /// the spans (every span of a trace lands in one partition, so one trace of many spans makes
+    /// its partition large): the largest such, its share of the spans and its build's estimated
+    /// peak; nil when every partition fits.
+    public static func oversizedPartition(
+        sizes: [Int], inputs paths: [String], budget: Int
+    ) -> (index: Int, share: Double, estimate: Int)? {
+        let total = sizes.reduce(0, +)
+        guard total > 0, let largest = sizes.indices.max(by: { sizes[$0] < sizes[$1] }) else { return nil }
+        let share = Double(sizes[largest]) / Double(total)
+        let estimate: Double = Double(base) + inputBytes(paths) * share * buildPerInputByte
+        return estimate > Double(budget) ? (largest, share, Int(estimate)) : nil
     }
 
     /// What the partition stage may keep waiting to be written, within `budget`.

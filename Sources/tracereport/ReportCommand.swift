@@ -107,6 +107,13 @@ struct ReportCommand: ParsableCommand {
                 Progress.report("no input could be read; nothing was written")
                 throw Exit.noInput
             }
+            if let oversized = MemoryBudget.oversizedPartition(sizes: spill.partitionSizes(), inputs: files, budget: budget) {
+                progress.clear()
+                Progress.report(
+                    "partition \(oversized.index + 1) of \(partitions) holds \(Int((oversized.share * 100).rounded()))% of the spans "
+                        + "(a trace's spans all land in one partition): its build takes about "
+                        + "\(Progress.megabytes(oversized.estimate)) MB, more than --memory-budget", level: "warning")
+            }
             for index in 0..<partitions {
                 progress.update("building partition \(index + 1) of \(partitions)")
                 try spill.build(partition: index, settings: settings, templates: templates, workers: workers)

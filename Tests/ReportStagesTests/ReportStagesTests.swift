@@ -128,6 +128,17 @@ struct ReportStagesTests {
         try Self.expectSameSite(output, folder.appendingPathComponent("one"), "spilled")
     }
 
+    @Test func aPartitionHoldingMoreThanItsShareIsFoundBeforeItsBuild() throws {
+        let paths = Array(Self.inputs[..<2])  // uncompressed: their size is what is read
+        let input = try paths.reduce(0) { $0 + (try FileManager.default.attributesOfItem(atPath: $1)[.size] as! Int) }
+        // Room for a build of half the input: thirds fit, four fifths do not.
+        let budget = MemoryBudget.base + Int(Double(input) * 2.5 / 2)
+        #expect(MemoryBudget.oversizedPartition(sizes: [100, 100, 100], inputs: paths, budget: budget) == nil)
+        let found = try #require(MemoryBudget.oversizedPartition(sizes: [10, 80, 10], inputs: paths, budget: budget))
+        #expect(found.index == 1 && found.share == 0.8 && found.estimate > budget)
+        #expect(MemoryBudget.oversizedPartition(sizes: [10, 80, 10], inputs: paths, budget: 4 * budget) == nil)
+    }
+
     @Test func aFaultyInputLeavesNoSpanInThePartitionsAndIsListedAsSkipped() throws {
         let folder = try Fixtures.temporaryDirectory("stages-faulty")
         // Good lines, then a broken one: what the good lines gave, piece by piece, is taken back.
@@ -290,6 +301,37 @@ struct CommandLineStagesTests {
         #expect(
             try run(["build", "--partition", "\(maps[0])/\(PartitionScheme.fileName(0, of: 3))", "--output", builds[0], "--force"]) == 0)
         #expect(try run(["merge"] + builds + ["--output", folder.appendingPathComponent("refused").path]) == 66)
+    }
+
+    @Test func mergeComparesWithABaselineAndExitsAsReportDoes() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "tracereport is built beside the tests by swift test")
+        let folder = try Fixtures.temporaryDirectory("cli-baseline")
+        let inputs = ReportStagesTests.inputs
+        let earlier = folder.appendingPathComponent("earlier")
+        #expect(try run([inputs[0], "--output", earlier.path]) == 0)
+        let baseline = earlier.appendingPathComponent("summary.json").path
+        let site = ["--base-url", "https://traces.example.com/nightly/", "--baseline", baseline, "--regression-threshold", "1"]
+        let verdicts = ["--fail-on-regression", "--fail-on-health", "notice"]
+        let one = folder.appendingPathComponent("one")
+        let status = try run(inputs + ["--output", one.path] + site + verdicts)
+        #expect(status == 3 || status == 4, "the later inputs differ from the earlier one: a regression or a finding")
+        let index = try String(contentsOf: one.appendingPathComponent("index.html"), encoding: .utf8)
+        #expect(index.contains("Changes since the baseline"))
+
+        let map = folder.appendingPathComponent("map").path
+        #expect(try run(["partition"] + inputs + ["--partitions", "2", "--output", map]) == 0)
+        var builds: [String] = []
+        for index in 0..<2 {
+            let build = folder.appendingPathComponent("build-\(index)").path
+            #expect(try run(["build", "--partition", "\(map)/\(PartitionScheme.fileName(index, of: 2))", "--output", build]) == 0)
+            builds.append(build)
+        }
+        let merged = folder.appendingPathComponent("merged")
+        #expect(try run(["merge", map] + builds + ["--output", merged.path] + site + verdicts) == status)
+        try ReportStagesTests.expectSameSite(merged, one, "merge with a baseline")
+        let spilled = folder.appendingPathComponent("spilled")
+        #expect(try run(inputs + ["--output", spilled.path, "--memory-budget", "16M"] + site + verdicts) == status)
+        try ReportStagesTests.expectSameSite(spilled, one, "a spilled report with a baseline")
     }
 }
 
