@@ -111,8 +111,8 @@ struct ReportCommand: ParsableCommand {
                 progress.clear()
                 Progress.report(
                     "partition \(oversized.index + 1) of \(partitions) holds \(Int((oversized.share * 100).rounded()))% of the spans "
-                        + "(a trace's spans all land in one partition): its build takes about "
-                        + "\(Progress.megabytes(oversized.estimate)) MB, more than --memory-budget", level: "warning")
+                        + "(a trace's spans all land in one partition): its build will take more than --memory-budget, "
+                        + "about \(Progress.megabytes(oversized.estimate)) MB or more", level: "warning")
             }
             for index in 0..<partitions {
                 progress.update("building partition \(index + 1) of \(partitions)")
