@@ -89,8 +89,6 @@ public struct PartSummary: Codable, Sendable {
     public static let fileName = "part.json"
     public static let schemaName = "tracereport-part"
     public static let currentVersion = 1
-    /// The pages drawn, beside `part.json`: `traces/<id>.html`, reasons to be filled in.
-    public static let pagesFolder = "traces"
     /// The spans of every trace, as read, one chunk per few traces.
     public static let storeName = "traces.trspans"
 

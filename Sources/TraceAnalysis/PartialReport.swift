@@ -58,11 +58,6 @@ public struct PartialReport: Sendable, Equatable {
         return self.traces
     }
 
-    /// Adds the places of span ids met in more than one trace, found apart from the traces.
-    public mutating func addSpanIDsInSeveralTraces(_ locations: [SpanIDLocation]) {
-        health.spanIDsInSeveralTraces += locations
-    }
-
     /// The health findings over every trace in the report.
     public var findings: InstrumentationHealth { InstrumentationHealth(tally: health, traces: traces) }
 
