@@ -121,15 +121,15 @@ public enum MemoryBudget {
         return Int(bytes)
     }
 
-    /// The bytes of `paths` once decompressed (estimated for compressed ones).
+    /// The bytes of `paths` once decompressed (estimated for compressed ones, recognised by
+    /// their content as every input is).
     static func inputBytes(_ paths: [String]) -> Double {
         var total = 0.0
         for path in paths {
             guard path != SpanFileReader.standardInputPath,
                 let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
             else { continue }
-            let compressed = [".gz", ".zst", ".zstd"].contains { path.hasSuffix($0) }
-            total += Double(size) * (compressed ? compressedExpansion : 1)
+            total += Double(size) * (SpanFileReader.isCompressed(path) ? compressedExpansion : 1)
         }
         return total
     }

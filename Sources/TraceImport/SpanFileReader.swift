@@ -46,6 +46,18 @@ public struct SpanFileReader: Sendable {
         public var compression: String?
     }
 
+    /// Whether the file at `path` is gzip or zstd, alone or in the Collector's length-prefixed
+    /// frames, judged from its first bytes as reading it would; false if it cannot be read.
+    public static func isCompressed(_ path: String) -> Bool {
+        guard path != standardInputPath, let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        guard let prefix = try? handle.read(upToCount: 8) else { return false }
+        return prefix.withUnsafeBytes { bytes in
+            Decompression.detect(bytes) != nil
+                || (bytes.count == 8 && Decompression.detect(UnsafeRawBufferPointer(rebasing: bytes[4...])) != nil)
+        }
+    }
+
     /// Reads and decodes one file (`-` for standard input), appending its spans.
     /// - Throws: `ImportError` naming the file, and the position of a fault in its content; then
     ///   no span of this file is appended.

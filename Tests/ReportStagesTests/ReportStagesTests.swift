@@ -139,6 +139,21 @@ struct ReportStagesTests {
         #expect(MemoryBudget.oversizedPartition(sizes: [10, 80, 10], inputs: paths, budget: 4 * budget) == nil)
     }
 
+    @Test func compressedInputsAreSizedByContentNotName() throws {
+        let folder = try Fixtures.temporaryDirectory("stages-sizing")
+        let plain = try Data(contentsOf: URL(fileURLWithPath: Self.inputs[0]))
+        let unnamed = folder.appendingPathComponent("gzip-without-its-name.json")
+        try Data(Compression.gzip(Array(plain))).write(to: unnamed)
+        let named = folder.appendingPathComponent("named.json.gz")
+        try Data(contentsOf: unnamed).write(to: named)
+        #expect(SpanFileReader.isCompressed(unnamed.path) && !SpanFileReader.isCompressed(Self.inputs[0]))
+        // Room for the file as stored, three times over, but not for what it holds.
+        let stored = try FileManager.default.attributesOfItem(atPath: unnamed.path)[.size] as! Int
+        let budget = MemoryBudget.base + Int(Double(stored) * 1.7 * 3)
+        #expect(MemoryBudget.partitions(for: [unnamed.path], budget: budget) > 1, "about ten times its size once read")
+        #expect(MemoryBudget.partitions(for: [unnamed.path], budget: budget) == MemoryBudget.partitions(for: [named.path], budget: budget))
+    }
+
     @Test func aFaultyInputLeavesNoSpanInThePartitionsAndIsListedAsSkipped() throws {
         let folder = try Fixtures.temporaryDirectory("stages-faulty")
         // Good lines, then a broken one: what the good lines gave, piece by piece, is taken back.
