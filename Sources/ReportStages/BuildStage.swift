@@ -16,17 +16,20 @@ import TraceModel
 /// spans kept in `traces.trspans`.
 public enum BuildStage {
     /// Builds `partitionFiles` (every file of the partitions it covers, in the order the inputs
-    /// were read) into `output`, which appears in one rename when all is written.
+    /// were read) into `output`, which appears in one rename when all is written. With
+    /// `drawingCandidates` false no page is drawn and every trace's spans are kept: `merge` draws
+    /// just the pages it chooses (less work in all when builds and merge share one machine).
     /// - Throws: `ReportError` when a partition file cannot be read or is damaged (naming the
     ///   file and byte offset), a chart fails validation, or the output cannot be written.
     public static func run(
         partitionFiles: [String], settings: BuildSettings, templates: TemplateSet, output: URL, force: Bool, workers: Int,
-        progress: (@Sendable (_ written: Int, _ total: Int) -> Void)? = nil
+        drawingCandidates: Bool = true, progress: (@Sendable (_ written: Int, _ total: Int) -> Void)? = nil
     ) throws(ReportError) -> PartSummary {
         let staging = try SiteStaging(destination: output, force: force)
         defer { staging.discard() }
         let summary = try build(
-            partitionFiles: partitionFiles, settings: settings, templates: templates, into: staging, workers: workers, progress: progress)
+            partitionFiles: partitionFiles, settings: settings, templates: templates, into: staging, workers: workers,
+            drawingCandidates: drawingCandidates, progress: progress)
         try staging.publish()
         return summary
     }
@@ -34,15 +37,16 @@ public enum BuildStage {
     /// Builds into `staging`.
     static func build(
         partitionFiles: [String], settings: BuildSettings, templates: TemplateSet, into staging: SiteStaging, workers: Int,
-        progress: (@Sendable (_ written: Int, _ total: Int) -> Void)?
+        drawingCandidates: Bool, progress: (@Sendable (_ written: Int, _ total: Int) -> Void)?
     ) throws(ReportError) -> PartSummary {
         var (spans, places) = try read(partitionFiles)
-        let storeChunks = settings.selection.all ? [:] : try keep(spans, in: staging.folder.appendingPathComponent(PartSummary.storeName))
+        let keepsSpans = !settings.selection.all || !drawingCandidates
+        let storeChunks = keepsSpans ? try keep(spans, in: staging.folder.appendingPathComponent(PartSummary.storeName)) : [:]
         let traces = TraceAssembler(options: settings.assembly.options).assemble(consume spans, workers: workers)
         let report = PartialReport(traces: traces, keyAttributes: settings.keyAttributes, spanIDsInSeveralTraces: places)
         places = []
 
-        let chosen = candidates(report, settings: settings)
+        let chosen = drawingCandidates ? candidates(report, settings: settings) : []
         var options = ReportBuilder.Options()
         options.title = settings.title
         options.time = settings.time

@@ -40,7 +40,8 @@ public final class SpilledReport {
     public func build(partition index: Int, settings: BuildSettings, templates: TemplateSet, workers: Int) throws(ReportError) {
         let file = partitionFolder.appendingPathComponent(PartitionScheme.fileName(index, of: partitionCount)).path
         _ = try BuildStage.run(
-            partitionFiles: [file], settings: settings, templates: templates, output: buildFolder(index), force: false, workers: workers)
+            partitionFiles: [file], settings: settings, templates: templates, output: buildFolder(index), force: false, workers: workers,
+            drawingCandidates: false)
         Self.returnFreedMemory()
     }
 
@@ -145,10 +146,10 @@ public enum MemoryBudget {
         return min(PartitionScheme.maximumCount, max(2, Int(count)))
     }
 
-    /// A partition whose build will not fit in `budget` because it holds more than its share of
-    /// the spans (every span of a trace lands in one partition, so one trace of many spans makes
-    /// its partition large): the largest such, its share of the spans and its build's estimated
-    /// peak; nil when every partition fits.
+    /// A partition whose build will not fit in `budget` because it holds well over its share of
+    /// the spans (half as much again: every span of a trace lands in one partition, so one trace
+    /// of many spans makes its partition large): the largest such, its share of the spans and its
+    /// build's estimated peak; nil when every partition fits or none is much larger than the rest.
     public static func oversizedPartition(
         sizes: [Int], inputs paths: [String], budget: Int
     ) -> (index: Int, share: Double, estimate: Int)? {
@@ -156,7 +157,8 @@ public enum MemoryBudget {
         guard total > 0, let largest = sizes.indices.max(by: { sizes[$0] < sizes[$1] }) else { return nil }
         let share = Double(sizes[largest]) / Double(total)
         let estimate: Double = Double(base) + inputBytes(paths) * share * buildPerInputByte
-        return estimate > Double(budget) ? (largest, share, Int(estimate)) : nil
+        let skewed = share >= 1.5 / Double(sizes.count)
+        return skewed && estimate > Double(budget) ? (largest, share, Int(estimate)) : nil
     }
 
     /// What the partition stage may keep waiting to be written, within `budget`.
