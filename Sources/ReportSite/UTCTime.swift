@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Timestamps as UTC calendar text, computed without locale or time-zone lookups.
 enum UTCTime {

@@ -127,7 +127,7 @@ public enum BuildStage {
         policy.maximumPages = .max
         for prefix in settings.traceIDs {
             let wanted = prefix.lowercased()
-            for trace in report.traces where trace.traceID.hex.hasPrefix(wanted) || trace.traceID.shortHex.hasPrefix(wanted) {
+            for trace in report.traces where TraceIDMatch.matches(trace.traceID, lowercasedPrefix: wanted) {
                 policy.requested.insert(trace.traceID)
             }
         }
@@ -137,9 +137,4 @@ public enum BuildStage {
         }
         return TraceSelection(traces: report.traces, graph: report.graph, policy: policy, healthExamples: examples).reasons.keys.sorted()
     }
-}
-
-extension TraceID {
-    /// The hex of a 64-bit id without the zeros of its 128-bit form, as `--trace-id` may give it.
-    var shortHex: String { high == 0 ? String(low, radix: 16) : hex }
 }

@@ -107,7 +107,7 @@ public struct MergeStage: Sendable {
         }
         try Self.checkCoverage(zip(folders, partitionsOf).map { ($0, $1) }, manifests)
         let (merged, located) = try Self.merge(digests, sources, folders: folders)
-        _ = report.replaceTraces(merged)
+        report.replaceTraces(merged)
         self.settings = settings
         self.report = report
         self.inputs = manifests.flatMap { $0.manifest.inputs.map(\.input) }

@@ -45,7 +45,7 @@ public enum PartitionStage {
     /// Writes the partition files and manifest into `staging`.
     static func write(
         paths: [String], format: InputFormat?, workers: Int, partitions: Int, into staging: SiteStaging, strict: Bool,
-        pieceSize: Int = defaultPieceSize, buffers: Int = 32 * 1_048_576, progress: ((_ done: Int, _ bytes: Int) -> Void)?
+        pieceSize: Int = defaultPieceSize, buffers: Int = PartitionWriter.defaultBuffers, progress: ((_ done: Int, _ bytes: Int) -> Void)?
     ) throws(ReportError) -> Outcome {
         let writer = try PartitionWriter(folder: staging.folder, count: partitions, buffers: buffers)
         let reader = SpanFileReader(format: format, workers: workers, pieceSize: pieceSize)

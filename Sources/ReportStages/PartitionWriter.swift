@@ -16,6 +16,9 @@ final class PartitionWriter {
         var committed: Int
     }
 
+    /// What waits in memory to be written when no budget says otherwise.
+    static let defaultBuffers = 32 * 1_048_576
+
     private var partitions: [Partition] = []
     /// A partition's records go to its file once they reach this many bytes.
     private let chunkBytes: Int
@@ -23,7 +26,7 @@ final class PartitionWriter {
     /// Creates the files (header only) in `folder`; about `buffers` bytes of records wait in
     /// memory in all, in chunks of 64 KB to 1 MB.
     /// - Throws: `ReportError.output` when a file cannot be created.
-    init(folder: URL, count: Int, buffers: Int = 32 * 1_048_576) throws(ReportError) {
+    init(folder: URL, count: Int, buffers: Int = defaultBuffers) throws(ReportError) {
         let share: Int = buffers / max(count, 1)
         chunkBytes = max(65_536, min(1_048_576, share))
         for index in 0..<count {

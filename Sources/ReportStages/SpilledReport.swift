@@ -38,9 +38,9 @@ public final class SpilledReport {
 
     /// Builds partition `index`; its spans' memory is given back before the next.
     public func build(partition index: Int, settings: BuildSettings, templates: TemplateSet, workers: Int) throws(ReportError) {
-        let file = partitionFolder.appendingPathComponent(PartitionScheme.fileName(index, of: partitionCount)).path
         _ = try BuildStage.run(
-            partitionFiles: [file], settings: settings, templates: templates, output: buildFolder(index), force: false, workers: workers,
+            partitionFiles: [partitionFile(index)], settings: settings, templates: templates, output: buildFolder(index), force: false,
+            workers: workers,
             drawingCandidates: false)
         Self.returnFreedMemory()
     }
@@ -52,10 +52,11 @@ public final class SpilledReport {
 
     /// The size in bytes of each partition file, in partition order.
     public func partitionSizes() -> [Int] {
-        (0..<partitionCount).map { index in
-            let path = partitionFolder.appendingPathComponent(PartitionScheme.fileName(index, of: partitionCount)).path
-            return ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil) ?? 0
-        }
+        (0..<partitionCount).map { MemoryBudget.fileSize(partitionFile($0)) ?? 0 }
+    }
+
+    private func partitionFile(_ index: Int) -> String {
+        partitionFolder.appendingPathComponent(PartitionScheme.fileName(index, of: partitionCount)).path
     }
 
     private func buildFolder(_ index: Int) -> URL { work.folder.appendingPathComponent("build-\(index)") }
@@ -127,12 +128,14 @@ public enum MemoryBudget {
     static func inputBytes(_ paths: [String]) -> Double {
         var total = 0.0
         for path in paths {
-            guard path != SpanFileReader.standardInputPath,
-                let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-            else { continue }
+            guard path != SpanFileReader.standardInputPath, let size = fileSize(path) else { continue }
             total += Double(size) * (SpanFileReader.isCompressed(path) ? compressedExpansion : 1)
         }
         return total
+    }
+
+    static func fileSize(_ path: String) -> Int? {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
     }
 
     /// 1 when `paths` fit in `budget` in memory; otherwise enough partitions that each one's
@@ -164,7 +167,7 @@ public enum MemoryBudget {
     /// What the partition stage may keep waiting to be written, within `budget`.
     public static func partitionBuffers(budget: Int) -> Int {
         let share: Int = (budget - base) / 4
-        return max(4 * megabyte, min(32 * megabyte, share))
+        return max(4 * megabyte, min(PartitionWriter.defaultBuffers, share))
     }
 
     /// About what the merge takes for `traces` traces: a digest of each, and the index's data.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import ReportSite
 public import TraceAnalysis
 public import TraceAssembly
@@ -137,12 +137,11 @@ enum StageJSON {
 
     /// Reads a file of the stages, checking its schema and version first.
     static func read<Value: Decodable>(
-        _ type: Value.Type, from url: URL, schema: String, version: Int, data: Data? = nil,
-        userInfo: [CodingUserInfoKey: any Sendable] = [:]
+        _ type: Value.Type, from url: URL, schema: String, version: Int, userInfo: [CodingUserInfoKey: any Sendable] = [:]
     ) throws(ReportError) -> Value {
         let bytes: Data
         do {
-            bytes = try data ?? Data(contentsOf: url)
+            bytes = try Data(contentsOf: url)
         } catch {
             throw .input(path: url.path, message: "cannot read: \(error.localizedDescription)")
         }

@@ -1,4 +1,4 @@
-public import TraceModel
+import TraceModel
 
 // How a partial report is written down, for `build` to hand to `merge`: plain JSON values in a
 // stable order (lists sorted, never dictionary order), so that the same input gives the same

@@ -51,11 +51,10 @@ public struct PartialReport: Sendable, Equatable {
         health.merge(other.health)
     }
 
-    /// Takes `traces` (in report order) as the report's digests, handing back the old ones.
-    public mutating func replaceTraces(_ traces: [TraceDigest]) -> [TraceDigest] {
+    /// Takes `traces` (in report order) as the report's digests.
+    public mutating func replaceTraces(_ traces: [TraceDigest]) {
         precondition(zip(traces, traces.dropFirst()).allSatisfy { $0.reportOrder < $1.reportOrder }, "digests out of report order")
-        defer { self.traces = traces }
-        return self.traces
+        self.traces = traces
     }
 
     /// The health findings over every trace in the report.

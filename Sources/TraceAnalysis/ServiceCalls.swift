@@ -1,5 +1,5 @@
 public import TraceAssembly
-public import TraceModel
+import TraceModel
 
 /// One call from a caller service to a callee, seen in one trace.
 public struct ServiceCall: Sendable, Equatable {

@@ -1,4 +1,4 @@
-public import TraceModel
+import TraceModel
 
 /// A stretch of time during which one span was what the trace waited for.
 public struct CriticalPathSection: Equatable, Sendable {

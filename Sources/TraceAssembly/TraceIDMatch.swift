@@ -20,10 +20,7 @@ public enum TraceIDMatch: Equatable, Sendable {
             self = .problem("--trace-id '\(text)' is not hexadecimal")
             return
         }
-        let matches = ids.indices.filter { index in
-            let id = ids[index]
-            return id.hex.hasPrefix(prefix) || (id.high == 0 && String(id.low, radix: 16).hasPrefix(prefix))
-        }
+        let matches = ids.indices.filter { Self.matches(ids[$0], lowercasedPrefix: prefix) }
         switch matches.count {
         case 1:
             self = .found(matches[0])
@@ -35,5 +32,11 @@ public enum TraceIDMatch: Equatable, Sendable {
             self = .problem(
                 "--trace-id '\(text)' matches \(matches.count) traces; give more digits:\n" + listed.joined(separator: "\n") + more)
         }
+    }
+
+    /// Whether `id` starts with `prefix` (lower case), in its 128-bit hex or, for a 64-bit id,
+    /// without the leading zeros.
+    public static func matches(_ id: TraceID, lowercasedPrefix prefix: String) -> Bool {
+        id.hex.hasPrefix(prefix) || (id.high == 0 && String(id.low, radix: 16).hasPrefix(prefix))
     }
 }

@@ -1,4 +1,4 @@
-public import TraceModel
+import TraceModel
 
 /// The trace statistics table: spans grouped by service, and by service and operation, with
 /// their count, total, average, minimum and maximum duration, and self time (as Jaeger's Trace

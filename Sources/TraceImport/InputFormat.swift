@@ -1,5 +1,5 @@
 import SpanRecords
-public import TraceModel
+import TraceModel
 
 /// The span export formats tracereport reads.
 public enum InputFormat: String, CaseIterable, Sendable {

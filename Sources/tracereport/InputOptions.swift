@@ -82,15 +82,7 @@ struct InputOptions: ParsableArguments {
             let rate = Double(bytes) / 1e6 / max(Date().timeIntervalSince(start), 0.001)
             progress.update("reading \(done) of \(files.count) inputs: \(Progress.megabytes(bytes)) MB at \(Int(rate)) MB/s")
         }
-        for failure in inputSet.failures {
-            progress.clear()
-            Progress.report(failure.description + (strict ? "" : " (input skipped)"), level: strict ? "error" : "warning")
-        }
-        if strict && !inputSet.failures.isEmpty { throw Exit.noInput }
-        if inputSet.failures.count == files.count {
-            Progress.report("no input could be read; nothing was written")
-            throw Exit.noInput
-        }
+        try progress.reportUnreadable(inputSet.failures, of: files.count, strict: strict)
         for case let summary? in inputSet.outcomes.map(\.summary) where summary.spanCount == 0 && !quiet {
             Progress.report("\(summary.path): holds no spans", level: "warning")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TraceImport
 
 /// Progress on standard error while a run reads and writes: one line, redrawn at most ten times
 /// a second, and only when standard error is a terminal (a cron job's log gets nothing).
@@ -27,6 +28,28 @@ final class Progress: Sendable {
         guard enabled else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
         lastDraw.withLock { $0 = nil }
+    }
+
+    /// What a site build reports as it writes the trace pages of `traceCount` traces.
+    func pageWriting(traceCount: Int) -> @Sendable (_ written: Int, _ total: Int) -> Void {
+        { written, total in self.update("\(traceCount) traces; writing trace pages: \(written) of \(total)") }
+    }
+
+    /// Prints why each of `failures` could not be read (skipped, or with `strict` fatal), then
+    /// exits with `Exit.noInput` when `strict` and any failed, or when all `inputCount` failed.
+    func reportUnreadable(
+        _ failures: [ImportError], of inputCount: Int, strict: Bool = false,
+        noneRead: String = "no input could be read; nothing was written"
+    ) throws {
+        for failure in failures {
+            clear()
+            Self.report(failure.description + (strict ? "" : " (input skipped)"), level: strict ? "error" : "warning")
+        }
+        if strict && !failures.isEmpty { throw Exit.noInput }
+        if failures.count == inputCount {
+            Self.report(noneRead)
+            throw Exit.noInput
+        }
     }
 
     /// Prints an error (or warning) line to standard error.

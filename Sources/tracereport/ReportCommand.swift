@@ -60,7 +60,7 @@ struct ReportCommand: ParsableCommand {
             options = settings.reportOptions(site: options, requested: requested)
             options.warnings = loaded.files.compactMap { file in file.problem.map { "\(file.path): skipped: \($0)" } }
             let traceCount = loaded.traces.count
-            options.progress = { written, total in progress.update("\(traceCount) traces; writing trace pages: \(written) of \(total)") }
+            options.progress = progress.pageWriting(traceCount: traceCount)
             do {
                 outcome = try ReportBuilder(templates: templates, rowBudget: settings.rowBudget).build(
                     traces: loaded.traces, inputs: loaded.files, output: site.outputURL, options: options,
@@ -99,14 +99,7 @@ struct ReportCommand: ParsableCommand {
             ) {
                 done, bytes in progress.update("partitioning \(done) of \(files.count) inputs: \(Progress.megabytes(bytes)) MB")
             }
-            for failure in partitioned.failures {
-                progress.clear()
-                Progress.report(failure.description + " (input skipped)", level: "warning")
-            }
-            if partitioned.failures.count == files.count {
-                Progress.report("no input could be read; nothing was written")
-                throw Exit.noInput
-            }
+            try progress.reportUnreadable(partitioned.failures, of: files.count)
             if let oversized = MemoryBudget.oversizedPartition(sizes: spill.partitionSizes(), inputs: files, budget: budget) {
                 progress.clear()
                 Progress.report(
@@ -120,19 +113,15 @@ struct ReportCommand: ParsableCommand {
             }
             progress.update("merging \(partitions) partitions")
             let merge = try spill.merge(templates: templates)
-            if MemoryBudget.merge(traces: merge.report.traces.count) > budget {
+            let traceCount = merge.report.traces.count
+            if MemoryBudget.merge(traces: traceCount) > budget {
                 progress.clear()
                 Progress.report(
-                    "the merge of \(merge.report.traces.count) traces takes about \(Progress.megabytes(MemoryBudget.merge(traces: merge.report.traces.count))) MB, "
+                    "the merge of \(traceCount) traces takes about \(Progress.megabytes(MemoryBudget.merge(traces: traceCount))) MB, "
                         + "more than --memory-budget: a digest of every trace stays in memory for the index and trace lists",
                     level: "warning")
             }
-            let requested = try Self.requested(selection.traceIDs, in: merge.report.traces, progress: progress)
-            var siteOptions = options
-            let traceCount = merge.report.traces.count
-            siteOptions.progress = { written, total in progress.update("\(traceCount) traces; writing trace pages: \(written) of \(total)")
-            }
-            let outcome = try merge.write(to: site.outputURL, templates: templates, site: siteOptions, requested: requested)
+            let outcome = try merge.writeSite(to: site.outputURL, templates: templates, options: options, progress: progress)
             return (
                 outcome,
                 (

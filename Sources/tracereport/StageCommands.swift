@@ -71,11 +71,7 @@ struct PartitionCommand: ParsableCommand {
             throw strict && error.isInput ? Exit.noInput : error.exitCode
         }
         progress.clear()
-        for failure in outcome.failures { Progress.report(failure.description + " (input skipped)", level: "warning") }
-        if outcome.failures.count == files.count {
-            Progress.report("no input could be read")
-            throw Exit.noInput
-        }
+        try progress.reportUnreadable(outcome.failures, of: files.count, noneRead: "no input could be read")
         if !quiet {
             print(
                 "tracereport: filed \(outcome.spanCount) spans from \(files.count - outcome.failures.count) of \(files.count) inputs, "
@@ -169,15 +165,11 @@ struct MergeCommand: ParsableCommand {
         let started = Date()
         let progress = Progress(quiet: quiet)
         let templates = try PageOptions.templateSet(self.templates)
-        var options = try site.options()
         let outcome: ReportBuilder.Outcome
         let merge: MergeStage
         do {
             merge = try MergeStage(paths: summaries, templates: templates)
-            let requested = try ReportCommand.requested(merge.settings.traceIDs, in: merge.report.traces, progress: progress)
-            let traceCount = merge.report.traces.count
-            options.progress = { written, total in progress.update("\(traceCount) traces; writing trace pages: \(written) of \(total)") }
-            outcome = try merge.write(to: site.outputURL, templates: templates, site: options, requested: requested)
+            outcome = try merge.writeSite(to: site.outputURL, templates: templates, options: try site.options(), progress: progress)
         } catch let error as ReportError {
             progress.clear()
             Progress.report(error.description)
@@ -193,6 +185,18 @@ struct MergeCommand: ParsableCommand {
         }
         try site.conclude(outcome)
         if skipped > 0 { throw Exit.inputsSkipped }
+    }
+}
+
+extension MergeStage {
+    /// Writes the site, the traces `--trace-id` named found among every part's traces.
+    func writeSite(to output: URL, templates: TemplateSet, options: ReportBuilder.Options, progress: Progress) throws
+        -> ReportBuilder.Outcome
+    {
+        let requested = try ReportCommand.requested(settings.traceIDs, in: report.traces, progress: progress)
+        var options = options
+        options.progress = progress.pageWriting(traceCount: report.traces.count)
+        return try write(to: output, templates: templates, site: options, requested: requested)
     }
 }
 

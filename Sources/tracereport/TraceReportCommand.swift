@@ -1,4 +1,4 @@
-public import ArgumentParser
+import ArgumentParser
 
 /// `tracereport`: reads span exports and writes a report site (`report`, the default), or one
 /// trace as a self-contained page (`trace`); or makes the site in three stages that can run on

@@ -46,7 +46,7 @@ struct MalformedInputTests {
                 inputs.append((file, try Fixtures.shared(file)))
             }
         }
-        try within(120) {
+        within(120) {
             for (name, bytes) in inputs {
                 // Twenty cuts spread over the file, and every cut within its first 64 bytes.
                 let cuts = Set((0..<20).map { bytes.count * $0 / 20 } + (0..<min(64, bytes.count)))
@@ -127,7 +127,7 @@ struct MalformedInputTests {
         let big =
             #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0123456789abcdef0123456789abcdef","spanId":"0123456789abcdef","name":"op","startTimeUnixNano":"1","endTimeUnixNano":"2","attributes":[{"key":"sql","value":{"stringValue":""#
             + long + #""}}]}]}]}]}"#
-        try within(30) {
+        within(30) {
             let result = decode(Array(big.utf8))
             #expect(result.error == nil)
             #expect(result.spans.first?.attributes.first?.value.description.count == 10_000_000)
@@ -136,7 +136,7 @@ struct MalformedInputTests {
         let many =
             #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0123456789abcdef0123456789abcdef","spanId":"0123456789abcdef","name":"op","startTimeUnixNano":"1","endTimeUnixNano":"2","attributes":["#
             + Array(repeating: attribute, count: 1_000_000).joined(separator: ",") + "]}]}]}]}"
-        try within(60) {
+        within(60) {
             let result = decode(Array(many.utf8))
             #expect(result.error == nil)
             #expect(result.spans.first?.attributes.count == 1_000_000)

@@ -24,7 +24,7 @@ struct RearrangeAndScratchTests {
 
     @Test func aRearrangementIsNotASecondCopy() {
         var boxes = (0..<64).map { Box($0) }
-        weak var first = boxes[0]
+        weak let first = boxes[0]
         boxes.rearrange(takingFrom: Array((0..<64).reversed()))
         #expect(boxes[63] === first)
         boxes.removeAll()
