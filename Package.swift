@@ -84,7 +84,9 @@ let package = Package(
             dependencies: ["EmbedFilesTool"]
         ),
         // Helpers shared by the test targets.
-        .target(name: "TestSupport", dependencies: ["TraceModel", "TraceImport", "TraceAssembly", "CZlib", "CZstd"]),
+        .target(
+            name: "TestSupport",
+            dependencies: ["TraceModel", "TraceImport", "TraceAssembly", "TraceAnalysis", "SpanRecords", "ReportSite", "CZlib", "CZstd"]),
 
         .testTarget(name: "TraceModelTests", dependencies: ["TraceModel"]),
         .testTarget(name: "SpanRecordsTests", dependencies: ["SpanRecords", "TestSupport"]),

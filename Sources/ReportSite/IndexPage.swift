@@ -83,7 +83,7 @@ struct IndexPage {
             "allPaged": selection.reasons.count == traces.count,
             "leftOut": selection.leftOut,
             "hasLeftOut": selection.leftOut > 0,
-            "spanCount": traces.reduce(0) { $0 + $1.spanCount },
+            "spanCount": traces.lazy.map(\.spanCount).saturatingSum(),
             "serviceCount": Set(traces.flatMap(\.services)).count,
             "errorTraceCount": traces.count { $0.errorCount > 0 },
             "fileCount": inputs.count,

@@ -107,11 +107,22 @@ public struct ReportBuilder: Sendable {
     ) throws(ReportError) -> Outcome {
         let staging = try SiteStaging(destination: output, force: options.force)
         defer { staging.discard() }
+        let outcome = try write(report: report, inputs: inputs, options: options, pages: pages, to: staging)
+        try staging.publish()
+        return outcome
+    }
+
+    /// Writes every file of the site of `report` to `site` (nothing is published: see `build`).
+    /// - Throws: `ReportError` when a chart fails validation, a page cannot be had, or a file
+    ///   cannot be written.
+    public func write(
+        report: PartialReport, inputs: [Input], options: Options = Options(), pages: some TracePageSource, to site: some SiteFiles
+    ) throws(ReportError) -> Outcome {
         let traces = report.traces
         let siteGraph = report.graph
         let health = report.findings
         let selection = TraceSelection(traces: traces, graph: siteGraph, policy: options.selection, healthExamples: health.exampleTraces)
-        try writeTracePages(traces, selection: selection, options: options, pages: pages, to: staging)
+        try writeTracePages(traces, selection: selection, options: options, pages: pages, to: site)
         let pagedTraces = Set(selection.reasons.keys.map { traces[$0].traceID })
 
         var summary = SiteSummary(
@@ -121,15 +132,15 @@ public struct ReportBuilder: Sendable {
         var healthPage = HealthPage(health: health)
         healthPage.title = options.title
         healthPage.pagedTraces = pagedTraces
-        try staging.write(healthPage.render(templates: templates), to: HealthPage.path)
+        try site.write(healthPage.render(templates: templates), to: HealthPage.path)
         let comparison = options.baseline.map { BaselineComparison(baseline: $0, current: summary, thresholds: options.thresholds) }
         let graphSVG = try validated(ServiceGraphChart(graph: siteGraph).svg(), page: ServicesPage.path, by: validator)
         var services = ServicesPage(graph: siteGraph, traceCount: traces.count)
         services.title = options.title
         services.pagedTraces = pagedTraces
         services.comparison = comparison
-        try staging.write(services.render(graphSVG: graphSVG, templates: templates), to: ServicesPage.path)
-        try writeServicePages(graph: siteGraph, traces: traces, selection: selection, title: options.title, to: staging)
+        try site.write(services.render(graphSVG: graphSVG, templates: templates), to: ServicesPage.path)
+        try writeServicePages(graph: siteGraph, traces: traces, selection: selection, title: options.title, to: site)
         let listOrder = TraceListPage.order(traces)
         var index = IndexPage(title: options.title, traces: traces, selection: selection, inputs: inputs, listOrder: listOrder)
         index.time = options.time
@@ -140,23 +151,22 @@ public struct ReportBuilder: Sendable {
         let indexPage = try index.render(templates: templates) { svg throws(ReportError) in
             try validated(svg, page: "index.html", by: validator)
         }
-        try staging.write(indexPage, to: "index.html")
+        try site.write(indexPage, to: "index.html")
         var list = TraceListPage(traces: traces, selection: selection, order: listOrder)
         list.title = options.title
         list.time = options.time
         for number in 1...TraceListPage.pageCount(traceCount: traces.count) {
-            try staging.write(list.render(number: number, templates: templates), to: TraceListPage.path(number: number))
+            try site.write(list.render(number: number, templates: templates), to: TraceListPage.path(number: number))
         }
-        try staging.write(summary.json(), to: SiteSummary.fileName)
-        try staging.publish()
+        try site.write(summary.json(), to: SiteSummary.fileName)
         return Outcome(summary: summary, comparison: comparison, health: health)
     }
 
     /// Has the page of every selected trace made by `pages`, and writes them.
     private func writeTracePages(
-        _ traces: [TraceDigest], selection: TraceSelection, options: Options, pages: some TracePageSource, to staging: SiteStaging
+        _ traces: [TraceDigest], selection: TraceSelection, options: Options, pages: some TracePageSource, to site: some SiteFiles
     ) throws(ReportError) {
-        try writePages(selection.reasons.keys.sorted(), to: staging, progress: options.progress) { index throws(ReportError) in
+        try writePages(selection.reasons.keys.sorted(), to: site, progress: options.progress) { index throws(ReportError) in
             let reasons = (selection.reasons[index] ?? []).map(\.description)
             let text = try pages.page(of: traces[index], at: index, reasons: reasons, builder: self, options: options)
             return (TracePage.path(for: traces[index].traceID), text)
@@ -164,9 +174,9 @@ public struct ReportBuilder: Sendable {
     }
 
     /// Draws the pages of `traces` (by index into them) with the reasons left to be filled in
-    /// (`TracePage.Reasons.placeholder`), as the site has them: `traces/<id>.html` in `staging`.
-    public func drawPages(of traces: [Trace], _ indices: [Int], options: Options, to staging: SiteStaging) throws(ReportError) {
-        try writePages(indices, to: staging, progress: options.progress) { index throws(ReportError) in
+    /// (`TracePage.Reasons.placeholder`), as the site has them: `traces/<id>.html` in `site`.
+    public func drawPages(of traces: [Trace], _ indices: [Int], options: Options, to site: some SiteFiles) throws(ReportError) {
+        try writePages(indices, to: site, progress: options.progress) { index throws(ReportError) in
             (TracePage.path(for: traces[index].traceID), try pageText(traces[index], reasons: .placeholder, options: options))
         }
     }
@@ -177,7 +187,7 @@ public struct ReportBuilder: Sendable {
     /// most a few pages wait to be written. Pages do not depend on the order they are written in,
     /// so output stays identical; the first failure in `chosen` order is the one reported.
     private func writePages(
-        _ chosen: [Int], to staging: SiteStaging, progress: (@Sendable (_ written: Int, _ total: Int) -> Void)?,
+        _ chosen: [Int], to site: some SiteFiles, progress: (@Sendable (_ written: Int, _ total: Int) -> Void)?,
         page: @Sendable (Int) throws(ReportError) -> (path: String, text: String)
     ) throws(ReportError) {
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, chosen.count))
@@ -189,7 +199,7 @@ public struct ReportBuilder: Sendable {
                 do throws(ReportError) {
                     let (path, text) = try page(index)
                     state.write(trace: index) { () throws(ReportError) in
-                        try staging.write(text, to: path)
+                        try site.write(text, to: path)
                         progress?(state.written.add(1, ordering: .relaxed).newValue, chosen.count)
                     }
                 } catch {
@@ -212,7 +222,7 @@ public struct ReportBuilder: Sendable {
 
     /// One page per service and uninstrumented dependency, with the traces through it that have pages.
     private func writeServicePages(
-        graph: ServiceGraph, traces: [TraceDigest], selection: TraceSelection, title: String, to staging: SiteStaging
+        graph: ServiceGraph, traces: [TraceDigest], selection: TraceSelection, title: String, to site: some SiteFiles
     ) throws(ReportError) {
         var tracesOf: [String: [(id: TraceID, durationNano: UInt64, errors: Int, root: String)]] = [:]
         for index in selection.reasons.keys.sorted() {
@@ -230,7 +240,7 @@ public struct ReportBuilder: Sendable {
             page.traces = tracesOf[name] ?? []
             var histogram: String?
             if let svg = page.latencyHistogram() { histogram = try validated(svg, page: path, by: validator) }
-            try staging.write(page.render(graphSVG: chart, histogramSVG: histogram, templates: templates), to: path)
+            try site.write(page.render(graphSVG: chart, histogramSVG: histogram, templates: templates), to: path)
         }
     }
 

@@ -9,7 +9,7 @@ import Synchronization
 ///
 /// `write` may be called from several threads at once for different paths; `publish` and
 /// `discard` only once the writing is done.
-public final class SiteStaging: @unchecked Sendable {
+public final class SiteStaging: SiteFiles, @unchecked Sendable {
     /// The file that marks a folder as a tracereport site.
     public static let markerName = ".tracereport-site"
 

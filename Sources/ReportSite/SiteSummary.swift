@@ -217,7 +217,7 @@ extension SiteSummary {
             InputFile(path: $0.path, bytes: $0.byteCount, spans: $0.spanCount, format: $0.format, skipped: $0.problem)
         }
         totals = Totals(
-            spans: traces.reduce(0) { $0 + $1.spanCount }, traces: traces.count,
+            spans: traces.lazy.map(\.spanCount).saturatingSum(), traces: traces.count,
             tracesWithErrors: traces.count { $0.errorCount > 0 }, incompleteTraces: traces.count(where: \.isIncomplete),
             services: graph.nodes.values.count { !$0 }, pages: selection.reasons.count, pagesLeftOut: selection.leftOut)
         services = graph.nodes.sorted { $0.key < $1.key }.map { name, virtual in

@@ -70,8 +70,7 @@ struct SpanDetailsHTML {
             if !span.events.isEmpty {
                 out += "<h4>Events</h4><pre>"
                 for event in span.events {
-                    out += "+"
-                    out += DurationFormat.string(nanoseconds: event.timeUnixNano &- span.startTimeUnixNano)
+                    out += DurationFormat.offset(of: event.timeUnixNano, from: span.startTimeUnixNano)
                     out += "  "
                     out += Markup.escape(event.name)
                     Self.appendIndented(event.attributes, to: &out)

@@ -43,7 +43,7 @@ struct SpanTextListHTML {
             }
             for event in span.events {
                 out +=
-                    "\n    event +\(DurationFormat.string(nanoseconds: event.timeUnixNano &- span.startTimeUnixNano)) \(Markup.escape(event.name))"
+                    "\n    event \(DurationFormat.offset(of: event.timeUnixNano, from: span.startTimeUnixNano)) \(Markup.escape(event.name))"
                 for attribute in event.attributes {
                     out += " \(Markup.escape(attribute.key))=\(Markup.escape(attribute.value.description))"
                 }

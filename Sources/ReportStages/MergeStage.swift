@@ -248,6 +248,8 @@ struct BuiltPages: TracePageSource {
 
     /// The spans of the store chunk at `offset`, read with one call (safe from any thread).
     private static func readChunk(of store: URL, at offset: UInt64) throws(ReportError) -> [Span] {
+        // A damaged part.json may name any offset; one the file cannot have is refused here.
+        guard offset <= UInt64(Int32.max) << 16 else { throw .input(path: store.path, message: "has no chunk at byte \(offset)") }
         let descriptor = open(store.path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw .input(path: store.path, message: "cannot open: \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }

@@ -40,7 +40,7 @@ extension InstrumentationHealth {
             }
 
             mutating func add(_ count: Int, example: ReportOrder) {
-                self.count += count
+                self.count = self.count.saturatingAdding(count)
                 note(example)
             }
 
@@ -60,7 +60,7 @@ extension InstrumentationHealth {
             }
 
             public mutating func merge(_ other: Cases) {
-                count += other.count
+                count = count.saturatingAdding(other.count)
                 for example in other.examples { note(example) }
             }
         }
@@ -76,10 +76,10 @@ extension InstrumentationHealth {
             public init() {}
 
             mutating func merge(_ other: OperationCounts) {
-                spans += other.spans
-                entryWithParent += other.entryWithParent
-                traces += other.traces
-                entryPointSpans += other.entryPointSpans
+                spans = spans.saturatingAdding(other.spans)
+                entryWithParent = entryWithParent.saturatingAdding(other.entryWithParent)
+                traces = traces.saturatingAdding(other.traces)
+                entryPointSpans = entryPointSpans.saturatingAdding(other.entryPointSpans)
             }
         }
 
@@ -92,8 +92,10 @@ extension InstrumentationHealth {
             public init(keyCount: Int) { present = Array(repeating: 0, count: keyCount) }
 
             mutating func merge(_ other: ServiceCounts) {
-                spans += other.spans
-                for index in present.indices where index < other.present.count { present[index] += other.present[index] }
+                spans = spans.saturatingAdding(other.spans)
+                for index in present.indices where index < other.present.count {
+                    present[index] = present[index].saturatingAdding(other.present[index])
+                }
             }
         }
 
@@ -126,7 +128,9 @@ extension InstrumentationHealth {
             for (name, counts) in other.services {
                 services[name, default: ServiceCounts(keyCount: keyAttributes.count)].merge(counts)
             }
-            for (pair, count) in other.crossHostCalls { crossHostCalls[pair, default: 0] += count }
+            for (pair, count) in other.crossHostCalls {
+                crossHostCalls[pair, default: 0] = crossHostCalls[pair, default: 0].saturatingAdding(count)
+            }
             for (pair, sketch) in other.shifts { shifts[pair, default: LatencySketch()].merge(sketch) }
             for (service, hours) in other.startHours {
                 for (hour, entry) in hours { startHours[service, default: [:]][hour, default: Cases()].merge(entry) }

@@ -79,7 +79,7 @@ public struct InstrumentationHealth: Sendable {
         public var rows: [Row]
         public var severity: Severity { check.severity }
         /// Cases over every subject.
-        public var count: Int { rows.reduce(0) { $0 + $1.count } }
+        public var count: Int { rows.lazy.map(\.count).saturatingSum() }
     }
 
     /// How often one service's spans carry each key attribute (on the span or its resource).

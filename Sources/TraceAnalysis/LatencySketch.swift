@@ -34,7 +34,7 @@ public struct LatencySketch: Sendable, Equatable {
 
     /// Adds one value (nanoseconds).
     public mutating func add(_ value: UInt64) {
-        count += 1
+        count = count.saturatingAdding(1)
         maximum = max(maximum, value)
         minimum = min(minimum, value)
         if exact != nil {
@@ -48,7 +48,7 @@ public struct LatencySketch: Sendable, Equatable {
     /// Adds everything another sketch holds.
     public mutating func merge(_ other: LatencySketch) {
         guard other.count > 0 else { return }
-        count += other.count
+        count = count.saturatingAdding(other.count)
         maximum = max(maximum, other.maximum)
         minimum = min(minimum, other.minimum)
         if let values = other.exact, exact != nil, exact!.count + values.count <= Self.exactLimit {
@@ -59,7 +59,7 @@ public struct LatencySketch: Sendable, Equatable {
         if let values = other.exact {
             for value in values { addToBuckets(value, count: 1) }
         } else {
-            zeros += other.zeros
+            zeros = zeros.saturatingAdding(other.zeros)
             for (position, bucketCount) in other.buckets.enumerated() where bucketCount > 0 {
                 addToBucket(other.firstBucket + Int32(position), count: bucketCount)
             }
@@ -77,7 +77,7 @@ public struct LatencySketch: Sendable, Equatable {
         if rank < zeros { return 0 }
         var seen = zeros
         for (position, bucketCount) in buckets.enumerated() {
-            seen += bucketCount
+            seen = seen.saturatingAdding(bucketCount)
             if seen > rank { return estimate(ofBucket: firstBucket + Int32(position)) }
         }
         return maximum
@@ -90,9 +90,10 @@ public struct LatencySketch: Sendable, Equatable {
         if let values = exact {
             for value in values { counts[edges.range(of: value)] += 1 }
         } else {
-            counts[edges.range(of: 0)] += zeros
+            counts[edges.range(of: 0)] = counts[edges.range(of: 0)].saturatingAdding(zeros)
             for (position, count) in buckets.enumerated() where count > 0 {
-                counts[edges.range(of: estimate(ofBucket: firstBucket + Int32(position)))] += count
+                let range = edges.range(of: estimate(ofBucket: firstBucket + Int32(position)))
+                counts[range] = counts[range].saturatingAdding(count)
             }
         }
         return counts
@@ -106,7 +107,7 @@ public struct LatencySketch: Sendable, Equatable {
 
     private mutating func addToBuckets(_ value: UInt64, count: UInt64) {
         guard value > 0 else {
-            zeros += count
+            zeros = zeros.saturatingAdding(count)
             return
         }
         addToBucket(Int32((log(Double(value)) / Self.logGamma).rounded(.up)), count: count)
@@ -124,14 +125,14 @@ public struct LatencySketch: Sendable, Equatable {
         } else if Int(index - firstBucket) >= buckets.count {
             buckets.append(contentsOf: repeatElement(0, count: Int(index - firstBucket) - buckets.count + 1))
         }
-        buckets[Int(index - firstBucket)] += count
+        buckets[Int(index - firstBucket)] = buckets[Int(index - firstBucket)].saturatingAdding(count)
     }
 
     /// The value a bucket answers with: within the relative accuracy of every value it holds,
     /// and within the exact minimum and maximum.
     private func estimate(ofBucket index: Int32) -> UInt64 {
         let estimate = 2 * pow(Self.gamma, Double(index)) / (Self.gamma + 1)
-        return min(maximum, max(minimum, UInt64(estimate)))
+        return min(maximum, max(minimum, UInt64(saturating: estimate)))
     }
 }
 
@@ -151,7 +152,7 @@ extension LatencySketch: Codable {
         buckets = try container.decode([UInt64].self, forKey: .buckets)
         let held: UInt64? =
             if let exact { exact.count <= Self.exactLimit && zeros == 0 && buckets.isEmpty ? UInt64(exact.count) : nil } else {
-                buckets.reduce(zeros) { sum, value in sum.addingReportingOverflow(value).overflow ? .max : sum + value }
+                buckets.reduce(zeros) { $0.saturatingAdding($1) }
             }
         let inRange = buckets.count <= 4_096 && abs(Int(firstBucket)) <= 4_096
         guard held == count, inRange, count == 0 || minimum <= maximum else {

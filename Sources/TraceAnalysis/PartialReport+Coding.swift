@@ -5,6 +5,20 @@ import TraceModel
 // bytes, with ids as hex. Decoding checks what it reads: a damaged file is an error, never a
 // crash or a wrong report.
 
+extension PartialReport {
+    /// The largest count (of spans, traces, cases) a report may hold: far beyond any input, and
+    /// small enough that sums over many parts cannot overflow.
+    public static let maximumCount = 1 << 48
+}
+
+/// `count`, once it is checked to be a count (0 through `PartialReport.maximumCount`).
+private func checkedCount<Key: CodingKey>(_ count: Int, _ key: Key, in container: KeyedDecodingContainer<Key>) throws -> Int {
+    guard (0...PartialReport.maximumCount).contains(count) else {
+        throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "\(count) is not a count")
+    }
+    return count
+}
+
 extension PartialReport: Codable {
     private enum Keys: String, CodingKey { case traces, graph, health }
 
@@ -90,12 +104,19 @@ extension TraceDigest: Codable {
             return strings?.shared(text) ?? text
         }
         let services = try container.decode([String].self, forKey: .services)
+        let start = try container.decode(UInt64.self, forKey: .start)
+        let duration = try container.decode(UInt64.self, forKey: .duration)
+        guard duration <= UInt64.max - start else {
+            throw DecodingError.dataCorruptedError(forKey: .duration, in: container, debugDescription: "a trace ending after 2^64−1 ns")
+        }
+        let spans = try checkedCount(container.decode(Int.self, forKey: .spans), .spans, in: container)
+        let errors = try checkedCount(container.decode(Int.self, forKey: .errors), .errors, in: container)
+        guard spans > 0, errors <= spans else {
+            throw DecodingError.dataCorruptedError(forKey: .spans, in: container, debugDescription: "\(spans) spans with \(errors) errors")
+        }
         self.init(
-            traceID: try container.decode(HexTraceID.self, forKey: .id).id,
-            startTimeUnixNano: try container.decode(UInt64.self, forKey: .start),
-            durationNano: try container.decode(UInt64.self, forKey: .duration),
-            rootService: try text(.rootService), rootName: try text(.rootName),
-            spanCount: try container.decode(Int.self, forKey: .spans), errorCount: try container.decode(Int.self, forKey: .errors),
+            traceID: try container.decode(HexTraceID.self, forKey: .id).id, startTimeUnixNano: start, durationNano: duration,
+            rootService: try text(.rootService), rootName: try text(.rootName), spanCount: spans, errorCount: errors,
             isIncomplete: try container.decode(Bool.self, forKey: .incomplete), services: strings?.shared(services) ?? services)
     }
 
@@ -139,9 +160,9 @@ extension ServiceGraph.Metrics: Codable {
         let container = try decoder.container(keyedBy: Keys.self)
         self.init()
         latency = try container.decode(LatencySketch.self, forKey: .latency)
-        errors = try container.decode(Int.self, forKey: .errors)
+        errors = try checkedCount(container.decode(Int.self, forKey: .errors), .errors, in: container)
         exemplars = try container.decode(Exemplars.self, forKey: .exemplars)
-        guard errors >= 0, UInt64(errors) <= latency.count else {
+        guard UInt64(errors) <= latency.count else {
             throw DecodingError.dataCorruptedError(forKey: .errors, in: container, debugDescription: "more errors than calls")
         }
     }
@@ -317,13 +338,18 @@ extension InstrumentationHealth.Tally: Codable {
         func corrupt(_ key: Keys, _ message: String) -> DecodingError {
             DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: message)
         }
+        func counts(_ values: Int..., at key: Keys) throws {
+            for value in values { _ = try checkedCount(value, key, in: container) }
+        }
         for entry in try container.decode([CheckEntry].self, forKey: .cases) {
             guard let check = InstrumentationHealth.Check(rawValue: entry.check), let subject = entry.subject.subject else {
                 throw corrupt(.cases, "unknown check '\(entry.check)' or subject kind '\(entry.subject.kind)'")
             }
+            try counts(entry.cases.count, at: .cases)
             cases[check, default: [:]][subject] = entry.cases.cases
         }
         for entry in try container.decode([OperationEntry].self, forKey: .operations) {
+            try counts(entry.spans, entry.entryWithParent, entry.traces, entry.entryPointSpans, at: .operations)
             var counts = OperationCounts()
             (counts.spans, counts.entryWithParent, counts.traces, counts.entryPointSpans) =
                 (entry.spans, entry.entryWithParent, entry.traces, entry.entryPointSpans)
@@ -333,18 +359,22 @@ extension InstrumentationHealth.Tally: Codable {
             guard entry.present.count == keyAttributes.count else {
                 throw corrupt(.services, "coverage of another number of key attributes")
             }
+            try counts(entry.spans, at: .services)
+            for present in entry.present { try counts(present, at: .services) }
             var counts = ServiceCounts(keyCount: keyAttributes.count)
             counts.spans = entry.spans
             counts.present = entry.present
             services[entry.service] = counts
         }
         for entry in try container.decode([HostsEntry<Int>].self, forKey: .crossHostCalls) {
+            try counts(entry.value, at: .crossHostCalls)
             crossHostCalls[HostPair(parent: entry.parent, child: entry.child)] = entry.value
         }
         for entry in try container.decode([HostsEntry<LatencySketch>].self, forKey: .shifts) {
             shifts[HostPair(parent: entry.parent, child: entry.child)] = entry.value
         }
         for entry in try container.decode([HourEntry].self, forKey: .startHours) {
+            try counts(entry.cases.count, at: .startHours)
             startHours[entry.service, default: [:]][entry.hour] = entry.cases.cases
         }
         spanIDsInSeveralTraces = try container.decode([Place].self, forKey: .spanIDsInSeveralTraces).map { place in

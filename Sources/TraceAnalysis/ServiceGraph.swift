@@ -22,7 +22,7 @@ public struct ServiceGraph: Sendable, Equatable {
         /// The slowest call of each band of durations, for example traces.
         public var exemplars = Exemplars()
 
-        public var calls: Int { Int(latency.count) }
+        public var calls: Int { Int(clamping: latency.count) }
         public var errorRate: Double { calls == 0 ? 0 : Double(errors) / Double(calls) }
 
         public init() {}
@@ -36,7 +36,7 @@ public struct ServiceGraph: Sendable, Equatable {
         /// Adds the calls another part of the input saw.
         public mutating func merge(_ other: Metrics) {
             latency.merge(other.latency)
-            errors += other.errors
+            errors = errors.saturatingAdding(other.errors)
             exemplars.merge(other.exemplars)
         }
 
@@ -66,8 +66,8 @@ public struct ServiceGraph: Sendable, Equatable {
         /// Adds the spans another part of the input saw.
         public mutating func merge(_ other: OperationMetrics) {
             metrics.merge(other.metrics)
-            totalNano &+= other.totalNano
-            selfNano &+= other.selfNano
+            totalNano = totalNano.saturatingAdding(other.totalNano)
+            selfNano = selfNano.saturatingAdding(other.selfNano)
         }
 
         /// The share of the operation's time spent in its own work rather than waiting for children.
@@ -75,8 +75,8 @@ public struct ServiceGraph: Sendable, Equatable {
 
         mutating func add(_ duration: UInt64, self selfTime: UInt64, error: Bool, trace: TraceID) {
             metrics.add(duration, error: error, trace: trace)
-            totalNano &+= duration
-            selfNano &+= selfTime
+            totalNano = totalNano.saturatingAdding(duration)
+            selfNano = selfNano.saturatingAdding(selfTime)
         }
     }
 

@@ -101,16 +101,18 @@ public struct TraceSelection: Sendable {
         var errorsLeftOut = 0
         if policy.errors {
             let failed = traces.indices.filter { traces[$0].errorCount > 0 }
-            for index in failed.prefix(policy.maximumErrorPages) { add(index, .error) }
-            errorsLeftOut = max(0, failed.count - policy.maximumErrorPages)
+            let room = max(0, policy.maximumErrorPages)
+            for index in failed.prefix(room) { add(index, .error) }
+            errorsLeftOut = max(0, failed.count - min(room, failed.count))
         }
-        if policy.slowestPerOperation > 0 || policy.percentiles {
+        let slowest = max(0, policy.slowestPerOperation)
+        if slowest > 0 || policy.percentiles {
             for members in Self.byRootOperation(traces).values {
                 // Slowest first; ties by id, so that the choice never depends on input order.
                 let bySpeed = members.sorted {
                     (traces[$1].durationNano, traces[$0].traceID) < (traces[$0].durationNano, traces[$1].traceID)
                 }
-                for (rank, index) in bySpeed.prefix(policy.slowestPerOperation).enumerated() { add(index, .slowest(rank: rank + 1)) }
+                for (rank, index) in bySpeed.prefix(slowest).enumerated() { add(index, .slowest(rank: rank + 1)) }
                 if policy.percentiles {
                     for p in [99, 90, 50] {
                         // Nearest rank on the ascending order, as the latency tables compute it.

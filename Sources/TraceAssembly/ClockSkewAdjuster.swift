@@ -62,24 +62,21 @@ enum ClockSkewAdjuster {
     }
 
     /// How far the child must move to fit its (already adjusted) parent: zero when it fits.
-    /// Both are given as (start, duration) in nanoseconds.
+    /// Both are given as (start, duration) in nanoseconds, with start + duration ≤ 2^64−1 (as
+    /// `Span.durationNano` makes them); a shift beyond ±(2^63−1) ns is given as that bound.
     static func skew(child: (start: UInt64, duration: UInt64), parent: (start: UInt64, duration: UInt64)) -> Int64 {
-        let parentDuration = Int64(clamping: parent.duration)
-        let childDuration = Int64(clamping: child.duration)
-        let parentStart = Int64(clamping: parent.start)
-        let childStart = Int64(clamping: child.start)
-        if childDuration > parentDuration {
+        if child.duration > parent.duration {
             // It cannot fit; only make sure it does not start before its parent.
-            return childStart < parentStart ? parentStart - childStart : 0
+            return child.start < parent.start ? Int64(clamping: parent.start - child.start) : 0
         }
-        if childStart >= parentStart && childStart + childDuration <= parentStart + parentDuration { return 0 }
-        let latency = (parentDuration - childDuration) / 2
-        return parentStart + latency - childStart
+        if child.start >= parent.start && child.start - parent.start <= parent.duration - child.duration { return 0 }
+        let target = parent.start + (parent.duration - child.duration) / 2
+        return target >= child.start ? Int64(clamping: target - child.start) : -Int64(clamping: child.start - target)
     }
 
     private static func apply(_ delta: Int64, to span: inout Span) {
         func moved(_ time: UInt64) -> UInt64 {
-            delta >= 0 ? time &+ UInt64(delta) : time &- min(time, delta.magnitude)
+            delta >= 0 ? time.saturatingAdding(delta.magnitude) : time.saturatingSubtracting(delta.magnitude)
         }
         span.startTimeUnixNano = moved(span.startTimeUnixNano)
         span.endTimeUnixNano = moved(span.endTimeUnixNano)

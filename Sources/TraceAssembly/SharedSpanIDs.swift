@@ -19,6 +19,20 @@ enum SharedSpanIDs {
             if spans[index].kind == .client, repeated.contains(id) { clientIDs.insert(id) }
             maximumID = max(maximumID, id.value)
         }
+        // Fresh ids count up from above every id of the trace; past 2^64−1 they start again at 1,
+        // skipping the ids in use.
+        var candidate = maximumID
+        var taken: Set<UInt64>?
+        func freshID() -> SpanID {
+            candidate &+= 1
+            if candidate == 0 || taken != nil {
+                var inUse = taken ?? Set(spans.indices.map { spans[$0].spanID.value })
+                while candidate == 0 || inUse.contains(candidate) { candidate &+= 1 }
+                inUse.insert(candidate)
+                taken = inUse
+            }
+            return SpanID(candidate)
+        }
         var newIDs: [SpanID: SpanID] = [:]
         var separated = Set<Int>()
         for index in spans.indices {
@@ -26,9 +40,7 @@ enum SharedSpanIDs {
             guard repeated.contains(id), kind != .client,
                 kind == .server && clientIDs.contains(id) || spans[index].sharesClientSpanID
             else { continue }
-            // A fresh id above every id of the trace, so that it cannot collide.
-            maximumID &+= 1
-            let fresh = SpanID(maximumID)
+            let fresh = freshID()
             newIDs[id] = fresh
             spans[index].parentSpanID = id
             spans[index].parentRelation = .childOf

@@ -91,6 +91,8 @@ public struct TraceAssembler: Sendable {
             order = Forest(parent: parent).depthFirstOrder().order
         }
 
+        Self.noteEventsOutsideTheirSpans(spans, warnings: &warnings)
+
         // Renumber everything into display order.
         let position = Scratch(repeating: 0, count: count)
         for (newIndex, oldIndex) in order.enumerated() { position[oldIndex] = newIndex }
@@ -210,6 +212,29 @@ public struct TraceAssembler: Sendable {
             placed += 1
         }
         warnings.append("\(placed) \(placed == 1 ? "span has" : "spans have") no timestamp; drawn as instants at their parent's start")
+    }
+
+    /// Warns of events timed before their span's start or after its end (a clock behind or ahead
+    /// of the span's, or an event added late); they are kept and shown with their signed offsets.
+    private static func noteEventsOutsideTheirSpans(_ spans: SpanBuffer, warnings: inout [String]) {
+        var outside = 0
+        for index in spans.indices where !spans[index].events.isEmpty {
+            let start = spans[index].startTimeUnixNano
+            let end = max(spans[index].endTimeUnixNano, start)
+            let times = spans[index].events.lazy.map(\.timeUnixNano)
+            let (earliest, latest) = (times.min()!, times.max()!)
+            guard earliest < start || latest > end else { continue }
+            let count = times.count { $0 < start || $0 > end }
+            var places: [String] = []
+            if earliest < start { places.append("the earliest \(DurationFormat.string(nanoseconds: start - earliest)) before its start") }
+            if latest > end { places.append("the latest \(DurationFormat.string(nanoseconds: latest - end)) after its end") }
+            spans[index].warnings.append(
+                "\(count) of its events \(count == 1 ? "lies" : "lie") outside the span's time (\(places.joined(separator: ", "))); shown at their own times"
+            )
+            outside += 1
+        }
+        guard outside > 0 else { return }
+        warnings.append("\(outside) \(outside == 1 ? "span has events" : "spans have events") outside its own time (clocks that disagree?)")
     }
 
     /// Moves spans identical to an earlier span to the end, keeping the order of the others;

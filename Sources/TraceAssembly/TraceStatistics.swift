@@ -63,9 +63,9 @@ extension TraceStatistics.Row {
 
     mutating func add(_ duration: UInt64, _ selfTime: UInt64) {
         count += 1
-        totalNano &+= duration
+        totalNano = totalNano.saturatingAdding(duration)
         minimumNano = min(minimumNano, duration)
         maximumNano = max(maximumNano, duration)
-        selfTotalNano &+= selfTime
+        selfTotalNano = selfTotalNano.saturatingAdding(selfTime)
     }
 }

@@ -55,7 +55,7 @@ public struct HistogramChart: Sendable {
             case .row: (180, 28, 2, 0)
             case .full: (640, 150, 16, 18)
             }
-        let total = bars.reduce(0) { $0 + $1.count }
+        let total = bars.lazy.map(\.count).saturatingSum()
         let tallest = max(1, bars.map(\.count).max() ?? 1)
         let title = "\(Markup.escape(label)): \(total) in \(bars.count) duration ranges"
         var out =

@@ -54,10 +54,11 @@ public struct ScatterChart: Sendable {
         let first = points.map(\.startUnixNano).min() ?? 0
         let last = points.map(\.startUnixNano).max() ?? 0
         let shortest = max(1, points.map(\.durationNano).min() ?? 1)
-        let longest = max(shortest * 10, points.map(\.durationNano).max() ?? 1)
+        let longest = points.map(\.durationNano).max() ?? 1
         let span = Double(max(1, last - first))
+        // At least one decade tall, whatever the durations (all of them 2^64−1 ns, say).
         let logLow = log10(Double(shortest))
-        let logRange = log10(Double(longest)) - logLow
+        let logRange = max(1, log10(Double(longest)) - logLow)
         func x(_ start: UInt64) -> Double { Self.left + Double(start - first) / span * plotWidth }
         func y(_ duration: UInt64) -> Double {
             10 + plotHeight - (log10(Double(max(duration, shortest))) - logLow) / logRange * plotHeight
@@ -67,7 +68,7 @@ public struct ScatterChart: Sendable {
             + "width=\"\(SVGNumber.format(Self.width))\" height=\"\(SVGNumber.format(Self.height))\" viewBox=\"0 0 \(SVGNumber.format(Self.width)) \(SVGNumber.format(Self.height))\">"
         out += "<title>Trace duration over time: \(points.count) traces</title><g class=\"axis\">"
         for fraction in [0.0, 0.5, 1.0] {
-            let duration = UInt64(pow(10, logLow + fraction * logRange))
+            let duration = UInt64(saturating: pow(10, logLow + fraction * logRange))
             let position = y(duration)
             out +=
                 "<line x1=\"\(SVGNumber.format(Self.left))\" y1=\"\(SVGNumber.format(position))\" x2=\"\(SVGNumber.format(Self.width - 10))\" y2=\"\(SVGNumber.format(position))\"/>"

@@ -152,7 +152,7 @@ public struct ServiceGraphChart: Sendable {
     /// A node's figures line: calls into a virtual node, p95 and spans of a service.
     static func detail(of name: String, in graph: ServiceGraph) -> String {
         if graph.nodes[name] == true {
-            return plural(graph.edges.filter { $0.key.callee == name }.reduce(0) { $0 + $1.value.calls }, "call")
+            return plural(graph.edges.filter { $0.key.callee == name }.lazy.map(\.value.calls).saturatingSum(), "call")
         }
         return graph.serviceLatency[name].map {
             "p95 \(DurationFormat.string(nanoseconds: $0.latency.quantile(0.95))) · \(plural($0.calls, "span"))"

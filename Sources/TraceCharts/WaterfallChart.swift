@@ -70,7 +70,7 @@ public struct WaterfallChart: Sendable {
         // Ruler: a tick and a label per step, with a faint grid line through the rows.
         out += "<g class=\"ruler\">"
         for tick in TimeAxis(span: span).ticks {
-            let tickX = x(start + tick)
+            let tickX = x(start.saturatingAdding(tick))
             out += "<line x1=\"\(n(tickX))\" y1=\"\(n(rulerTop + 16))\" x2=\"\(n(tickX))\" y2=\"\(n(height - 4))\"/>"
             out += "<text x=\"\(n(tickX))\" y=\"\(n(rulerTop + 12))\">\(tick == 0 ? "0" : DurationFormat.string(nanoseconds: tick))</text>"
         }
@@ -95,7 +95,7 @@ public struct WaterfallChart: Sendable {
             let barWidth = max(Double(rowEnd - rowStart) * scale, 1)
             let errors = members.count { self.trace.spans[$0].status.isError }
             let isGroup = members.count > 1
-            let totalNano = members.reduce(UInt64(0)) { $0 + self.trace.spans[$1].durationNano }
+            let totalNano = members.lazy.map { self.trace.spans[$0].durationNano }.saturatingSum()
             let duration =
                 isGroup ? DurationFormat.string(nanoseconds: totalNano) + " total" : DurationFormat.string(nanoseconds: first.durationNano)
             var tooltip: String

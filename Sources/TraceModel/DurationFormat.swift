@@ -8,13 +8,19 @@ public enum DurationFormat {
         if value / 1e3 < 999.5 { return significant(value / 1e3) + " µs" }
         if value / 1e6 < 999.5 { return significant(value / 1e6) + " ms" }
         if value / 1e9 < 59.95 { return significant(value / 1e9) + " s" }
-        let seconds = (nanoseconds + 500_000_000) / 1_000_000_000
+        let seconds = nanoseconds.saturatingAdding(500_000_000) / 1_000_000_000
         let (minutes, rest) = seconds.quotientAndRemainder(dividingBy: 60)
         if minutes >= 60 {
             let (hours, minutesLeft) = minutes.quotientAndRemainder(dividingBy: 60)
             return "\(hours) h \(minutesLeft) min"
         }
         return rest == 0 ? "\(minutes) min" : "\(minutes) min \(rest) s"
+    }
+
+    /// The offset of `time` from `origin`, signed: "+3 ms", "+0 ns", or "−3 ms" (with a minus
+    /// sign) for a time before its origin, such as an event logged by a clock behind its span's.
+    public static func offset(of time: UInt64, from origin: UInt64) -> String {
+        time >= origin ? "+" + string(nanoseconds: time - origin) : "\u{2212}" + string(nanoseconds: origin - time)
     }
 
     /// 1 to 3 significant digits for a value in [1, 1000): "1.23", "12.3", "123".

@@ -5,16 +5,17 @@ public struct HistogramEdges: Sendable, Equatable {
     public let edges: [UInt64]
 
     /// `count` ranges from `low` to just past `high`, evenly spaced on a log scale (at least 1 ns
-    /// wide), so that every duration in `low...high` falls in one of them.
+    /// wide), so that every duration in `low...high` falls in one of them. Near 2^64−1 ns, where
+    /// no more edges fit, the last ranges are empty (their edges equal).
     public init(logFrom low: UInt64, to high: UInt64, count: Int) {
         let count = max(1, count)
         let low = max(1, low)
-        let high = max(high, low + 1)
+        let high = max(high, low.saturatingAdding(1))
         let step = (log(Double(high)) - log(Double(low))) / Double(count)
         var edges = [low]
         for index in 1...count {
-            let edge = index == count ? high + 1 : UInt64(exp(log(Double(low)) + step * Double(index)))
-            edges.append(max(edge, edges[edges.count - 1] + 1))
+            let edge = index == count ? high.saturatingAdding(1) : UInt64(saturating: exp(log(Double(low)) + step * Double(index)))
+            edges.append(max(edge, edges[edges.count - 1].saturatingAdding(1)))
         }
         self.edges = edges
     }

@@ -74,3 +74,10 @@ func durationsReadHumanly(_ nanoseconds: UInt64, _ text: String) {
     let many = (0..<16).map { "service-\($0)" }
     #expect(Set(many.map(ServicePalette(services: many).colorClass)).count == 16)
 }
+
+@Test(arguments: [UInt64.max, UInt64.max - 1, UInt64(Int64.max), UInt64(Int64.max) + 1, 10_000_000_000_000_000_000])
+func timeAxisCoversAnySpan(_ span: UInt64) {
+    let ticks = TimeAxis(span: span).ticks
+    #expect(ticks.first == 0 && ticks.count >= 2 && ticks.count <= 12)
+    #expect(ticks.last! <= span && zip(ticks, ticks.dropFirst()).allSatisfy { $0 < $1 })
+}
