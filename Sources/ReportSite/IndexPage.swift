@@ -89,6 +89,8 @@ struct IndexPage {
             "fileCount": inputs.count,
             "skippedCount": inputs.count { $0.problem != nil },
             "hasSkipped": inputs.contains { $0.problem != nil },
+            "droppedCount": inputs.lazy.map(\.issues.dropped).saturatingSum(),
+            "hasDropped": inputs.contains { $0.issues.dropped > 0 },
             "entryPoints": try entryPointTable(entryPoints, validate: validate),
             "scatter": scatterSVG,
             "changes": comparison.map(ChangesHTML.render) ?? "",
@@ -101,7 +103,8 @@ struct IndexPage {
             "files": inputs.map { input -> [String: Any] in
                 [
                     "path": input.path, "bytes": input.byteCount, "spans": input.spanCount, "format": input.format,
-                    "problem": input.problem ?? "", "skipped": input.problem != nil,
+                    "problem": input.problem ?? "", "skipped": input.problem != nil, "issues": input.issues.summary ?? "",
+                    "issuesAnchor": input.issues.dropped > 0 ? "dropped-records" : "repaired-values",
                 ]
             },
         ]

@@ -24,13 +24,25 @@ public struct ReportBuilder: Sendable {
         public var format: String
         /// Why it was skipped, if it was.
         public var problem: String?
+        /// The records that were dropped or repaired while reading it.
+        public var issues: RecordIssues
 
-        public init(path: String, byteCount: Int, spanCount: Int, format: String, problem: String? = nil) {
+        public init(
+            path: String, byteCount: Int, spanCount: Int, format: String, problem: String? = nil, issues: RecordIssues = RecordIssues()
+        ) {
             self.path = path
             self.byteCount = byteCount
             self.spanCount = spanCount
             self.format = format
             self.problem = problem
+            self.issues = issues
+        }
+
+        /// The line `summary.json` warns with about this input, if any: why it was skipped, or
+        /// what was dropped or repaired reading it.
+        public var warning: String? {
+            if let problem { return "\(path): skipped: \(problem)" }
+            return issues.summary.map { "\(path): \($0) (health: dropped-records, repaired-values)" }
         }
     }
 
@@ -120,7 +132,8 @@ public struct ReportBuilder: Sendable {
     ) throws(ReportError) -> Outcome {
         let traces = report.traces
         let siteGraph = report.graph
-        let health = report.findings
+        var health = report.findings
+        health.addReadingIssues(inputs.map { ($0.path, $0.spanCount, $0.issues) })
         let selection = TraceSelection(traces: traces, graph: siteGraph, policy: options.selection, healthExamples: health.exampleTraces)
         try writeTracePages(traces, selection: selection, options: options, pages: pages, to: site)
         let pagedTraces = Set(selection.reasons.keys.map { traces[$0].traceID })

@@ -84,6 +84,10 @@ public struct SiteSummary: Codable, Equatable, Sendable {
         public var format: String
         /// Why the input was skipped; absent when it was read.
         public var skipped: String?
+        /// Records left out while reading it, and values repaired (absent when none; the
+        /// health findings `dropped-records` and `repaired-values` say what and where).
+        public var droppedRecords: Int?
+        public var repairedValues: Int?
     }
 
     public struct Totals: Codable, Equatable, Sendable {
@@ -214,7 +218,10 @@ extension SiteSummary {
         self.baseURL = baseURL
         func url(_ path: String) -> String? { baseURL.map { $0 + path } }
         self.inputs = inputs.map {
-            InputFile(path: $0.path, bytes: $0.byteCount, spans: $0.spanCount, format: $0.format, skipped: $0.problem)
+            InputFile(
+                path: $0.path, bytes: $0.byteCount, spans: $0.spanCount, format: $0.format, skipped: $0.problem,
+                droppedRecords: $0.issues.dropped > 0 ? $0.issues.dropped : nil,
+                repairedValues: $0.issues.repaired > 0 ? $0.issues.repaired : nil)
         }
         totals = Totals(
             spans: traces.lazy.map(\.spanCount).saturatingSum(), traces: traces.count,

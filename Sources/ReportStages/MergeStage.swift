@@ -175,7 +175,7 @@ public struct MergeStage: Sendable {
         to output: URL, templates: TemplateSet, site: ReportBuilder.Options, requested: Set<TraceID> = []
     ) throws(ReportError) -> ReportBuilder.Outcome {
         var options = settings.reportOptions(site: site, requested: requested)
-        options.warnings = inputs.compactMap { input in input.problem.map { "\(input.path): skipped: \($0)" } }
+        options.warnings = inputs.compactMap(\.warning)
         return try ReportBuilder(templates: templates, rowBudget: settings.rowBudget).build(
             report: report, inputs: inputs, output: output, options: options, pages: pages)
     }

@@ -13,6 +13,8 @@ public enum PartitionStage {
         public var manifest: PartitionManifest
         /// Why each skipped input was skipped.
         public var failures: [ImportError]
+        /// How many records were dropped from the inputs that were read.
+        public var droppedRecords: Int { manifest.inputs.lazy.map { $0.input.issues.dropped }.saturatingSum() }
         public var spanCount: Int
         public var byteCount: Int
     }
@@ -48,7 +50,7 @@ public enum PartitionStage {
         pieceSize: Int = defaultPieceSize, buffers: Int = PartitionWriter.defaultBuffers, progress: ((_ done: Int, _ bytes: Int) -> Void)?
     ) throws(ReportError) -> Outcome {
         let writer = try PartitionWriter(folder: staging.folder, count: partitions, buffers: buffers)
-        let reader = SpanFileReader(format: format, workers: workers, pieceSize: pieceSize)
+        let reader = SpanFileReader(format: format, workers: workers, strict: strict, pieceSize: pieceSize)
         var inputs: [InputRecord] = []
         var failures: [ImportError] = []
         var (spanCount, byteCount) = (0, 0)
@@ -97,6 +99,6 @@ extension ReportBuilder.Input {
         let format = summary.format?.displayName ?? "empty"
         self.init(
             path: summary.path, byteCount: summary.byteCount, spanCount: summary.spanCount,
-            format: summary.compression.map { "\(format), \($0)" } ?? format, problem: nil)
+            format: summary.compression.map { "\(format), \($0)" } ?? format, problem: nil, issues: summary.issues)
     }
 }

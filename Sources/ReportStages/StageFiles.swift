@@ -37,13 +37,35 @@ public struct InputRecord: Codable, Equatable, Sendable {
     public var format: String
     /// Why it was skipped; absent when it was read.
     public var skipped: String?
+    /// What was dropped or repaired while reading it; absent when nothing was.
+    public var issues: [Issue]?
+
+    /// A reason records were dropped or repaired (`RecordIssues.Reason`).
+    public struct Issue: Codable, Equatable, Sendable {
+        public var action: String
+        public var problem: String
+        public var dropsRecord: Bool
+        public var count: Int
+        public var firstPlace: String
+    }
 
     public init(_ input: ReportBuilder.Input) {
         (path, bytes, spans, format, skipped) = (input.path, input.byteCount, input.spanCount, input.format, input.problem)
+        issues =
+            input.issues.isEmpty
+            ? nil
+            : input.issues.reasons.map {
+                Issue(action: $0.action, problem: $0.problem, dropsRecord: $0.dropsRecord, count: $0.count, firstPlace: $0.firstPlace)
+            }
     }
 
     public var input: ReportBuilder.Input {
-        ReportBuilder.Input(path: path, byteCount: bytes, spanCount: spans, format: format, problem: skipped)
+        let reasons = (issues ?? []).map {
+            RecordIssues.Reason(
+                action: $0.action, problem: $0.problem, dropsRecord: $0.dropsRecord, count: max(0, $0.count), firstPlace: $0.firstPlace)
+        }
+        return ReportBuilder.Input(
+            path: path, byteCount: bytes, spanCount: spans, format: format, problem: skipped, issues: RecordIssues(reasons: reasons))
     }
 }
 

@@ -1,5 +1,5 @@
-public import Foundation
-public import ReportSite
+import Foundation
+import ReportSite
 import SpanRecords
 import TraceAnalysis
 public import TraceAssembly
@@ -7,6 +7,9 @@ public import TraceModel
 
 /// Everything a run makes of some spans, in memory: for property tests and the pipeline fuzzer.
 public enum WholeSite {
+    /// The built-in templates, compiled once.
+    private static let templates = Result { try TemplateSet() }
+
     /// Every file of the site of `spans` with a page for every trace (`--select all`), and every
     /// trace's incident page (`tracereport trace`) under `incident/`. On the way the spans go
     /// through span records (what `partition` writes) and the report through JSON (what `build`
@@ -28,13 +31,13 @@ public enum WholeSite {
         let built = PartialReport(traces: traces, keyAttributes: InstrumentationHealth.defaultKeyAttributes, spanIDsInSeveralTraces: places)
         let report = try JSONDecoder().decode(PartialReport.self, from: JSONEncoder().encode(built))
 
-        let templates = try TemplateSet()
+        let templates = try Self.templates.get()
         let builder = ReportBuilder(templates: templates, rowBudget: rowBudget)
         var options = ReportBuilder.Options()
         options.selection.all = true
         let site = SiteInMemory()
         let inputs = [ReportBuilder.Input(path: "extreme.json", byteCount: records.count, spanCount: spans.count, format: "OTLP JSON")]
-        try builder.write(report: report, inputs: inputs, options: options, pages: TracesInMemory(traces), to: site)
+        _ = try builder.write(report: report, inputs: inputs, options: options, pages: TracesInMemory(traces), to: site)
         for trace in traces {
             var page = try builder.tracePage(trace, path: "incident.html")
             page.page.standalone = true

@@ -4,9 +4,9 @@ extension InstrumentationHealth.Check {
         switch self {
         case .endBeforeStart, .unsetClocks, .reusedSpanIDs: .error
         case .orphanSpans, .unexpectedRoots, .consumersWithoutContext, .defaultServiceNames, .incompleteTraces, .spanIDsAcrossTraces,
-            .outlyingTimestamps:
+            .outlyingTimestamps, .droppedRecords:
             .warning
-        case .missingSpanKinds, .zeroDuration, .clockSkew, .duplicateSpans: .notice
+        case .missingSpanKinds, .zeroDuration, .clockSkew, .duplicateSpans, .repairedValues: .notice
         case .keyAttributes, .sharedSpanIDs: .info
         }
     }
@@ -30,6 +30,8 @@ extension InstrumentationHealth.Check {
         case .reusedSpanIDs: "Span ids used by different spans of a trace"
         case .spanIDsAcrossTraces: "Span ids reused across traces"
         case .sharedSpanIDs: "Server spans sharing their client's span id"
+        case .droppedRecords: "Records left out of the inputs"
+        case .repairedValues: "Values repaired while reading"
         }
     }
 
@@ -40,6 +42,7 @@ extension InstrumentationHealth.Check {
         case .clockSkew: "Parent's host → child's host"
         case .incompleteTraces, .duplicateSpans: "Root service: operation"
         case .keyAttributes: "Service: attribute"
+        case .droppedRecords, .repairedValues: "Input"
         default: "Service: operation"
         }
     }
@@ -109,6 +112,15 @@ extension InstrumentationHealth.Check {
                 + "tracereport gives each server half an id of its own and shows it as the client's child, as Jaeger does, but "
                 + "other tools may merge the halves into one span and mix their times and tags. Fix, if you want one span per "
                 + "process: let servers create their own span ids (W3C traceparent, or B3 without joined spans)."
+        case .droppedRecords:
+            "Records of these inputs could not be read as written and were left out (a span without a valid id, a link, event "
+                + "or attribute that cannot be read, the rest of a line or file that breaks off); everything else in the input "
+                + "was read. The detail says what was wrong and where its first case is. Likely cause: an exporter or a pipeline "
+                + "that writes invalid values, or a file cut short (a collector killed mid-write). With --strict an input with "
+                + "such a record is skipped whole instead."
+        case .repairedValues:
+            "Values of these inputs could not be read as written; their records were kept with the value repaired or left "
+                + "out, as the detail says (an unknown kind read as unspecified, a parent id that cannot be read shown as a root)."
         }
     }
 }

@@ -54,6 +54,9 @@ public struct InstrumentationHealth: Sendable {
         case reusedSpanIDs = "reused-span-ids"
         case sharedSpanIDs = "shared-span-ids"
         case spanIDsAcrossTraces = "span-ids-across-traces"
+        /// Found while reading, not in the traces: see `addReadingIssues(_:)`.
+        case droppedRecords = "dropped-records"
+        case repairedValues = "repaired-values"
     }
 
     /// The cases of one check for one subject.
@@ -93,7 +96,7 @@ public struct InstrumentationHealth: Sendable {
     /// The key attributes coverage was measured for.
     public let keyAttributes: [String]
     /// Checks that found something, most severe first, then most cases.
-    public let findings: [Finding]
+    public private(set) var findings: [Finding]
     /// One entry per service, by name.
     public let coverage: [Coverage]
 
@@ -159,8 +162,32 @@ public struct InstrumentationHealth: Sendable {
         if !gaps.isEmpty {
             findings.append(Finding(check: .keyAttributes, rows: gaps.sorted { ($1.count, $0.subject) < ($0.count, $1.subject) }))
         }
-        self.findings = findings.sorted { ($1.severity, $0.count, $1.check.rawValue) < ($0.severity, $1.count, $0.check.rawValue) }
+        self.findings = Self.ordered(findings)
         self.coverage = coverageRows
+    }
+
+    /// Most severe first, then most cases.
+    private static func ordered(_ findings: [Finding]) -> [Finding] {
+        findings.sorted { ($1.severity, $0.count, $1.check.rawValue) < ($0.severity, $1.count, $0.check.rawValue) }
+    }
+
+    /// Adds what reading the inputs dropped or repaired: a row per input and reason, out of the
+    /// spans read from it (and, for dropped records, the records dropped).
+    public mutating func addReadingIssues(_ inputs: [(path: String, spanCount: Int, issues: RecordIssues)]) {
+        for check in [Check.droppedRecords, .repairedValues] {
+            let rows = inputs.flatMap { input in
+                input.issues.reasons.filter { $0.dropsRecord == (check == .droppedRecords) }.map { reason in
+                    Row(
+                        subject: input.path, count: reason.count,
+                        total: input.spanCount.saturatingAdding(check == .droppedRecords ? input.issues.dropped : 0),
+                        detail: "\(reason.action): \(reason.problem) (first at \(reason.firstPlace))", examples: [])
+                }
+            }
+            guard !rows.isEmpty else { continue }
+            findings.append(
+                Finding(check: check, rows: rows.sorted { ($1.count, $0.subject, $0.detail) < ($0.count, $1.subject, $1.detail) }))
+        }
+        findings = Self.ordered(findings)
     }
 
     /// The most severe finding, or nil when there is none.

@@ -36,8 +36,9 @@ enum Decompression {
 
     /// Decompresses every frame of a length-prefixed run and joins the payloads into one input:
     /// JSON documents one per line, protobuf messages back to back (which protobuf reads as one
-    /// message whose repeated fields hold them all).
-    static func decompressFrames(_ bytes: UnsafeRawBufferPointer) throws(JSONFailure) -> (payload: [UInt8], format: Format) {
+    /// message whose repeated fields hold them all). A frame that breaks ends the run: what came
+    /// before it is returned with the failure.
+    static func decompressFrames(_ bytes: UnsafeRawBufferPointer) -> (payload: [UInt8], format: Format, failure: JSONFailure?) {
         var payload: [UInt8] = []
         var offset = 0
         var firstFormat: Format?
@@ -46,11 +47,9 @@ enum Decompression {
             let frame = UnsafeRawBufferPointer(rebasing: bytes[(offset + 4)..<(offset + 4 + length)])
             let format = detect(frame)!
             firstFormat = firstFormat ?? format
-            var plain: [UInt8]
-            do {
-                plain = try decompress(frame, format: format)
-            } catch {
-                throw JSONFailure(offset: offset + 4 + error.offset, message: error.message)
+            var (plain, _, failure) = decompress(frame, format: format)
+            if let failure {
+                return (payload, firstFormat ?? .zstd, JSONFailure(offset: offset + 4 + failure.offset, message: failure.message))
             }
             let isJSON =
                 plain.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }.map {
@@ -59,25 +58,35 @@ enum Decompression {
             if isJSON { plain.append(0x0A) }
             payload += plain
             guard payload.count <= maximumSize else {
-                throw JSONFailure(offset: offset, message: "decompresses to more than \(maximumSize >> 30) GiB")
+                return (
+                    payload, firstFormat ?? .zstd,
+                    JSONFailure(offset: offset, message: "decompresses to more than \(maximumSize >> 30) GiB")
+                )
             }
             offset += 4 + length
         }
-        return (payload, firstFormat ?? .zstd)
+        return (payload, firstFormat ?? .zstd, nil)
     }
 
-    /// The decompressed bytes.
-    /// - Throws: `JSONFailure` with the compressed offset where the stream broke.
-    static func decompress(_ bytes: UnsafeRawBufferPointer, format: Format) throws(JSONFailure) -> [UInt8] {
-        switch format {
-        case .gzip: try gunzip(bytes)
-        case .zstd: try unzstd(bytes)
+    /// The decompressed bytes, and, when the stream broke, where (the compressed offset) and why:
+    /// then the bytes are what came out before the break.
+    static func decompress(_ bytes: UnsafeRawBufferPointer, format: Format) -> (payload: [UInt8], format: Format, failure: JSONFailure?) {
+        var output: [UInt8] = []
+        let failure: JSONFailure?
+        do {
+            switch format {
+            case .gzip: try gunzip(bytes, into: &output)
+            case .zstd: try unzstd(bytes, into: &output)
+            }
+            failure = nil
+        } catch {
+            failure = error
         }
+        return (output, format, failure)
     }
 
     /// All gzip members of `bytes` (concatenated members are one file to gzip too).
-    private static func gunzip(_ input: UnsafeRawBufferPointer) throws(JSONFailure) -> [UInt8] {
-        var output: [UInt8] = []
+    private static func gunzip(_ input: UnsafeRawBufferPointer, into output: inout [UInt8]) throws(JSONFailure) {
         output.reserveCapacity(min(input.count * 8, maximumSize))
         var stream = z_stream()
         // 15 window bits + 32: accept both gzip and zlib headers.
@@ -118,13 +127,11 @@ enum Decompression {
         if stream.total_in > 0 {
             throw JSONFailure(offset: input.count, message: "gzip: truncated data (unexpected end of file)")
         }
-        return output
     }
 
-    private static func unzstd(_ input: UnsafeRawBufferPointer) throws(JSONFailure) -> [UInt8] {
+    private static func unzstd(_ input: UnsafeRawBufferPointer, into output: inout [UInt8]) throws(JSONFailure) {
         guard let context = ZSTD_createDCtx() else { throw JSONFailure(offset: 0, message: "zstd could not start") }
         defer { ZSTD_freeDCtx(context) }
-        var output: [UInt8] = []
         output.reserveCapacity(min(input.count * 8, maximumSize))
         var chunk = [UInt8](repeating: 0, count: ZSTD_DStreamOutSize())
         var inBuffer = ZSTD_inBuffer(src: input.baseAddress, size: input.count, pos: 0)
@@ -149,6 +156,5 @@ enum Decompression {
             }
             pending = result
         }
-        return output
     }
 }

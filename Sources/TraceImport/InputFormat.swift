@@ -38,19 +38,22 @@ public enum InputFormat: String, CaseIterable, Sendable {
         }
     }
 
-    /// Decodes `bytes` in this format, appending the spans.
-    func decode(_ bytes: UnsafeRawBufferPointer, file: String, into spans: inout [Span]) throws(ImportError) {
+    /// Decodes `bytes` in this format, appending the spans; returns what was dropped or
+    /// repaired (see the decoders).
+    func decode(_ bytes: UnsafeRawBufferPointer, file: String, strict: Bool, into spans: inout [Span]) throws(ImportError) -> RecordIssues {
         switch self {
-        case .otlpJSON: try OTLPJSONDecoder().decode(bytes, file: file, into: &spans)
-        case .otlpProtobuf: try OTLPProtobufDecoder().decode(bytes, file: file, into: &spans)
-        case .jaegerJSON: try JaegerJSONDecoder().decode(bytes, file: file, into: &spans)
-        case .zipkinJSON: try ZipkinJSONDecoder().decode(bytes, file: file, into: &spans)
+        case .otlpJSON: return try OTLPJSONDecoder().decode(bytes, file: file, strict: strict, into: &spans)
+        case .otlpProtobuf: return try OTLPProtobufDecoder().decode(bytes, file: file, strict: strict, into: &spans)
+        case .jaegerJSON: return try JaegerJSONDecoder().decode(bytes, file: file, strict: strict, into: &spans)
+        case .zipkinJSON: return try ZipkinJSONDecoder().decode(bytes, file: file, strict: strict, into: &spans)
         case .spanRecords:
+            // tracereport's own files: damage is a fault of the file, not of a record.
             do {
                 try SpanRecordReader.decode(bytes, into: &spans)
             } catch {
                 throw ImportError(file: file, offset: error.offset, message: error.message)
             }
+            return RecordIssues()
         }
     }
 }

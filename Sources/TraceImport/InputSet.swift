@@ -20,11 +20,13 @@ public struct InputSet: Sendable {
     /// input is recorded in `outcomes` and contributes no span; the others are read all the same.
     /// - Parameters:
     ///   - workers: how many threads may decode pieces of a large OTLP JSON lines file at once.
+    ///   - strict: an input with a record that cannot be read as written fails whole.
     ///   - progress: told after each input how many are done and how many bytes were read.
     public init(
-        paths: [String], format: InputFormat? = nil, workers: Int = 1, progress: ((_ done: Int, _ bytes: Int) -> Void)? = nil
+        paths: [String], format: InputFormat? = nil, workers: Int = 1, strict: Bool = false,
+        progress: ((_ done: Int, _ bytes: Int) -> Void)? = nil
     ) {
-        let reader = SpanFileReader(format: format, workers: workers)
+        let reader = SpanFileReader(format: format, workers: workers, strict: strict)
         var bytes = 0
         for path in paths {
             do {
@@ -51,4 +53,7 @@ public struct InputSet: Sendable {
 
     /// The inputs that could not be read.
     public var failures: [ImportError] { outcomes.compactMap(\.error) }
+
+    /// How many records were dropped from the inputs that were read.
+    public var droppedRecords: Int { outcomes.lazy.map { $0.summary?.issues.dropped ?? 0 }.saturatingSum() }
 }

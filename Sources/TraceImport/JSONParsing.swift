@@ -1,6 +1,9 @@
-/// What the schema-directed JSON decoders share: a reader, and loops over arrays and objects.
+/// What the schema-directed JSON decoders share: a reader, loops over arrays and objects, and
+/// the recovery of records whose content is wrong but whose JSON is whole.
 protocol JSONParsing {
     var reader: JSONReader { get set }
+    /// What was dropped or repaired so far.
+    var issues: IssueLog { get set }
 }
 
 extension JSONParsing {
@@ -37,8 +40,62 @@ extension JSONParsing {
             reader.offset = start + known.length
             return known.value
         }
+        let noted = issues.count
         let value = try parse(&self)
-        cache.insert(value, for: reader.text(start..<reader.offset))
+        // A value whose reading dropped or repaired something is read anew each time, so that
+        // every case is counted.
+        if issues.count == noted { cache.insert(value, for: reader.text(start..<reader.offset)) }
         return value
     }
+
+    /// Marks the value that comes next, for `recover(_:at:action:dropsRecord:)`.
+    mutating func valueStart() -> ValueStart {
+        _ = reader.peek()
+        return ValueStart(offset: reader.offset, mark: issues.count)
+    }
+
+    /// After reading the value that began at `start` failed: when the value is whole JSON (an id
+    /// that is not hex, a string where a number belongs), steps over it and notes the case as
+    /// `action`, for the caller to drop or repair its record (what was noted inside the value is
+    /// forgotten: the value is gone). A fault in the JSON itself, or one that rejects the whole
+    /// input, is thrown: nothing after it can be trusted.
+    mutating func recover(_ failure: JSONFailure, at start: ValueStart, action: String, dropsRecord: Bool) throws(JSONFailure) {
+        guard !failure.rejectsInput else { throw failure }
+        reader.offset = start.offset
+        try reader.skipValue()
+        issues.rollback(to: start.mark)
+        issues.note(failure.message, at: failure.offset, action: action, dropsRecord: dropsRecord)
+    }
+
+    /// The value `read` reads from the value that comes next; nil, with the case noted as
+    /// `action`, when it cannot (see `recover`).
+    mutating func tolerating<Value>(
+        _ action: String, dropsRecord: Bool, _ read: (inout Self) throws(JSONFailure) -> Value
+    ) throws(JSONFailure) -> Value? {
+        let start = valueStart()
+        do {
+            return try read(&self)
+        } catch {
+            try recover(error, at: start, action: action, dropsRecord: dropsRecord)
+            return nil
+        }
+    }
+
+    /// After the document that began at `start` broke at `failure`: notes the break and moves to
+    /// the next line that begins with `opening` (the next document of JSON lines), or to the end.
+    mutating func resume(after failure: JSONFailure, documentStart start: Int, opening: UInt8) {
+        if let next = reader.nextLine(beginningWith: opening, after: start) {
+            issues.noteBreak(failure.message, at: failure.offset, action: "rest of the line skipped")
+            reader.offset = next
+        } else {
+            issues.noteBreak(failure.message, at: failure.offset, action: "rest of the input skipped", lostTheRest: true)
+            reader.offset = reader.bytes.count
+        }
+    }
+}
+
+/// Where a value began, and how many cases were noted before it.
+struct ValueStart {
+    var offset: Int
+    var mark: Int
 }

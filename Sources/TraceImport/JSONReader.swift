@@ -2,6 +2,9 @@
 struct JSONFailure: Error {
     var offset: Int
     var message: String
+    /// The input as a whole is not what was expected (another format, another version, logs
+    /// rather than traces): no record of it is worth reading.
+    var rejectsInput = false
 }
 
 /// A pull reader over the bytes of a JSON text, for schema-directed decoders.
@@ -52,6 +55,11 @@ struct JSONReader {
 
     func failure(_ message: String, at position: Int? = nil) -> JSONFailure {
         JSONFailure(offset: min(position ?? offset, bytes.count), message: message)
+    }
+
+    /// A failure that rejects the whole input (see `JSONFailure.rejectsInput`).
+    func rejection(_ message: String, at position: Int? = nil) -> JSONFailure {
+        JSONFailure(offset: min(position ?? offset, bytes.count), message: message, rejectsInput: true)
     }
 
     /// A readable name for the byte at the current offset, for error messages.
@@ -232,6 +240,16 @@ struct JSONReader {
             }
             if containers.isEmpty { return }
         }
+    }
+
+    /// The offset of the first line after `offset` whose first byte is `byte`, if any.
+    func nextLine(beginningWith byte: UInt8, after offset: Int) -> Int? {
+        var index = offset
+        while index + 1 < bytes.count {
+            if bytes[index] == 0x0A, bytes[index + 1] == byte { return index + 1 }
+            index += 1
+        }
+        return nil
     }
 
     /// The bytes of `range`.

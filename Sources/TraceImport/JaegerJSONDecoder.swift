@@ -9,16 +9,27 @@ public import TraceModel
 /// kind; `error=true` and `otel.status_code` become the status; logs become events (named by their
 /// `event` field); the first CHILD_OF reference within the trace (else the first FOLLOWS_FROM)
 /// becomes the parent, and every other reference a link. Times in microseconds become nanoseconds.
+///
+/// As in `OTLPJSONDecoder`, a record whose content is wrong costs that record only (a span
+/// without valid ids, a reference, log or tag that cannot be read), a field that cannot be read is
+/// repaired or ignored, and a document broken mid-way keeps the spans read before the break
+/// (those whose trace's `processes` came after it are dropped).
 public struct JaegerJSONDecoder: Sendable {
     public init() {}
 
     /// Decodes every span in `bytes`, appending them to `spans`.
-    /// - Throws: `ImportError` naming the file, line and column of the first fault; then no span
-    ///   of this input is appended.
-    public func decode(_ bytes: UnsafeRawBufferPointer, file: String, into spans: inout [Span]) throws(ImportError) {
+    /// - Parameter strict: the first record that cannot be read as written fails the input.
+    /// - Returns: what was dropped or repaired.
+    /// - Throws: `ImportError` naming the file, line and column of the fault when nothing could
+    ///   be read (or, with `strict`, of the first record that could not); then no span of this
+    ///   input is appended.
+    @discardableResult
+    public func decode(
+        _ bytes: UnsafeRawBufferPointer, file: String, strict: Bool = false, into spans: inout [Span]
+    ) throws(ImportError) -> RecordIssues {
         let caches = DecodingCaches()
         var parser = JaegerJSONParser(reader: JSONReader(bytes: bytes, strings: caches.strings), attributes: caches.attributes)
-        try parser.parse(bytes, file: file, textual: true, into: &spans)
+        return try parser.parse(bytes, file: file, textual: true, strict: strict, into: &spans)
     }
 }
 
@@ -26,6 +37,7 @@ public struct JaegerJSONDecoder: Sendable {
 struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
     var reader: JSONReader
     var spans: [Span] = []
+    var issues = IssueLog()
     /// Tag lists are parsed onto this stack and moved off at their final size.
     private let attributes: AttributeStack
     /// Tag lists as decoded, by their text.
@@ -45,10 +57,15 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
     mutating func parseDocuments() throws(JSONFailure) {
         reader.skipByteOrderMark()
         while let next = reader.peek() {
-            if next == UInt8(ascii: "[") {
-                try parseArray { (parser) throws(JSONFailure) in try parser.parseObject(depth: 0) }
-            } else {
-                try parseObject(depth: 0)
+            let start = reader.offset
+            do {
+                if next == UInt8(ascii: "[") {
+                    try parseRecords(depth: 1, action: "trace or span dropped")
+                } else {
+                    try parseObject(depth: 0)
+                }
+            } catch {
+                resume(after: error, documentStart: start, opening: next)
             }
         }
         // processIDs that no `processes` map resolved.
@@ -56,6 +73,23 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
             spans[index].warnings.append("process \"\(processID)\" is not defined in the input")
         }
         pendingProcesses.removeAll()
+    }
+
+    /// The traces or spans of an array: one that cannot be read (but is whole JSON) is dropped
+    /// with the spans it had added.
+    private mutating func parseRecords(depth: Int, action: StaticString) throws(JSONFailure) {
+        try parseArray { (parser) throws(JSONFailure) in
+            let (firstSpan, firstPending) = (parser.spans.count, parser.pendingProcesses.count)
+            if try parser.tolerating(
+                "\(action)", dropsRecord: true,
+                { (parser) throws(JSONFailure) in
+                    try parser.parseObject(depth: depth)
+                }) == nil
+            {
+                parser.spans.removeSubrange(firstSpan...)
+                parser.pendingProcesses.removeSubrange(firstPending...)
+            }
+        }
     }
 
     /// Any Jaeger object: an envelope, a trace, or a span (told apart by their members).
@@ -72,55 +106,119 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
         var recognised = false
         var isContainer = false
         var otherMembers: [String] = []
-        try parseObject { (parser, key) throws(JSONFailure) in
-            if parser.reader.matches(key, "data") || parser.reader.matches(key, "spans") {
-                recognised = true
-                isContainer = true
-                try parser.parseArray { (parser) throws(JSONFailure) in try parser.parseObject(depth: depth + 1) }
-            } else if parser.reader.matches(key, "processes") {
-                recognised = true
-                isContainer = true
-                try parser.parseObject { (parser, processKey) throws(JSONFailure) in
-                    processes[parser.reader.text(of: processKey)] = try parser.parseProcess()
+        do throws(JSONFailure) {
+            try reader.beginObject()
+            var first = true
+            // Where the value being read began, and its member's name; -1 between values. The
+            // loop is left for the one place that catches a failure (a catch per member cost
+            // more), and entered again after it.
+            var valueStart = -1
+            var name = (start: 0, end: 0)
+            while true {
+                do throws(JSONFailure) {
+                    while let key = try reader.nextKey(first: &first) {
+                        if try reader.consumeNull() {
+                            if Self.spanMembers.contains(reader.text(of: key)) { recognised = true }
+                            continue
+                        }
+                        (valueStart, name) = (reader.offset, (key.start, key.end))
+                        if reader.matches(key, "data") || reader.matches(key, "spans") {
+                            recognised = true
+                            isContainer = true
+                            // The query API's `data` is a list of traces; some tools write one trace there.
+                            if reader.peek() == UInt8(ascii: "{") {
+                                try parseObject(depth: depth + 1)
+                            } else {
+                                try parseRecords(depth: depth + 1, action: reader.matches(key, "data") ? "trace dropped" : "span dropped")
+                            }
+                        } else if reader.matches(key, "processes") {
+                            recognised = true
+                            isContainer = true
+                            try parseObject { (parser, processKey) throws(JSONFailure) in
+                                let name = parser.reader.text(of: processKey)
+                                if let process = try parser.tolerating(
+                                    "process ignored", dropsRecord: false, { (parser) throws(JSONFailure) in try parser.parseProcess() })
+                                {
+                                    processes[name] = process
+                                }
+                            }
+                        } else if reader.matches(key, "warnings") {
+                            try parseArray { (parser) throws(JSONFailure) in span.warnings.append(try parser.reader.readString()) }
+                        } else if try parseSpanMember(key, into: &span) {
+                            recognised = true
+                        } else if otherMembers.count < 5 {
+                            otherMembers.append(reader.text(of: key))
+                        }
+                        valueStart = -1
+                    }
+                    break
+                } catch {
+                    // A fault between values, or in an id: the span is dropped (by `parseRecords`).
+                    let key = JSONReader.Key(start: name.start, end: name.end, decoded: nil)
+                    let ids = ["traceID", "traceId", "spanID", "spanId"].contains { reader.matches(key, $0) }
+                    guard valueStart >= 0, !ids else { throw error }
+                    // A field that cannot be read is left out, the span kept.
+                    try recover(
+                        error, at: ValueStart(offset: valueStart, mark: issues.count), action: Self.repair(of: reader.text(of: key)),
+                        dropsRecord: false)
+                    recognised = recognised || Self.spanMembers.contains(reader.text(of: key))
+                    valueStart = -1
                 }
-            } else if parser.reader.matches(key, "warnings") {
-                try parser.parseArray { (parser) throws(JSONFailure) in
-                    span.warnings.append(try parser.reader.readString())
-                }
-            } else if try parser.parseSpanMember(key, into: &span) {
-                recognised = true
-            } else if otherMembers.count < 5 {
-                otherMembers.append(parser.reader.text(of: key))
             }
+        } catch {
+            // Broken mid-way: the spans read before the break keep their process if the trace's
+            // `processes` came first, or are dropped.
+            resolveProcesses(processes, from: firstPending)
+            dropUnresolvedSpans(from: firstPending, at: error.offset)
+            throw error
         }
         // Unknown members and no span id: some other kind of object (a Zipkin span, say).
         guard recognised && (isContainer || span.spanID != nil || otherMembers.isEmpty) || otherMembers.isEmpty else {
-            throw reader.failure(
-                "not a Jaeger trace or span: an object with members "
-                    + otherMembers.map { "'\($0)'" }.joined(separator: ", "), at: start)
+            let message = "not a Jaeger trace or span: an object with members " + otherMembers.map { "'\($0)'" }.joined(separator: ", ")
+            throw depth == 0 ? reader.rejection(message, at: start) : reader.failure(message, at: start)
         }
         if recognised && !isContainer {
             try appendSpan(consume span, objectStart: start)
         } else {
             traceWarnings = span.warnings
         }
-        // Resolve the processIDs of the spans of this trace.
-        if !processes.isEmpty {
-            var unresolved: [(Int, String)] = []
-            // A trace has a few processes: comparing ids costs less than hashing them.
-            let few = processes.count <= 16 ? Array(processes) : nil
-            for (index, processID) in pendingProcesses[firstPending...] {
-                if let resource = few.map({ $0.first { $0.key == processID }?.value }) ?? processes[processID] {
-                    spans[index].resource = resource
-                } else {
-                    unresolved.append((index, processID))
-                }
-            }
-            pendingProcesses.replaceSubrange(firstPending..., with: unresolved)
-        }
+        resolveProcesses(processes, from: firstPending)
         if !traceWarnings.isEmpty, firstSpan < spans.count {
             spans[firstSpan].warnings += traceWarnings.map { "trace warning: \($0)" }
         }
+    }
+
+    /// Resolves the processIDs of the spans waiting from `firstPending` on (those of one trace).
+    private mutating func resolveProcesses(_ processes: [String: Resource], from firstPending: Int) {
+        guard !processes.isEmpty else { return }
+        var unresolved: [(Int, String)] = []
+        // A trace has a few processes: comparing ids costs less than hashing them.
+        let few = processes.count <= 16 ? Array(processes) : nil
+        for (index, processID) in pendingProcesses[firstPending...] {
+            if let resource = few.map({ $0.first { $0.key == processID }?.value }) ?? processes[processID] {
+                spans[index].resource = resource
+            } else {
+                unresolved.append((index, processID))
+            }
+        }
+        pendingProcesses.replaceSubrange(firstPending..., with: unresolved)
+    }
+
+    /// Drops the spans still waiting for their process from `firstPending` on: their trace broke
+    /// before its `processes`.
+    private mutating func dropUnresolvedSpans(from firstPending: Int, at offset: Int) {
+        guard firstPending < pendingProcesses.count else { return }
+        let dropped = Set(pendingProcesses[firstPending...].map(\.spanIndex))
+        pendingProcesses.removeSubrange(firstPending...)
+        issues.note(
+            "the input breaks before their trace's processes", at: offset, action: "\(dropped.count) spans dropped", dropsRecord: true)
+        let first = dropped.min()!
+        var kept = first
+        for index in first..<spans.count where !dropped.contains(index) {
+            spans.swapAt(kept, index)
+            kept += 1
+        }
+        spans.removeSubrange(kept...)
     }
 
     private mutating func parseProcess() throws(JSONFailure) -> Resource {
@@ -145,7 +243,6 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
     /// Reads one member of a span object into `span`; returns false for an unknown member, which
     /// is skipped.
     private mutating func parseSpanMember(_ key: JSONReader.Key, into span: inout JaegerSpanFields) throws(JSONFailure) -> Bool {
-        if try reader.consumeNull() { return Self.spanMembers.contains(reader.text(of: key)) }
         let position = reader.offset
         if reader.matches(key, "traceID") || reader.matches(key, "traceId") {
             span.traceID = try readTraceID(&span)
@@ -166,8 +263,10 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
             try parseArray { (parser) throws(JSONFailure) in
                 if let reference = parser.parseCompactReference() {
                     parser.references.append(reference)
-                } else {
-                    parser.references.append(try parser.parseReference(&span))
+                } else if let reference = try parser.tolerating(
+                    "reference dropped", dropsRecord: true, { (parser) throws(JSONFailure) in try parser.parseReference(&span) })
+                {
+                    parser.references.append(reference)
                 }
             }
         } else if reader.matches(key, "tags") {
@@ -175,7 +274,13 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
             // read from them) once.
             span.tags = try recurring(tagLists) { (parser) throws(JSONFailure) in JaegerTags.Special(try parser.parseTags()) }
         } else if reader.matches(key, "logs") {
-            try parseArray { (parser) throws(JSONFailure) in span.events.append(try parser.parseLog()) }
+            try parseArray { (parser) throws(JSONFailure) in
+                if let log = try parser.tolerating(
+                    "log dropped", dropsRecord: true, { (parser) throws(JSONFailure) in try parser.parseLog() })
+                {
+                    span.events.append(log)
+                }
+            }
         } else if reader.matches(key, "processID") || reader.matches(key, "processId") {
             span.processID = try reader.readString()
         } else if reader.matches(key, "process") {
@@ -187,6 +292,16 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
         return true
     }
 
+    /// What becomes of a field that cannot be read.
+    private static func repair(of member: String) -> String {
+        switch member {
+        case "parentSpanID", "parentSpanId": "parent ignored: shown as a root"
+        case "startTime": "start read as missing"
+        case "duration": "duration read as missing"
+        default: "\(member) ignored"
+        }
+    }
+
     private static let spanMembers: Set<String> = [
         "traceID", "traceId", "spanID", "spanId", "parentSpanID", "parentSpanId", "operationName", "startTime", "duration",
         "flags", "references", "tags", "logs", "processID", "processId", "process",
@@ -195,13 +310,17 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
     private mutating func appendSpan(_ fields: consuming JaegerSpanFields, objectStart: Int) throws(JSONFailure) {
         guard let traceID = fields.traceID else { throw reader.failure("span has no traceID", at: objectStart) }
         guard let spanID = fields.spanID else { throw reader.failure("span has no spanID", at: objectStart) }
-        guard let start = fields.start else {
-            throw reader.failure("span \(spanID) has no startTime", at: objectStart)
+        if fields.start == nil {
+            issues.note("span \(spanID) has no startTime", at: objectStart, action: "drawn as an instant", dropsRecord: false)
         }
-        let (end, overflow) = start.addingReportingOverflow(fields.duration ?? 0)
-        guard !overflow else {
-            throw reader.failure("span \(spanID): startTime plus duration is beyond the 64-bit range", at: fields.startPosition)
+        let start = fields.start ?? 0
+        let (sum, overflow) = start.addingReportingOverflow(fields.duration ?? 0)
+        if overflow {
+            issues.note(
+                "startTime plus duration is beyond the 64-bit range", at: fields.startPosition, action: "end read as the latest time",
+                dropsRecord: false)
         }
+        let end = overflow ? UInt64.max : sum
         // The parent: the first CHILD_OF within the trace, else the first FOLLOWS_FROM; the rest are links.
         let own = references[fields.firstReference...]
         let parentReference =
@@ -301,7 +420,9 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
             if parser.reader.matches(key, "timestamp") {
                 event.timeUnixNano = try parser.readTime("log timestamp")
             } else if parser.reader.matches(key, "fields") {
-                event.attributes = try parser.parseTags()
+                event.attributes =
+                    try parser.tolerating("fields ignored", dropsRecord: false) { (parser) throws(JSONFailure) in try parser.parseTags() }
+                    ?? []
             } else {
                 try parser.reader.skipValue()
             }
@@ -320,10 +441,12 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
         do {
             try parseArray { (parser) throws(JSONFailure) in
                 _ = parser.reader.peek()
-                if let tag = try parser.parseCompactTag() {
+                if let tag = parser.parseCompactTag() {
                     stack.push(tag)
-                } else {
-                    stack.push(try parser.parseTag())
+                } else if let tag = try parser.tolerating(
+                    "tag dropped", dropsRecord: true, { (parser) throws(JSONFailure) in try parser.parseTag() })
+                {
+                    stack.push(tag)
                 }
             }
         } catch {
@@ -336,18 +459,29 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
     /// The query API's usual spelling of a tag, without whitespace:
     /// `{"key":"…","type":"string","value":"…"}` (or `int64`, `float64` with a number). Anything
     /// else rewinds and returns nil for the general parse, which gives the same result.
-    private mutating func parseCompactTag() throws(JSONFailure) -> Attribute? {
+    private mutating func parseCompactTag() -> Attribute? {
         let start = reader.offset
-        guard reader.consume(#"{"key":"#) else { return nil }
-        let key = try reader.readString()
+        // Anything unusual, a fault included, is left to the general parse, which says what it is.
+        guard reader.consume(#"{"key":"#), let key = try? reader.readString() else {
+            reader.offset = start
+            return nil
+        }
         let value: AttributeValue
         if reader.consume(#","type":"string","value":""#) {
             reader.offset -= 1  // back to the opening quote
-            value = .string(try reader.readString())
-        } else if reader.consume(#","type":"int64","value":"#), reader.peek() != UInt8(ascii: "\"") {
-            value = .int(try reader.readInt64("int64 tag value"))
-        } else if reader.consume(#","type":"float64","value":"#), reader.peek() != UInt8(ascii: "\"") {
-            value = .double(try reader.readDouble("float64 tag value"))
+            guard let text = try? reader.readString() else {
+                reader.offset = start
+                return nil
+            }
+            value = .string(text)
+        } else if reader.consume(#","type":"int64","value":"#), reader.peek() != UInt8(ascii: "\""),
+            let number = try? reader.readInt64("int64 tag value")
+        {
+            value = .int(number)
+        } else if reader.consume(#","type":"float64","value":"#), reader.peek() != UInt8(ascii: "\""),
+            let number = try? reader.readDouble("float64 tag value")
+        {
+            value = .double(number)
         } else {
             reader.offset = start
             return nil

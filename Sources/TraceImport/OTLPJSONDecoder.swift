@@ -7,6 +7,12 @@ public import TraceModel
 /// v3 API's `{"result": ...}` envelope, and the legacy `instrumentationLibrarySpans`. Ids may be hex
 /// (any case) or base64; enums may be numbers or names; 64-bit integers numbers or strings. Unknown
 /// members are skipped.
+///
+/// A record whose content is wrong costs that record only: a span without a valid id is dropped, a
+/// link, event or attribute that cannot be read is dropped from its span, and a field that cannot
+/// be read (a kind, a time, a parent id) is repaired or ignored; each is noted with its place. A
+/// document broken mid-way keeps what was read before the break, and JSON lines resume at the next
+/// line that begins a document.
 public struct OTLPJSONDecoder: Sendable {
     /// How deep `arrayValue`/`kvlistValue` attribute values may nest before the input is rejected.
     public static let maximumValueDepth = 64
@@ -18,24 +24,31 @@ public struct OTLPJSONDecoder: Sendable {
     /// - Parameters:
     ///   - bytes: the whole file.
     ///   - file: the name used in error messages.
-    /// - Throws: `ImportError` naming the file, line and column of the first fault.
-    public func decode(_ bytes: UnsafeRawBufferPointer, file: String, into spans: inout [Span]) throws(ImportError) {
-        try decode(bytes, file: file, caches: DecodingCaches(), into: &spans)
+    ///   - strict: the first record that cannot be read as written fails the whole input.
+    /// - Returns: what was dropped or repaired.
+    /// - Throws: `ImportError` naming the file, line and column of the fault when nothing could
+    ///   be read (or, with `strict`, of the first record that could not); then no span of this
+    ///   input is appended.
+    @discardableResult
+    public func decode(
+        _ bytes: UnsafeRawBufferPointer, file: String, strict: Bool = false, into spans: inout [Span]
+    ) throws(ImportError) -> RecordIssues {
+        try decode(bytes, file: file, strict: strict, caches: DecodingCaches(), into: &spans)
     }
 
     /// Decodes with caches that outlive the call (the pieces of one large file).
     func decode(
-        _ bytes: UnsafeRawBufferPointer, file: String, caches: DecodingCaches, into spans: inout [Span]
-    ) throws(ImportError) {
+        _ bytes: UnsafeRawBufferPointer, file: String, strict: Bool = false, caches: DecodingCaches, into spans: inout [Span]
+    ) throws(ImportError) -> RecordIssues {
         var parser = OTLPJSONParser(reader: JSONReader(bytes: bytes, strings: caches.strings), caches: caches)
-        try parser.parse(bytes, file: file, textual: true, into: &spans)
+        return try parser.parse(bytes, file: file, textual: true, strict: strict, into: &spans)
     }
 
-    /// Decodes every span in `bytes`.
-    public func decode(_ bytes: [UInt8], file: String) throws(ImportError) -> [Span] {
+    /// Decodes every span in `bytes` (as `decode(_:file:strict:into:)` does).
+    public func decode(_ bytes: [UInt8], file: String, strict: Bool = false) throws(ImportError) -> [Span] {
         var spans: [Span] = []
         try bytes.withUnsafeBufferPointer { (buffer) throws(ImportError) in
-            try decode(UnsafeRawBufferPointer(buffer), file: file, into: &spans)
+            try decode(UnsafeRawBufferPointer(buffer), file: file, strict: strict, into: &spans)
         }
         return spans
     }
@@ -47,11 +60,22 @@ struct OTLPJSONParser: JSONParsing, SpanAppendingParser {
     /// Resources and scopes repeated batch after batch are decoded once.
     let caches: DecodingCaches
     var spans: [Span] = []
+    var issues = IssueLog()
+
+    init(reader: JSONReader, caches: DecodingCaches) {
+        self.reader = reader
+        self.caches = caches
+    }
 
     mutating func parseDocuments() throws(JSONFailure) {
         reader.skipByteOrderMark()
         while reader.peek() != nil {
-            try parseDocument()
+            let start = reader.offset
+            do {
+                try parseDocument()
+            } catch {
+                resume(after: error, documentStart: start, opening: UInt8(ascii: "{"))
+            }
         }
     }
 
@@ -72,7 +96,7 @@ struct OTLPJSONParser: JSONParsing, SpanAppendingParser {
             }
             if reader.matches(key, "resourceSpans") || reader.matches(key, "batches") {
                 found = true
-                try parseArray { (parser) throws(JSONFailure) in try parser.parseResourceSpans() }
+                try parseRecords("resource spans dropped") { (parser) throws(JSONFailure) in try parser.parseResourceSpans() }
             } else if reader.matches(key, "result"), envelopeDepth < 4, reader.peek() == UInt8(ascii: "{") {
                 try reader.beginObject()
                 first = true
@@ -84,32 +108,104 @@ struct OTLPJSONParser: JSONParsing, SpanAppendingParser {
         }
         guard found else {
             let keys = otherKeys.isEmpty ? "an empty object" : "members " + otherKeys.map { "'\($0)'" }.joined(separator: ", ")
-            throw reader.failure(
+            throw reader.rejection(
                 "not an OTLP trace export: expected a 'resourceSpans' member but found \(keys)", at: start)
         }
     }
 
-    private mutating func parseResourceSpans() throws(JSONFailure) {
+    /// Every element of a list of records, each read with `parse`: one that cannot be read (but
+    /// is whole JSON) is dropped and noted as `action`, with any span it had added.
+    @inline(__always)
+    private mutating func parseRecords(_ action: StaticString, _ parse: (inout Self) throws(JSONFailure) -> Void) throws(JSONFailure) {
         if try reader.consumeNull() { return }
+        try reader.beginArray()
+        var first = true
+        while try reader.nextElement(first: &first) {
+            let (start, firstSpan) = (valueStart(), spans.count)
+            do {
+                try parse(&self)
+            } catch {
+                try recover(error, at: start, action: "\(action)", dropsRecord: true)
+                spans.removeSubrange(firstSpan...)
+            }
+        }
+    }
+
+    /// The members of an object, each read with `member`. A member whose value cannot be read
+    /// (but is whole JSON) is left out, its record kept, and noted as what became of the field;
+    /// unless it is one of `essential`: then the failure is thrown, for the record to be dropped
+    /// by its list. `null` counts as an empty object, where `nullIsEmpty`.
+    @inline(__always)
+    private mutating func parseMembers(
+        essential: [StaticString] = [], nullIsEmpty: Bool = true, _ member: (inout Self, JSONReader.Key) throws(JSONFailure) -> Void
+    ) throws(JSONFailure) {
+        if nullIsEmpty, try reader.consumeNull() { return }
+        try reader.beginObject()
+        var first = true
+        while let key = try reader.nextKey(first: &first) {
+            if try reader.consumeNull() { continue }
+            let start = valueStart()
+            do {
+                try member(&self, key)
+            } catch {
+                if essential.contains(where: { reader.matches(key, $0) }) { throw error }
+                try ignoreMember(key, error, at: start)
+            }
+        }
+    }
+
+    /// After the value of member `key` (begun at `start`) could not be read: it is stepped over
+    /// and the case noted as what became of the field.
+    private mutating func ignoreMember(_ key: JSONReader.Key, _ failure: JSONFailure, at start: ValueStart) throws(JSONFailure) {
+        let name = reader.text(of: key)
+        let action =
+            switch name {
+            case "parentSpanId": "parent ignored: shown as a root"
+            case "kind": "kind read as unspecified"
+            case "code": "status code read as unset"
+            case "startTimeUnixNano": "start read as missing"
+            case "endTimeUnixNano": "end read as missing"
+            default: "\(name) ignored"
+            }
+        try recover(failure, at: start, action: action, dropsRecord: false)
+    }
+
+    private mutating func parseResourceSpans() throws(JSONFailure) {
         var resource: DecodedResource?
         var schemaURL = ""
         // Spans may come before the resource in the text; they are fixed up at the end.
         let firstSpan = spans.count
-        try reader.beginObject()
-        var first = true
-        while let key = try reader.nextKey(first: &first) {
-            if reader.matches(key, "resource") {
-                resource = try recurring(caches.resources) { (parser) throws(JSONFailure) in
-                    DecodedResource(attributes: try parser.parseResourceAttributes())
+        do {
+            try parseMembers { (parser, key) throws(JSONFailure) in
+                if parser.reader.matches(key, "resource") {
+                    resource = try parser.recurring(parser.caches.resources) { (parser) throws(JSONFailure) in
+                        DecodedResource(attributes: try parser.parseResourceAttributes())
+                    }
+                } else if parser.reader.matches(key, "scopeSpans") || parser.reader.matches(key, "instrumentationLibrarySpans") {
+                    try parser.parseRecords("scope spans dropped") { (parser) throws(JSONFailure) in try parser.parseScopeSpans() }
+                } else if parser.reader.matches(key, "schemaUrl") {
+                    schemaURL = try parser.reader.readString()
+                } else {
+                    try parser.reader.skipValue()
                 }
-            } else if reader.matches(key, "scopeSpans") || reader.matches(key, "instrumentationLibrarySpans") {
-                try parseArray { (parser) throws(JSONFailure) in try parser.parseScopeSpans() }
-            } else if reader.matches(key, "schemaUrl") {
-                schemaURL = try reader.readString()
-            } else {
-                try reader.skipValue()
             }
+        } catch {
+            // Broken mid-way: the spans read before the break keep their resource if it came
+            // first (as exporters write it), or are dropped.
+            if resource == nil && firstSpan < spans.count {
+                issues.note(
+                    "the input breaks before their resource", at: error.offset, action: "\(spans.count - firstSpan) spans dropped",
+                    dropsRecord: true)
+                spans.removeSubrange(firstSpan...)
+            }
+            setResource(resource, schemaURL: schemaURL, from: firstSpan)
+            throw error
         }
+        setResource(resource, schemaURL: schemaURL, from: firstSpan)
+    }
+
+    /// Gives the spans from `firstSpan` on the resource of their batch.
+    private mutating func setResource(_ resource: DecodedResource?, schemaURL: String, from firstSpan: Int) {
         guard firstSpan < spans.count else { return }
         let shared = resource?.resource(schemaURL: schemaURL) ?? Resource(attributes: [], schemaURL: schemaURL)
         for index in firstSpan..<spans.count {
@@ -119,61 +215,61 @@ struct OTLPJSONParser: JSONParsing, SpanAppendingParser {
 
     private mutating func parseResourceAttributes() throws(JSONFailure) -> [Attribute] {
         var attributes: [Attribute] = []
-        if try reader.consumeNull() { return attributes }
-        try reader.beginObject()
-        var first = true
-        while let key = try reader.nextKey(first: &first) {
-            if reader.matches(key, "attributes") {
-                attributes = try parseAttributes(depth: 0)
-            } else if reader.matches(key, "droppedAttributesCount") {
-                _ = try readCount("droppedAttributesCount")
+        try parseMembers { (parser, key) throws(JSONFailure) in
+            if parser.reader.matches(key, "attributes") {
+                attributes = try parser.parseAttributes(depth: 0)
+            } else if parser.reader.matches(key, "droppedAttributesCount") {
+                _ = try parser.readCount("droppedAttributesCount")
             } else {
-                try reader.skipValue()
+                try parser.reader.skipValue()
             }
         }
         return attributes
     }
 
     private mutating func parseScopeSpans() throws(JSONFailure) {
-        if try reader.consumeNull() { return }
         var scope = InstrumentationScope.unknown
         let firstSpan = spans.count
-        try reader.beginObject()
-        var first = true
-        while let key = try reader.nextKey(first: &first) {
-            if reader.matches(key, "scope") || reader.matches(key, "instrumentationLibrary") {
-                scope = try recurring(caches.scopes) { (parser) throws(JSONFailure) in try parser.parseScope() }
-            } else if reader.matches(key, "spans") {
-                try parseArray { (parser) throws(JSONFailure) in try parser.parseSpan() }
-            } else {
-                try reader.skipValue()
+        do {
+            try parseMembers { (parser, key) throws(JSONFailure) in
+                if parser.reader.matches(key, "scope") || parser.reader.matches(key, "instrumentationLibrary") {
+                    scope = try parser.recurring(parser.caches.scopes) { (parser) throws(JSONFailure) in try parser.parseScope() }
+                } else if parser.reader.matches(key, "spans") {
+                    try parser.parseRecords("span dropped") { (parser) throws(JSONFailure) in try parser.parseSpan() }
+                } else {
+                    try parser.reader.skipValue()
+                }
             }
+        } catch {
+            setScope(scope, from: firstSpan)
+            throw error
         }
-        if scope != .unknown {
-            for index in firstSpan..<spans.count {
-                spans[index].scope = scope
-            }
+        setScope(scope, from: firstSpan)
+    }
+
+    /// Gives the spans from `firstSpan` on the scope of their batch.
+    private mutating func setScope(_ scope: InstrumentationScope, from firstSpan: Int) {
+        guard scope != .unknown else { return }
+        for index in firstSpan..<spans.count {
+            spans[index].scope = scope
         }
     }
 
     private mutating func parseScope() throws(JSONFailure) -> InstrumentationScope {
-        if try reader.consumeNull() { return .unknown }
         var name = ""
         var version = ""
         var attributes: [Attribute] = []
-        try reader.beginObject()
-        var first = true
-        while let key = try reader.nextKey(first: &first) {
-            if reader.matches(key, "name") {
-                name = try reader.readString()
-            } else if reader.matches(key, "version") {
-                version = try reader.readString()
-            } else if reader.matches(key, "attributes") {
-                attributes = try parseAttributes(depth: 0)
-            } else if reader.matches(key, "droppedAttributesCount") {
-                _ = try readCount("droppedAttributesCount")
+        try parseMembers { (parser, key) throws(JSONFailure) in
+            if parser.reader.matches(key, "name") {
+                name = try parser.reader.readString()
+            } else if parser.reader.matches(key, "version") {
+                version = try parser.reader.readString()
+            } else if parser.reader.matches(key, "attributes") {
+                attributes = try parser.parseAttributes(depth: 0)
+            } else if parser.reader.matches(key, "droppedAttributesCount") {
+                _ = try parser.readCount("droppedAttributesCount")
             } else {
-                try reader.skipValue()
+                try parser.reader.skipValue()
             }
         }
         if name.isEmpty && version.isEmpty && attributes.isEmpty { return .unknown }
@@ -182,12 +278,14 @@ struct OTLPJSONParser: JSONParsing, SpanAppendingParser {
 
     private static let placeholderResource = Resource(attributes: [])
 
+    /// One span: without valid ids it is dropped (by `parseRecords`); a field that cannot be read
+    /// is left out. The member loop is written out (not `parseMembers`): it runs for every span.
     private mutating func parseSpan() throws(JSONFailure) {
         let start = reader.offset
         var traceID: TraceID?
         var spanID: SpanID?
         var parentSpanID: SpanID?
-        var name = ""
+        var spanName = ""
         var kind = SpanKind.unspecified
         var (startTime, endTime): (UInt64, UInt64) = (0, 0)
         var attributes: [Attribute] = []
@@ -198,40 +296,63 @@ struct OTLPJSONParser: JSONParsing, SpanAppendingParser {
         var flags: UInt32 = 0
         try reader.beginObject()
         var first = true
-        while let key = try reader.nextKey(first: &first) {
-            if try reader.consumeNull() { continue }
-            if reader.matches(key, "traceId") {
-                traceID = try readTraceID("traceId")
-            } else if reader.matches(key, "spanId") {
-                spanID = try readSpanID("spanId", allowEmpty: false)
-            } else if reader.matches(key, "parentSpanId") {
-                parentSpanID = try readSpanID("parentSpanId", allowEmpty: true)
-            } else if reader.matches(key, "name") {
-                name = try reader.readString()
-            } else if reader.matches(key, "kind") {
-                kind = try readKind()
-            } else if reader.matches(key, "startTimeUnixNano") {
-                startTime = try reader.readUInt64("startTimeUnixNano")
-            } else if reader.matches(key, "endTimeUnixNano") {
-                endTime = try reader.readUInt64("endTimeUnixNano")
-            } else if reader.matches(key, "attributes") {
-                attributes = try recurring(caches.attributeLists) { (parser) throws(JSONFailure) in try parser.parseAttributes(depth: 0) }
-            } else if reader.matches(key, "events") {
-                events = try parseEvents()
-            } else if reader.matches(key, "links") {
-                links = try parseLinks()
-            } else if reader.matches(key, "status") {
-                status = try parseStatus()
-            } else if reader.matches(key, "traceState") {
-                traceState = try reader.readString()
-            } else if reader.matches(key, "flags") {
-                flags = try readCount("flags")
-            } else if reader.matches(key, "droppedAttributesCount") || reader.matches(key, "droppedEventsCount")
-                || reader.matches(key, "droppedLinksCount")
-            {
-                _ = try readCount(reader.text(of: key))
-            } else {
-                try reader.skipValue()
+        // Where the value being read began, and its member's name; -1 between values. The loop
+        // is left for the one place that catches a failure (a catch per member cost more), and
+        // entered again after it.
+        var valueStart = -1
+        var name = (start: 0, end: 0)
+        while true {
+            do throws(JSONFailure) {
+                while let key = try reader.nextKey(first: &first) {
+                    // `consumeNull` has stepped over any whitespace: the value starts here.
+                    if try reader.consumeNull() { continue }
+                    (valueStart, name) = (reader.offset, (key.start, key.end))
+                    if reader.matches(key, "traceId") {
+                        traceID = try readTraceID("traceId")
+                    } else if reader.matches(key, "spanId") {
+                        spanID = try readSpanID("spanId", allowEmpty: false)
+                    } else if reader.matches(key, "parentSpanId") {
+                        parentSpanID = try readSpanID("parentSpanId", allowEmpty: true)
+                    } else if reader.matches(key, "name") {
+                        spanName = try reader.readString()
+                    } else if reader.matches(key, "kind") {
+                        kind = try readKind()
+                    } else if reader.matches(key, "startTimeUnixNano") {
+                        startTime = try reader.readUInt64("startTimeUnixNano")
+                    } else if reader.matches(key, "endTimeUnixNano") {
+                        endTime = try reader.readUInt64("endTimeUnixNano")
+                    } else if reader.matches(key, "attributes") {
+                        attributes = try recurring(caches.attributeLists) { (parser) throws(JSONFailure) in
+                            try parser.parseAttributes(depth: 0)
+                        }
+                    } else if reader.matches(key, "events") {
+                        events = try parseEvents()
+                    } else if reader.matches(key, "links") {
+                        links = try parseLinks()
+                    } else if reader.matches(key, "status") {
+                        status = try parseStatus()
+                    } else if reader.matches(key, "traceState") {
+                        traceState = try reader.readString()
+                    } else if reader.matches(key, "flags") {
+                        flags = try readCount("flags")
+                    } else if reader.matches(key, "droppedAttributesCount") || reader.matches(key, "droppedEventsCount")
+                        || reader.matches(key, "droppedLinksCount")
+                    {
+                        _ = try readCount(reader.text(of: key))
+                    } else {
+                        try reader.skipValue()
+                    }
+                    valueStart = -1
+                }
+                break
+            } catch {
+                let key = JSONReader.Key(start: name.start, end: name.end, decoded: nil)
+                // A fault between values, or in an id (the span is then dropped by `parseRecords`).
+                guard valueStart >= 0, !reader.matches(key, "traceId"), !reader.matches(key, "spanId") else { throw error }
+                // A field that cannot be read is left out, the span kept. No field notes anything
+                // before it can fail: there is nothing to forget.
+                try ignoreMember(key, error, at: ValueStart(offset: valueStart, mark: issues.count))
+                valueStart = -1
             }
         }
         guard let traceID else { throw reader.failure("span has no traceId", at: start) }
@@ -240,66 +361,62 @@ struct OTLPJSONParser: JSONParsing, SpanAppendingParser {
         // the batch's resource and scope are set once the batch is read.
         spans.append(
             Span(
-                traceID: traceID, spanID: spanID, parentSpanID: parentSpanID, name: name, kind: kind,
+                traceID: traceID, spanID: spanID, parentSpanID: parentSpanID, name: spanName, kind: kind,
                 startTimeUnixNano: startTime, endTimeUnixNano: endTime, status: status, attributes: attributes,
                 events: events, links: links, traceState: traceState, flags: flags, resource: Self.placeholderResource))
     }
 
     private mutating func parseEvents() throws(JSONFailure) -> [SpanEvent] {
         var events: [SpanEvent] = []
-        try parseArray { (parser) throws(JSONFailure) in events.append(try parser.parseEvent()) }
+        try parseRecords("event dropped") { (parser) throws(JSONFailure) in events.append(try parser.parseEvent()) }
         return events
     }
 
     private mutating func parseLinks() throws(JSONFailure) -> [SpanLink] {
         var links: [SpanLink] = []
-        try parseArray { (parser) throws(JSONFailure) in links.append(try parser.parseLink()) }
+        try parseRecords("link dropped") { (parser) throws(JSONFailure) in links.append(try parser.parseLink()) }
         return links
     }
 
+    /// An event; one whose time cannot be read cannot be placed, and is dropped.
     private mutating func parseEvent() throws(JSONFailure) -> SpanEvent {
         var event = SpanEvent(timeUnixNano: 0, name: "")
-        try reader.beginObject()
-        var first = true
-        while let key = try reader.nextKey(first: &first) {
-            if try reader.consumeNull() { continue }
-            if reader.matches(key, "timeUnixNano") {
-                event.timeUnixNano = try reader.readUInt64("timeUnixNano")
-            } else if reader.matches(key, "name") {
-                event.name = try reader.readString()
-            } else if reader.matches(key, "attributes") {
-                event.attributes = try parseAttributes(depth: 0)
-            } else if reader.matches(key, "droppedAttributesCount") {
-                _ = try readCount("droppedAttributesCount")
+        try parseMembers(essential: ["timeUnixNano"], nullIsEmpty: false) { (parser, key) throws(JSONFailure) in
+            if parser.reader.matches(key, "timeUnixNano") {
+                event.timeUnixNano = try parser.reader.readUInt64("event timeUnixNano")
+            } else if parser.reader.matches(key, "name") {
+                event.name = try parser.reader.readString()
+            } else if parser.reader.matches(key, "attributes") {
+                event.attributes = try parser.parseAttributes(depth: 0)
+            } else if parser.reader.matches(key, "droppedAttributesCount") {
+                _ = try parser.readCount("droppedAttributesCount")
             } else {
-                try reader.skipValue()
+                try parser.reader.skipValue()
             }
         }
         return event
     }
 
+    /// A link; one without valid ids is dropped.
     private mutating func parseLink() throws(JSONFailure) -> SpanLink {
         let start = reader.offset
         var traceID: TraceID?
         var spanID: SpanID?
         var traceState = ""
         var attributes: [Attribute] = []
-        try reader.beginObject()
-        var first = true
-        while let key = try reader.nextKey(first: &first) {
-            if try reader.consumeNull() { continue }
-            if reader.matches(key, "traceId") {
-                traceID = try readTraceID("link traceId")
-            } else if reader.matches(key, "spanId") {
-                spanID = try readSpanID("link spanId", allowEmpty: false)
-            } else if reader.matches(key, "traceState") {
-                traceState = try reader.readString()
-            } else if reader.matches(key, "attributes") {
-                attributes = try parseAttributes(depth: 0)
-            } else if reader.matches(key, "droppedAttributesCount") || reader.matches(key, "flags") {
-                _ = try readCount(reader.text(of: key))
+        try parseMembers(essential: ["traceId", "spanId"], nullIsEmpty: false) { (parser, key) throws(JSONFailure) in
+            if parser.reader.matches(key, "traceId") {
+                traceID = try parser.readTraceID("link traceId")
+            } else if parser.reader.matches(key, "spanId") {
+                spanID = try parser.readSpanID("link spanId", allowEmpty: false)
+            } else if parser.reader.matches(key, "traceState") {
+                traceState = try parser.reader.readString()
+            } else if parser.reader.matches(key, "attributes") {
+                attributes = try parser.parseAttributes(depth: 0)
+            } else if parser.reader.matches(key, "droppedAttributesCount") || parser.reader.matches(key, "flags") {
+                _ = try parser.readCount(parser.reader.text(of: key))
             } else {
-                try reader.skipValue()
+                try parser.reader.skipValue()
             }
         }
         guard let traceID, let spanID else { throw reader.failure("link needs both traceId and spanId", at: start) }
@@ -308,16 +425,13 @@ struct OTLPJSONParser: JSONParsing, SpanAppendingParser {
 
     private mutating func parseStatus() throws(JSONFailure) -> SpanStatus {
         var status = SpanStatus()
-        try reader.beginObject()
-        var first = true
-        while let key = try reader.nextKey(first: &first) {
-            if try reader.consumeNull() { continue }
-            if reader.matches(key, "code") {
-                status.code = try readStatusCode()
-            } else if reader.matches(key, "message") {
-                status.message = try reader.readString()
+        try parseMembers(nullIsEmpty: false) { (parser, key) throws(JSONFailure) in
+            if parser.reader.matches(key, "code") {
+                status.code = try parser.readStatusCode()
+            } else if parser.reader.matches(key, "message") {
+                status.message = try parser.reader.readString()
             } else {
-                try reader.skipValue()
+                try parser.reader.skipValue()
             }
         }
         return status

@@ -12,10 +12,15 @@ extension OTLPJSONParser {
         do {
             while try reader.nextElement(first: &first) {
                 _ = reader.peek()
-                if let attribute = try parseCompactKeyValue() {
+                if let attribute = parseCompactKeyValue() {
                     stack.push(attribute)
-                } else {
-                    stack.push(try parseKeyValue(depth: depth))
+                } else if let attribute = try tolerating(
+                    "attribute dropped", dropsRecord: true,
+                    { (parser) throws(JSONFailure) in
+                        try parser.parseKeyValue(depth: depth)
+                    })
+                {
+                    stack.push(attribute)
                 }
             }
         } catch {
@@ -27,26 +32,27 @@ extension OTLPJSONParser {
 
     /// The common spelling of a scalar attribute, as exporters write it without whitespace:
     /// `{"key":"…","value":{"stringValue":"…"}}` (or `intValue`, `boolValue`, `doubleValue`).
-    /// Anything else rewinds and returns nil for the general parse: the result is the same, only
-    /// found with fewer steps.
-    private mutating func parseCompactKeyValue() throws(JSONFailure) -> Attribute? {
+    /// Anything else, a fault included, rewinds and returns nil for the general parse: the result
+    /// is the same, only found with fewer steps.
+    private mutating func parseCompactKeyValue() -> Attribute? {
         let start = reader.offset
-        guard reader.consume(#"{"key":"#) else { return nil }
-        let key = try reader.readString()
-        guard reader.consume(#","value":{"#) else {
+        guard reader.consume(#"{"key":"#), let key = try? reader.readString(), reader.consume(#","value":{"#) else {
             reader.offset = start
             return nil
         }
-        let value: AttributeValue
+        let read: AttributeValue?
         if reader.consume(#""stringValue":"#) {
-            value = .string(try reader.readString())
+            read = (try? reader.readString()).map { .string($0) }
         } else if reader.consume(#""intValue":"#) {
-            value = .int(try reader.readInt64("intValue"))
+            read = (try? reader.readInt64("intValue")).map { .int($0) }
         } else if reader.consume(#""boolValue":"#) {
-            value = .bool(try reader.readBool("boolValue"))
+            read = (try? reader.readBool("boolValue")).map { .bool($0) }
         } else if reader.consume(#""doubleValue":"#) {
-            value = .double(try reader.readDouble("doubleValue"))
+            read = (try? reader.readDouble("doubleValue")).map { .double($0) }
         } else {
+            read = nil
+        }
+        guard let value = read else {
             reader.offset = start
             return nil
         }

@@ -14,11 +14,21 @@ public struct OTLPProtobufDecoder: Sendable {
     public init() {}
 
     /// Decodes every span in `bytes`, appending them to `spans`.
-    /// - Throws: `ImportError` naming the file and byte offset of the first fault; then no span of
-    ///   this input is appended.
-    public func decode(_ bytes: UnsafeRawBufferPointer, file: String, into spans: inout [Span]) throws(ImportError) {
+    ///
+    /// A span that cannot be read costs that span; a link, event or attribute that cannot be read
+    /// is dropped from its span; an unknown kind or status code is repaired; an input cut short
+    /// keeps every span that ends before the cut.
+    /// - Parameter strict: the first record that cannot be read as written fails the input.
+    /// - Returns: what was dropped or repaired.
+    /// - Throws: `ImportError` naming the file and byte offset of the fault when nothing could be
+    ///   read (or, with `strict`, of the first record that could not); then no span of this input
+    ///   is appended.
+    @discardableResult
+    public func decode(
+        _ bytes: UnsafeRawBufferPointer, file: String, strict: Bool = false, into spans: inout [Span]
+    ) throws(ImportError) -> RecordIssues {
         var parser = OTLPProtobufParser(bytes: bytes)
-        try parser.parse(bytes, file: file, textual: false, into: &spans)
+        return try parser.parse(bytes, file: file, textual: false, strict: strict, into: &spans)
     }
 
     /// True when `bytes` are framed exactly as OTLP protobuf: a run of `resource_spans` fields (tag
@@ -55,88 +65,116 @@ public struct OTLPProtobufDecoder: Sendable {
 struct OTLPProtobufParser: SpanAppendingParser {
     let bytes: UnsafeRawBufferPointer
     var spans: [Span] = []
+    var issues = IssueLog()
 
     init(bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
     }
 
-    /// One bare message, or a stream of length-prefixed ones.
+    /// One bare message, or a stream of length-prefixed ones; the last may be cut short.
     mutating func parseDocuments() throws(ProtobufFailure) {
         guard OTLPProtobufDecoder.isLengthPrefixed(bytes) else {
-            try parseTracesData(ProtobufReader(bytes: bytes))
+            parseTracesData(ProtobufReader(bytes: bytes))
             return
         }
         var offset = 0
         while offset < bytes.count {
             guard offset + 4 <= bytes.count else {
-                throw ProtobufFailure(offset: offset, message: "truncated message length prefix")
+                issues.noteBreak("truncated message length prefix", at: offset, action: "rest of the input skipped")
+                return
             }
             let length = Int(UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
-            guard length <= bytes.count - offset - 4 else {
-                throw ProtobufFailure(offset: offset, message: "message of \(length) bytes runs past the end of the file")
-            }
-            try parseTracesData(ProtobufReader(bytes: bytes, offset: offset + 4, end: offset + 4 + length))
-            offset += 4 + length
+            // A message cut short by the end of the input is read as far as it goes.
+            let end = offset + 4 + min(length, bytes.count - offset - 4)
+            parseTracesData(ProtobufReader(bytes: bytes, offset: offset + 4, end: end))
+            offset = end
         }
     }
 
     private static let placeholderResource = Resource(attributes: [])
 
-    mutating func parseTracesData(_ message: ProtobufReader) throws(ProtobufFailure) {
+    /// Reads `body` over a message's fields; a fault in the message's framing (a tag, a length,
+    /// the input cut short) ends it there, noted as a break: what was read before it stands.
+    private mutating func fields(
+        of message: ProtobufReader, lost: StaticString, _ body: (inout Self, inout ProtobufReader) throws(ProtobufFailure) -> Void
+    ) {
         var reader = message
-        while !reader.isAtEnd {
+        do {
+            while !reader.isAtEnd { try body(&self, &reader) }
+        } catch {
+            issues.noteBreak(error.message, at: error.offset, action: "\(lost)")
+        }
+    }
+
+    mutating func parseTracesData(_ message: ProtobufReader) {
+        fields(of: message, lost: "rest of the message skipped") { (parser, reader) throws(ProtobufFailure) in
             let (field, wireType) = try reader.readTag()
             if field == 1 {
                 try reader.expect(wireType, is: .lengthDelimited, field: "resource_spans")
-                try parseResourceSpans(try reader.readMessage())
+                parser.parseResourceSpans(try reader.readMessageOrRest())
             } else {
                 try reader.skip(wireType)
             }
         }
     }
 
-    private mutating func parseResourceSpans(_ message: ProtobufReader) throws(ProtobufFailure) {
-        var reader = message
-        var attributes: [Attribute] = []
+    private mutating func parseResourceSpans(_ message: ProtobufReader) {
+        var attributes: [Attribute]?
         var schemaURL = ""
         let firstSpan = spans.count
-        while !reader.isAtEnd {
+        fields(of: message, lost: "rest of the resource spans skipped") { (parser, reader) throws(ProtobufFailure) in
             let (field, wireType) = try reader.readTag()
             switch (field, wireType) {
             case (1, .lengthDelimited):
                 var resource = try reader.readMessage()
+                var read: [Attribute] = []
                 while !resource.isAtEnd {
                     let (resourceField, resourceWire) = try resource.readTag()
-                    if resourceField == 1 {
-                        try resource.expect(resourceWire, is: .lengthDelimited, field: "resource.attributes")
-                        attributes.append(try Self.parseKeyValue(try resource.readMessage(), depth: 0))
+                    if resourceField == 1, resourceWire == .lengthDelimited {
+                        if let attribute = parser.keyValue(try resource.readMessage()) { read.append(attribute) }
                     } else {
                         try resource.skip(resourceWire)
                     }
                 }
+                attributes = read
             case (2, .lengthDelimited), (1000, .lengthDelimited):  // scope_spans; legacy instrumentation_library_spans
-                try parseScopeSpans(try reader.readMessage())
+                parser.parseScopeSpans(try reader.readMessageOrRest())
             case (3, .lengthDelimited):
                 schemaURL = try reader.readString()
             default:
                 try reader.skip(wireType)
             }
         }
+        guard firstSpan < spans.count else { return }
+        guard let attributes else {
+            // Only a message cut short or damaged before its resource leaves spans without one.
+            issues.note(
+                "the message breaks before their resource", at: message.offset, action: "\(spans.count - firstSpan) spans dropped",
+                dropsRecord: true)
+            spans.removeSubrange(firstSpan...)
+            return
+        }
         let resource = Resource(attributes: attributes, schemaURL: schemaURL)
         for index in firstSpan..<spans.count { spans[index].resource = resource }
     }
 
-    private mutating func parseScopeSpans(_ message: ProtobufReader) throws(ProtobufFailure) {
-        var reader = message
+    private mutating func parseScopeSpans(_ message: ProtobufReader) {
         var scope = InstrumentationScope.unknown
         let firstSpan = spans.count
-        while !reader.isAtEnd {
+        fields(of: message, lost: "rest of the scope spans skipped") { (parser, reader) throws(ProtobufFailure) in
             let (field, wireType) = try reader.readTag()
             switch (field, wireType) {
             case (1, .lengthDelimited):
-                scope = try Self.parseScope(try reader.readMessage())
+                scope = parser.parseScope(try reader.readMessage())
             case (2, .lengthDelimited):
-                try parseSpan(try reader.readMessage())
+                let span = try reader.readMessage()
+                let mark = parser.issues.count
+                do throws(ProtobufFailure) {
+                    try parser.parseSpan(span)
+                } catch {
+                    parser.issues.rollback(to: mark)
+                    parser.issues.note(error.message, at: error.offset, action: "span dropped", dropsRecord: true)
+                }
             default:
                 try reader.skip(wireType)
             }
@@ -146,17 +184,16 @@ struct OTLPProtobufParser: SpanAppendingParser {
         }
     }
 
-    private static func parseScope(_ message: ProtobufReader) throws(ProtobufFailure) -> InstrumentationScope {
-        var reader = message
+    private mutating func parseScope(_ message: ProtobufReader) -> InstrumentationScope {
         var name = ""
         var version = ""
         var attributes: [Attribute] = []
-        while !reader.isAtEnd {
+        fields(of: message, lost: "rest of the scope skipped") { (parser, reader) throws(ProtobufFailure) in
             let (field, wireType) = try reader.readTag()
             switch (field, wireType) {
             case (1, .lengthDelimited): name = try reader.readString()
             case (2, .lengthDelimited): version = try reader.readString()
-            case (3, .lengthDelimited): attributes.append(try parseKeyValue(try reader.readMessage(), depth: 0))
+            case (3, .lengthDelimited): if let attribute = parser.keyValue(try reader.readMessage()) { attributes.append(attribute) }
             default: try reader.skip(wireType)
             }
         }
@@ -164,6 +201,9 @@ struct OTLPProtobufParser: SpanAppendingParser {
         return InstrumentationScope(name: name, version: version, attributes: attributes)
     }
 
+    /// One span: without valid ids, or with a fault in its framing, it is thrown out (by the
+    /// caller); an attribute, event or link that cannot be read is dropped from it, and an
+    /// unknown kind or status code repaired.
     private mutating func parseSpan(_ message: ProtobufReader) throws(ProtobufFailure) {
         var reader = message
         let start = reader.offset
@@ -181,21 +221,28 @@ struct OTLPProtobufParser: SpanAppendingParser {
             case (3, .lengthDelimited): span.traceState = try reader.readString()
             case (4, .lengthDelimited):
                 let bytes = try reader.readBytes()
-                span.parentSpanID = bytes.isEmpty ? nil : try Self.spanID(bytes, at: position, field: "parent_span_id")
+                do throws(ProtobufFailure) {
+                    span.parentSpanID = bytes.isEmpty ? nil : try Self.spanID(bytes, at: position, field: "parent_span_id")
+                } catch {
+                    issues.note(error.message, at: position, action: "parent ignored: shown as a root", dropsRecord: false)
+                }
                 if span.parentSpanID?.isZero == true { span.parentSpanID = nil }
             case (5, .lengthDelimited): span.name = try reader.readString()
             case (6, .varint):
                 let kind = try reader.readVarint()
-                guard kind <= 5, let value = SpanKind(rawValue: UInt8(kind)) else {
-                    throw reader.failure("unknown span kind \(kind)", at: position)
+                if kind <= 5, let value = SpanKind(rawValue: UInt8(kind)) {
+                    span.kind = value
+                } else {
+                    issues.note("unknown span kind \(kind)", at: position, action: "kind read as unspecified", dropsRecord: false)
                 }
-                span.kind = value
             case (7, .fixed64): span.startTimeUnixNano = try reader.readFixed64()
             case (8, .fixed64): span.endTimeUnixNano = try reader.readFixed64()
-            case (9, .lengthDelimited): span.attributes.append(try Self.parseKeyValue(try reader.readMessage(), depth: 0))
-            case (11, .lengthDelimited): span.events.append(try Self.parseEvent(try reader.readMessage()))
-            case (13, .lengthDelimited): span.links.append(try Self.parseLink(try reader.readMessage()))
-            case (15, .lengthDelimited): span.status = try Self.parseStatus(try reader.readMessage())
+            case (9, .lengthDelimited): if let attribute = keyValue(try reader.readMessage()) { span.attributes.append(attribute) }
+            case (11, .lengthDelimited):
+                if let event = record("event dropped", try reader.readMessage(), Self.parseEvent) { span.events.append(event) }
+            case (13, .lengthDelimited):
+                if let link = record("link dropped", try reader.readMessage(), Self.parseLink) { span.links.append(link) }
+            case (15, .lengthDelimited): span.status = parseStatus(try reader.readMessage())
             case (16, .fixed32): span.flags = try reader.readFixed32()
             default: try reader.skip(wireType)
             }
@@ -205,6 +252,24 @@ struct OTLPProtobufParser: SpanAppendingParser {
         span.traceID = traceID
         span.spanID = spanID
         spans.append(span)
+    }
+
+    /// `parse` of a sub-message, or nil (noted as `action`) when it cannot be read: the
+    /// message's length keeps a fault inside it from reaching further.
+    private mutating func record<Value>(
+        _ action: StaticString, _ message: ProtobufReader, _ parse: (ProtobufReader) throws(ProtobufFailure) -> Value
+    ) -> Value? {
+        do {
+            return try parse(message)
+        } catch {
+            issues.note(error.message, at: error.offset, action: "\(action)", dropsRecord: true)
+            return nil
+        }
+    }
+
+    /// An attribute, or nil (noted) when it cannot be read.
+    private mutating func keyValue(_ message: ProtobufReader) -> Attribute? {
+        record("attribute dropped", message) { (message) throws(ProtobufFailure) in try Self.parseKeyValue(message, depth: 0) }
     }
 
     private static func parseEvent(_ message: ProtobufReader) throws(ProtobufFailure) -> SpanEvent {
@@ -245,20 +310,21 @@ struct OTLPProtobufParser: SpanAppendingParser {
         return link
     }
 
-    private static func parseStatus(_ message: ProtobufReader) throws(ProtobufFailure) -> SpanStatus {
-        var reader = message
+    /// The status; an unknown code is read as unset (noted), a damaged message ignored.
+    private mutating func parseStatus(_ message: ProtobufReader) -> SpanStatus {
         var status = SpanStatus()
-        while !reader.isAtEnd {
+        fields(of: message, lost: "rest of the status ignored") { (parser, reader) throws(ProtobufFailure) in
             let position = reader.offset
             let (field, wireType) = try reader.readTag()
             switch (field, wireType) {
             case (2, .lengthDelimited): status.message = try reader.readString()
             case (3, .varint):
                 let code = try reader.readVarint()
-                guard code <= 2, let value = SpanStatus.Code(rawValue: UInt8(code)) else {
-                    throw reader.failure("unknown status code \(code)", at: position)
+                if code <= 2, let value = SpanStatus.Code(rawValue: UInt8(code)) {
+                    status.code = value
+                } else {
+                    parser.issues.note("unknown status code \(code)", at: position, action: "status code read as unset", dropsRecord: false)
                 }
-                status.code = value
             default: try reader.skip(wireType)
             }
         }

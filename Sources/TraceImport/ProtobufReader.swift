@@ -88,6 +88,15 @@ struct ProtobufReader {
         return ProtobufReader(bytes: bytes, offset: range.lowerBound, end: range.upperBound)
     }
 
+    /// A reader confined to a length-delimited sub-message, or, when its length runs past the
+    /// end (the input was cut short inside it), to what there is of it.
+    mutating func readMessageOrRest() throws(ProtobufFailure) -> ProtobufReader {
+        let length = try readVarint()
+        let range = offset..<(offset + Int(min(length, UInt64(end - offset))))
+        offset = range.upperBound
+        return ProtobufReader(bytes: bytes, offset: range.lowerBound, end: range.upperBound)
+    }
+
     mutating func readString() throws(ProtobufFailure) -> String {
         let range = try readLengthDelimited()
         return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)

@@ -13,23 +13,31 @@ public struct SpanFileReader: Sendable {
     /// How many threads may decode pieces of one large OTLP JSON lines file at once.
     public let workers: Int
 
+    /// Whether a record that cannot be read as written fails its whole input (`--strict`), rather
+    /// than being dropped or repaired.
+    public let strict: Bool
+
     /// Uncompressed OTLP JSON files at least this large are read piece by piece, of this size.
     let streamingMinimumSize: Int
     let pieceSize: Int
 
-    public init(format: InputFormat? = nil, workers: Int = 1) {
-        self.init(format: format, workers: workers, streamingMinimumSize: JSONLinesStreaming.minimumSize)
+    public init(format: InputFormat? = nil, workers: Int = 1, strict: Bool = false) {
+        self.init(format: format, workers: workers, strict: strict, streamingMinimumSize: JSONLinesStreaming.minimumSize)
     }
 
     /// A reader that reads uncompressed OTLP JSON files larger than `pieceSize` a piece of that
     /// size at a time (the default reader streams files of 32 MB and more in 8 MB pieces).
-    public init(format: InputFormat?, workers: Int, pieceSize: Int) {
-        self.init(format: format, workers: workers, streamingMinimumSize: pieceSize + 1, pieceSize: pieceSize)
+    public init(format: InputFormat?, workers: Int, strict: Bool = false, pieceSize: Int) {
+        self.init(format: format, workers: workers, strict: strict, streamingMinimumSize: pieceSize + 1, pieceSize: pieceSize)
     }
 
-    init(format: InputFormat?, workers: Int = 1, streamingMinimumSize: Int, pieceSize: Int = JSONLinesStreaming.pieceSize) {
+    init(
+        format: InputFormat?, workers: Int = 1, strict: Bool = false, streamingMinimumSize: Int,
+        pieceSize: Int = JSONLinesStreaming.pieceSize
+    ) {
         self.format = format
         self.workers = max(1, workers)
+        self.strict = strict
         self.streamingMinimumSize = streamingMinimumSize
         self.pieceSize = pieceSize
     }
@@ -44,6 +52,8 @@ public struct SpanFileReader: Sendable {
         public var format: InputFormat?
         /// "gzip" or "zstd" when the input was compressed.
         public var compression: String?
+        /// The records that were dropped or repaired.
+        public var issues = RecordIssues()
     }
 
     /// Whether the file at `path` is gzip or zstd, alone or in the Collector's length-prefixed
@@ -98,9 +108,7 @@ public struct SpanFileReader: Sendable {
     /// Reads and decodes one file (`-` for standard input) in one go.
     private func readWhole(_ path: String, into spans: inout [Span]) throws(ImportError) -> FileSummary {
         if path != Self.standardInputPath, let file = MappedFile(path: path) {
-            let (format, compression, added) = try decode(file.bytes, file: path, into: &spans)
-            return FileSummary(
-                path: path, byteCount: file.bytes.count, spanCount: added, format: format, compression: compression?.rawValue)
+            return try decode(file.bytes, file: path, into: &spans).summary(path: path, byteCount: file.bytes.count)
         }
         let data: Data
         do {
@@ -116,8 +124,7 @@ public struct SpanFileReader: Sendable {
         let result = data.withUnsafeBytes { raw in
             Result { () throws(ImportError) in try decode(raw, file: name, into: &spans) }
         }
-        let (format, compression, added) = try result.get()
-        return FileSummary(path: path, byteCount: data.count, spanCount: added, format: format, compression: compression?.rawValue)
+        return try result.get().summary(path: path, byteCount: data.count)
     }
 
     /// Reads a large OTLP JSON lines file piece by piece (see `JSONLinesStreaming`); nil when the
@@ -141,50 +148,68 @@ public struct SpanFileReader: Sendable {
             }
         }
         guard
-            let byteCount = JSONLinesStreaming.decode(
-                path: path, file: path, pieceSize: pieceSize, workers: workers, into: &spans, afterPieces: counting)
+            let outcome = JSONLinesStreaming.decode(
+                path: path, file: path, pieceSize: pieceSize, workers: workers, strict: strict, into: &spans, afterPieces: counting)
         else { return nil }
         return FileSummary(
-            path: path, byteCount: byteCount, spanCount: spans.count - before + handedOver, format: .otlpJSON, compression: nil)
+            path: path, byteCount: outcome.byteCount, spanCount: spans.count - before + handedOver, format: .otlpJSON, compression: nil,
+            issues: outcome.issues)
     }
 
     /// Decodes an input already in memory (named `name` in messages) as `read` decodes a file:
     /// decompression, format recognition (unless a format was given), decoding.
     /// - Returns: the format it was read as; nil for an input holding nothing.
     @discardableResult
-    public func decode(_ bytes: UnsafeRawBufferPointer, name: String, into spans: inout [Span]) throws(ImportError) -> InputFormat? {
-        try decode(bytes, file: name, into: &spans).0
+    public func decode(_ bytes: UnsafeRawBufferPointer, name: String, into spans: inout [Span]) throws(ImportError) -> Decoded {
+        try decode(bytes, file: name, into: &spans)
     }
 
-    /// Decodes the bytes of one input, appending its spans; returns its format, compression and
-    /// the number of spans added.
-    func decode(
-        _ bytes: UnsafeRawBufferPointer, file: String, into spans: inout [Span]
-    ) throws(ImportError) -> (InputFormat?, Decompression.Format?, Int) {
+    /// What decoding one input gave.
+    public struct Decoded: Sendable {
+        /// The format it was read as; nil for an input holding nothing.
+        public var format: InputFormat?
+        var compression: Decompression.Format?
+        public var spanCount: Int
+        /// What was dropped or repaired.
+        public var issues: RecordIssues
+
+        func summary(path: String, byteCount: Int) -> FileSummary {
+            FileSummary(
+                path: path, byteCount: byteCount, spanCount: spanCount, format: format, compression: compression?.rawValue, issues: issues)
+        }
+    }
+
+    /// Decodes the bytes of one input, appending its spans. Compressed input cut short is read as
+    /// far as it decompresses.
+    func decode(_ bytes: UnsafeRawBufferPointer, file: String, into spans: inout [Span]) throws(ImportError) -> Decoded {
         let before = spans.count
         let framed = Decompression.isLengthPrefixedFrames(bytes)
-        if let detected = framed ? Decompression.Format.zstd : Decompression.detect(bytes) {
-            var plain: [UInt8]
-            var compression = detected
-            do {
-                if framed {
-                    (plain, compression) = try Decompression.decompressFrames(bytes)
-                } else {
-                    plain = try Decompression.decompress(bytes, format: detected)
-                }
-            } catch {
-                throw ImportError(file: file, offset: error.offset, message: error.message + " (compressed input)")
-            }
-            let format = try plain.withUnsafeBufferPointer { (buffer) throws(ImportError) -> InputFormat? in
-                try decodePlain(UnsafeRawBufferPointer(buffer), file: "\(file) (\(compression.rawValue))", into: &spans)
-            }
-            return (format, compression, spans.count - before)
+        guard let detected = framed ? Decompression.Format.zstd : Decompression.detect(bytes) else {
+            let (format, issues) = try decodePlain(bytes, file: file, into: &spans)
+            return Decoded(format: format, compression: nil, spanCount: spans.count - before, issues: issues)
         }
-        let format = try decodePlain(bytes, file: file, into: &spans)
-        return (format, nil, spans.count - before)
+        let (plain, compression, failure) =
+            framed ? Decompression.decompressFrames(bytes) : Decompression.decompress(bytes, format: detected)
+        if let failure, plain.isEmpty || strict {
+            throw ImportError(file: file, offset: failure.offset, message: failure.message + " (compressed input)")
+        }
+        var (format, issues) = try plain.withUnsafeBufferPointer { (buffer) throws(ImportError) in
+            try decodePlain(UnsafeRawBufferPointer(buffer), file: "\(file) (\(compression.rawValue))", into: &spans)
+        }
+        if let failure {
+            issues.merge(
+                RecordIssues(reasons: [
+                    RecordIssues.Reason(
+                        action: "rest of the input skipped", problem: failure.message + " (compressed input)", dropsRecord: true, count: 1,
+                        firstPlace: "byte \(failure.offset) of the compressed file")
+                ]))
+        }
+        return Decoded(format: format, compression: compression, spanCount: spans.count - before, issues: issues)
     }
 
-    private func decodePlain(_ bytes: UnsafeRawBufferPointer, file: String, into spans: inout [Span]) throws(ImportError) -> InputFormat? {
+    private func decodePlain(
+        _ bytes: UnsafeRawBufferPointer, file: String, into spans: inout [Span]
+    ) throws(ImportError) -> (InputFormat?, RecordIssues) {
         let detected: InputFormat?
         if let format {
             detected = format
@@ -195,9 +220,8 @@ public struct SpanFileReader: Sendable {
                 throw ImportError(file: file, bytes: bytes, offset: error.offset, message: error.message)
             }
         }
-        guard let detected else { return nil }
+        guard let detected else { return (nil, RecordIssues()) }
         spans.reserveCapacity(spans.count + bytes.count / detected.bytesPerSpanEstimate)
-        try detected.decode(bytes, file: file, into: &spans)
-        return detected
+        return (detected, try detected.decode(bytes, file: file, strict: strict, into: &spans))
     }
 }

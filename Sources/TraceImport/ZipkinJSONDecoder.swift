@@ -7,15 +7,26 @@ public import TraceModel
 /// a client/server pair is restored, as Zipkin's own `Trace.merge` does, within each file. A trace
 /// whose records mix 64-bit and 128-bit trace ids gets the 128-bit id throughout. `localEndpoint`
 /// becomes the resource (service), `remoteEndpoint` the `peer.service` and `network.peer.*`
-/// attributes, annotations events, tags string attributes, and the `error` tag an error status.
-/// Zipkin v1 JSON is recognised and rejected.
+/// attributes, annotations events, tags string attributes, and the `error` and `otel.status_code`
+/// tags the status. Ids shorter than 16 or 32 hex digits are left-padded with zeros, as Zipkin's
+/// own span builder does. Zipkin v1 JSON is recognised and rejected.
+///
+/// As in `OTLPJSONDecoder`, a span whose content is wrong costs that span only, a field that
+/// cannot be read is repaired or ignored, and a document broken mid-way keeps the spans read
+/// before the break.
 public struct ZipkinJSONDecoder: Sendable {
     public init() {}
 
     /// Decodes every span in `bytes`, appending them to `spans`.
-    /// - Throws: `ImportError` naming the file, line and column of the first fault; then no span
-    ///   of this input is appended.
-    public func decode(_ bytes: UnsafeRawBufferPointer, file: String, into spans: inout [Span]) throws(ImportError) {
+    /// - Parameter strict: the first record that cannot be read as written fails the input.
+    /// - Returns: what was dropped or repaired.
+    /// - Throws: `ImportError` naming the file, line and column of the fault when nothing could
+    ///   be read (or, with `strict`, of the first record that could not); then no span of this
+    ///   input is appended.
+    @discardableResult
+    public func decode(
+        _ bytes: UnsafeRawBufferPointer, file: String, strict: Bool = false, into spans: inout [Span]
+    ) throws(ImportError) -> RecordIssues {
         var parser = ZipkinJSONParser(reader: JSONReader(bytes: bytes, strings: StringInterner()))
         parser.records.reserveCapacity(bytes.count / InputFormat.zipkinJSON.bytesPerSpanEstimate)
         do {
@@ -23,10 +34,14 @@ public struct ZipkinJSONDecoder: Sendable {
         } catch {
             throw ImportError(file: file, bytes: bytes, offset: error.offset, message: error.message)
         }
+        if let fault = parser.issues.fault(readAny: !parser.records.isEmpty, strict: strict) {
+            throw ImportError(file: file, bytes: bytes, offset: fault.offset, message: fault.message)
+        }
         // Handed over, not shared, so that the merge can sort and move the records.
         var records: [ZipkinRecord] = []
         swap(&records, &parser.records)
         ZipkinMerge.spans(from: records, resources: &parser.resources, into: &spans)
+        return parser.issues.issues(in: bytes, textual: true)
     }
 }
 
@@ -100,6 +115,7 @@ final class SharedEndpoint {
 /// The parse behind `ZipkinJSONDecoder`.
 struct ZipkinJSONParser: JSONParsing {
     var reader: JSONReader
+    var issues = IssueLog()
     var records: [ZipkinRecord] = []
     /// The resources of local endpoints, one per distinct endpoint.
     var resources = ZipkinResources()
@@ -118,19 +134,29 @@ struct ZipkinJSONParser: JSONParsing {
     mutating func parseDocuments() throws(JSONFailure) {
         reader.skipByteOrderMark()
         while let next = reader.peek() {
-            if next == UInt8(ascii: "[") {
-                try parseArray { (parser) throws(JSONFailure) in
-                    // A list of traces holds lists of spans.
-                    if parser.reader.peek() == UInt8(ascii: "[") {
-                        try parser.parseArray { (parser) throws(JSONFailure) in try parser.parseSpan() }
-                    } else {
-                        try parser.parseSpan()
+            let start = reader.offset
+            do {
+                if next == UInt8(ascii: "[") {
+                    try parseArray { (parser) throws(JSONFailure) in
+                        // A list of traces holds lists of spans.
+                        if parser.reader.peek() == UInt8(ascii: "[") {
+                            try parser.parseArray { (parser) throws(JSONFailure) in try parser.parseRecord() }
+                        } else {
+                            try parser.parseRecord()
+                        }
                     }
+                } else {
+                    try parseRecord()
                 }
-            } else {
-                try parseSpan()
+            } catch {
+                resume(after: error, documentStart: start, opening: next)
             }
         }
+    }
+
+    /// One span, dropped (and noted) when it cannot be read but is whole JSON.
+    private mutating func parseRecord() throws(JSONFailure) {
+        _ = try tolerating("span dropped", dropsRecord: true) { (parser) throws(JSONFailure) in try parser.parseSpan() }
     }
 
     private mutating func parseSpan() throws(JSONFailure) {
@@ -144,15 +170,48 @@ struct ZipkinJSONParser: JSONParsing {
         var hasTraceID = false
         var hasID = false
         do throws(JSONFailure) {
-            try parseObject { (parser, key) throws(JSONFailure) in
-                if try parser.reader.consumeNull() { return }
-                try parser.parseSpanMember(key, into: slot, hasTraceID: &hasTraceID, hasID: &hasID)
+            try reader.beginObject()
+            var first = true
+            // Where the value being read began, and where its member's name; -1 between values.
+            // The loop is left for the one place that catches a failure (a catch per member cost
+            // more), and entered again after it.
+            var valueStart = -1
+            var name = (start: 0, end: 0)
+            while true {
+                do throws(JSONFailure) {
+                    while let key = try reader.nextKey(first: &first) {
+                        if try reader.consumeNull() { continue }
+                        (valueStart, name) = (reader.offset, (key.start, key.end))
+                        try parseSpanMember(key, into: slot, hasTraceID: &hasTraceID, hasID: &hasID)
+                        valueStart = -1
+                    }
+                    break
+                } catch {
+                    // A fault between values, or in an id: the span is dropped (by `parseRecord`).
+                    let key = JSONReader.Key(start: name.start, end: name.end, decoded: nil)
+                    guard valueStart >= 0, !reader.matches(key, "traceId"), !reader.matches(key, "id") else { throw error }
+                    // A field that cannot be read is left out, the span kept.
+                    try recover(
+                        error, at: ValueStart(offset: valueStart, mark: issues.count), action: Self.repair(of: reader.text(of: key)),
+                        dropsRecord: false)
+                    valueStart = -1
+                }
             }
             guard hasTraceID else { throw reader.failure("span has no traceId", at: start) }
             guard hasID else { throw reader.failure("span has no id", at: start) }
         } catch {
             records.removeLast()
             throw error
+        }
+    }
+
+    /// What becomes of a field that cannot be read.
+    private static func repair(of member: String) -> String {
+        switch member {
+        case "parentId": "parent ignored: shown as a root"
+        case "timestamp": "start read as missing"
+        case "duration": "duration read as missing"
+        default: "\(member) ignored"
         }
     }
 
@@ -171,16 +230,17 @@ struct ZipkinJSONParser: JSONParsing {
                 }
                 reader.offset = quoted
             }
-            // The text is quoted only for a message: ids are on the hot path.
+            // Zipkin's span builder left-pads shorter ids with zeros. The text is quoted only
+            // for a message: ids are on the hot path.
             let text = try reader.withStringBytes { (text) -> (TraceID?, Int) in
-                (text.count == 16 || text.count == 32 ? TraceID(hexDigits: text) : nil, text.count)
+                (Self.padded(text, to: text.count > 16 ? 32 : 16).flatMap { TraceID(hexDigits: $0) }, text.count)
             }
             guard let id = text.0, !id.isZero else {
                 throw reader.failure(
-                    "invalid traceId \(reader.quotedString(at: position)): expected 16 or 32 hex digits", at: position)
+                    "invalid traceId \(reader.quotedString(at: position)): expected up to 32 hex digits, not all zeros", at: position)
             }
             records[slot].traceID = id
-            records[slot].traceIDIs128Bit = text.1 == 32
+            records[slot].traceIDIs128Bit = text.1 > 16
             hasTraceID = true
         } else if reader.matches(key, "id") {
             records[slot].id = try readSpanID("id", at: position)
@@ -203,8 +263,14 @@ struct ZipkinJSONParser: JSONParsing {
             annotationScratch.removeAll(keepingCapacity: true)
             annotationScratch.append(contentsOf: records[slot].annotations)
             try parseArray { (parser) throws(JSONFailure) in
-                let annotation = try parser.parseAnnotation()
-                parser.annotationScratch.append(annotation)
+                if let annotation = try parser.tolerating(
+                    "annotation dropped", dropsRecord: true,
+                    { (parser) throws(JSONFailure) in
+                        try parser.parseAnnotation()
+                    })
+                {
+                    parser.annotationScratch.append(annotation)
+                }
             }
             records[slot].annotations = Array(annotationScratch)
         } else if reader.matches(key, "tags") {
@@ -234,7 +300,7 @@ struct ZipkinJSONParser: JSONParsing {
     }
 
     private static func version1(at position: Int, reader: JSONReader) -> JSONFailure {
-        reader.failure(
+        reader.rejection(
             "this is Zipkin v1 JSON (annotations with an 'endpoint', 'binaryAnnotations'); tracereport reads "
                 + "Zipkin v2: fetch the spans from /api/v2 or convert them first", at: position)
     }
@@ -242,11 +308,19 @@ struct ZipkinJSONParser: JSONParsing {
     private mutating func readSpanID(_ field: String, at position: Int) throws(JSONFailure) -> SpanID {
         if let (_, value) = reader.readHexID(wordPairs: 1), value != 0 { return SpanID(value) }
         reader.offset = position
-        let parsed = try reader.withStringBytes { text in text.count == 16 ? SpanID(hexDigits: text) : nil }
+        // Shorter ids are left-padded with zeros, as Zipkin's span builder does.
+        let parsed = try reader.withStringBytes { text in Self.padded(text, to: 16).flatMap { SpanID(hexDigits: $0) } }
         guard let id = parsed, !id.isZero else {
-            throw reader.failure("invalid \(field) \(reader.quotedString(at: position)): expected 16 hex digits", at: position)
+            throw reader.failure(
+                "invalid \(field) \(reader.quotedString(at: position)): expected up to 16 hex digits, not all zeros", at: position)
         }
         return id
+    }
+
+    /// `digits` left-padded with zeros to `width`; nil when there are none or too many.
+    private static func padded(_ digits: UnsafeRawBufferPointer, to width: Int) -> [UInt8]? {
+        guard (1...width).contains(digits.count) else { return nil }
+        return [UInt8](repeating: UInt8(ascii: "0"), count: width - digits.count) + digits
     }
 
     /// Microseconds (a number) as nanoseconds.

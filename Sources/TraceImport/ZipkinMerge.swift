@@ -192,7 +192,7 @@ enum ZipkinMerge {
         var start = record.timestamp ?? 0
         var end = start
         if let duration = record.duration, record.timestamp != nil {
-            end = start &+ duration
+            end = start.saturatingAdding(duration)
         } else {
             // Without a timestamp the annotations give the times.
             var first = UInt64.max
@@ -204,7 +204,7 @@ enum ZipkinMerge {
             if record.timestamp == nil, first != .max { start = first }
             end = start
             if let duration = record.duration {
-                end = start &+ duration
+                end = start.saturatingAdding(duration)
             } else if record.timestamp == nil, last > 0 {
                 end = last
             } else if start > 0 {
@@ -216,18 +216,27 @@ enum ZipkinMerge {
             end = 0
         }
 
-        // The tags become the attributes as they are unless an error tag or a remote endpoint
-        // changes them (then in one allocation).
+        // The tags become the attributes as they are unless a status tag or a remote endpoint
+        // changes them (then in one allocation). The status: the `error` tag (its text the
+        // message), else OpenTelemetry's `otel.status_code` and `otel.status_description`, as the
+        // Collector's Zipkin exporter writes them.
         var attributes = record.tags
         var status = SpanStatus()
-        if attributes.contains(where: { $0.key == "error" }) {
-            for tag in attributes where tag.key == "error" {
-                status.code = .error
-                if case .string(let message) = tag.value, !message.isEmpty, message.lowercased() != "true" {
-                    status.message = message
+        if attributes.contains(where: isStatusTag) {
+            for tag in attributes {
+                guard case .string(let text) = tag.value else { continue }
+                switch tag.key {
+                case "error":
+                    status.code = .error
+                    if !text.isEmpty, text.lowercased() != "true" { status.message = text }
+                case "otel.status_code" where status.code != .error:
+                    status.code = ["ERROR": .error, "OK": .ok][text.uppercased()] ?? status.code
+                case "otel.status_description" where status.message.isEmpty:
+                    status.message = text
+                default: break
                 }
             }
-            attributes.removeAll { $0.key == "error" }
+            attributes.removeAll(where: isStatusTag)
         }
         if let remote = record.remoteEndpoint {
             attributes.reserveCapacity(attributes.count + 3)
@@ -246,6 +255,11 @@ enum ZipkinMerge {
             kind: record.kind ?? .internal, startTimeUnixNano: start, endTimeUnixNano: end, status: status,
             attributes: attributes, events: events, resource: resource, sharesClientSpanID: record.shared, warnings: warnings)
     }
+}
+
+/// Whether a tag says the status (then it is taken out of the attributes).
+private func isStatusTag(_ tag: Attribute) -> Bool {
+    tag.key == "error" || tag.key == "otel.status_code" || tag.key == "otel.status_description"
 }
 
 /// One resource per distinct local endpoint: asked once per distinct endpoint text as spans

@@ -60,6 +60,8 @@ struct InputOptions: ParsableArguments {
         var files: [ReportBuilder.Input]
         var fileCount: Int
         var skipped: Int
+        /// Records dropped from the inputs that were read.
+        var dropped: Int
         var spanCount: Int
         var byteCount: Int
         var seconds: Double
@@ -78,11 +80,13 @@ struct InputOptions: ParsableArguments {
         let start = Date()
         let files = try files()
         let workers = ProcessInfo.processInfo.activeProcessorCount
-        var inputSet = InputSet(paths: files, format: format, workers: workers) { done, bytes in
+        var inputSet = InputSet(paths: files, format: format, workers: workers, strict: strict) { done, bytes in
             let rate = Double(bytes) / 1e6 / max(Date().timeIntervalSince(start), 0.001)
             progress.update("reading \(done) of \(files.count) inputs: \(Progress.megabytes(bytes)) MB at \(Int(rate)) MB/s")
         }
         try progress.reportUnreadable(inputSet.failures, of: files.count, strict: strict)
+        let inputs = inputSet.outcomes.map(ReportBuilder.Input.init)
+        progress.reportIssues(inputs)
         for case let summary? in inputSet.outcomes.map(\.summary) where summary.spanCount == 0 && !quiet {
             Progress.report("\(summary.path): holds no spans", level: "warning")
         }
@@ -94,8 +98,8 @@ struct InputOptions: ParsableArguments {
         let places = InstrumentationHealth.Tally.spanIDsInSeveralTraces(in: spans)
         let traces = TraceAssembler(options: options).assemble(consume spans, workers: workers)
         return Loaded(
-            traces: traces, spanIDsInSeveralTraces: places, files: inputSet.outcomes.map(ReportBuilder.Input.init), fileCount: files.count,
-            skipped: inputSet.failures.count, spanCount: spanCount, byteCount: byteCount, seconds: Date().timeIntervalSince(start))
+            traces: traces, spanIDsInSeveralTraces: places, files: inputs, fileCount: files.count, skipped: inputSet.failures.count,
+            dropped: inputSet.droppedRecords, spanCount: spanCount, byteCount: byteCount, seconds: Date().timeIntervalSince(start))
     }
 }
 

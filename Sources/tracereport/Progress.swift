@@ -1,6 +1,8 @@
 import Foundation
+import ReportSite
 import Synchronization
 import TraceImport
+import TraceModel
 
 /// Progress on standard error while a run reads and writes: one line, redrawn at most ten times
 /// a second, and only when standard error is a terminal (a cron job's log gets nothing).
@@ -49,6 +51,17 @@ final class Progress: Sendable {
         if failures.count == inputCount {
             Self.report(noneRead)
             throw Exit.noInput
+        }
+    }
+
+    /// Prints what reading the inputs dropped or repaired: a warning per input and reason, with
+    /// how often and where its first case is.
+    func reportIssues(_ inputs: [ReportBuilder.Input]) {
+        for input in inputs {
+            for reason in input.issues.reasons {
+                clear()
+                Self.report("\(input.path): \(reason.description)", level: "warning")
+            }
         }
     }
 

@@ -46,7 +46,7 @@ struct ReportCommand: ParsableCommand {
                     + "peak memory may exceed it", level: "warning")
         }
         let outcome: ReportBuilder.Outcome
-        let read: (spans: Int, files: Int, skipped: Int, bytes: Int, traces: Int)
+        let read: (spans: Int, files: Int, skipped: Int, dropped: Int, bytes: Int, traces: Int)
         if partitions > 1 {
             (outcome, read) = try spilled(
                 files, partitions: partitions, budget: budget, settings: settings, templates: templates, options: options,
@@ -58,7 +58,7 @@ struct ReportCommand: ParsableCommand {
             InputOptions.Loaded.keepUntilExit(loaded.traces)
             let requested = try Self.requested(selection.traceIDs, in: loaded.traces.map(TraceDigest.init), progress: progress)
             options = settings.reportOptions(site: options, requested: requested)
-            options.warnings = loaded.files.compactMap { file in file.problem.map { "\(file.path): skipped: \($0)" } }
+            options.warnings = loaded.files.compactMap(\.warning)
             let traceCount = loaded.traces.count
             options.progress = progress.pageWriting(traceCount: traceCount)
             do {
@@ -70,7 +70,7 @@ struct ReportCommand: ParsableCommand {
                 Progress.report(error.description)
                 throw error.exitCode
             }
-            read = (loaded.spanCount, loaded.fileCount, loaded.skipped, loaded.byteCount, traceCount)
+            read = (loaded.spanCount, loaded.fileCount, loaded.skipped, loaded.dropped, loaded.byteCount, traceCount)
         }
         progress.clear()
         if !input.quiet {
@@ -83,14 +83,14 @@ struct ReportCommand: ParsableCommand {
                     + SiteOptions.findings(outcome))
         }
         try site.conclude(outcome)
-        if read.skipped > 0 { throw Exit.inputsSkipped }
+        if read.skipped > 0 || read.dropped > 0 { throw Exit.inputsSkipped }
     }
 
     /// The site made through partition files in a work folder beside the output, removed after.
     private func spilled(
         _ files: [String], partitions: Int, budget: Int, settings: BuildSettings, templates: TemplateSet, options: ReportBuilder.Options,
         progress: Progress
-    ) throws -> (ReportBuilder.Outcome, (spans: Int, files: Int, skipped: Int, bytes: Int, traces: Int)) {
+    ) throws -> (ReportBuilder.Outcome, (spans: Int, files: Int, skipped: Int, dropped: Int, bytes: Int, traces: Int)) {
         let workers = ProcessInfo.processInfo.activeProcessorCount
         do {
             let spill = try SpilledReport(beside: site.outputURL)
@@ -100,6 +100,7 @@ struct ReportCommand: ParsableCommand {
                 done, bytes in progress.update("partitioning \(done) of \(files.count) inputs: \(Progress.megabytes(bytes)) MB")
             }
             try progress.reportUnreadable(partitioned.failures, of: files.count)
+            progress.reportIssues(partitioned.manifest.inputs.map(\.input))
             if let oversized = MemoryBudget.oversizedPartition(sizes: spill.partitionSizes(), inputs: files, budget: budget) {
                 progress.clear()
                 Progress.report(
@@ -125,7 +126,8 @@ struct ReportCommand: ParsableCommand {
             return (
                 outcome,
                 (
-                    partitioned.spanCount, files.count, partitioned.failures.count, partitioned.byteCount, traceCount
+                    partitioned.spanCount, files.count, partitioned.failures.count, partitioned.droppedRecords, partitioned.byteCount,
+                    traceCount
                 )
             )
         } catch let error as ReportError {

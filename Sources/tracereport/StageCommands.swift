@@ -4,6 +4,7 @@ import ReportSite
 import ReportStages
 import TraceAnalysis
 import TraceImport
+import TraceModel
 
 /// `tracereport partition INPUT... --partitions N --output DIR`: the map stage.
 struct PartitionCommand: ParsableCommand {
@@ -72,13 +73,14 @@ struct PartitionCommand: ParsableCommand {
         }
         progress.clear()
         try progress.reportUnreadable(outcome.failures, of: files.count, noneRead: "no input could be read")
+        progress.reportIssues(outcome.manifest.inputs.map(\.input))
         if !quiet {
             print(
                 "tracereport: filed \(outcome.spanCount) spans from \(files.count - outcome.failures.count) of \(files.count) inputs, "
                     + "\(Progress.megabytes(outcome.byteCount)) MB, in \(partitions) partitions in "
                     + "\(String(format: "%.1f", Date().timeIntervalSince(started))) s; wrote \(output)/")
         }
-        if !outcome.failures.isEmpty { throw Exit.inputsSkipped }
+        if !outcome.failures.isEmpty || outcome.droppedRecords > 0 { throw Exit.inputsSkipped }
     }
 }
 
@@ -176,7 +178,7 @@ struct MergeCommand: ParsableCommand {
             throw error.exitCode
         }
         progress.clear()
-        let skipped = merge.inputs.count { $0.problem != nil }
+        let skipped = merge.inputs.count { $0.problem != nil || $0.issues.dropped > 0 }
         if !quiet {
             print(
                 "tracereport: merged \(merge.report.traces.count) traces from \(summaries.count) folders, \(outcome.summary.totals.pages) pages "

@@ -46,6 +46,6 @@ struct TraceCommand: ParsableCommand {
         if !input.quiet {
             print("tracereport: wrote trace \(trace.traceID.hex) (\(trace.spans.count) spans) to \(path)")
         }
-        if loaded.skipped > 0 { throw Exit.inputsSkipped }
+        if loaded.skipped > 0 || loaded.dropped > 0 { throw Exit.inputsSkipped }
     }
 }

@@ -55,7 +55,7 @@ struct ReportStagesTests {
         }
         let places = InstrumentationHealth.Tally.spanIDsInSeveralTraces(in: spans)
         var options = settings.reportOptions(site: ReportBuilder.Options(), requested: [])
-        options.warnings = inputs.compactMap { input in input.problem.map { "\(input.path): skipped: \($0)" } }
+        options.warnings = inputs.compactMap(\.warning)
         try ReportBuilder(templates: templates, rowBudget: settings.rowBudget).build(
             traces: TraceAssembler(options: settings.assembly.options).assemble(spans), inputs: inputs, output: output, options: options,
             spanIDsInSeveralTraces: places)
@@ -161,29 +161,49 @@ struct ReportStagesTests {
         #expect(MemoryBudget.partitions(for: [unnamed.path], budget: budget) == MemoryBudget.partitions(for: [named.path], budget: budget))
     }
 
-    @Test func aFaultyInputLeavesNoSpanInThePartitionsAndIsListedAsSkipped() throws {
+    @Test func aBrokenLineCostsThatLineAndAStreamTakenBackLeavesNothingTwice() throws {
         let folder = try Fixtures.temporaryDirectory("stages-faulty")
-        // Good lines, then a broken one: what the good lines gave, piece by piece, is taken back.
-        let broken = folder.appendingPathComponent("broken.jsonl")
+        // Good lines, then a broken one (a collector killed mid-write): it costs that line only.
         let good = try String(contentsOfFile: Self.inputs[0], encoding: .utf8)
-        try Data((good + "\n{\"resourceSpans\": [}\n").utf8).write(to: broken)
+        let broken = folder.appendingPathComponent("broken.jsonl")
+        try Data((good + "\n{\"resourceSpans\": [{\"scopeSpans\"").utf8).write(to: broken)
+        let goodOnly = folder.appendingPathComponent("good.jsonl")
+        try Data(good.utf8).write(to: goodOnly)
         let paths = [Self.inputs[1], broken.path, Self.inputs[2]]
         let pieces = folder.appendingPathComponent("pieces")
         let outcome = try PartitionStage.run(
             paths: paths, format: nil, workers: 2, partitions: 3, output: pieces, force: false, pieceSize: 4_096)
-        #expect(outcome.failures.count == 1 && outcome.manifest.inputs[1].skipped != nil)
+        #expect(outcome.failures.isEmpty && outcome.droppedRecords == 1)
+        #expect(outcome.manifest.inputs[1].issues?.map(\.action) == ["rest of the input skipped"])
         let whole = folder.appendingPathComponent("whole")
         _ = try PartitionStage.run(
-            paths: [Self.inputs[1], Self.inputs[2]], format: nil, workers: 2, partitions: 3, output: whole, force: false)
+            paths: [Self.inputs[1], goodOnly.path, Self.inputs[2]], format: nil, workers: 2, partitions: 3, output: whole, force: false)
+        try Self.expectSamePartitions(pieces, whole, "the broken line costs itself only")
+        try Self.oneRun(paths, settings: Self.settings, into: folder.appendingPathComponent("one"))
+        let site = try Self.threeStages(paths, partitions: 3, settings: Self.settings, in: folder)
+        try Self.expectSameSite(site, folder.appendingPathComponent("one"), "with a broken line")
+
+        // Good lines, then a pretty-printed document that spans pieces: what the streamed pieces
+        // gave is taken back and the file read whole, so no span is filed twice.
+        let pretty = folder.appendingPathComponent("pretty.json")
+        let document = good.split(separator: "\n").last!.replacingOccurrences(of: ",\"", with: ",\n  \"")
+        try Data((good + "\n" + document + "\n").utf8).write(to: pretty)
+        let streamed = folder.appendingPathComponent("streamed")
+        _ = try PartitionStage.run(
+            paths: [pretty.path], format: nil, workers: 2, partitions: 3, output: streamed, force: false, pieceSize: 4_096)
+        let read = folder.appendingPathComponent("read-whole")
+        _ = try PartitionStage.run(
+            paths: [pretty.path], format: nil, workers: 2, partitions: 3, output: read, force: false, pieceSize: 1 << 30)
+        try Self.expectSamePartitions(streamed, read, "a stream taken back leaves nothing twice")
+    }
+
+    static func expectSamePartitions(_ found: URL, _ expected: URL, _ comment: String) throws {
         for index in 0..<3 {
             let name = PartitionScheme.fileName(index, of: 3)
             #expect(
-                try Data(contentsOf: pieces.appendingPathComponent(name)) == (try Data(contentsOf: whole.appendingPathComponent(name))),
-                "partition \(index) holds nothing of the faulty input")
+                try Data(contentsOf: found.appendingPathComponent(name)) == (try Data(contentsOf: expected.appendingPathComponent(name))),
+                "partition \(index): \(comment)")
         }
-        try Self.oneRun(paths, settings: Self.settings, into: folder.appendingPathComponent("one"))
-        let site = try Self.threeStages(paths, partitions: 3, settings: Self.settings, in: folder)
-        try Self.expectSameSite(site, folder.appendingPathComponent("one"), "with a faulty input")
     }
 
     @Test func mergeRefusesPartsThatDoNotFitTogether() throws {

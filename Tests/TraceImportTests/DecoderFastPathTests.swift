@@ -161,9 +161,14 @@ struct DecoderFastPathTests {
             #"{"attributes":[{"key":"service.name","value":{"stringValue":"front"}},"#
             + #"{"key":"host.name","value":{"stringValue":"node-0"}}]}"#
         let text = batches(2) + "\n" + #"{"resourceSpans":[{"resource":\#(resource),"scopeSpans":[{"spans":[{"traceId":7}]}]}]}"#
-        let error = #expect(throws: ImportError.self) { try OTLPJSONDecoder().decode(Array(text.utf8), file: "f.json") }
+        let error = #expect(throws: ImportError.self) { try OTLPJSONDecoder().decode(Array(text.utf8), file: "f.json", strict: true) }
         #expect(error?.line == 3)
         #expect(error?.description.contains("expected a string") == true, "\(String(describing: error))")
+        // Without --strict, the span is dropped there, and the batches before it read.
+        var spans: [Span] = []
+        let issues = try Array(text.utf8).withUnsafeBytes { try OTLPJSONDecoder().decode($0, file: "f.json", into: &spans) }
+        #expect(spans.count == (try OTLPJSONDecoder().decode(Array(batches(2).utf8), file: "f.json")).count)
+        #expect(issues.reasons.map { "\($0.action) at \($0.firstPlace)" } == ["span dropped at line 3, column \(error?.column ?? 0)"])
     }
 }
 

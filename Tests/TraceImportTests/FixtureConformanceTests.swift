@@ -167,10 +167,10 @@ struct FixtureConformanceTests {
 
     static let folders = ["otlp-json", "otlp-proto", "jaeger-json", "zipkin-json"]
 
-    func read(_ file: String) throws -> (spans: [Span], summary: SpanFileReader.FileSummary) {
+    func read(_ file: String, strict: Bool = false) throws -> (spans: [Span], summary: SpanFileReader.FileSummary) {
         var spans: [Span] = []
         let path = try #require(Fixtures.sharedDirectory).appendingPathComponent(file).path
-        let summary = try SpanFileReader().read(path, into: &spans)
+        let summary = try SpanFileReader(strict: strict).read(path, into: &spans)
         return (spans, summary)
     }
 
@@ -186,11 +186,59 @@ struct FixtureConformanceTests {
 
     @Test(.enabled(if: Fixtures.sharedAvailable, "../shared/fixtures is absent"), arguments: invalid)
     func rejectsNamingFileAndPosition(_ rejected: Rejected) throws {
-        let error = #expect(throws: ImportError.self) { try read(rejected.file) }
+        let error = #expect(throws: ImportError.self) { try read(rejected.file, strict: true) }
         #expect(error?.file.hasSuffix(rejected.file) == true)
         #expect(error?.line == rejected.line)
         #expect(error?.column == rejected.column)
         #expect(error?.message.contains(rejected.fragment) == true, "\(String(describing: error))")
+    }
+
+    /// What reading the invalid files gives without --strict: the records that can be read, and
+    /// each reason for what was dropped or repaired with the place of its first case. The others
+    /// have nothing that can be read, and fail as with --strict.
+    static let recovered: [(file: String, spans: Int, reasons: [String])] = [
+        (
+            "otlp-json/otlp2parquet__invalid_trace_invalid_kind.json", 1,
+            ["kind read as unspecified: unknown kind \"SPAN_KIND_INVALID_TYPE\"; expected ... at line 24, column 23"]
+        ),
+        (
+            "otlp-json/jaeger-ui__otlp2jaeger-negative-counts.json", 1,
+            ["droppedAttributesCount ignored: droppedAttributesCount must be an unsigned 32-bit integer, not -1 ×3 at line 35, column 41"]
+        ),
+        (
+            "jaeger-json/jaeger__anonymizer_trace_invalid_json.json", 1,
+            [
+                "duration read as missing: duration must be a number of microseconds or a string like \"100000ns\", not \"invalid\" at line 1, column 72",
+                "drawn as an instant: span 7bd66f09ba90ea3d has no startTime at line 1, column 2",
+            ]
+        ),
+        (
+            "jaeger-json/jaeger__anonymizer_trace_scan_error.json", 1,
+            [
+                "drawn as an instant: span 7606ddfe69932d34 has no startTime at line 1, column 2",
+                "rest of the input skipped: expected a value but found ']' at line 2, column 1",
+            ]
+        ),
+    ]
+
+    @Test(.enabled(if: Fixtures.sharedAvailable, "../shared/fixtures is absent"))
+    func invalidFilesGiveWhatCanBeReadAndSayWhatWasNot() throws {
+        for (file, count, reasons) in Self.recovered {
+            let (spans, summary) = try read(file)
+            #expect(spans.count == count, "\(file)")
+            let found = summary.issues.reasons.map { reason in
+                let problem = reason.problem.hasPrefix("unknown kind") ? reason.problem.prefix(47) + " ..." : Substring(reason.problem)
+                return "\(reason.action): \(problem)\(reason.count > 1 ? " ×\(reason.count)" : "") at \(reason.firstPlace)"
+            }
+            #expect(found == reasons, "\(file)")
+        }
+        // The files with nothing that can be read fail as with --strict, at the same place.
+        let unreadable = Self.invalid.filter { rejected in !Self.recovered.contains { $0.file == rejected.file } }
+        #expect(unreadable.count == 4)
+        for rejected in unreadable {
+            let error = #expect(throws: ImportError.self) { try read(rejected.file) }
+            #expect(error?.line == rejected.line && error?.column == rejected.column, "\(rejected.file)")
+        }
     }
 
     /// Every file of the four folders is listed above, so a new fixture cannot go unchecked.

@@ -36,8 +36,9 @@ struct JSONLinesStreamingTests {
     func givesWhatTheWholeFileGives(pieceSize: Int, workers: Int) throws {
         let path = try write(Self.lines.joined(separator: "\n") + "\n", named: "lines-\(pieceSize)-\(workers).jsonl")
         var spans: [Span] = []
-        let count = JSONLinesStreaming.decode(path: path, file: path, pieceSize: pieceSize, workers: workers, into: &spans)
-        #expect(count == (try Data(contentsOf: URL(fileURLWithPath: path))).count)
+        let outcome = JSONLinesStreaming.decode(path: path, file: path, pieceSize: pieceSize, workers: workers, into: &spans)
+        #expect(outcome?.byteCount == (try Data(contentsOf: URL(fileURLWithPath: path))).count)
+        #expect(outcome?.issues.isEmpty == true)
         #expect(spans == (try wholeFile(path)))
         #expect(spans.count > 500)
     }
@@ -53,16 +54,24 @@ struct JSONLinesStreamingTests {
         #expect(summary.spanCount == batches.joined().count && summary.format == .otlpJSON)
     }
 
-    @Test func aFaultAfterSomeBatchesDiscardsThemAndGivesTheExactError() throws {
-        let path = try write(Self.lines.joined(separator: "\n") + "\n{\"resourceSpans\": [}\n", named: "late-fault.jsonl")
-        let reader = SpanFileReader(format: nil, streamingMinimumSize: 1, pieceSize: 4_096)
-        var batches = 0
+    @Test func aBrokenLastLineCostsThatLineAndIsPlacedInTheFile() throws {
+        // What a collector killed mid-write leaves: the last line cut short.
+        let path = try write(Self.lines.joined(separator: "\n") + "\n{\"resourceSpans\": [{\"scopeSpans\"", named: "cut.jsonl")
+        let reader = SpanFileReader(format: nil, workers: 2, streamingMinimumSize: 1, pieceSize: 4_096)
+        var batches: [[Span]] = []
+        let summary = try reader.read(path, inBatches: { batches.append($0) }, discardDelivered: { Issue.record("nothing to discard") })
+        #expect(Array(batches.joined()) == (try wholeFile(path)) && batches.joined().count > 500)
+        let reason = try #require(summary.issues.reasons.first)
+        #expect(summary.issues.reasons.count == 1 && reason.action == "rest of the input skipped" && reason.dropsRecord)
+        #expect(reason.firstPlace.hasPrefix("line \(Self.lines.count + 1), column "), "\(reason)")
+
+        // --strict: the whole file fails, at the exact place, and what was handed over is taken back.
         var discarded = false
         let error = #expect(throws: ImportError.self) {
-            try reader.read(path, inBatches: { _ in batches += 1 }, discardDelivered: { discarded = true })
+            try SpanFileReader(format: nil, strict: true, streamingMinimumSize: 1, pieceSize: 4_096).read(
+                path, inBatches: { _ in }, discardDelivered: { discarded = true })
         }
-        #expect(batches > 10 && discarded)
-        #expect(error?.line == Self.lines.count + 1, "\(String(describing: error))")
+        #expect(discarded && error?.line == Self.lines.count + 1, "\(String(describing: error))")
     }
 
     @Test func leavesADocumentSpanningLinesToTheWholeFilePath() throws {
@@ -79,16 +88,25 @@ struct JSONLinesStreamingTests {
         #expect(read == (try wholeFile(path)))
     }
 
-    @Test func reportsAFaultWithItsExactLine() throws {
+    @Test func dropsASpanWithABadIdAndSaysWhere() throws {
         var text = Self.lines.prefix(30).joined(separator: "\n") + "\n"
         text += #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"zz","spanId":"0000000000000001"}]}]}]}"# + "\n"
+        text += Self.lines[30] + "\n"
         let path = try write(text, named: "broken.jsonl")
+        for pieceSize in [100, 1 << 20] {
+            var spans: [Span] = []
+            let reader = SpanFileReader(format: nil, workers: 2, streamingMinimumSize: 1, pieceSize: pieceSize)
+            let summary = try reader.read(path, into: &spans)
+            #expect(spans == (try wholeFile(path)) && spans.count == summary.spanCount)
+            #expect(summary.issues.reasons.map(\.action) == ["span dropped"])
+            #expect(summary.issues.reasons.first?.firstPlace == "line 31, column 55", "\(summary.issues)")
+            #expect(summary.issues.reasons.first?.problem.contains("invalid traceId \"zz\"") == true)
+        }
         var spans: [Span] = []
         let error = #expect(throws: ImportError.self) {
-            _ = try SpanFileReader(format: nil, workers: 2, streamingMinimumSize: 1).read(path, into: &spans)
+            _ = try SpanFileReader(format: nil, workers: 2, strict: true, streamingMinimumSize: 1).read(path, into: &spans)
         }
-        #expect(error?.line == 31)
-        #expect(error?.message.contains("invalid traceId") == true)
+        #expect(error?.line == 31 && error?.message.contains("invalid traceId") == true)
         #expect(spans.isEmpty)
     }
 

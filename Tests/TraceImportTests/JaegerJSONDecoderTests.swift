@@ -119,9 +119,34 @@ struct JaegerJSONDecoderTests {
         ),
         (#"{"traceId":"1","id":"2","name":"zipkin"}"#, "not a Jaeger trace or span"),
     ])
-    func rejectsWithAReason(_ text: String, _ fragment: String) {
-        let error = #expect(throws: ImportError.self) { try decode(text) }
+    func rejectsWithAReason(_ text: String, _ fragment: String) throws {
+        let error = #expect(throws: ImportError.self) {
+            var spans: [Span] = []
+            try Array(text.utf8).withUnsafeBytes { try JaegerJSONDecoder().decode($0, file: "jaeger.json", strict: true, into: &spans) }
+        }
         #expect(error?.message.contains(fragment) == true, "\(String(describing: error))")
         #expect(error?.line == 1)
+        // Without --strict, beside a good span, the fault costs its span or field only, and is placed.
+        guard text.hasPrefix("[") else { return }
+        var spans: [Span] = []
+        let issues = try Array((String(text.dropLast()) + "," + span("ff") + "]").utf8).withUnsafeBytes {
+            try JaegerJSONDecoder().decode($0, file: "jaeger.json", into: &spans)
+        }
+        #expect(spans.last?.name == "opff" && (spans.count == 1 || spans.count == 2))
+        #expect(issues.reasons.first?.problem.contains(fragment) == true, "\(issues)")
+        #expect(issues.reasons.first?.firstPlace.hasPrefix("line 1, column ") == true)
+    }
+
+    @Test func dataHoldingOneTraceAndATruncatedDownload() throws {
+        let trace =
+            #"{"traceID":"1","spans":[\#(span("a", #""processID":"p1""#)),\#(span("b", #""processID":"p1""#))],"processes":{"p1":{"serviceName":"shop"}}}"#
+        // Some tools write the one trace of a download as `data`'s value rather than a list.
+        #expect(try decode(#"{"data":\#(trace)}"#).map(\.service) == ["shop", "shop"])
+        // A download cut short before its processes: the spans read cannot be placed, and are said to be dropped.
+        let cut = #"{"data":[\#(trace),"# + String(trace.prefix(trace.range(of: "\"processes\"")!.lowerBound.utf16Offset(in: trace)))
+        var spans: [Span] = []
+        let issues = try Array(cut.utf8).withUnsafeBytes { try JaegerJSONDecoder().decode($0, file: "cut.json", into: &spans) }
+        #expect(spans.map(\.service) == ["shop", "shop"])
+        #expect(issues.reasons.map(\.action).sorted() == ["2 spans dropped", "rest of the input skipped"], "\(issues)")
     }
 }

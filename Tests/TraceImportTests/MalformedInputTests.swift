@@ -5,22 +5,36 @@ import TraceAssembly
 import TraceImport
 import TraceModel
 
-/// Broken and hostile inputs: each gives spans or an error naming the file and a position —
-/// never a crash, a hang or unbounded memory. Time limits here are generous bounds against
-/// hangs and quadratic blow-ups (debug build, shared machine), not speed claims.
+/// Broken and hostile inputs: each gives spans (with what was dropped or repaired, placed) or an
+/// error naming the file and a position — never a crash, a hang or unbounded memory. Time limits
+/// here are generous bounds against hangs and quadratic blow-ups (debug build, shared machine),
+/// not speed claims.
 struct MalformedInputTests {
-    /// Decodes `bytes` as an input file would be; returns the error, if any.
-    func decode(_ bytes: [UInt8], name: String = "bad.json", format: InputFormat? = nil) -> (spans: [Span], error: ImportError?) {
+    /// Decodes `bytes` as an input file would be; returns the error, if any, and what was
+    /// dropped or repaired.
+    func decode(
+        _ bytes: [UInt8], name: String = "bad.json", format: InputFormat? = nil, strict: Bool = false
+    ) -> (spans: [Span], error: ImportError?, issues: RecordIssues) {
         var spans: [Span] = []
-        let error = bytes.withUnsafeBytes { raw -> ImportError? in
+        let result = bytes.withUnsafeBytes { raw -> Result<RecordIssues, ImportError> in
             do throws(ImportError) {
-                try SpanFileReader(format: format).decode(raw, name: name, into: &spans)
-                return nil
+                return .success(try SpanFileReader(format: format, strict: strict).decode(raw, name: name, into: &spans).issues)
             } catch {
-                return error
+                return .failure(error)
             }
         }
-        return (spans, error)
+        switch result {
+        case .success(let issues): return (spans, nil, issues)
+        case .failure(let error): return (spans, error, RecordIssues())
+        }
+    }
+
+    /// Every reason is placed in the input.
+    func expectPlaced(_ issues: RecordIssues, _ comment: Comment? = nil) {
+        for reason in issues.reasons {
+            #expect(reason.firstPlace.hasPrefix("line ") || reason.firstPlace.hasPrefix("byte "), comment)
+            #expect(reason.count > 0 && !reason.problem.isEmpty && !reason.action.isEmpty, comment)
+        }
     }
 
     func expectPositioned(_ error: ImportError?, _ name: String = "bad.json", _ comment: Comment? = nil) {
@@ -53,6 +67,7 @@ struct MalformedInputTests {
                 for cut in cuts.sorted() {
                     let result = decode(Array(bytes.prefix(cut)), name: name)
                     expectPositioned(result.error, name, "\(name) cut at \(cut)")
+                    expectPlaced(result.issues, "\(name) cut at \(cut)")
                 }
             }
         }
@@ -73,11 +88,17 @@ struct MalformedInputTests {
         let replaced = decode(bytes)
         #expect(replaced.error == nil)
         #expect(replaced.spans.contains { $0.name.contains("\u{FFFD}") })
-        // A raw NUL (a control character) inside a string is not JSON.
-        bytes = Array(text[..<name.upperBound].utf8) + [0x00] + Array(text[name.upperBound...].utf8)
-        let rejected = decode(bytes)
+        // A raw NUL (a control character) inside a string is not JSON: the document breaks
+        // there, keeping the spans before it (or, with --strict, failing whole).
+        let lastName = try #require(text.range(of: "\"name\":\"", options: .backwards))
+        bytes = Array(text[..<lastName.upperBound].utf8) + [0x00] + Array(text[lastName.upperBound...].utf8)
+        let rejected = decode(bytes, strict: true)
         expectPositioned(rejected.error)
         #expect(rejected.error?.message.contains("control character") == true)
+        let broken = decode(bytes)
+        #expect(broken.error == nil && broken.issues.reasons.map(\.action) == ["rest of the input skipped"])
+        #expect(broken.issues.reasons.first?.problem.contains("control character") == true)
+        expectPlaced(broken.issues)
     }
 
     @Test(arguments: [
@@ -91,10 +112,21 @@ struct MalformedInputTests {
             #"{"traceId":"0123456789abcdef0123456789abcdef","spanId":"0123456789abcdef","name":"op","startTimeUnixNano":"1","endTimeUnixNano":"2","#
             + "\"\(field)\":\(value)}"
         let document = #"{"resourceSpans":[{"scopeSpans":[{"spans":["# + span + "]}]}]}"
-        let result = decode(Array(document.utf8))
-        let error = try #require(result.error, "\(field): \(value) was accepted")
+        let strict = decode(Array(document.utf8), strict: true)
+        let error = try #require(strict.error, "\(field): \(value) was accepted")
         expectPositioned(error)
-        #expect(result.spans.isEmpty)
+        #expect(strict.spans.isEmpty)
+        // Without --strict: an id that cannot be read costs the span (and so the input, which has
+        // no other); any other field is repaired or left out, its span kept, and the case placed.
+        let result = decode(Array(document.utf8))
+        if field == "traceId" || field == "spanId" {
+            expectPositioned(result.error)
+            #expect(result.spans.isEmpty && result.error?.column == error.column)
+        } else {
+            #expect(result.error == nil && result.spans.count == 1)
+            #expect(result.issues.reasons.count == 1 && !result.issues.reasons[0].dropsRecord, "\(result.issues)")
+            #expect(result.issues.reasons.first?.firstPlace == "line 1, column \(error.column ?? 0)")
+        }
     }
 
     @Test func jaegerAndZipkinWrongTypesAreNamed() {
@@ -104,9 +136,14 @@ struct MalformedInputTests {
             #"[{"traceId":"0123456789abcdef","id":"0123456789abcdef","timestamp":"yesterday"}]"#,
             #"[{"traceId":"0123456789abcdef","id":"0123456789abcdef","kind":"SIDEWAYS"}]"#,
         ] {
+            let strict = decode(Array(document.utf8), strict: true)
+            #expect(strict.error != nil, "accepted: \(document)")
+            expectPositioned(strict.error)
             let result = decode(Array(document.utf8))
-            #expect(result.error != nil, "accepted: \(document)")
-            expectPositioned(result.error)
+            #expect(result.error == nil && result.spans.count == 1, "\(document)")
+            #expect(
+                result.issues.reasons.count == 1 && result.issues.reasons.first?.firstPlace == "line 1, column \(strict.error?.column ?? 0)"
+            )
         }
     }
 
@@ -151,9 +188,12 @@ struct MalformedInputTests {
         let document =
             #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0123456789abcdef0123456789abcdef","spanId":"0123456789abcdef","name":"op","startTimeUnixNano":"1","endTimeUnixNano":"2","attributes":["#
             + attribute + "]}]}]}]}"
+        let strict = decode(Array(document.utf8), strict: true)
+        expectPositioned(strict.error)
+        #expect(strict.error?.message.contains("nested deeper") == true)
         let result = decode(Array(document.utf8))
-        expectPositioned(result.error)
-        #expect(result.error?.message.contains("nested deeper") == true)
+        #expect(result.spans.count == 1 && result.spans.first?.attributes.isEmpty == true)
+        #expect(result.issues.reasons.map(\.action) == ["attribute dropped"] && result.issues.reasons[0].problem.contains("nested deeper"))
         // Unknown members are skipped without recursion however deep they go.
         let skipped = #"{"resourceSpans":[],"other":"# + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"
         #expect(decode(Array(skipped.utf8)).error == nil)

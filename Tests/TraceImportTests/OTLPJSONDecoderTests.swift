@@ -3,14 +3,27 @@ import Testing
 import TraceImport
 import TraceModel
 
+/// A valid trace id, and a span's valid ids as members.
+private let fieldTrace = "0102030405060708090a0b0c0d0e0f10"
+private let fieldIDs = #""traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"1112131415161718""#
+
 /// The decoder on documents this project writes, one feature at a time.
 struct OTLPJSONDecoderTests {
     func decode(_ text: String) throws -> [Span] {
         try OTLPJSONDecoder().decode(Array(text.utf8), file: "test.json")
     }
 
+    /// The error of reading `text` with `strict` (as `--strict` reads: the first record that
+    /// cannot be read fails the input).
     func decodeError(_ text: String) -> ImportError? {
-        #expect(throws: ImportError.self) { try decode(text) }
+        #expect(throws: ImportError.self) { try OTLPJSONDecoder().decode(Array(text.utf8), file: "test.json", strict: true) }
+    }
+
+    /// The spans of `text` and what was dropped or repaired.
+    func decodeWithIssues(_ text: String) throws -> ([Span], RecordIssues) {
+        var spans: [Span] = []
+        let issues = try Array(text.utf8).withUnsafeBytes { try OTLPJSONDecoder().decode($0, file: "test.json", into: &spans) }
+        return (spans, issues)
     }
 
     /// A `resourceSpans` document holding `spans` (JSON text) for service "svc".
@@ -113,7 +126,7 @@ struct OTLPJSONDecoderTests {
         let error = decodeError("{\n  \"resourceSpans\": [\n    {\"resource\": }\n  ]\n}")
         #expect(error?.line == 3)
         #expect(error?.column == 18)
-        #expect(error?.message.contains("expected '{'") == true)
+        #expect(error?.message.contains("expected a value but found '}'") == true, "\(String(describing: error))")
         #expect(error?.description.hasPrefix("test.json:3:18: ") == true)
     }
 
@@ -134,10 +147,69 @@ struct OTLPJSONDecoderTests {
         ),
         (#"{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"1112131415161718","name":"\x"}"#, "invalid escape"),
     ])
-    func rejectsBadFieldsWithAReason(_ span: String, _ fragment: String) {
+    func rejectsBadFieldsWithAReason(_ span: String, _ fragment: String) throws {
         let error = decodeError(document(span))
         #expect(error?.message.contains(fragment) == true, "\(String(describing: error))")
         #expect(error?.line != nil)
+        // Without --strict the same fault costs the span or the field only, and is placed.
+        let (spans, issues) = try decodeWithIssues(document(span) + "\n" + document(#"{\#(ids),"name":"good"}"#))
+        #expect(spans.last?.name == "good")
+        #expect(issues.reasons.count == 1 && issues.reasons[0].problem.contains(fragment), "\(issues)")
+        #expect(issues.reasons.first?.firstPlace == "line 2, column \(error?.column ?? 0)")
+    }
+
+    @Test(arguments: [
+        (#"{"spanId":"1112131415161718"}"#, "span dropped", 0),
+        (#"{\#(fieldIDs),"kind":9}"#, "kind read as unspecified", 1),
+        (#"{\#(fieldIDs),"startTimeUnixNano":"-5","endTimeUnixNano":"7"}"#, "start read as missing", 1),
+        (#"{\#(fieldIDs),"parentSpanId":"xyz"}"#, "parent ignored: shown as a root", 1),
+        (#"{\#(fieldIDs),"status":{"code":"WHATEVER"}}"#, "status code read as unset", 1),
+        (
+            #"{\#(fieldIDs),"links":[{"traceId":"00000000000000000000000000000000","spanId":"0000000000000000"},{"traceId":"\#(fieldTrace)","spanId":"0102030405060708"}]}"#,
+            "link dropped", 1
+        ),
+        (#"{\#(fieldIDs),"events":[{"timeUnixNano":"x","name":"a"},{"timeUnixNano":"5","name":"b"}]}"#, "event dropped", 1),
+        (
+            #"{\#(fieldIDs),"attributes":[{"key":"n","value":{"intValue":"1e99"}},{"key":"m","value":{"intValue":"2"}}]}"#,
+            "attribute dropped", 1
+        ),
+        (#"{\#(fieldIDs),"droppedAttributesCount":-1}"#, "droppedAttributesCount ignored", 1),
+    ])
+    func eachFaultCostsItsRecordOrIsRepaired(_ span: String, _ action: String, _ kept: Int) throws {
+        let (read, issues) = try decodeWithIssues(document(span + #",{\#(fieldIDs),"name":"good"}"#))
+        #expect(read.count == kept + 1 && read.last?.name == "good")
+        let spans = read.dropLast()
+        #expect(issues.reasons.map(\.action) == [action], "\(issues)")
+        #expect(issues.reasons.first?.firstPlace.hasPrefix("line 2, column ") == true)
+        if let span = spans.first {
+            #expect(span.links.count == (action == "link dropped" ? 1 : 0))
+            #expect(span.events.map(\.name) == (action == "event dropped" ? ["b"] : []))
+            #expect(span.attributes.map(\.key) == (action == "attribute dropped" ? ["m"] : []))
+            #expect(span.kind == .unspecified && span.status.code == .unset && span.parentSpanID == nil)
+        }
+    }
+
+    @Test func aDocumentBrokenMidWayKeepsWhatWasReadBefore() throws {
+        let spans = (1...5).map { #"{"traceId":"\#(fieldTrace)","spanId":"000000000000000\#($0)","name":"s\#($0)"}"# }
+        let whole = document(spans.joined(separator: ","))
+        let cut = String(whole.prefix(whole.range(of: "s4")!.lowerBound.utf16Offset(in: whole)))
+        let (read, issues) = try decodeWithIssues(cut)
+        #expect(read.map(\.name) == ["s1", "s2", "s3"])
+        #expect(read.allSatisfy { $0.service == "svc" && $0.scope.name == "lib" }, "their resource and scope were read first")
+        #expect(issues.reasons.map(\.action) == ["rest of the input skipped"])
+    }
+
+    @Test func jsonLinesResumeAtTheNextLine() throws {
+        let line = { (n: Int) in
+            document(#"{"traceId":"\#(fieldTrace)","spanId":"000000000000000\#(n)","name":"s\#(n)"}"#).replacingOccurrences(
+                of: "\n", with: "")
+        }
+        let text = [line(1), String(line(2).prefix(60)), line(3), "not json at all", line(4), #"{"resourceLogs":[]}"#, line(5)].joined(
+            separator: "\n")
+        let (read, issues) = try decodeWithIssues(text)
+        #expect(read.map(\.name) == ["s1", "s3", "s4", "s5"])
+        #expect(issues.reasons.map(\.action) == Array(repeating: "rest of the line skipped", count: 3) && issues.dropped == 3, "\(issues)")
+        #expect(issues.reasons.map(\.firstPlace) == ["line 2, column 61", "line 4, column 1", "line 6, column 1"], "\(issues)")
     }
 
     @Test func rejectsDocumentsThatAreNotTraces() {
@@ -153,12 +225,14 @@ struct OTLPJSONDecoderTests {
         #expect(try decode(" \n\n ").isEmpty)
     }
 
-    @Test func limitsAttributeNesting() {
+    @Test func limitsAttributeNesting() throws {
         let depth = OTLPJSONDecoder.maximumValueDepth + 1
         let value =
             String(repeating: #"{"arrayValue":{"values":["#, count: depth) + #"{"intValue":1}"# + String(repeating: "]}}", count: depth)
-        let error = decodeError(document(#"{\#(ids),"attributes":[{"key":"deep","value":\#(value)}]}"#))
-        #expect(error?.message.contains("nested deeper") == true)
+        let text = document(#"{\#(ids),"attributes":[{"key":"deep","value":\#(value)},{"key":"flat","value":{"intValue":1}}]}"#)
+        #expect(decodeError(text)?.message.contains("nested deeper") == true)
+        let (spans, issues) = try decodeWithIssues(text)
+        #expect(spans.first?.attributes.map(\.key) == ["flat"] && issues.reasons.map(\.action) == ["attribute dropped"])
     }
 
     @Test func skipsHostileNestingWithoutRecursion() {
@@ -194,7 +268,7 @@ func stringScanningFindsSpecialBytesAtEveryPosition(_ position: Int) throws {
     var spans = try OTLPJSONDecoder().decode(Array(good.utf8), file: "first")
     let bytes = Array((good + "\n" + good.replacingOccurrences(of: "1112131415161718", with: "zz")).utf8)
     #expect(throws: ImportError.self) {
-        try bytes.withUnsafeBytes { raw in try OTLPJSONDecoder().decode(raw, file: "second", into: &spans) }
+        try bytes.withUnsafeBytes { raw in try OTLPJSONDecoder().decode(raw, file: "second", strict: true, into: &spans) }
     }
     #expect(spans.count == 1)
 }

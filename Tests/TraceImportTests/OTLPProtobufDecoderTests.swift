@@ -49,11 +49,26 @@ struct OTLPProtobufDecoderTests {
         #expect(try decode(stream) == Self.spans)
     }
 
-    @Test func reportsTruncationWithTheByteOffset() {
+    @Test func aCutKeepsTheSpansBeforeItAndSaysWhereItIs() throws {
         let bytes = SpanEncoders.otlpProtobuf(Self.spans)
-        let error = #expect(throws: ImportError.self) { try decode(Array(bytes.dropLast(3))) }
+        let cut = Array(bytes.dropLast(3))
+        let error = #expect(throws: ImportError.self) {
+            var spans: [Span] = []
+            try cut.withUnsafeBytes { try OTLPProtobufDecoder().decode($0, file: "spans.pb", strict: true, into: &spans) }
+        }
         #expect(error?.offset != nil && error?.line == nil)
         #expect(error?.description.hasPrefix("spans.pb: byte ") == true)
+        var spans: [Span] = []
+        let issues = try cut.withUnsafeBytes { try OTLPProtobufDecoder().decode($0, file: "spans.pb", into: &spans) }
+        #expect(spans == Array(Self.spans.dropLast()), "every span but the one cut")
+        #expect(issues.dropped == 1 && issues.reasons.first?.firstPlace.hasPrefix("byte ") == true, "\(issues)")
+        // Every cut, byte by byte: the spans wholly before it, never a fault.
+        for length in 0..<bytes.count {
+            var read: [Span] = []
+            let prefix = Array(bytes.prefix(length))
+            _ = try? prefix.withUnsafeBytes { try OTLPProtobufDecoder().decode($0, file: "spans.pb", into: &read) }
+            #expect(read == Array(Self.spans.prefix(read.count)), "cut at \(length)")
+        }
     }
 
     @Test func rejectsIdsOfTheWrongLength() {

@@ -15,10 +15,11 @@ struct SpanFileReaderTests {
         return url.path
     }
 
-    func read(_ bytes: [UInt8], named name: String = "input.bin", format: InputFormat? = nil) throws -> ([Span], SpanFileReader.FileSummary)
-    {
+    func read(
+        _ bytes: [UInt8], named name: String = "input.bin", format: InputFormat? = nil, strict: Bool = false
+    ) throws -> ([Span], SpanFileReader.FileSummary) {
         var spans: [Span] = []
-        let summary = try SpanFileReader(format: format).read(try write(bytes, named: name), into: &spans)
+        let summary = try SpanFileReader(format: format, strict: strict).read(try write(bytes, named: name), into: &spans)
         return (spans, summary)
     }
 
@@ -66,12 +67,24 @@ struct SpanFileReaderTests {
     }
 
     @Test(arguments: ["gzip", "zstd"])
-    func reportsTruncatedCompressedInput(_ compression: String) {
-        let plain = SpanEncoders.otlpProtobuf(Self.spans)
-        let bytes = compression == "gzip" ? Compression.gzip(plain) : Compression.zstd(plain)
-        let error = #expect(throws: ImportError.self) { try read(Array(bytes.prefix(bytes.count / 2))) }
+    func readsTruncatedCompressedInputAsFarAsItGoes(_ compression: String) throws {
+        // Large enough for several compressed blocks, so that some come out before the cut.
+        let many = HardTraffic.spans(traces: 400, seed: 3)
+        let plain = stride(from: 0, to: many.count, by: 100).map { SpanEncoders.otlpJSON(Array(many[$0..<min($0 + 100, many.count)])) }
+            .joined(separator: "\n")
+        let bytes = compression == "gzip" ? Compression.gzip(Array(plain.utf8)) : Compression.zstd(Array(plain.utf8))
+        let cut = Array(bytes.prefix(bytes.count * 3 / 4))
+        let (spans, summary) = try read(cut)
+        let whole = try read(bytes).0
+        #expect(spans.count >= 100 && spans.count < whole.count && spans == Array(whole.prefix(spans.count)))
+        #expect(
+            summary.issues.reasons.contains { $0.problem.contains(compression) && $0.problem.contains("compressed input") },
+            "\(summary.issues)")
+        let error = #expect(throws: ImportError.self) { try read(cut, strict: true) }
         #expect(error?.message.contains(compression) == true, "\(String(describing: error))")
         #expect(error?.message.contains("compressed input") == true)
+        // Cut in its header, nothing comes out: the input fails.
+        #expect(throws: ImportError.self) { try read(Array(bytes.prefix(3))) }
     }
 
     @Test(arguments: [
@@ -87,7 +100,8 @@ struct SpanFileReaderTests {
 
     @Test func anExplicitFormatOverridesDetection() throws {
         let zipkin = Array(SpanEncoders.zipkinJSON(Self.spans).utf8)
-        #expect(throws: ImportError.self) { try read(zipkin, format: .jaegerJSON) }
+        let error = #expect(throws: ImportError.self) { try read(zipkin, format: .jaegerJSON) }
+        #expect(error?.message.contains("not a Jaeger trace or span") == true, "\(String(describing: error))")
         #expect(try read(zipkin, format: .zipkinJSON).0.count == 2)
     }
 
