@@ -47,10 +47,11 @@ public enum PartitionStage {
     /// Writes the partition files and manifest into `staging`.
     static func write(
         paths: [String], format: InputFormat?, workers: Int, partitions: Int, into staging: SiteStaging, strict: Bool,
-        pieceSize: Int = defaultPieceSize, buffers: Int = PartitionWriter.defaultBuffers, progress: ((_ done: Int, _ bytes: Int) -> Void)?
+        pieceSize: Int = defaultPieceSize, buffers: Int = PartitionWriter.defaultBuffers,
+        memoryLimit: Int = SpanFileReader.defaultMemoryLimit, progress: ((_ done: Int, _ bytes: Int) -> Void)?
     ) throws(ReportError) -> Outcome {
         let writer = try PartitionWriter(folder: staging.folder, count: partitions, buffers: buffers)
-        let reader = SpanFileReader(format: format, workers: workers, strict: strict, pieceSize: pieceSize)
+        let reader = SpanFileReader(format: format, workers: workers, strict: strict, memoryLimit: memoryLimit, pieceSize: pieceSize)
         var inputs: [InputRecord] = []
         var failures: [ImportError] = []
         var (spanCount, byteCount) = (0, 0)

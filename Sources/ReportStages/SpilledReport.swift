@@ -30,7 +30,8 @@ public final class SpilledReport {
         defer { staging.discard() }
         let outcome = try PartitionStage.write(
             paths: paths, format: format, workers: workers, partitions: partitions, into: staging, strict: strict,
-            buffers: MemoryBudget.partitionBuffers(budget: budget), progress: progress)
+            buffers: MemoryBudget.partitionBuffers(budget: budget), memoryLimit: MemoryBudget.largestWholeInput(budget: budget),
+            progress: progress)
         try staging.publish()
         Self.returnFreedMemory()
         return outcome
@@ -87,8 +88,6 @@ public enum MemoryBudget {
     /// How many times its share of the input a partition's build takes at most (measured 1.6 to
     /// 2.5): its spans as read and assembled, its kept spans, the pages being drawn.
     static let buildPerInputByte = 2.5
-    /// Compressed inputs expand about tenfold.
-    static let compressedExpansion = 10.0
 
     /// Half the memory of the machine, or of the container (cgroup v2 `memory.max`) if less.
     public static var machineDefault: Int {
@@ -123,15 +122,29 @@ public enum MemoryBudget {
         return Int(bytes)
     }
 
-    /// The bytes of `paths` once decompressed (estimated for compressed ones, recognised by
-    /// their content as every input is).
-    static func inputBytes(_ paths: [String]) -> Double {
-        var total = 0.0
+    /// The bytes of `paths` once decompressed (compressed ones, recognised by their content,
+    /// are counted by decompressing them, but no further than `cap` in all: past it the plan is
+    /// the same whatever the rest holds). Standard input and pipes count for nothing: they are
+    /// read within a `ReadBudget` instead.
+    static func inputBytes(_ paths: [String], cap: Int = Int.max) -> Double {
+        var total = 0
         for path in paths {
-            guard path != SpanFileReader.standardInputPath, let size = fileSize(path) else { continue }
-            total += Double(size) * (SpanFileReader.isCompressed(path) ? compressedExpansion : 1)
+            total += SpanFileReader.plainSize(of: path, counting: max(0, cap - total)) ?? 0
+            if total > cap { break }
         }
-        return total
+        return Double(total)
+    }
+
+    /// How many bytes of input a run holding everything in memory can take within `budget`.
+    public static func inMemoryCapacity(budget: Int) -> Int {
+        Int(Double(max(0, budget - base)) / inMemoryPerInputByte)
+    }
+
+    /// The most bytes of one input (decompressed) that a spilled run reads into memory at once:
+    /// a document of a format read whole, or one OTLP JSON document. At least 64 MB, whatever
+    /// the budget: a budget smaller than that is overrun by such an input, not refused.
+    public static func largestWholeInput(budget: Int) -> Int {
+        max(inMemoryCapacity(budget: budget), 64 * megabyte)
     }
 
     static func fileSize(_ path: String) -> Int? {
@@ -141,7 +154,8 @@ public enum MemoryBudget {
     /// 1 when `paths` fit in `budget` in memory; otherwise enough partitions that each one's
     /// build fits in what the budget leaves beside `base`.
     public static func partitions(for paths: [String], budget: Int) -> Int {
-        let input = inputBytes(paths)
+        // Counting stops once the plan is clear: far past what fits, any count gives the same.
+        let input = inputBytes(paths, cap: 64 * inMemoryCapacity(budget: budget) + 1)
         let inMemory: Double = Double(base) + input * inMemoryPerInputByte
         guard inMemory > Double(budget) else { return 1 }
         let room = Double(max(budget - base, 16 * megabyte))
@@ -159,7 +173,7 @@ public enum MemoryBudget {
         let total = sizes.reduce(0, +)
         guard total > 0, let largest = sizes.indices.max(by: { sizes[$0] < sizes[$1] }) else { return nil }
         let share = Double(sizes[largest]) / Double(total)
-        let estimate: Double = Double(base) + inputBytes(paths) * share * buildPerInputByte
+        let estimate: Double = Double(base) + inputBytes(paths, cap: 64 * inMemoryCapacity(budget: budget) + 1) * share * buildPerInputByte
         let skewed = share >= 1.5 / Double(sizes.count)
         return skewed && estimate > Double(budget) ? (largest, share, Int(estimate)) : nil
     }

@@ -102,10 +102,19 @@ public enum SpanEncoders {
 
     /// One `TracesData` document on one line, as a Collector's file exporter writes each batch.
     public static func otlpJSON(_ spans: [Span]) -> String {
-        var out = "{\"resourceSpans\":["
-        for (number, (resource, group)) in byResource(spans).enumerated() {
-            if number > 0 { out += "," }
-            out += "{\"resource\":{\"attributes\":" + otlpAttributes(resource.attributes) + "},\"scopeSpans\":[{"
+        "{\"resourceSpans\":[" + otlpJSONResourceSpans(spans).joined(separator: ",") + "]}"
+    }
+
+    /// One bare `ResourceSpans` object a line, as the OpenTelemetry Java SDK's logging-otlp
+    /// exporter writes them.
+    public static func otlpJSONResourceSpansLines(_ spans: [Span]) -> String {
+        otlpJSONResourceSpans(spans).joined(separator: "\n") + "\n"
+    }
+
+    /// A `ResourceSpans` object per resource.
+    private static func otlpJSONResourceSpans(_ spans: [Span]) -> [String] {
+        byResource(spans).map { resource, group in
+            var out = "{\"resource\":{\"attributes\":" + otlpAttributes(resource.attributes) + "},\"scopeSpans\":[{"
             if let scope = group.first?.scope, !scope.name.isEmpty {
                 out += "\"scope\":{\"name\":\(json(scope.name)),\"version\":\(json(scope.version))},"
             }
@@ -114,9 +123,8 @@ public enum SpanEncoders {
                 if index > 0 { out += "," }
                 out += otlpJSONSpan(span)
             }
-            out += "]}]}"
+            return out + "]}]}"
         }
-        return out + "]}"
     }
 
     private static func otlpJSONSpan(_ span: Span) -> String {

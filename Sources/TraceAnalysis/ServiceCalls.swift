@@ -29,8 +29,9 @@ public struct ServiceCall: Sendable, Equatable {
 /// from its parent, consumes what the parent produced, or the parent is a producer), every link
 /// to a span of another service in the trace, and every CLIENT or PRODUCER span with no
 /// instrumented child in another service, whose callee is then a virtual node named from
-/// `peer.service`, `db.system`/`db.name`, `messaging.system`, `server.address` (Zipkin's
-/// `remoteEndpoint` arrives as `peer.service`).
+/// `peer.service`, `db.system`/`db.name`, `messaging.system`, or the server's address (with its
+/// port when the address is an IP address: `0.0.0.0:8081`). Zipkin's `remoteEndpoint` arrives as
+/// `peer.service` and `network.peer.*`.
 public enum ServiceCalls {
     public static func derive(_ trace: Trace) -> [ServiceCall] {
         var calls: [ServiceCall] = []
@@ -90,7 +91,24 @@ public enum ServiceCalls {
         if let system = text("messaging.system") {
             return text("messaging.destination.name").map { "\(system) \($0)" } ?? system
         }
-        if let address = text("server.address") ?? text("net.peer.name") ?? text("http.host") { return address }
-        return nil
+        guard
+            let address = text("server.address") ?? text("net.peer.name") ?? text("http.host") ?? text("network.peer.address")
+                ?? text("net.peer.ip")
+        else { return nil }
+        // A bare address (0.0.0.0, 10.0.3.7, ::1, localhost) names a machine, not a service: the
+        // port tells the services on it apart.
+        guard isAddressLiteral(address), let port = text("server.port") ?? text("net.peer.port") ?? text("network.peer.port") else {
+            return address
+        }
+        return address.contains(":") ? "[\(address)]:\(port)" : "\(address):\(port)"
+    }
+
+    /// Whether `host` is an IP address or `localhost` rather than a name.
+    static func isAddressLiteral(_ host: String) -> Bool {
+        if host == "localhost" { return true }
+        if host.contains(":") { return host.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." } }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4
+            && parts.allSatisfy { part in !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isASCII) && part.allSatisfy(\.isNumber) }
     }
 }

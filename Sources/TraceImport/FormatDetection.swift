@@ -2,12 +2,13 @@ import SpanRecords
 
 /// Recognises a span export by its content, never by its file name.
 enum FormatDetection {
-    /// The format of uncompressed `bytes`, or nil when they hold nothing but whitespace.
+    /// The format of uncompressed `bytes` (the whole input, or its start when `complete` is
+    /// false), or nil when they hold nothing but whitespace.
     /// - Throws: `JSONFailure` saying what the content looks like when it is no span export.
-    static func detect(_ bytes: UnsafeRawBufferPointer) throws(JSONFailure) -> InputFormat? {
+    static func detect(_ bytes: UnsafeRawBufferPointer, complete: Bool = true) throws(JSONFailure) -> InputFormat? {
         if SpanRecordFormat.recognises(bytes) { return .spanRecords }
         // Protobuf next: a message may start with byte 0x0A, which JSON would take for a newline.
-        if OTLPProtobufDecoder.hasMessageFraming(bytes) { return .otlpProtobuf }
+        if OTLPProtobufDecoder.hasMessageFraming(bytes, complete: complete) { return .otlpProtobuf }
         var reader = JSONReader(bytes: bytes)
         reader.skipByteOrderMark()
         guard let first = reader.peek() else { return nil }

@@ -8,13 +8,18 @@ public struct ImportError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The 0-based byte offset from the start of the file.
     public var offset: Int?
     public var message: String
+    /// The input holds more than the memory budget lets a run hold (standard input or a pipe,
+    /// whose size could not be planned for): the run stops rather than skip it.
+    public var exceedsMemoryBudget = false
 
-    public init(file: String, line: Int? = nil, column: Int? = nil, offset: Int? = nil, message: String) {
+    public init(file: String, line: Int? = nil, column: Int? = nil, offset: Int? = nil, message: String, exceedsMemoryBudget: Bool = false)
+    {
         self.file = file
         self.line = line
         self.column = column
         self.offset = offset
         self.message = message
+        self.exceedsMemoryBudget = exceedsMemoryBudget
     }
 
     /// An error at a byte offset of `bytes`, with the line and column worked out.

@@ -21,12 +21,16 @@ public struct InputSet: Sendable {
     /// - Parameters:
     ///   - workers: how many threads may decode pieces of a large OTLP JSON lines file at once.
     ///   - strict: an input with a record that cannot be read as written fails whole.
+    ///   - budget: how many bytes (decompressed) all the inputs may hold together; one that reads
+    ///     past it ends the reading (see `exceededBudget`).
     ///   - progress: told after each input how many are done and how many bytes were read.
     public init(
-        paths: [String], format: InputFormat? = nil, workers: Int = 1, strict: Bool = false,
+        paths: [String], format: InputFormat? = nil, workers: Int = 1, strict: Bool = false, budget: Int? = nil,
         progress: ((_ done: Int, _ bytes: Int) -> Void)? = nil
     ) {
-        let reader = SpanFileReader(format: format, workers: workers, strict: strict)
+        let reader = SpanFileReader(
+            format: format, workers: workers, strict: strict, memoryLimit: budget ?? SpanFileReader.defaultMemoryLimit,
+            readBudget: budget.map(ReadBudget.init(bytes:)))
         var bytes = 0
         for path in paths {
             do {
@@ -35,10 +39,17 @@ public struct InputSet: Sendable {
                 bytes += summary.byteCount
             } catch {
                 outcomes.append(Outcome(path: path, summary: nil, error: error))
+                if error.exceedsMemoryBudget {
+                    exceededBudget = error
+                    return
+                }
             }
             progress?(outcomes.count, bytes)
         }
     }
+
+    /// The input that read past the budget, if one did: then the inputs after it were not read.
+    public private(set) var exceededBudget: ImportError?
 
     /// Hands over every span read, leaving `spans` empty: the caller becomes the only owner, so
     /// that assembly can rearrange the spans without copying them.

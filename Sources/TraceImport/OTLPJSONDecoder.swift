@@ -79,8 +79,13 @@ struct OTLPJSONParser: JSONParsing, SpanAppendingParser {
         }
     }
 
-    /// One `TracesData`, possibly inside `{"result": ...}` envelopes.
+    /// One `TracesData`, possibly inside `{"result": ...}` envelopes, or one `ResourceSpans` on its
+    /// own (the OpenTelemetry Java SDK's logging-otlp exporter writes one a line).
     private mutating func parseDocument() throws(JSONFailure) {
+        if Self.beginsResourceSpans(reader) {
+            try parseResourceSpans()
+            return
+        }
         let start = reader.offset
         var found = false
         var envelopeDepth = 0
@@ -111,6 +116,14 @@ struct OTLPJSONParser: JSONParsing, SpanAppendingParser {
             throw reader.rejection(
                 "not an OTLP trace export: expected a 'resourceSpans' member but found \(keys)", at: start)
         }
+    }
+
+    /// Whether the object at `reader` is a `ResourceSpans`: its first member is one of its own.
+    private static func beginsResourceSpans(_ reader: JSONReader) -> Bool {
+        var probe = reader
+        var first = true
+        guard (try? probe.beginObject()) != nil, let key = try? probe.nextKey(first: &first) else { return false }
+        return ["resource", "scopeSpans", "instrumentationLibrarySpans", "schemaUrl"].contains { probe.matches(key, $0) }
     }
 
     /// Every element of a list of records, each read with `parse`: one that cannot be read (but

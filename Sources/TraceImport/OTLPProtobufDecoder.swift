@@ -33,21 +33,25 @@ public struct OTLPProtobufDecoder: Sendable {
 
     /// True when `bytes` are framed exactly as OTLP protobuf: a run of `resource_spans` fields (tag
     /// 0x0A and a length) that ends at the end of the input, or length-prefixed messages that do.
-    /// JSON text practically never passes, so this tells the two apart without decoding.
-    static func hasMessageFraming(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    /// JSON text practically never passes, so this tells the two apart without decoding. When
+    /// `bytes` are only the start of the input (`complete` false), the run may go past their end.
+    static func hasMessageFraming(_ bytes: UnsafeRawBufferPointer, complete: Bool = true) -> Bool {
         guard !bytes.isEmpty else { return false }
         if isLengthPrefixed(bytes) {
             var offset = 0
             while offset + 4 <= bytes.count {
                 offset += 4 + Int(UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
             }
-            return offset == bytes.count
+            return offset == bytes.count || (!complete && offset > bytes.count)
         }
-        var reader = ProtobufReader(bytes: bytes)
-        while !reader.isAtEnd {
-            guard reader.bytes[reader.offset] == 0x0A else { return false }
-            reader.offset += 1
-            guard (try? reader.readLengthDelimited()) != nil else { return false }
+        var offset = 0
+        while offset < bytes.count {
+            guard bytes[offset] == 0x0A else { return false }
+            var reader = ProtobufReader(bytes: bytes, offset: offset + 1)
+            guard let length = try? reader.readVarint(), length <= UInt64(Int.max / 2) else { return false }
+            let end = reader.offset + Int(length)
+            guard end <= bytes.count || !complete else { return false }
+            offset = end
         }
         return true
     }

@@ -76,13 +76,22 @@ struct InputOptions: ParsableArguments {
 
     /// Reads, reports unreadable inputs and assembles the traces.
     /// - Throws: an `ExitCode` (after printing why) when nothing usable was read.
-    func load(progress: Progress) throws -> Loaded {
+    /// - Parameter budget: the memory the run may take (`--memory-budget`): what the inputs may
+    ///   hold, decompressed, together.
+    func load(progress: Progress, budget: Int = MemoryBudget.machineDefault) throws -> Loaded {
         let start = Date()
         let files = try files()
         let workers = ProcessInfo.processInfo.activeProcessorCount
-        var inputSet = InputSet(paths: files, format: format, workers: workers, strict: strict) { done, bytes in
+        var inputSet = InputSet(
+            paths: files, format: format, workers: workers, strict: strict, budget: MemoryBudget.inMemoryCapacity(budget: budget)
+        ) { done, bytes in
             let rate = Double(bytes) / 1e6 / max(Date().timeIntervalSince(start), 0.001)
             progress.update("reading \(done) of \(files.count) inputs: \(Progress.megabytes(bytes)) MB at \(Int(rate)) MB/s")
+        }
+        if let exceeded = inputSet.exceededBudget {
+            progress.clear()
+            Progress.report(exceeded.description + "; nothing was written")
+            throw Exit.noInput
         }
         try progress.reportUnreadable(inputSet.failures, of: files.count, strict: strict)
         let inputs = inputSet.outcomes.map(ReportBuilder.Input.init)

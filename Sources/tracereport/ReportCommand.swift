@@ -52,7 +52,7 @@ struct ReportCommand: ParsableCommand {
                 files, partitions: partitions, budget: budget, settings: settings, templates: templates, options: options,
                 progress: progress)
         } else {
-            let loaded = try input.load(progress: progress)
+            let loaded = try input.load(progress: progress, budget: budget)
             // The process ends with this command: the traces are left for it to reclaim at once,
             // rather than freed span by span (half a second for a million spans).
             InputOptions.Loaded.keepUntilExit(loaded.traces)

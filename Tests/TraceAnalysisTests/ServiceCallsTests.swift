@@ -1,8 +1,9 @@
 import TestSupport
 import Testing
-import TraceAnalysis
 import TraceAssembly
 import TraceModel
+
+@testable import TraceAnalysis
 
 /// Calls derived from public fixtures; the expected edges were counted independently from the
 /// files (parent/child pairs across services, and uninstrumented CLIENT/PRODUCER spans by their
@@ -70,4 +71,31 @@ struct ServiceCallsTests {
         let calls = ServiceCalls.derive(trace).map { "\($0.caller) \($0.style == .asynchronous ? "~>" : "->") \($0.callee)" }
         #expect(calls.sorted() == ["api ~> audit", "api ~> worker"])
     }
+}
+
+/// A client span whose server is named only by an IP address: the port tells the services on that
+/// machine apart (two services on 0.0.0.0 are two nodes, not one); a host name stays a name.
+@Test func serversNamedByAddressAreToldApartByPort() {
+    func callee(_ attributes: [(String, AttributeValue)]) -> String? {
+        ServiceCalls.virtualCallee(attributes: attributes.map { Attribute(key: $0.0, value: $0.1) })
+    }
+    #expect(callee([("server.address", .string("0.0.0.0")), ("server.port", .int(8081))]) == "0.0.0.0:8081")
+    #expect(callee([("server.address", .string("0.0.0.0")), ("server.port", .int(8083))]) == "0.0.0.0:8083")
+    #expect(callee([("server.address", .string("::1")), ("server.port", .int(443))]) == "[::1]:443")
+    #expect(callee([("net.peer.name", .string("localhost")), ("net.peer.port", .string("5432"))]) == "localhost:5432")
+    #expect(callee([("server.address", .string("api.example.com")), ("server.port", .int(443))]) == "api.example.com")
+    #expect(callee([("server.address", .string("10.0.3.7"))]) == "10.0.3.7")
+    // Zipkin's remoteEndpoint without a service name arrives as network.peer.*.
+    #expect(callee([("network.peer.address", .string("10.0.3.7")), ("network.peer.port", .int(6379))]) == "10.0.3.7:6379")
+
+    let resource = Resource(serviceName: "shop")
+    let spans = [8081, 8083].enumerated().map { number, port in
+        Span(
+            traceID: TraceID(high: 1, low: 1), spanID: SpanID(UInt64(number) + 1), name: "GET", kind: .client, startTimeUnixNano: 1,
+            endTimeUnixNano: 2,
+            attributes: [.init(key: "server.address", value: .string("0.0.0.0")), .init(key: "server.port", value: .int(Int64(port)))],
+            resource: resource)
+    }
+    let graph = ServiceGraph(traces: TraceAssembler().assemble(spans))
+    #expect(graph.nodes == ["shop": false, "0.0.0.0:8081": true, "0.0.0.0:8083": true])
 }

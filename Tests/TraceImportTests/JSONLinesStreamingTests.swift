@@ -5,8 +5,9 @@ import TraceModel
 
 @testable import TraceImport
 
-/// Large OTLP JSON lines files are read a piece at a time; the result must not depend on where
-/// the pieces are cut, and any fault must come out of the whole-file path, exact.
+/// OTLP JSON is read a piece at a time, cut where a line begins a document; the result must not
+/// depend on where the pieces are cut or how many threads decode them, and what a piece drops is
+/// placed in the whole input.
 struct JSONLinesStreamingTests {
     /// Forty synthetic traces, one JSON line per trace and service instance.
     static let lines: [String] = {
@@ -25,10 +26,11 @@ struct JSONLinesStreamingTests {
         return url.path
     }
 
+    /// The spans of `path` decoded in one go, as one document stream.
     func wholeFile(_ path: String) throws -> [Span] {
         var spans: [Span] = []
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
-        try bytes.withUnsafeBytes { try OTLPJSONDecoder().decode($0, file: path, into: &spans) }
+        _ = try bytes.withUnsafeBytes { try OTLPJSONDecoder().decode($0, file: path, into: &spans) }
         return spans
     }
 
@@ -36,9 +38,9 @@ struct JSONLinesStreamingTests {
     func givesWhatTheWholeFileGives(pieceSize: Int, workers: Int) throws {
         let path = try write(Self.lines.joined(separator: "\n") + "\n", named: "lines-\(pieceSize)-\(workers).jsonl")
         var spans: [Span] = []
-        let outcome = JSONLinesStreaming.decode(path: path, file: path, pieceSize: pieceSize, workers: workers, into: &spans)
-        #expect(outcome?.byteCount == (try Data(contentsOf: URL(fileURLWithPath: path))).count)
-        #expect(outcome?.issues.isEmpty == true)
+        let summary = try SpanFileReader(workers: workers, pieceSize: pieceSize).read(path, into: &spans)
+        #expect(summary.byteCount == (try Data(contentsOf: URL(fileURLWithPath: path))).count)
+        #expect(summary.issues.isEmpty)
         #expect(spans == (try wholeFile(path)))
         #expect(spans.count > 500)
     }
@@ -46,7 +48,7 @@ struct JSONLinesStreamingTests {
     @Test(arguments: [1, 2])
     func batchesHoldTheSpansOfAFewPiecesAndAddUpToTheFile(workers: Int) throws {
         let path = try write(Self.lines.joined(separator: "\n") + "\n", named: "batches-\(workers).jsonl")
-        let reader = SpanFileReader(format: nil, workers: workers, streamingMinimumSize: 1, pieceSize: 4_096)
+        let reader = SpanFileReader(workers: workers, pieceSize: 4_096)
         var batches: [[Span]] = []
         let summary = try reader.read(path, inBatches: { batches.append($0) }, discardDelivered: { Issue.record("nothing to discard") })
         #expect(batches.count > 10)
@@ -57,7 +59,7 @@ struct JSONLinesStreamingTests {
     @Test func aBrokenLastLineCostsThatLineAndIsPlacedInTheFile() throws {
         // What a collector killed mid-write leaves: the last line cut short.
         let path = try write(Self.lines.joined(separator: "\n") + "\n{\"resourceSpans\": [{\"scopeSpans\"", named: "cut.jsonl")
-        let reader = SpanFileReader(format: nil, workers: 2, streamingMinimumSize: 1, pieceSize: 4_096)
+        let reader = SpanFileReader(workers: 2, pieceSize: 4_096)
         var batches: [[Span]] = []
         let summary = try reader.read(path, inBatches: { batches.append($0) }, discardDelivered: { Issue.record("nothing to discard") })
         #expect(Array(batches.joined()) == (try wholeFile(path)) && batches.joined().count > 500)
@@ -68,24 +70,21 @@ struct JSONLinesStreamingTests {
         // --strict: the whole file fails, at the exact place, and what was handed over is taken back.
         var discarded = false
         let error = #expect(throws: ImportError.self) {
-            try SpanFileReader(format: nil, strict: true, streamingMinimumSize: 1, pieceSize: 4_096).read(
-                path, inBatches: { _ in }, discardDelivered: { discarded = true })
+            try SpanFileReader(strict: true, pieceSize: 4_096).read(path, inBatches: { _ in }, discardDelivered: { discarded = true })
         }
         #expect(discarded && error?.line == Self.lines.count + 1, "\(String(describing: error))")
     }
 
-    @Test func leavesADocumentSpanningLinesToTheWholeFilePath() throws {
-        // A pretty-printed document: cut at a line end, its first piece is truncated.
+    @Test func aDocumentSpanningLinesIsNeverCut() throws {
+        // A pretty-printed document: its inner lines do not begin a document, so no piece ends inside it.
         let pretty = Self.lines[0].replacingOccurrences(of: ",\"", with: ",\n  \"")
-        let path = try write(pretty + "\n" + Self.lines[1] + "\n", named: "pretty.json")
-        var spans: [Span] = [SpanBuilder.span(id: 1, start: 0, end: 1)]
-        #expect(JSONLinesStreaming.decode(path: path, file: path, pieceSize: 64, into: &spans) == nil)
-        #expect(JSONLinesStreaming.decode(path: path, file: path, pieceSize: 64, workers: 2, into: &spans) == nil)
-        #expect(spans.count == 1, "nothing of the file is kept")
-
-        var read: [Span] = []
-        _ = try SpanFileReader(format: nil, streamingMinimumSize: 1).read(path, into: &read)
-        #expect(read == (try wholeFile(path)))
+        let path = try write(pretty + "\n" + Self.lines[1] + "\n" + pretty + "\n", named: "pretty.json")
+        for workers in [1, 2] {
+            var spans: [Span] = []
+            let summary = try SpanFileReader(workers: workers, pieceSize: 64).read(path, into: &spans)
+            let whole = try wholeFile(path)
+            #expect(summary.issues.isEmpty && spans == whole && !spans.isEmpty)
+        }
     }
 
     @Test func dropsASpanWithABadIdAndSaysWhere() throws {
@@ -95,8 +94,7 @@ struct JSONLinesStreamingTests {
         let path = try write(text, named: "broken.jsonl")
         for pieceSize in [100, 1 << 20] {
             var spans: [Span] = []
-            let reader = SpanFileReader(format: nil, workers: 2, streamingMinimumSize: 1, pieceSize: pieceSize)
-            let summary = try reader.read(path, into: &spans)
+            let summary = try SpanFileReader(workers: 2, pieceSize: pieceSize).read(path, into: &spans)
             #expect(spans == (try wholeFile(path)) && spans.count == summary.spanCount)
             #expect(summary.issues.reasons.map(\.action) == ["span dropped"])
             #expect(summary.issues.reasons.first?.firstPlace == "line 31, column 55", "\(summary.issues)")
@@ -104,19 +102,9 @@ struct JSONLinesStreamingTests {
         }
         var spans: [Span] = []
         let error = #expect(throws: ImportError.self) {
-            _ = try SpanFileReader(format: nil, workers: 2, strict: true, streamingMinimumSize: 1).read(path, into: &spans)
+            _ = try SpanFileReader(workers: 2, strict: true).read(path, into: &spans)
         }
-        #expect(error?.line == 31 && error?.message.contains("invalid traceId") == true)
+        #expect(error?.line == 31 && error?.column == 55 && error?.message.contains("invalid traceId") == true)
         #expect(spans.isEmpty)
-    }
-
-    @Test func streamsOnlyUncompressedOTLPJSON() {
-        func applies(_ text: String, _ format: InputFormat? = nil) -> Bool {
-            Array(text.utf8).withUnsafeBytes { JSONLinesStreaming.applies(to: $0, format: format) }
-        }
-        #expect(applies(Self.lines[0]))
-        #expect(!applies(#"{"data":[{"traceID":"1","spans":[]}]}"#))
-        #expect(!applies("[{\"traceId\":\"1\"}]"))
-        #expect(!applies(Self.lines[0], .jaegerJSON))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import TraceImport
 import TraceModel
@@ -271,4 +272,30 @@ func stringScanningFindsSpecialBytesAtEveryPosition(_ position: Int) throws {
         try bytes.withUnsafeBytes { raw in try OTLPJSONDecoder().decode(raw, file: "second", strict: true, into: &spans) }
     }
     #expect(spans.count == 1)
+}
+
+/// What the OpenTelemetry Java SDK's logging-otlp exporter writes: one bare `ResourceSpans` a line.
+@Test func linesOfBareResourceSpansReadAsTracesData() throws {
+    let spans = HardTraffic.spans(traces: 20, seed: 5)
+    let lines = SpanEncoders.otlpJSONResourceSpansLines(spans)
+    #expect(!lines.contains("resourceSpans"))
+    var read: [Span] = []
+    let decoded = try Array(lines.utf8).withUnsafeBytes { try SpanFileReader().decode($0, name: "java.jsonl", into: &read) }
+    #expect(decoded.format == .otlpJSON && decoded.issues.isEmpty)
+    #expect(read == (try OTLPJSONDecoder().decode(Array(SpanEncoders.otlpJSON(spans).utf8), file: "t")))
+}
+
+/// Ten links with all-zero ids in one span once rejected the whole file: now they cost themselves.
+@Test func tenAllZeroLinksCostThemselvesOnly() throws {
+    let zero = #"{"traceId":"00000000000000000000000000000000","spanId":"0000000000000000"}"#
+    let span =
+        #"{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"1112131415161718","name":"x","links":["#
+        + Array(repeating: zero, count: 10).joined(separator: ",") + "]}"
+    let text =
+        #"{"resourceSpans":[{"scopeSpans":[{"spans":["# + span
+        + #",{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"2122232425262728"}]}]}]}"#
+    var spans: [Span] = []
+    let issues = try Array(text.utf8).withUnsafeBytes { try OTLPJSONDecoder().decode($0, file: "links.json", into: &spans) }
+    #expect(spans.count == 2 && spans[0].links.isEmpty)
+    #expect(issues.reasons.map { "\($0.action) ×\($0.count)" } == ["link dropped ×10"] && issues.dropped == 10)
 }
