@@ -104,6 +104,7 @@ struct IndexPage {
                 [
                     "path": input.path, "bytes": input.byteCount, "spans": input.spanCount, "format": input.format,
                     "problem": input.problem ?? "", "skipped": input.problem != nil, "issues": input.issues.summary ?? "",
+                    "hasIssues": input.issues.summary != nil,
                     "issuesAnchor": input.issues.dropped > 0 ? "dropped-records" : "repaired-values",
                 ]
             },

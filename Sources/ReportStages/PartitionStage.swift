@@ -28,15 +28,17 @@ public enum PartitionStage {
     ///   - progress: told after each input how many are done and how many bytes were read.
     /// - Throws: `ReportError` when the output cannot be written, or (with `strict`) an input
     ///   cannot be read; then nothing is published.
+    /// - Parameter passedOver: what listing the input folders passed over (`InputFiles.Listing`),
+    ///   recorded in the manifest as inputs that could not be read.
     public static func run(
-        paths: [String], format: InputFormat?, workers: Int, partitions: Int, output: URL, force: Bool, strict: Bool = false,
-        pieceSize: Int = defaultPieceSize, progress: ((_ done: Int, _ bytes: Int) -> Void)? = nil
+        paths: [String], passedOver: [ImportError] = [], format: InputFormat?, workers: Int, partitions: Int, output: URL, force: Bool,
+        strict: Bool = false, pieceSize: Int = defaultPieceSize, progress: ((_ done: Int, _ bytes: Int) -> Void)? = nil
     ) throws(ReportError) -> Outcome {
         let staging = try SiteStaging(destination: output, force: force)
         defer { staging.discard() }
         let outcome = try write(
-            paths: paths, format: format, workers: workers, partitions: partitions, into: staging, strict: strict, pieceSize: pieceSize,
-            progress: progress)
+            paths: paths, passedOver: passedOver, format: format, workers: workers, partitions: partitions, into: staging, strict: strict,
+            pieceSize: pieceSize, progress: progress)
         try staging.publish()
         return outcome
     }
@@ -46,7 +48,8 @@ public enum PartitionStage {
 
     /// Writes the partition files and manifest into `staging`.
     static func write(
-        paths: [String], format: InputFormat?, workers: Int, partitions: Int, into staging: SiteStaging, strict: Bool,
+        paths: [String], passedOver: [ImportError] = [], format: InputFormat?, workers: Int, partitions: Int, into staging: SiteStaging,
+        strict: Bool,
         pieceSize: Int = defaultPieceSize, buffers: Int = PartitionWriter.defaultBuffers,
         memoryLimit: Int = SpanFileReader.defaultMemoryLimit, progress: ((_ done: Int, _ bytes: Int) -> Void)?
     ) throws(ReportError) -> Outcome {
@@ -85,6 +88,12 @@ public enum PartitionStage {
                 throw .input(path: path, message: "\(error)")
             }
             progress?(inputs.count, byteCount)
+        }
+        for error in passedOver {
+            if strict { throw .input(path: error.file, message: error.description) }
+            failures.append(error)
+            inputs.append(
+                InputRecord(ReportBuilder.Input(path: error.file, byteCount: 0, spanCount: 0, format: "", problem: error.description)))
         }
         let files = writer.fileNames
         try writer.finish()

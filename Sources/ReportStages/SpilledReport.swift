@@ -22,14 +22,14 @@ public final class SpilledReport {
 
     /// Files the spans of `paths` in `partitions` partitions, keeping within `budget`.
     public func partition(
-        _ paths: [String], format: InputFormat?, workers: Int, partitions: Int, strict: Bool, budget: Int,
+        _ paths: [String], passedOver: [ImportError] = [], format: InputFormat?, workers: Int, partitions: Int, strict: Bool, budget: Int,
         progress: ((_ done: Int, _ bytes: Int) -> Void)? = nil
     ) throws(ReportError) -> PartitionStage.Outcome {
         partitionCount = partitions
         let staging = try SiteStaging(destination: partitionFolder)
         defer { staging.discard() }
         let outcome = try PartitionStage.write(
-            paths: paths, format: format, workers: workers, partitions: partitions, into: staging, strict: strict,
+            paths: paths, passedOver: passedOver, format: format, workers: workers, partitions: partitions, into: staging, strict: strict,
             buffers: MemoryBudget.partitionBuffers(budget: budget), memoryLimit: MemoryBudget.largestWholeInput(budget: budget),
             progress: progress)
         try staging.publish()

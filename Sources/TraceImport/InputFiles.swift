@@ -1,43 +1,106 @@
-import Foundation
-
 /// Turns the paths a user gave into the list of files to read.
 public enum InputFiles {
     /// File name endings read when a folder is given; files named explicitly are always read.
     /// The name only picks candidates: every file's format is recognised from its content.
     public static let extensions: Set<String> = ["json", "jsonl", "ndjson", "pb", "proto", "protobuf", "bin", "gz", "zst", "zstd"]
 
-    /// Expands folders (recursively, hidden entries skipped) into their span files, sorted by
-    /// path so that the same folder always gives the same order. Explicit files are kept as given.
-    /// - Throws: `ImportError` for a path that does not exist.
-    public static func expand(_ paths: [String]) throws(ImportError) -> [String] {
-        var files: [String] = []
-        for path in paths {
-            if path == SpanFileReader.standardInputPath {
-                files.append(path)
+    /// The files to read, and what in the folders given could not be: an entry that cannot be
+    /// read (no permission, a dangling link), something that is not a file (a pipe or device
+    /// inside a folder). Each is one input to report as skipped.
+    public struct Listing: Sendable {
+        /// Files in order: each path given, folders expanded in place (sorted by path).
+        public var files: [String]
+        /// What was passed over, and why, by path.
+        public var passedOver: [ImportError]
+    }
+
+    /// Expands folders (recursively, hidden entries skipped, links followed) into their span
+    /// files, sorted by path so that the same folder always gives the same order. Explicit files
+    /// are kept as given. Paths that are not UTF-8 (in folders, or given on the command line and
+    /// registered with `InputPath.register`) are listed by their `InputPath.display` text, which
+    /// reading finds them again by. Nothing recurses: a folder tree of any depth is walked with a
+    /// stack, a folder reached twice (a link loop) is listed once, and a file reached by several
+    /// paths in the folders (a `latest` link beside its target) is listed once, by the first of
+    /// them in sorted order.
+    /// - Throws: `ImportError` for a path given that does not exist.
+    public static func list(_ paths: [String]) throws(ImportError) -> Listing {
+        var listing = Listing(files: [], passedOver: [])
+        var listed = Set<FileIdentity>()
+        var filesListed = Set<FileIdentity>()
+        for text in paths {
+            if text == SpanFileReader.standardInputPath {
+                listing.files.append(text)
                 continue
             }
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw ImportError(file: path, message: "no such file or folder")
+            let path = InputPath(resolving: text)
+            let status: FileStatus
+            switch FileStatus.of(path) {
+            case .success(let found): status = found
+            case .failure(let error): throw ImportError(file: text, message: "no such file or folder (\(error.message))")
             }
-            guard isDirectory.boolValue else {
-                files.append(path)
+            guard status.kind == .folder else {
+                listing.files.append(text)
                 continue
             }
-            let base = URL(fileURLWithPath: path)
-            guard
-                let walker = FileManager.default.enumerator(
-                    at: base, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles])
-            else { throw ImportError(file: path, message: "cannot list this folder") }
-            var found: [String] = []
-            for case let url as URL in walker where extensions.contains(url.pathExtension.lowercased()) {
-                guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
-                // Keep the user's spelling of the folder in messages and in the report.
-                let relative = url.path.dropFirst(base.path.count).drop { $0 == "/" }
-                found.append(path.hasSuffix("/") ? path + relative : path + "/" + relative)
+            var found: [(path: InputPath, identity: FileIdentity)] = []
+            walk(path, identity: status.identity, listed: &listed, found: &found, passedOver: &listing.passedOver)
+            for file in found.sorted(by: { $0.path.display < $1.path.display }) where filesListed.insert(file.identity).inserted {
+                file.path.register()
+                listing.files.append(file.path.display)
             }
-            files += found.sorted()
         }
-        return files
+        return listing
+    }
+
+    /// The files `list` finds, without what it passed over.
+    public static func expand(_ paths: [String]) throws(ImportError) -> [String] {
+        try list(paths).files
+    }
+
+    /// Collects the span files under `root`, folder by folder.
+    private static func walk(
+        _ root: InputPath, identity: FileIdentity, listed: inout Set<FileIdentity>,
+        found: inout [(path: InputPath, identity: FileIdentity)],
+        passedOver: inout [ImportError]
+    ) {
+        guard listed.insert(identity).inserted else { return }
+        var folders = [root]
+        while let folder = folders.popLast() {
+            let names: [[UInt8]]
+            switch folderEntries(folder) {
+            case .success(let entries): names = entries
+            case .failure(let error):
+                passedOver.append(ImportError(file: folder.display, message: "cannot list this folder: \(error.message)"))
+                continue
+            }
+            for name in names where name.first != UInt8(ascii: ".") {
+                let path = folder.appending(name)
+                switch FileStatus.of(path) {
+                case .failure(let error):
+                    passedOver.append(ImportError(file: path.display, message: "cannot read: \(error.message)"))
+                case .success(let status):
+                    switch status.kind {
+                    case .folder:
+                        // A folder reached again (a link loop, or two links to it) is read once.
+                        if listed.insert(status.identity).inserted { folders.append(path) }
+                    case .regular:
+                        if extensions.contains(fileExtension(name)) { found.append((path, status.identity)) }
+                    case .other:
+                        if extensions.contains(fileExtension(name)) {
+                            passedOver.append(
+                                ImportError(
+                                    file: path.display,
+                                    message: "not a regular file (a pipe or device): name it on the command line to read it"))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The lower-cased text after the last `.` of a file name ("" when there is none).
+    private static func fileExtension(_ name: [UInt8]) -> String {
+        guard let dot = name.lastIndex(of: UInt8(ascii: ".")) else { return "" }
+        return String(decoding: name[(dot + 1)...], as: UTF8.self).lowercased()
     }
 }

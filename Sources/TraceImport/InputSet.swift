@@ -24,10 +24,13 @@ public struct InputSet: Sendable {
     ///   - budget: how many bytes (decompressed) all the inputs may hold together; one that reads
     ///     past it ends the reading (see `exceededBudget`).
     ///   - progress: told after each input how many are done and how many bytes were read.
+    /// - Parameter passedOver: what listing the folders passed over (see `InputFiles.Listing`),
+    ///   recorded after the inputs as inputs that could not be read.
     public init(
-        paths: [String], format: InputFormat? = nil, workers: Int = 1, strict: Bool = false, budget: Int? = nil,
-        progress: ((_ done: Int, _ bytes: Int) -> Void)? = nil
+        paths: [String], passedOver: [ImportError] = [], format: InputFormat? = nil, workers: Int = 1, strict: Bool = false,
+        budget: Int? = nil, progress: ((_ done: Int, _ bytes: Int) -> Void)? = nil
     ) {
+        defer { outcomes += passedOver.map { Outcome(path: $0.file, summary: nil, error: $0) } }
         let reader = SpanFileReader(
             format: format, workers: workers, strict: strict, memoryLimit: budget ?? SpanFileReader.defaultMemoryLimit,
             readBudget: budget.map(ReadBudget.init(bytes:)))

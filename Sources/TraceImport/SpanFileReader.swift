@@ -253,17 +253,3 @@ public struct SpanFileReader: Sendable {
         }
     }
 }
-
-/// Counts the bytes read from another source: an input's size as stored, whatever it turns out to be.
-final class CountingSource: ByteSource {
-    private let source: any ByteSource
-    private(set) var count = 0
-
-    init(_ source: any ByteSource) { self.source = source }
-
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws(ImportError) -> Int {
-        let read = try source.read(into: buffer)
-        count += read
-        return read
-    }
-}

@@ -34,22 +34,23 @@ struct InputOptions: ParsableArguments {
     func templateSet() throws -> TemplateSet { try pages.templateSet() }
 
     /// The input files `inputs` name (folders searched); reports why not and exits otherwise.
-    func files() throws -> [String] { try Self.files(inputs) }
+    func files() throws -> InputFiles.Listing { try Self.files(inputs) }
 
-    /// The input files `inputs` name (folders searched); reports why not and exits otherwise.
-    static func files(_ inputs: [String]) throws -> [String] {
-        let files: [String]
+    /// The input files `inputs` name (folders searched), and what in the folders could not be
+    /// read; reports why not and exits otherwise.
+    static func files(_ inputs: [String]) throws -> InputFiles.Listing {
+        let listing: InputFiles.Listing
         do {
-            files = try InputFiles.expand(inputs)
+            listing = try InputFiles.list(inputs)
         } catch {
             Progress.report(error.description)
             throw Exit.missing
         }
-        if files.isEmpty {
+        if listing.files.isEmpty && listing.passedOver.isEmpty {
             Progress.report("no span export files found in \(inputs.joined(separator: ", "))")
             throw Exit.missing
         }
-        return files
+        return listing
     }
 
     /// What reading the inputs gave.
@@ -80,10 +81,12 @@ struct InputOptions: ParsableArguments {
     ///   hold, decompressed, together.
     func load(progress: Progress, budget: Int = MemoryBudget.machineDefault) throws -> Loaded {
         let start = Date()
-        let files = try files()
+        let listing = try files()
+        let files = listing.files
         let workers = ProcessInfo.processInfo.activeProcessorCount
         var inputSet = InputSet(
-            paths: files, format: format, workers: workers, strict: strict, budget: MemoryBudget.inMemoryCapacity(budget: budget)
+            paths: files, passedOver: listing.passedOver, format: format, workers: workers, strict: strict,
+            budget: MemoryBudget.inMemoryCapacity(budget: budget)
         ) { done, bytes in
             let rate = Double(bytes) / 1e6 / max(Date().timeIntervalSince(start), 0.001)
             progress.update("reading \(done) of \(files.count) inputs: \(Progress.megabytes(bytes)) MB at \(Int(rate)) MB/s")
@@ -93,7 +96,7 @@ struct InputOptions: ParsableArguments {
             Progress.report(exceeded.description + "; nothing was written")
             throw Exit.noInput
         }
-        try progress.reportUnreadable(inputSet.failures, of: files.count, strict: strict)
+        try progress.reportUnreadable(inputSet.failures, of: inputSet.outcomes.count, strict: strict)
         let inputs = inputSet.outcomes.map(ReportBuilder.Input.init)
         progress.reportIssues(inputs)
         for case let summary? in inputSet.outcomes.map(\.summary) where summary.spanCount == 0 && !quiet {
@@ -107,7 +110,8 @@ struct InputOptions: ParsableArguments {
         let places = InstrumentationHealth.Tally.spanIDsInSeveralTraces(in: spans)
         let traces = TraceAssembler(options: options).assemble(consume spans, workers: workers)
         return Loaded(
-            traces: traces, spanIDsInSeveralTraces: places, files: inputs, fileCount: files.count, skipped: inputSet.failures.count,
+            traces: traces, spanIDsInSeveralTraces: places, files: inputs, fileCount: inputSet.outcomes.count,
+            skipped: inputSet.failures.count,
             dropped: inputSet.droppedRecords, spanCount: spanCount, byteCount: byteCount, seconds: Date().timeIntervalSince(start))
     }
 }

@@ -38,7 +38,8 @@ struct ReportCommand: ParsableCommand {
         let settings = try selection.settings(pages: input.pages, assembly: input.assembly, templates: templates)
         var options = try site.options()
         let budget = memoryBudget.flatMap(MemoryBudget.bytes(parsing:)) ?? MemoryBudget.machineDefault
-        let files = try input.files()
+        let listing = try input.files()
+        let files = listing.files
         let partitions = MemoryBudget.partitions(for: files, budget: budget)
         if partitions > 1, budget < 2 * MemoryBudget.base, !input.quiet {
             Progress.report(
@@ -49,7 +50,7 @@ struct ReportCommand: ParsableCommand {
         let read: (spans: Int, files: Int, skipped: Int, dropped: Int, bytes: Int, traces: Int)
         if partitions > 1 {
             (outcome, read) = try spilled(
-                files, partitions: partitions, budget: budget, settings: settings, templates: templates, options: options,
+                listing, partitions: partitions, budget: budget, settings: settings, templates: templates, options: options,
                 progress: progress)
         } else {
             let loaded = try input.load(progress: progress, budget: budget)
@@ -88,18 +89,20 @@ struct ReportCommand: ParsableCommand {
 
     /// The site made through partition files in a work folder beside the output, removed after.
     private func spilled(
-        _ files: [String], partitions: Int, budget: Int, settings: BuildSettings, templates: TemplateSet, options: ReportBuilder.Options,
-        progress: Progress
+        _ listing: InputFiles.Listing, partitions: Int, budget: Int, settings: BuildSettings, templates: TemplateSet,
+        options: ReportBuilder.Options, progress: Progress
     ) throws -> (ReportBuilder.Outcome, (spans: Int, files: Int, skipped: Int, dropped: Int, bytes: Int, traces: Int)) {
         let workers = ProcessInfo.processInfo.activeProcessorCount
         do {
             let spill = try SpilledReport(beside: site.outputURL)
+            let files = listing.files
             let partitioned = try spill.partition(
-                files, format: input.format, workers: workers, partitions: partitions, strict: input.strict, budget: budget
+                files, passedOver: listing.passedOver, format: input.format, workers: workers, partitions: partitions, strict: input.strict,
+                budget: budget
             ) {
                 done, bytes in progress.update("partitioning \(done) of \(files.count) inputs: \(Progress.megabytes(bytes)) MB")
             }
-            try progress.reportUnreadable(partitioned.failures, of: files.count)
+            try progress.reportUnreadable(partitioned.failures, of: partitioned.manifest.inputs.count)
             progress.reportIssues(partitioned.manifest.inputs.map(\.input))
             if let oversized = MemoryBudget.oversizedPartition(sizes: spill.partitionSizes(), inputs: files, budget: budget) {
                 progress.clear()
@@ -126,7 +129,8 @@ struct ReportCommand: ParsableCommand {
             return (
                 outcome,
                 (
-                    partitioned.spanCount, files.count, partitioned.failures.count, partitioned.droppedRecords, partitioned.byteCount,
+                    partitioned.spanCount, partitioned.manifest.inputs.count, partitioned.failures.count, partitioned.droppedRecords,
+                    partitioned.byteCount,
                     traceCount
                 )
             )

@@ -55,15 +55,18 @@ struct PartitionCommand: ParsableCommand {
     func run() throws {
         let started = Date()
         let progress = Progress(quiet: quiet)
-        let files = try InputOptions.files(inputs)
+        let listing = try InputOptions.files(inputs)
+        let files = listing.files
         guard let output, !listInputs else {
             for file in files { print(file) }
+            for passed in listing.passedOver { Progress.report(passed.description + " (passed over)", level: "warning") }
             return
         }
         let outcome: PartitionStage.Outcome
         do {
             outcome = try PartitionStage.run(
-                paths: files, format: format, workers: ProcessInfo.processInfo.activeProcessorCount, partitions: partitions,
+                paths: files, passedOver: listing.passedOver, format: format, workers: ProcessInfo.processInfo.activeProcessorCount,
+                partitions: partitions,
                 output: URL(fileURLWithPath: output, isDirectory: true), force: force, strict: strict
             ) { done, bytes in progress.update("reading \(done) of \(files.count) inputs: \(Progress.megabytes(bytes)) MB") }
         } catch {
@@ -72,11 +75,11 @@ struct PartitionCommand: ParsableCommand {
             throw strict && error.isInput ? Exit.noInput : error.exitCode
         }
         progress.clear()
-        try progress.reportUnreadable(outcome.failures, of: files.count, noneRead: "no input could be read")
+        try progress.reportUnreadable(outcome.failures, of: outcome.manifest.inputs.count, noneRead: "no input could be read")
         progress.reportIssues(outcome.manifest.inputs.map(\.input))
         if !quiet {
             print(
-                "tracereport: filed \(outcome.spanCount) spans from \(files.count - outcome.failures.count) of \(files.count) inputs, "
+                "tracereport: filed \(outcome.spanCount) spans from \(outcome.manifest.inputs.count - outcome.failures.count) of \(outcome.manifest.inputs.count) inputs, "
                     + "\(Progress.megabytes(outcome.byteCount)) MB, in \(partitions) partitions in "
                     + "\(String(format: "%.1f", Date().timeIntervalSince(started))) s; wrote \(output)/")
         }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import TraceImport
 
 /// `tracereport`: reads span exports and writes a report site (`report`, the default), or one
 /// trace as a self-contained page (`trace`); or makes the site in three stages that can run on
@@ -23,6 +25,20 @@ struct TraceReportCommand: ParsableCommand {
         subcommands: [ReportCommand.self, TraceCommand.self, PartitionCommand.self, BuildCommand.self, MergeCommand.self],
         defaultSubcommand: ReportCommand.self
     )
+
+    /// Runs the command line, a crash ending it at once (see `CrashHandling`). An argument that is not UTF-8 (a file name in another encoding) is
+    /// given to the parser as its `InputPath.display` text, registered so that reading finds the
+    /// file by its own bytes: Swift's own decoding of it would have replaced those bytes.
+    static func main() {
+        CrashHandling.install()
+        let arguments = (1..<Int(CommandLine.argc)).map { index in
+            let bytes = Array(UnsafeRawBufferPointer(start: CommandLine.unsafeArgv[index], count: strlen(CommandLine.unsafeArgv[index]!)))
+            let path = InputPath(bytes: bytes)
+            path.register()
+            return path.display
+        }
+        main(arguments)
+    }
 }
 
 /// The exit codes, as documented above and in the README.

@@ -78,6 +78,33 @@ struct BoundedInputTests {
         #expect(error?.message.contains("more than the memory budget allows") == true, "\(String(describing: error))")
     }
 
+    /// The Collector's length-prefixed zstd frames, each expanding past the limit: JSON lines are
+    /// streamed across them; one document that large is refused without being held.
+    @Test func lengthPrefixedFramesLargerThanTheLimitStreamOrAreRefused() throws {
+        let limit = 64 << 10
+        let reader = SpanFileReader(memoryLimit: limit, pieceSize: 16 << 10)
+        func framed(_ documents: [[UInt8]]) -> [UInt8] {
+            documents.flatMap { document in
+                let frame = Compression.zstd(document)
+                return withUnsafeBytes(of: UInt32(frame.count).bigEndian, Array.init) + frame
+            }
+        }
+        let half = Self.spans.count / 2
+        let halves = [Array(Self.spans[..<half]), Array(Self.spans[half...])]
+        let lines = halves.map { spans in
+            Array(
+                stride(from: 0, to: spans.count, by: 100).map {
+                    SpanEncoders.otlpJSON(Array(spans[$0..<min($0 + 100, spans.count)])) + "\n"
+                }.joined().utf8)
+        }
+        #expect(lines.allSatisfy { $0.count > 4 * limit })
+        let streamed = try read(try write(framed(lines), named: "frames.jsonl.zst"), reader: reader)
+        #expect(streamed.0.count == Self.spans.count && streamed.1.issues.isEmpty && streamed.1.compression == "zstd")
+        let documents = halves.map { Array(SpanEncoders.zipkinJSON($0).utf8) }
+        let error = #expect(throws: ImportError.self) { try read(try write(framed(documents), named: "frames.json.zst"), reader: reader) }
+        #expect(error?.message.contains("more than the memory budget allows") == true, "\(String(describing: error))")
+    }
+
     @Test func inputsReadTogetherStopAtTheBudget() throws {
         let file = try write(Array(Self.lines.utf8), named: "budget.jsonl")
         let within = InputSet(paths: [file, file], budget: 3 * Self.lines.utf8.count)
