@@ -15,10 +15,13 @@ let package = Package(
     name: "tracereport-fuzz",
     dependencies: [.package(path: "..")],
     targets: [
+        // libFuzzer's driver, shared by the harnesses.
+        .target(name: "LibFuzzerDriver"),
         // The decoders, one chosen by TRACEREPORT_FUZZ_TARGET.
         .executableTarget(
             name: "FuzzDecoders",
             dependencies: [
+                "LibFuzzerDriver",
                 .product(name: "TraceImport", package: root),
                 .product(name: "TraceModel", package: root),
             ],
@@ -29,6 +32,7 @@ let package = Package(
         .executableTarget(
             name: "FuzzPipeline",
             dependencies: [
+                "LibFuzzerDriver",
                 .product(name: "TraceImport", package: root),
                 .product(name: "TraceAssembly", package: root),
                 .product(name: "TraceModel", package: root),

@@ -4,6 +4,9 @@ protocol JSONParsing {
     var reader: JSONReader { get set }
     /// What was dropped or repaired so far.
     var issues: IssueLog { get set }
+    /// What becomes of a record's field `member` when its value cannot be read: "kind read as
+    /// unspecified", "parent ignored: shown as a root", "<member> ignored".
+    static func repair(of member: String) -> String
 }
 
 extension JSONParsing {
@@ -46,6 +49,46 @@ extension JSONParsing {
         // every case is counted.
         if issues.count == noted { cache.insert(value, for: reader.text(start..<reader.offset)) }
         return value
+    }
+
+    /// Calls `member` with each member name of a record's object (a span, an event) but those
+    /// whose value is `null`; `member` must consume the value. A member whose value cannot be
+    /// read but is whole JSON is left out, the record kept, and noted as `repair(of:)` says;
+    /// `passedOver` hears of it, and of each `null`. A fault in the JSON, or in a member
+    /// `essential` names (an id), is thrown, for the record to be dropped by its list.
+    @inline(__always)
+    mutating func parseRecordMembers(
+        essential: [StaticString], passedOver: (inout Self, JSONReader.Key) -> Void = { _, _ in },
+        _ member: (inout Self, JSONReader.Key) throws(JSONFailure) -> Void
+    ) throws(JSONFailure) {
+        try reader.beginObject()
+        var first = true
+        // Where the value being read began, with the issues noted before it and its member's
+        // name; an offset of -1 between values. One catch for the whole loop, which is entered
+        // again after it: a catch per member cost more, on the decoders' hottest path.
+        var start = ValueStart(offset: -1, mark: 0)
+        var name = (start: 0, end: 0)
+        while true {
+            do throws(JSONFailure) {
+                while let key = try reader.nextKey(first: &first) {
+                    // `consumeNull` has stepped over any whitespace: the value starts here.
+                    if try reader.consumeNull() {
+                        passedOver(&self, key)
+                        continue
+                    }
+                    (start, name) = (ValueStart(offset: reader.offset, mark: issues.count), (key.start, key.end))
+                    try member(&self, key)
+                    start.offset = -1
+                }
+                return
+            } catch {
+                let key = JSONReader.Key(start: name.start, end: name.end, decoded: nil)
+                guard start.offset >= 0, !essential.contains(where: { reader.matches(key, $0) }) else { throw error }
+                try recover(error, at: start, action: Self.repair(of: reader.text(of: key)), dropsRecord: false)
+                passedOver(&self, key)
+                start.offset = -1
+            }
+        }
     }
 
     /// Marks the value that comes next, for `recover(_:at:action:dropsRecord:)`.

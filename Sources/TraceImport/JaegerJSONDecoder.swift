@@ -107,62 +107,38 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
         var isContainer = false
         var otherMembers: [String] = []
         do throws(JSONFailure) {
-            try reader.beginObject()
-            var first = true
-            // Where the value being read began, and its member's name; -1 between values. The
-            // loop is left for the one place that catches a failure (a catch per member cost
-            // more), and entered again after it.
-            var valueStart = -1
-            var name = (start: 0, end: 0)
-            while true {
-                do throws(JSONFailure) {
-                    while let key = try reader.nextKey(first: &first) {
-                        if try reader.consumeNull() {
-                            if Self.spanMembers.contains(reader.text(of: key)) { recognised = true }
-                            continue
-                        }
-                        (valueStart, name) = (reader.offset, (key.start, key.end))
-                        if reader.matches(key, "data") || reader.matches(key, "spans") {
-                            recognised = true
-                            isContainer = true
-                            // The query API's `data` is a list of traces; some tools write one trace there.
-                            if reader.peek() == UInt8(ascii: "{") {
-                                try parseObject(depth: depth + 1)
-                            } else {
-                                try parseRecords(depth: depth + 1, action: reader.matches(key, "data") ? "trace dropped" : "span dropped")
-                            }
-                        } else if reader.matches(key, "processes") {
-                            recognised = true
-                            isContainer = true
-                            try parseObject { (parser, processKey) throws(JSONFailure) in
-                                let name = parser.reader.text(of: processKey)
-                                if let process = try parser.tolerating(
-                                    "process ignored", dropsRecord: false, { (parser) throws(JSONFailure) in try parser.parseProcess() })
-                                {
-                                    processes[name] = process
-                                }
-                            }
-                        } else if reader.matches(key, "warnings") {
-                            try parseArray { (parser) throws(JSONFailure) in span.warnings.append(try parser.reader.readString()) }
-                        } else if try parseSpanMember(key, into: &span) {
-                            recognised = true
-                        } else if otherMembers.count < 5 {
-                            otherMembers.append(reader.text(of: key))
-                        }
-                        valueStart = -1
+            // A fault between values, or in an id: the span is dropped (by `parseRecords`).
+            try parseRecordMembers(
+                essential: ["traceID", "traceId", "spanID", "spanId"],
+                passedOver: { parser, key in recognised = recognised || Self.spanMembers.contains(parser.reader.text(of: key)) }
+            ) { (parser, key) throws(JSONFailure) in
+                if parser.reader.matches(key, "data") || parser.reader.matches(key, "spans") {
+                    recognised = true
+                    isContainer = true
+                    // The query API's `data` is a list of traces; some tools write one trace there.
+                    if parser.reader.peek() == UInt8(ascii: "{") {
+                        try parser.parseObject(depth: depth + 1)
+                    } else {
+                        try parser.parseRecords(
+                            depth: depth + 1, action: parser.reader.matches(key, "data") ? "trace dropped" : "span dropped")
                     }
-                    break
-                } catch {
-                    // A fault between values, or in an id: the span is dropped (by `parseRecords`).
-                    let key = JSONReader.Key(start: name.start, end: name.end, decoded: nil)
-                    let ids = ["traceID", "traceId", "spanID", "spanId"].contains { reader.matches(key, $0) }
-                    guard valueStart >= 0, !ids else { throw error }
-                    // A field that cannot be read is left out, the span kept.
-                    try recover(
-                        error, at: ValueStart(offset: valueStart, mark: issues.count), action: Self.repair(of: reader.text(of: key)),
-                        dropsRecord: false)
-                    recognised = recognised || Self.spanMembers.contains(reader.text(of: key))
-                    valueStart = -1
+                } else if parser.reader.matches(key, "processes") {
+                    recognised = true
+                    isContainer = true
+                    try parser.parseObject { (parser, processKey) throws(JSONFailure) in
+                        let name = parser.reader.text(of: processKey)
+                        if let process = try parser.tolerating(
+                            "process ignored", dropsRecord: false, { (parser) throws(JSONFailure) in try parser.parseProcess() })
+                        {
+                            processes[name] = process
+                        }
+                    }
+                } else if parser.reader.matches(key, "warnings") {
+                    try parser.parseArray { (parser) throws(JSONFailure) in span.warnings.append(try parser.reader.readString()) }
+                } else if try parser.parseSpanMember(key, into: &span) {
+                    recognised = true
+                } else if otherMembers.count < 5 {
+                    otherMembers.append(parser.reader.text(of: key))
                 }
             }
         } catch {
@@ -292,8 +268,7 @@ struct JaegerJSONParser: JSONParsing, SpanAppendingParser {
         return true
     }
 
-    /// What becomes of a field that cannot be read.
-    private static func repair(of member: String) -> String {
+    static func repair(of member: String) -> String {
         switch member {
         case "parentSpanID", "parentSpanId": "parent ignored: shown as a root"
         case "startTime": "start read as missing"

@@ -47,7 +47,7 @@ public struct OTLPJSONDecoder: Sendable {
     /// Decodes every span in `bytes` (as `decode(_:file:strict:into:)` does).
     public func decode(_ bytes: [UInt8], file: String, strict: Bool = false) throws(ImportError) -> [Span] {
         var spans: [Span] = []
-        try bytes.withUnsafeBufferPointer { (buffer) throws(ImportError) in
+        _ = try bytes.withUnsafeBufferPointer { (buffer) throws(ImportError) in
             try decode(UnsafeRawBufferPointer(buffer), file: file, strict: strict, into: &spans)
         }
         return spans
@@ -144,43 +144,25 @@ struct OTLPJSONParser: JSONParsing, SpanAppendingParser {
         }
     }
 
-    /// The members of an object, each read with `member`. A member whose value cannot be read
-    /// (but is whole JSON) is left out, its record kept, and noted as what became of the field;
-    /// unless it is one of `essential`: then the failure is thrown, for the record to be dropped
-    /// by its list. `null` counts as an empty object, where `nullIsEmpty`.
+    /// The members of an object, each read with `member` (see `parseRecordMembers`); `null`
+    /// counts as an empty object, where `nullIsEmpty`.
     @inline(__always)
     private mutating func parseMembers(
         essential: [StaticString] = [], nullIsEmpty: Bool = true, _ member: (inout Self, JSONReader.Key) throws(JSONFailure) -> Void
     ) throws(JSONFailure) {
         if nullIsEmpty, try reader.consumeNull() { return }
-        try reader.beginObject()
-        var first = true
-        while let key = try reader.nextKey(first: &first) {
-            if try reader.consumeNull() { continue }
-            let start = valueStart()
-            do {
-                try member(&self, key)
-            } catch {
-                if essential.contains(where: { reader.matches(key, $0) }) { throw error }
-                try ignoreMember(key, error, at: start)
-            }
-        }
+        try parseRecordMembers(essential: essential, member)
     }
 
-    /// After the value of member `key` (begun at `start`) could not be read: it is stepped over
-    /// and the case noted as what became of the field.
-    private mutating func ignoreMember(_ key: JSONReader.Key, _ failure: JSONFailure, at start: ValueStart) throws(JSONFailure) {
-        let name = reader.text(of: key)
-        let action =
-            switch name {
-            case "parentSpanId": "parent ignored: shown as a root"
-            case "kind": "kind read as unspecified"
-            case "code": "status code read as unset"
-            case "startTimeUnixNano": "start read as missing"
-            case "endTimeUnixNano": "end read as missing"
-            default: "\(name) ignored"
-            }
-        try recover(failure, at: start, action: action, dropsRecord: false)
+    static func repair(of member: String) -> String {
+        switch member {
+        case "parentSpanId": "parent ignored: shown as a root"
+        case "kind": "kind read as unspecified"
+        case "code": "status code read as unset"
+        case "startTimeUnixNano": "start read as missing"
+        case "endTimeUnixNano": "end read as missing"
+        default: "\(member) ignored"
+        }
     }
 
     private mutating func parseResourceSpans() throws(JSONFailure) {
@@ -292,7 +274,7 @@ struct OTLPJSONParser: JSONParsing, SpanAppendingParser {
     private static let placeholderResource = Resource(attributes: [])
 
     /// One span: without valid ids it is dropped (by `parseRecords`); a field that cannot be read
-    /// is left out. The member loop is written out (not `parseMembers`): it runs for every span.
+    /// is left out.
     private mutating func parseSpan() throws(JSONFailure) {
         let start = reader.offset
         var traceID: TraceID?
@@ -307,65 +289,41 @@ struct OTLPJSONParser: JSONParsing, SpanAppendingParser {
         var status = SpanStatus()
         var traceState = ""
         var flags: UInt32 = 0
-        try reader.beginObject()
-        var first = true
-        // Where the value being read began, and its member's name; -1 between values. The loop
-        // is left for the one place that catches a failure (a catch per member cost more), and
-        // entered again after it.
-        var valueStart = -1
-        var name = (start: 0, end: 0)
-        while true {
-            do throws(JSONFailure) {
-                while let key = try reader.nextKey(first: &first) {
-                    // `consumeNull` has stepped over any whitespace: the value starts here.
-                    if try reader.consumeNull() { continue }
-                    (valueStart, name) = (reader.offset, (key.start, key.end))
-                    if reader.matches(key, "traceId") {
-                        traceID = try readTraceID("traceId")
-                    } else if reader.matches(key, "spanId") {
-                        spanID = try readSpanID("spanId", allowEmpty: false)
-                    } else if reader.matches(key, "parentSpanId") {
-                        parentSpanID = try readSpanID("parentSpanId", allowEmpty: true)
-                    } else if reader.matches(key, "name") {
-                        spanName = try reader.readString()
-                    } else if reader.matches(key, "kind") {
-                        kind = try readKind()
-                    } else if reader.matches(key, "startTimeUnixNano") {
-                        startTime = try reader.readUInt64("startTimeUnixNano")
-                    } else if reader.matches(key, "endTimeUnixNano") {
-                        endTime = try reader.readUInt64("endTimeUnixNano")
-                    } else if reader.matches(key, "attributes") {
-                        attributes = try recurring(caches.attributeLists) { (parser) throws(JSONFailure) in
-                            try parser.parseAttributes(depth: 0)
-                        }
-                    } else if reader.matches(key, "events") {
-                        events = try parseEvents()
-                    } else if reader.matches(key, "links") {
-                        links = try parseLinks()
-                    } else if reader.matches(key, "status") {
-                        status = try parseStatus()
-                    } else if reader.matches(key, "traceState") {
-                        traceState = try reader.readString()
-                    } else if reader.matches(key, "flags") {
-                        flags = try readCount("flags")
-                    } else if reader.matches(key, "droppedAttributesCount") || reader.matches(key, "droppedEventsCount")
-                        || reader.matches(key, "droppedLinksCount")
-                    {
-                        _ = try readCount(reader.text(of: key))
-                    } else {
-                        try reader.skipValue()
-                    }
-                    valueStart = -1
+        try parseRecordMembers(essential: ["traceId", "spanId"]) { (parser, key) throws(JSONFailure) in
+            if parser.reader.matches(key, "traceId") {
+                traceID = try parser.readTraceID("traceId")
+            } else if parser.reader.matches(key, "spanId") {
+                spanID = try parser.readSpanID("spanId", allowEmpty: false)
+            } else if parser.reader.matches(key, "parentSpanId") {
+                parentSpanID = try parser.readSpanID("parentSpanId", allowEmpty: true)
+            } else if parser.reader.matches(key, "name") {
+                spanName = try parser.reader.readString()
+            } else if parser.reader.matches(key, "kind") {
+                kind = try parser.readKind()
+            } else if parser.reader.matches(key, "startTimeUnixNano") {
+                startTime = try parser.reader.readUInt64("startTimeUnixNano")
+            } else if parser.reader.matches(key, "endTimeUnixNano") {
+                endTime = try parser.reader.readUInt64("endTimeUnixNano")
+            } else if parser.reader.matches(key, "attributes") {
+                attributes = try parser.recurring(parser.caches.attributeLists) { (parser) throws(JSONFailure) in
+                    try parser.parseAttributes(depth: 0)
                 }
-                break
-            } catch {
-                let key = JSONReader.Key(start: name.start, end: name.end, decoded: nil)
-                // A fault between values, or in an id (the span is then dropped by `parseRecords`).
-                guard valueStart >= 0, !reader.matches(key, "traceId"), !reader.matches(key, "spanId") else { throw error }
-                // A field that cannot be read is left out, the span kept. No field notes anything
-                // before it can fail: there is nothing to forget.
-                try ignoreMember(key, error, at: ValueStart(offset: valueStart, mark: issues.count))
-                valueStart = -1
+            } else if parser.reader.matches(key, "events") {
+                events = try parser.parseEvents()
+            } else if parser.reader.matches(key, "links") {
+                links = try parser.parseLinks()
+            } else if parser.reader.matches(key, "status") {
+                status = try parser.parseStatus()
+            } else if parser.reader.matches(key, "traceState") {
+                traceState = try parser.reader.readString()
+            } else if parser.reader.matches(key, "flags") {
+                flags = try parser.readCount("flags")
+            } else if parser.reader.matches(key, "droppedAttributesCount") || parser.reader.matches(key, "droppedEventsCount")
+                || parser.reader.matches(key, "droppedLinksCount")
+            {
+                _ = try parser.readCount(parser.reader.text(of: key))
+            } else {
+                try parser.reader.skipValue()
             }
         }
         guard let traceID else { throw reader.failure("span has no traceId", at: start) }

@@ -170,32 +170,9 @@ struct ZipkinJSONParser: JSONParsing {
         var hasTraceID = false
         var hasID = false
         do throws(JSONFailure) {
-            try reader.beginObject()
-            var first = true
-            // Where the value being read began, and where its member's name; -1 between values.
-            // The loop is left for the one place that catches a failure (a catch per member cost
-            // more), and entered again after it.
-            var valueStart = -1
-            var name = (start: 0, end: 0)
-            while true {
-                do throws(JSONFailure) {
-                    while let key = try reader.nextKey(first: &first) {
-                        if try reader.consumeNull() { continue }
-                        (valueStart, name) = (reader.offset, (key.start, key.end))
-                        try parseSpanMember(key, into: slot, hasTraceID: &hasTraceID, hasID: &hasID)
-                        valueStart = -1
-                    }
-                    break
-                } catch {
-                    // A fault between values, or in an id: the span is dropped (by `parseRecord`).
-                    let key = JSONReader.Key(start: name.start, end: name.end, decoded: nil)
-                    guard valueStart >= 0, !reader.matches(key, "traceId"), !reader.matches(key, "id") else { throw error }
-                    // A field that cannot be read is left out, the span kept.
-                    try recover(
-                        error, at: ValueStart(offset: valueStart, mark: issues.count), action: Self.repair(of: reader.text(of: key)),
-                        dropsRecord: false)
-                    valueStart = -1
-                }
+            // A fault between values, or in an id: the span is dropped (by `parseRecord`).
+            try parseRecordMembers(essential: ["traceId", "id"]) { (parser, key) throws(JSONFailure) in
+                try parser.parseSpanMember(key, into: slot, hasTraceID: &hasTraceID, hasID: &hasID)
             }
             guard hasTraceID else { throw reader.failure("span has no traceId", at: start) }
             guard hasID else { throw reader.failure("span has no id", at: start) }
@@ -205,8 +182,7 @@ struct ZipkinJSONParser: JSONParsing {
         }
     }
 
-    /// What becomes of a field that cannot be read.
-    private static func repair(of member: String) -> String {
+    static func repair(of member: String) -> String {
         switch member {
         case "parentId": "parent ignored: shown as a root"
         case "timestamp": "start read as missing"

@@ -30,7 +30,7 @@ struct HostileValuesTests {
             case .spanRecords: continue
             }
             var decoded: [Span] = []
-            try bytes.withUnsafeBytes { try SpanFileReader(format: format).decode($0, name: "hostile", into: &decoded) }
+            _ = try bytes.withUnsafeBytes { try SpanFileReader(format: format).decode($0, name: "hostile", into: &decoded) }
             #expect(decoded.count == spans.count, "\(format)")
             sites[format] = try WholeSite.render(decoded)
         }

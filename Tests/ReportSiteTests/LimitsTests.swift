@@ -59,7 +59,7 @@ struct LimitsTests {
         let document =
             #"{"data":[{"traceID":"../../../tmp/evil","spans":[{"traceID":"../../../tmp/evil","spanID":"1","operationName":"op","startTime":1,"duration":1,"processID":"p1"}],"processes":{"p1":{"serviceName":"svc"}}}]}"#
         var spans: [Span] = []
-        try Array(document.utf8).withUnsafeBytes { try JaegerJSONDecoder().decode($0, file: "evil.json", into: &spans) }
+        _ = try Array(document.utf8).withUnsafeBytes { try JaegerJSONDecoder().decode($0, file: "evil.json", into: &spans) }
         #expect(spans[0].warnings.contains { $0.contains("not hex") })
         let site = try buildSite(spans)
         let pages = try FileManager.default.contentsOfDirectory(atPath: site.appendingPathComponent("traces").path)

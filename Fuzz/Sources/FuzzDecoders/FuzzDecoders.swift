@@ -3,24 +3,15 @@
 // for any input file). A decoder may reject an input with an error; it must never crash, hang,
 // or read out of bounds (address sanitizer).
 import Foundation
+import LibFuzzerDriver
 import TraceImport
 import TraceModel
 
 private let target = ProcessInfo.processInfo.environment["TRACEREPORT_FUZZ_TARGET"] ?? "detect"
 
-/// libFuzzer's driver, started from SwiftPM's entry point (SwiftPM links an executable's `main`
-/// to `<target>_main`).
-@_silgen_name("LLVMFuzzerRunDriver")
-private func runDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt
-
 @_cdecl("FuzzDecoders_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return runDriver(&count, &arguments) { data, size in fuzz(data, size) }
+    runLibFuzzer(argc, argv) { data, size in fuzz(data, size) }
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")

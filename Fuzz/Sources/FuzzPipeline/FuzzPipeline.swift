@@ -4,24 +4,15 @@
 // chart validated, in memory (TestSupport's WholeSite). Anything may be rejected with a
 // positioned error; nothing may trap, hang, read out of bounds or draw an invalid chart.
 import Foundation
+import LibFuzzerDriver
 import TestSupport
 import TraceAssembly
 import TraceImport
 import TraceModel
 
-/// libFuzzer's driver, started from SwiftPM's entry point (SwiftPM links an executable's `main`
-/// to `<target>_main`).
-@_silgen_name("LLVMFuzzerRunDriver")
-private func runDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt
-
 @_cdecl("FuzzPipeline_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return runDriver(&count, &arguments) { data, size in fuzz(data, size) }
+    runLibFuzzer(argc, argv) { data, size in fuzz(data, size) }
 }
 
 private let assemblies = [
