@@ -63,11 +63,13 @@ let package = Package(
         .target(
             name: "ReportSite",
             dependencies: [
-                "TraceModel", "TraceAssembly", "TraceAnalysis", "TraceCharts", "XMLValidation",
+                "TraceModel", "TraceAssembly", "TraceAnalysis", "TraceCharts", "XMLValidation", "CSystemCalls",
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
             plugins: ["EmbedFiles"]
         ),
+        // System calls Swift's C library module does not offer (an atomic exchange of two folders).
+        .target(name: "CSystemCalls"),
         // The command line: parses arguments, calls the libraries.
         .executableTarget(
             name: "tracereport",

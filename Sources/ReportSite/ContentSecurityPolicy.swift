@@ -6,8 +6,11 @@ import Foundation
 enum ContentSecurityPolicy {
     static func policy(forInlineStyle css: String, inlineScript script: String? = nil) -> String {
         let scripts = script.map { "script-src '\(hash($0))'; " } ?? ""
-        return "default-src 'none'; style-src '\(hash(css))'; \(scripts)img-src data:; base-uri 'none'; form-action 'none'"
+        return "\(signature)\(hash(css))'; \(scripts)img-src data:; base-uri 'none'; form-action 'none'"
     }
+
+    /// How every policy begins: what tells a page tracereport wrote (`SingleFile.refusal`).
+    static let signature = "default-src 'none'; style-src '"
 
     private static func hash(_ text: String) -> String {
         "sha256-" + Data(SHA256.digest(Array(text.utf8))).base64EncodedString()

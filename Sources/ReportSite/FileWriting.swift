@@ -25,13 +25,22 @@ enum FileWriting {
     }
 }
 
-/// One file written so that readers see the old one or the whole new one, never a part: it is
-/// written beside its destination, flushed, and renamed over it (an incident page, say).
+/// One page written so that readers see the old one or the whole new one, never a part: it is
+/// written beside its destination, flushed, and renamed over it (an incident page, say). One run
+/// at a time writes it; each run removes what killed runs left beside it.
 public enum SingleFile {
-    public static func write(_ text: String, to url: URL) throws(ReportError) {
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())")
+    /// Writes `text` to `url`.
+    /// - Throws: `ReportError.output` when `refusal` says `url` must not be replaced, another
+    ///   run writes it, or it cannot be written.
+    public static func write(_ text: String, to url: URL, inputs: [String] = [], force: Bool = false) throws(ReportError) {
+        if let refusal = refusal(toReplace: url, inputs: inputs, force: force) { throw .output(path: url.path, message: refusal) }
+        let lock = try OutputFolder.Lock(for: url)
+        defer { lock.release() }
+        OutputFolder.removeLeftovers(beside: url)
+        let temporary = OutputFolder.uniqueSibling(of: url, role: "staging")
         if let failure = FileWriting.write(text, toPath: temporary.path) {
-            throw .output(path: url.path, message: "cannot write: \(failure)")
+            unlink(temporary.path)
+            throw .output(path: url.path, message: "cannot write (\(failure))")
         }
         let descriptor = open(temporary.path, O_RDONLY | O_CLOEXEC)
         if descriptor >= 0 {
@@ -39,9 +48,35 @@ public enum SingleFile {
             close(descriptor)
         }
         guard rename(temporary.path, url.path) == 0 else {
-            let message = String(cString: strerror(errno))
+            let message = OutputFolder.systemMessage()
             unlink(temporary.path)
-            throw .output(path: url.path, message: "cannot move into place: \(message)")
+            throw .output(path: url.path, message: "cannot move into place (\(message))")
         }
+    }
+
+    /// Why the file at `url` must not be replaced: it is one of `inputs` (whatever `force` says),
+    /// it is not a file, or (unless `force`) it is not a page tracereport wrote (every page
+    /// carries its Content-Security-Policy). Nil when it may be, or does not exist.
+    public static func refusal(toReplace url: URL, inputs: [String], force: Bool) -> String? {
+        guard !url.path.isEmpty else { return "an empty path is not a file to write; give --output a file name" }
+        var status = stat()
+        guard lstat(url.path, &status) == 0 else {
+            return errno == ENOENT ? nil : "cannot be examined (\(OutputFolder.systemMessage())); choose another --output"
+        }
+        if let real = OutputFolder.realPath(url.path), inputs.contains(where: { OutputFolder.realPath($0) == real }) {
+            return "is an input of this run: writing the page there would destroy it; choose another --output"
+        }
+        guard status.st_mode & S_IFMT == S_IFREG else { return "exists and is not a file; choose another --output" }
+        if force { return nil }
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            return
+                "cannot be read (\(OutputFolder.systemMessage())), so it cannot be told to be a tracereport page; choose another --output"
+        }
+        defer { try? handle.close() }
+        let start = String(decoding: (try? handle.read(upToCount: 4_096)) ?? Data(), as: UTF8.self)
+        guard start.hasPrefix("<!DOCTYPE html>"), start.contains(ContentSecurityPolicy.signature) else {
+            return "exists and is not a page tracereport wrote: refusing to replace it. Choose another --output, or add --force"
+        }
+        return nil
     }
 }

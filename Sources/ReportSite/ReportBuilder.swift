@@ -81,6 +81,9 @@ public struct ReportBuilder: Sendable {
         public var baseURL: String?
         /// Replace the output folder even if tracereport did not write it.
         public var force = false
+        /// Files and folders read while the site is written (`merge`'s parts), which the output
+        /// must not hold, as it must not hold an input.
+        public var readWhileWriting: [String] = []
         /// Told how many of the pages are written (from any thread, often).
         public var progress: (@Sendable (_ written: Int, _ total: Int) -> Void)?
 
@@ -117,7 +120,8 @@ public struct ReportBuilder: Sendable {
     public func build(
         report: PartialReport, inputs: [Input], output: URL, options: Options = Options(), pages: some TracePageSource
     ) throws(ReportError) -> Outcome {
-        let staging = try SiteStaging(destination: output, force: options.force)
+        let staging = try SiteStaging(
+            destination: output, kind: .site, inputs: inputs.map(\.path) + options.readWhileWriting, force: options.force)
         defer { staging.discard() }
         let outcome = try write(report: report, inputs: inputs, options: options, pages: pages, to: staging)
         try staging.publish()

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why a report could not be written.
 public enum ReportError: Error, CustomStringConvertible, Sendable {
     /// A template could not be read or compiled.
@@ -19,5 +21,18 @@ public enum ReportError: Error, CustomStringConvertible, Sendable {
         case .output(let path, let message), .input(let path, let message):
             "\(path): \(message)"
         }
+    }
+}
+
+extension ReportError {
+    /// What went wrong in a file operation Foundation reported: the system's message ("Permission
+    /// denied") where it has one, never a bare Foundation error code.
+    public static func reason(_ error: any Error) -> String {
+        let error = error as NSError
+        if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if error.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(error.code))) }
+        return error.localizedDescription
     }
 }

@@ -1,48 +1,72 @@
 public import Foundation
 import Synchronization
 
-/// A site being written: files go into a hidden folder beside the destination, which replaces
-/// the destination in one rename when everything is written, so readers never see half a site.
+/// A site being written: files go into a hidden folder beside the destination, which takes the
+/// destination's place in one step when everything is written (`OutputFolder.publish`), so
+/// readers never see half a site and a kill at any instant leaves the previous site or the new one.
 ///
-/// An existing destination is replaced only if it is empty or was written by tracereport (it
-/// holds the marker file), so a mistyped `--output` cannot wipe an unrelated folder.
+/// An existing destination is replaced only if it is empty or was written by tracereport as the
+/// same kind of folder (its marker file says so), never if it holds an input, is the current
+/// folder or a parent of it (`OutputFolder.refusal`). One run at a time writes a destination; each
+/// run removes what killed runs left beside it.
 ///
 /// `write` may be called from several threads at once for different paths; `publish` and
 /// `discard` only once the writing is done.
 public final class SiteStaging: SiteFiles, @unchecked Sendable {
-    /// The file that marks a folder as a tracereport site.
-    public static let markerName = ".tracereport-site"
+    /// The file that marks a folder as written by tracereport.
+    public static let markerName = OutputFolder.markerName
 
     public let destination: URL
     let staging: URL
     /// The folder being written, for files written other than by `write` (binary ones).
     public var folder: URL { staging }
+    private let kind: OutputFolder.Kind
+    private let inputs: [String]
     /// Replace a destination folder even if tracereport did not write it.
     let force: Bool
+    private let lock: OutputFolder.Lock
     private var finished = false
     private let createdFolders = Mutex<Set<String>>([])
 
-    /// Creates the staging folder beside `destination`, removing those left by runs that were
-    /// killed.
-    /// - Parameter force: replace the destination even if it is a folder tracereport did not write.
-    /// - Throws: `ReportError.output` when the destination is unsafe to replace or not writable.
-    public init(destination: URL, force: Bool = false) throws(ReportError) {
+    /// Takes the destination's lock, removes what killed runs left beside it, and creates the
+    /// staging folder.
+    /// - Parameters:
+    ///   - kind: what is written; a folder of another kind is not replaced unless `force`.
+    ///   - inputs: the run's inputs, which the destination must not hold.
+    ///   - force: replace the destination even if it is a folder tracereport did not write.
+    /// - Throws: `ReportError.output` when the destination must not be replaced, another run
+    ///   writes it, or it is not writable.
+    public init(destination: URL, kind: OutputFolder.Kind, inputs: [String] = [], force: Bool = false) throws(ReportError) {
         self.destination = destination.standardizedFileURL
+        self.kind = kind
+        self.inputs = inputs
         self.force = force
         let parent = self.destination.deletingLastPathComponent()
-        let prefix = ".\(self.destination.lastPathComponent).partial-"
-        staging = parent.appendingPathComponent(prefix + "\(getpid())")
-        try Self.checkReplaceable(self.destination, force: force)
-        Self.removeAbandoned(in: parent, prefix: prefix)
-        let files = FileManager.default
+        staging = OutputFolder.uniqueSibling(of: self.destination, role: "staging")
+        try Self.checkReplaceable(self.destination, kind: kind, inputs: inputs, force: force)
         do {
-            try files.createDirectory(at: parent, withIntermediateDirectories: true)
-            if files.fileExists(atPath: staging.path) { try files.removeItem(at: staging) }
-            try files.createDirectory(at: staging, withIntermediateDirectories: false)
+            try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
         } catch {
-            throw .output(path: staging.path, message: "cannot create the staging folder: \(error.localizedDescription)")
+            throw .output(path: parent.path, message: "cannot create the folder that holds the output (\(ReportError.reason(error)))")
         }
-        try write("tracereport site\n", to: Self.markerName)
+        lock = try OutputFolder.Lock(for: self.destination)
+        OutputFolder.removeLeftovers(beside: self.destination)
+        guard mkdir(staging.path, 0o755) == 0 else {
+            let message = OutputFolder.systemMessage()
+            lock.release()
+            throw .output(path: staging.path, message: "cannot create the staging folder (\(message))")
+        }
+        try write(kind.marker, to: Self.markerName)
+    }
+
+    /// Refuses, with the reason, a destination that `OutputFolder.refusal` says must not be
+    /// replaced: for commands to check before their work begins.
+    public static func checkReplaceable(
+        _ destination: URL, kind: OutputFolder.Kind, inputs: [String] = [], force: Bool
+    ) throws(ReportError) {
+        if let refusal = OutputFolder.refusal(toReplace: destination.standardizedFileURL, kind: kind, inputs: inputs, force: force) {
+            throw .output(path: destination.path, message: refusal)
+        }
     }
 
     /// Writes `text` as UTF-8 to `relativePath` inside the site, creating folders as needed.
@@ -55,72 +79,34 @@ public final class SiteStaging: SiteFiles, @unchecked Sendable {
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             } catch {
-                throw .output(path: url.path, message: "cannot create its folder: \(error.localizedDescription)")
+                throw .output(path: url.path, message: "cannot create its folder (\(ReportError.reason(error)))")
             }
             createdFolders.withLock { _ = $0.insert(folder) }
         }
         if let failure = FileWriting.write(text, toPath: url.path) {
-            throw .output(path: url.path, message: "cannot write: \(failure)")
+            throw .output(path: url.path, message: "cannot write (\(failure))")
         }
     }
 
-    /// Moves the finished site into place, replacing the previous one.
+    /// Moves the finished site into place, replacing the previous one, which is then removed.
     public func publish() throws(ReportError) {
-        let files = FileManager.default
-        let old = staging.deletingLastPathComponent()
-            .appendingPathComponent(".\(destination.lastPathComponent).old-\(getpid())")
-        // Everything written reaches the disk before the rename makes it the site.
+        // Everything written reaches the disk before the site takes the destination's place.
         sync()
-        do {
-            try Self.checkReplaceable(destination, force: force)
-            if files.fileExists(atPath: destination.path) {
-                try files.moveItem(at: destination, to: old)
-                try files.moveItem(at: staging, to: destination)
-                try files.removeItem(at: old)
-            } else {
-                try files.moveItem(at: staging, to: destination)
-            }
-            finished = true
-        } catch let error as ReportError {
-            throw error
-        } catch {
-            throw .output(path: destination.path, message: "cannot move the new site into place: \(error.localizedDescription)")
-        }
+        defer { lock.release() }
+        try Self.checkReplaceable(destination, kind: kind, inputs: inputs, force: force)
+        let previous = try OutputFolder.publish(staging, as: destination)
+        finished = true
+        // A kill while this runs leaves a leftover, which the next run removes.
+        if let previous { OutputFolder.removeTree(previous) }
     }
 
     /// Removes the staging folder of a site that will not be published.
     public func discard() {
         guard !finished else { return }
-        try? FileManager.default.removeItem(at: staging)
+        OutputFolder.removeTree(staging)
         finished = true
+        lock.release()
     }
 
     deinit { discard() }
-
-    /// Removes staging folders of earlier runs whose process is gone (killed mid-write).
-    private static func removeAbandoned(in parent: URL, prefix: String) {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
-        for entry in entries where entry.hasPrefix(prefix) {
-            guard let pid = Int32(entry.dropFirst(prefix.count)), pid != getpid() else { continue }
-            if kill(pid, 0) == -1 && errno == ESRCH {
-                try? FileManager.default.removeItem(at: parent.appendingPathComponent(entry))
-            }
-        }
-    }
-
-    private static func checkReplaceable(_ destination: URL, force: Bool) throws(ReportError) {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: destination.path, isDirectory: &isDirectory) else { return }
-        guard isDirectory.boolValue else {
-            throw .output(path: destination.path, message: "exists and is not a folder; choose another --output")
-        }
-        if force { return }
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: destination.path)) ?? []
-        guard entries.isEmpty || entries.contains(markerName) else {
-            throw .output(
-                path: destination.path,
-                message: "exists and was not written by tracereport (no \(markerName) file); "
-                    + "refusing to replace it. Choose an empty or new folder for --output, or add --force")
-        }
-    }
 }

@@ -172,7 +172,7 @@ public struct SiteSummary: Codable, Equatable, Sendable {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw .input(path: url.path, message: "cannot read the baseline: \(error.localizedDescription)")
+            throw .input(path: url.path, message: "cannot read the baseline (\(ReportError.reason(error)))")
         }
         do {
             let summary = try JSONDecoder().decode(SiteSummary.self, from: data)

@@ -50,7 +50,7 @@ public struct TemplateSet: Sendable {
                     do {
                         return try String(contentsOf: url, encoding: .utf8)
                     } catch {
-                        throw .template(name: url.path, message: "cannot read: \(error.localizedDescription)")
+                        throw .template(name: url.path, message: "cannot read (\(ReportError.reason(error)))")
                     }
                 }
             }

@@ -25,7 +25,7 @@ public enum BuildStage {
         partitionFiles: [String], settings: BuildSettings, templates: TemplateSet, output: URL, force: Bool, workers: Int,
         drawingCandidates: Bool = true, progress: (@Sendable (_ written: Int, _ total: Int) -> Void)? = nil
     ) throws(ReportError) -> PartSummary {
-        let staging = try SiteStaging(destination: output, force: force)
+        let staging = try SiteStaging(destination: output, kind: .part, inputs: partitionFiles, force: force)
         defer { staging.discard() }
         let summary = try build(
             partitionFiles: partitionFiles, settings: settings, templates: templates, into: staging, workers: workers,
@@ -39,7 +39,7 @@ public enum BuildStage {
         partitionFiles: [String], settings: BuildSettings, templates: TemplateSet, into staging: SiteStaging, workers: Int,
         drawingCandidates: Bool, progress: (@Sendable (_ written: Int, _ total: Int) -> Void)?
     ) throws(ReportError) -> PartSummary {
-        var (spans, places) = try read(partitionFiles)
+        var (spans, places, sources) = try read(partitionFiles)
         let keepsSpans = !settings.selection.all || !drawingCandidates
         let storeChunks = keepsSpans ? try keep(spans, in: staging.folder.appendingPathComponent(PartSummary.storeName)) : [:]
         let traces = TraceAssembler(options: settings.assembly.options).assemble(consume spans, workers: workers)
@@ -54,33 +54,43 @@ public enum BuildStage {
         try ReportBuilder(templates: templates, rowBudget: settings.rowBudget).drawPages(of: traces, chosen, options: options, to: staging)
 
         let summary = PartSummary(
-            settings: settings, partitions: partitionFiles.map { URL(fileURLWithPath: $0).lastPathComponent }, report: report,
+            settings: settings, sources: sources, report: report,
             storeChunks: storeChunks.isEmpty ? [] : report.traces.map { storeChunks[$0.traceID] ?? 0 },
             drawn: chosen.map { traces[$0].traceID.hex }.sorted())
         try StageJSON.write(summary, to: PartSummary.fileName, in: staging)
         return summary
     }
 
-    /// The spans of the partition files, and the places of span ids met in several traces among
-    /// the places filed with them.
-    private static func read(_ paths: [String]) throws(ReportError) -> ([Span], [SpanIDLocation]) {
+    /// The spans of the partition files, the places of span ids met in several traces among the
+    /// places filed with them, and what each file was.
+    private static func read(_ paths: [String]) throws(ReportError) -> ([Span], [SpanIDLocation], [PartSource]) {
         var spans: [Span] = []
         var locations: [SpanIDLocation] = []
+        var sources: [PartSource] = []
         for path in paths {
             let data: Data
             do {
                 data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
             } catch {
-                throw .input(path: path, message: "cannot read: \(error.localizedDescription)")
+                throw .input(path: path, message: "cannot read (\(ReportError.reason(error)))")
             }
+            let before = spans.count
             let result = data.withUnsafeBytes { raw in
-                Result { () throws(SpanRecordFailure) in try SpanRecordReader.decode(raw, into: &spans, locations: &locations) }
+                Result { () throws(SpanRecordFailure) -> SpanRecordReader.Origin in
+                    try SpanRecordReader.decode(raw, into: &spans, locations: &locations)
+                    return try SpanRecordReader.origin(raw)
+                }
             }
-            if case .failure(let failure) = result {
-                throw .input(path: path, message: "at byte \(failure.offset): \(failure.message)")
+            switch result {
+            case .failure(let failure): throw .input(path: path, message: "at byte \(failure.offset): \(failure.message)")
+            case .success(let origin):
+                sources.append(
+                    PartSource(
+                        file: URL(fileURLWithPath: path).lastPathComponent, run: PartitionManifest.runName(origin.run),
+                        partition: origin.partition, partitions: origin.count, spans: spans.count - before))
             }
         }
-        return (spans, InstrumentationHealth.Tally.spanIDsInSeveralTraces(locations))
+        return (spans, InstrumentationHealth.Tally.spanIDsInSeveralTraces(locations), sources)
     }
 
     /// Writes the spans of every trace, as read, to the store at `url`, a chunk per about 256 KB
@@ -95,12 +105,12 @@ public enum BuildStage {
             do {
                 try file.write(contentsOf: bytes)
             } catch {
-                throw .output(path: url.path, message: "cannot write: \(error.localizedDescription)")
+                throw .output(path: url.path, message: "cannot write (\(ReportError.reason(error)))")
             }
         }
         var offsets: [TraceID: UInt64] = [:]
-        var offset = UInt64(SpanRecordWriter.header.count)
-        try write(SpanRecordWriter.header)
+        var offset = UInt64(SpanRecordWriter.header().count)
+        try write(SpanRecordWriter.header())
         let writer = SpanRecordWriter()
         var position = 0
         while position < order.count {

@@ -64,7 +64,7 @@ public struct MergeStage: Sendable {
         var report = PartialReport(keyAttributes: [])
         var digests: [[TraceDigest]] = []
         var sources: [[BuiltPages.Location]] = []
-        var partitionsOf: [[String]] = []
+        var sourcesOf: [[PartSource]] = []
         let strings = DigestStrings()
         for (number, folder) in folders.enumerated() {
             let summary = try StageJSON.read(
@@ -98,14 +98,16 @@ public struct MergeStage: Sendable {
             report.mergeAllButTraces(summary.report)
             digests.append(traces)
             sources.append(located)
-            partitionsOf.append(summary.partitions)
+            sourcesOf.append(summary.sources)
         }
         guard let settings else { throw .input(path: paths[0], message: "no build folder given") }
         guard settings.templates == templates.fingerprint else {
             throw .input(
                 path: folders[0].path, message: "built with other templates than merge was given; give merge the same --templates as build")
         }
-        try Self.checkCoverage(zip(folders, partitionsOf).map { ($0, $1) }, manifests)
+        let parts = zip(folders, sourcesOf).map { (folder: $0, sources: $1) }
+        try Self.checkRuns(parts, manifests)
+        try Self.checkCoverage(parts.map { ($0.folder, $0.sources.map(\.file)) }, manifests)
         let (merged, located) = try Self.merge(digests, sources, folders: folders)
         report.replaceTraces(merged)
         self.settings = settings
@@ -176,8 +178,63 @@ public struct MergeStage: Sendable {
     ) throws(ReportError) -> ReportBuilder.Outcome {
         var options = settings.reportOptions(site: site, requested: requested)
         options.warnings = inputs.compactMap(\.warning)
+        options.readWhileWriting = pages.folders.map(\.path)
         return try ReportBuilder(templates: templates, rowBudget: settings.rowBudget).build(
             report: report, inputs: inputs, output: output, options: options, pages: pages)
+    }
+
+    /// The parts come from the same partition runs, each part from every run; the manifests
+    /// given (if any) are those runs', and each file a part read holds the spans its run filed in
+    /// that partition. A part built from another night's partitions, or a partition file
+    /// swapped for another, is named.
+    private static func checkRuns(
+        _ parts: [(folder: URL, sources: [PartSource])], _ manifests: [(url: URL, manifest: PartitionManifest)]
+    ) throws(ReportError) {
+        let runs = Set(parts[0].sources.map(\.run))
+        for part in parts.dropFirst() where Set(part.sources.map(\.run)) != runs {
+            throw .input(
+                path: part.folder.path,
+                message:
+                    "was built from other partition runs than \(parts[0].folder.path) (\(part.sources.map(\.run).sorted().joined(separator: ", ")) "
+                    + "against \(runs.sorted().joined(separator: ", "))); build every partition from the files of the same partition runs")
+        }
+        guard !manifests.isEmpty else { return }
+        var byRun: [String: (url: URL, manifest: PartitionManifest)] = [:]
+        for entry in manifests {
+            let filed = entry.manifest.spansPerPartition.saturatingSum()
+            let read = entry.manifest.inputs.map(\.spans).saturatingSum()
+            guard filed == read, entry.manifest.spansPerPartition.count == entry.manifest.partitions else {
+                throw .input(
+                    path: entry.url.path, message: "lists inputs of \(read) spans but filed \(filed) in its partitions: it is damaged")
+            }
+            guard runs.contains(entry.manifest.run) else {
+                throw .input(
+                    path: entry.url.path,
+                    message:
+                        "is of partition run \(entry.manifest.run), from which no build folder given was built; give the partition folders of the builds' runs"
+                )
+            }
+            byRun[entry.manifest.run] = entry
+        }
+        for part in parts {
+            for source in part.sources {
+                guard let (url, manifest) = byRun[source.run] else {
+                    throw .input(
+                        path: part.folder.path,
+                        message:
+                            "was built from partition run \(source.run) (\(source.file)), whose partitions.json was not given; give every partition folder, or none"
+                    )
+                }
+                guard source.partitions == manifest.partitions, manifest.spansPerPartition.indices.contains(source.partition),
+                    manifest.spansPerPartition[source.partition] == source.spans
+                else {
+                    throw .input(
+                        path: part.folder.path,
+                        message: "read \(source.spans) spans from \(source.file) (partition \(source.partition) of \(source.partitions)), "
+                            + "which is not what \(url.path) filed there: the partition file was damaged or replaced")
+                }
+            }
+        }
     }
 
     /// Every partition the manifests name is built exactly once, when the file names say which
@@ -231,7 +288,7 @@ struct BuiltPages: TracePageSource {
             do {
                 text = try String(contentsOf: url, encoding: .utf8)
             } catch {
-                throw .input(path: url.path, message: "cannot read the page drawn by build: \(error.localizedDescription)")
+                throw .input(path: url.path, message: "cannot read the page drawn by build (\(ReportError.reason(error)))")
             }
             guard let filled = TracePage.filling(text, reasons: reasons) else {
                 throw .input(path: url.path, message: "is not a page drawn by build (no place for its reasons)")
@@ -259,10 +316,10 @@ struct BuiltPages: TracePageSource {
             guard got == count else { throw .input(path: store.path, message: "ends before the chunk at byte \(offset)") }
             return bytes
         }
-        let header = try read(SpanRecordWriter.header.count, at: 0)
-        let lengthBytes = try read(4, at: offset)
-        let length = lengthBytes.enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
-        let chunk = header + lengthBytes + (try read(length, at: offset + 4))
+        let header = try read(SpanRecordWriter.header().count, at: 0)
+        let prefix = try read(SpanRecordFormat.chunkPrefixLength, at: offset)
+        let length = prefix.prefix(4).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let chunk = header + prefix + (try read(length, at: offset + UInt64(prefix.count)))
         var spans: [Span] = []
         let result = chunk.withUnsafeBytes { raw in
             Result { () throws(SpanRecordFailure) in try SpanRecordReader.decodeChunk(raw, at: header.count, into: &spans) }

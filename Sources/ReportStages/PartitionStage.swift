@@ -34,7 +34,7 @@ public enum PartitionStage {
         paths: [String], passedOver: [ImportError] = [], format: InputFormat?, workers: Int, partitions: Int, output: URL, force: Bool,
         strict: Bool = false, pieceSize: Int = defaultPieceSize, progress: ((_ done: Int, _ bytes: Int) -> Void)? = nil
     ) throws(ReportError) -> Outcome {
-        let staging = try SiteStaging(destination: output, force: force)
+        let staging = try SiteStaging(destination: output, kind: .partitions, inputs: paths, force: force)
         defer { staging.discard() }
         let outcome = try write(
             paths: paths, passedOver: passedOver, format: format, workers: workers, partitions: partitions, into: staging, strict: strict,
@@ -95,9 +95,12 @@ public enum PartitionStage {
             inputs.append(
                 InputRecord(ReportBuilder.Input(path: error.file, byteCount: 0, spanCount: 0, format: "", problem: error.description)))
         }
-        let files = writer.fileNames
-        try writer.finish()
-        let manifest = PartitionManifest(partitions: partitions, files: files, inputs: inputs)
+        try writer.commit()
+        var manifest = PartitionManifest(
+            partitions: partitions, files: writer.fileNames, inputs: inputs, spansPerPartition: writer.spanCounts)
+        let identity = manifest.contentIdentity()
+        manifest.run = PartitionManifest.runName(identity)
+        try writer.finish(identity: identity)
         try StageJSON.write(manifest, to: PartitionManifest.fileName, in: staging)
         return Outcome(manifest: manifest, failures: failures, spanCount: spanCount, byteCount: byteCount)
     }

@@ -14,6 +14,9 @@ final class PartitionWriter {
         let writer = SpanRecordWriter()
         /// The file's size at the last commit.
         var committed: Int
+        /// Spans filed here up to the last commit, and since.
+        var spans = 0
+        var pendingSpans = 0
     }
 
     /// What waits in memory to be written when no budget says otherwise.
@@ -34,8 +37,9 @@ final class PartitionWriter {
             let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             guard descriptor >= 0 else { throw .output(path: path, message: "cannot create: \(String(cString: strerror(errno)))") }
             partitions.append(Partition(path: path, descriptor: descriptor, committed: 0))
-            try write(SpanRecordWriter.header, to: index)
-            partitions[index].committed = SpanRecordWriter.header.count
+            let header = SpanRecordWriter.header(partition: index, of: count)
+            try write(header, to: index)
+            partitions[index].committed = header.count
         }
     }
 
@@ -52,6 +56,7 @@ final class PartitionWriter {
         for index in spans.indices {
             let byTrace = PartitionScheme.partition(of: spans[index].traceID, count: count)
             partitions[byTrace].writer.append(spans[index])
+            partitions[byTrace].pendingSpans += 1
             let bySpan = PartitionScheme.partition(of: spans[index].spanID, count: count)
             partitions[bySpan].writer.append(
                 SpanIDLocation(
@@ -67,6 +72,8 @@ final class PartitionWriter {
         for index in partitions.indices {
             try flush(index)
             partitions[index].committed = Int(lseek(partitions[index].descriptor, 0, SEEK_CUR))
+            partitions[index].spans += partitions[index].pendingSpans
+            partitions[index].pendingSpans = 0
         }
     }
 
@@ -74,6 +81,7 @@ final class PartitionWriter {
     func rollback() throws(ReportError) {
         for index in partitions.indices {
             _ = partitions[index].writer.takeChunk()
+            partitions[index].pendingSpans = 0
             let partition = partitions[index]
             guard ftruncate(partition.descriptor, off_t(partition.committed)) == 0,
                 lseek(partition.descriptor, off_t(partition.committed), SEEK_SET) >= 0
@@ -81,10 +89,21 @@ final class PartitionWriter {
         }
     }
 
-    /// Commits and closes the files.
-    func finish() throws(ReportError) {
-        try commit()
-        for partition in partitions { close(partition.descriptor) }
+    /// The spans filed in each partition up to the last commit, in partition order.
+    var spanCounts: [Int] { partitions.map(\.spans) }
+
+    /// Writes `identity`, the run's, into every file's header, and closes the files (after a
+    /// `commit`).
+    func finish(identity: [UInt8]) throws(ReportError) {
+        for partition in partitions {
+            let written = identity.withUnsafeBytes {
+                pwrite(partition.descriptor, $0.baseAddress, $0.count, off_t(SpanRecordFormat.identityRange.lowerBound))
+            }
+            guard written == identity.count else {
+                throw .output(path: partition.path, message: "cannot write (\(String(cString: strerror(errno))))")
+            }
+            close(partition.descriptor)
+        }
         partitions.removeAll()
     }
 

@@ -13,9 +13,7 @@ public final class SpilledReport {
 
     /// Makes the work folder beside `output`.
     public init(beside output: URL) throws(ReportError) {
-        let destination = output.standardizedFileURL
-        work = try SiteStaging(
-            destination: destination.deletingLastPathComponent().appendingPathComponent(".\(destination.lastPathComponent).spill"))
+        work = try SiteStaging(destination: OutputFolder.workFolder(beside: output.standardizedFileURL), kind: .work)
     }
 
     deinit { work.discard() }
@@ -26,7 +24,7 @@ public final class SpilledReport {
         progress: ((_ done: Int, _ bytes: Int) -> Void)? = nil
     ) throws(ReportError) -> PartitionStage.Outcome {
         partitionCount = partitions
-        let staging = try SiteStaging(destination: partitionFolder)
+        let staging = try SiteStaging(destination: partitionFolder, kind: .partitions)
         defer { staging.discard() }
         let outcome = try PartitionStage.write(
             paths: paths, passedOver: passedOver, format: format, workers: workers, partitions: partitions, into: staging, strict: strict,

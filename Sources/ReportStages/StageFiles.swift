@@ -1,5 +1,6 @@
 import Foundation
 public import ReportSite
+import SpanRecords
 public import TraceAnalysis
 public import TraceAssembly
 public import TraceModel
@@ -11,21 +12,56 @@ public import TraceModel
 public struct PartitionManifest: Codable, Equatable, Sendable {
     public static let fileName = "partitions.json"
     public static let schemaName = "tracereport-partitions"
-    public static let currentVersion = 1
+    public static let currentVersion = 2
 
     public var schema = PartitionManifest.schemaName
     public var version = PartitionManifest.currentVersion
+    /// The identity of this partition run (32 hex digits), also in the header of each of its
+    /// files: a digest of everything else here, so that runs over other inputs differ.
+    public var run = ""
     /// How many partitions the spans were filed in.
     public var partitions: Int
     /// The partition files, in partition order.
     public var files: [String]
     /// Every input, in the order read.
     public var inputs: [InputRecord]
+    /// The spans filed in each partition, in partition order.
+    public var spansPerPartition: [Int]
 
-    public init(partitions: Int, files: [String], inputs: [InputRecord]) {
+    public init(partitions: Int, files: [String], inputs: [InputRecord], spansPerPartition: [Int]) {
         self.partitions = partitions
         self.files = files
         self.inputs = inputs
+        self.spansPerPartition = spansPerPartition
+    }
+
+    /// A run's identity as hex digits.
+    static func runName(_ identity: [UInt8]) -> String {
+        identity.map { String(HexDigits.format(UInt64($0)).suffix(2)) }.joined()
+    }
+
+    /// The first 16 bytes of the SHA-256 of the manifest without its `run`.
+    func contentIdentity() -> [UInt8] {
+        var content = self
+        content.run = ""
+        return Array(SHA256.digest((try? StageJSON.encode(content)) ?? []).prefix(SpanRecordFormat.identityRange.count))
+    }
+}
+
+/// A partition file a part was built from, as its header and content say.
+public struct PartSource: Codable, Equatable, Sendable {
+    /// Its name.
+    public var file: String
+    /// The identity of the partition run that wrote it (`PartitionManifest.run`).
+    public var run: String
+    /// The partition it holds, of `partitions`.
+    public var partition: Int
+    public var partitions: Int
+    /// The spans read from it.
+    public var spans: Int
+
+    public init(file: String, run: String, partition: Int, partitions: Int, spans: Int) {
+        (self.file, self.run, self.partition, self.partitions, self.spans) = (file, run, partition, partitions, spans)
     }
 }
 
@@ -110,15 +146,15 @@ public struct BuildSettings: Codable, Equatable, Sendable {
 public struct PartSummary: Codable, Sendable {
     public static let fileName = "part.json"
     public static let schemaName = "tracereport-part"
-    public static let currentVersion = 1
+    public static let currentVersion = 2
     /// The spans of every trace, as read, one chunk per few traces.
     public static let storeName = "traces.trspans"
 
     public var schema = PartSummary.schemaName
     public var version = PartSummary.currentVersion
     public var settings: BuildSettings
-    /// The partition files read (names only).
-    public var partitions: [String]
+    /// The partition files read.
+    public var sources: [PartSource]
     public var report: PartialReport
     /// For each trace of `report`, the offset in the store of the chunk holding its spans; empty
     /// when every trace's page was drawn.
@@ -126,9 +162,9 @@ public struct PartSummary: Codable, Sendable {
     /// The traces whose pages were drawn, by id.
     public var drawn: [String]
 
-    public init(settings: BuildSettings, partitions: [String], report: PartialReport, storeChunks: [UInt64], drawn: [String]) {
+    public init(settings: BuildSettings, sources: [PartSource], report: PartialReport, storeChunks: [UInt64], drawn: [String]) {
         self.settings = settings
-        self.partitions = partitions
+        self.sources = sources
         self.report = report
         self.storeChunks = storeChunks
         self.drawn = drawn
@@ -143,18 +179,41 @@ enum StageJSON {
         var version: Int
     }
 
-    /// Writes `value` as JSON to `name` in `staging`: sorted keys, so the same content gives the
-    /// same bytes.
-    static func write(_ value: some Encodable, to name: String, in staging: SiteStaging) throws(ReportError) {
+    /// `value` as JSON: sorted keys, so the same content gives the same bytes.
+    static func encode(_ value: some Encodable) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data: Data
+        return Array(try encoder.encode(value))
+    }
+
+    /// How every file of the stages begins: its checksum, the CRC-32C of the file without this
+    /// member (`{` and the rest), 8 hex digits.
+    private static let checksumMember = (start: Array(#"{"checksum":"crc32c:"#.utf8), end: Array(#"","#.utf8), digits: 8)
+
+    /// Writes `value` as JSON to `name` in `staging`, its checksum first.
+    static func write(_ value: some Encodable, to name: String, in staging: SiteStaging) throws(ReportError) {
+        var bytes: [UInt8]
         do {
-            data = try encoder.encode(value)
+            bytes = try encode(value)
         } catch {
             throw .output(path: name, message: "cannot encode: \(error)")
         }
-        try staging.write(String(decoding: data, as: UTF8.self) + "\n", to: name)
+        bytes.append(UInt8(ascii: "\n"))
+        let member = checksumMember.start + digits(of: bytes) + checksumMember.end
+        try staging.write(String(decoding: member + bytes.dropFirst(), as: UTF8.self), to: name)
+    }
+
+    /// The checksum of `bytes` as 8 lower-case hex digits.
+    private static func digits(of bytes: [UInt8]) -> [UInt8] {
+        Array(HexDigits.format(UInt64(CRC32C.checksum(bytes))).utf8.suffix(checksumMember.digits))
+    }
+
+    /// Whether the file begins with the checksum member, exactly as `write` writes it, of the rest.
+    private static func verified(_ bytes: Data) -> Bool {
+        let (start, end, count) = checksumMember
+        let length = start.count + count + end.count
+        guard bytes.count > length, bytes.starts(with: start), bytes.dropFirst(start.count + count).starts(with: end) else { return false }
+        return bytes.dropFirst(start.count).prefix(count).elementsEqual(digits(of: [UInt8(ascii: "{")] + bytes.dropFirst(length)))
     }
 
     /// Reads a file of the stages, checking its schema and version first.
@@ -165,13 +224,16 @@ enum StageJSON {
         do {
             bytes = try Data(contentsOf: url)
         } catch {
-            throw .input(path: url.path, message: "cannot read: \(error.localizedDescription)")
+            throw .input(path: url.path, message: "cannot read (\(ReportError.reason(error)))")
         }
         guard let header = try? JSONDecoder().decode(Header.self, from: bytes), header.schema == schema else {
             throw .input(path: url.path, message: "not a \(schema) file")
         }
         guard header.version == version else {
             throw .input(path: url.path, message: "\(schema) version \(header.version); this tracereport reads version \(version)")
+        }
+        guard verified(bytes) else {
+            throw .input(path: url.path, message: "does not match its checksum: the file is damaged (write it again with the same stage)")
         }
         do {
             let decoder = JSONDecoder()

@@ -2,10 +2,14 @@
 /// reads, what a run larger than its memory spills to disk, and how `build` keeps its traces for
 /// `merge`. Every field of a span survives the round trip.
 ///
-/// A file is the 8-byte magic `TRSPANS` + version byte, then chunks, each a 4-byte
-/// little-endian length and that many bytes of records. Every chunk stands alone: its resources,
-/// scopes and string table start empty, so a chunk can be read by its offset without the rest of
-/// the file. A record is a kind byte and its fields:
+/// A file is the 8-byte magic `TRSPANS` + version byte, the 16-byte identity of the run that
+/// wrote it (a partition run's: see `PartitionManifest.run`; zeros for none), the partition it
+/// holds and how many the run wrote (4-byte little-endian each; zeros for none), then chunks, each
+/// a 4-byte little-endian length, the 4-byte little-endian CRC-32C of its records, and that many
+/// bytes of records. A chunk whose checksum does not match is refused: a flipped bit never
+/// becomes a wrong span. Every chunk stands alone: its resources, scopes and string table start
+/// empty, so a chunk can be read by its offset without the rest of the file. A record is a kind
+/// byte and its fields:
 ///
 /// - resource (1): id, schema URL, attributes: defined once per chunk, before the first span
 ///   that names it;
@@ -27,7 +31,15 @@ public enum SpanRecordFormat {
     /// The first bytes of every file: "TRSPANS" and the version.
     public static let magic: [UInt8] = Array("TRSPANS".utf8) + [version]
     /// Changes whenever the layout changes; readers refuse other versions.
-    public static let version: UInt8 = 1
+    public static let version: UInt8 = 2
+    /// Where the writing run's identity is, and its length.
+    public static let identityRange = 8..<24
+    /// Where the partition and the partition count are.
+    static let partitionRange = 24..<32
+    /// The bytes before the first chunk.
+    public static let headerLength = partitionRange.upperBound
+    /// The bytes before a chunk's records: its length and checksum.
+    public static let chunkPrefixLength = 8
     /// Strings up to this long are numbered in the chunk's table when first written.
     static let tableableLength = 64
     /// The string table stops growing at this many entries.

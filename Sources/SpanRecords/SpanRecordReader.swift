@@ -61,6 +61,25 @@ public struct SpanRecordReader {
         }
     }
 
+    /// What a file's header says of it: the run that wrote it, and the partition it holds.
+    public struct Origin: Sendable {
+        /// The identity of the run (`SpanRecordFormat.identityRange`); zeros for none.
+        public var run: [UInt8]
+        /// The partition it holds, of `count`; zeros for none.
+        public var partition: Int
+        public var count: Int
+    }
+
+    /// What the header of the file `bytes` says of it.
+    public static func origin(_ bytes: UnsafeRawBufferPointer) throws(SpanRecordFailure) -> Origin {
+        var reader = SpanRecordReader(bytes: bytes)
+        try reader.checkHeader()
+        let range = SpanRecordFormat.partitionRange
+        let partition = bytes.loadUnaligned(fromByteOffset: range.lowerBound, as: UInt32.self).littleEndian
+        let count = bytes.loadUnaligned(fromByteOffset: range.lowerBound + 4, as: UInt32.self).littleEndian
+        return Origin(run: Array(bytes[SpanRecordFormat.identityRange]), partition: Int(partition), count: Int(count))
+    }
+
     private mutating func checkHeader() throws(SpanRecordFailure) {
         let magic = SpanRecordFormat.magic
         guard SpanRecordFormat.recognises(bytes) else { throw failure("not a tracereport span records file", at: 0) }
@@ -68,7 +87,8 @@ public struct SpanRecordReader {
             let found = bytes.count >= magic.count ? "version \(bytes[magic.count - 1])" : "no version"
             throw failure("span records of \(found); this tracereport reads version \(SpanRecordFormat.version)", at: magic.count - 1)
         }
-        offset = magic.count
+        guard bytes.count >= SpanRecordFormat.headerLength else { throw failure("the header is cut short", at: magic.count) }
+        offset = SpanRecordFormat.headerLength
     }
 
     /// Reads the chunk at `offset`, with tables of its own.
@@ -77,7 +97,12 @@ public struct SpanRecordReader {
         end = bytes.count
         var length = 0
         for shift in stride(from: 0, to: 32, by: 8) { length |= Int(try readByte()) << shift }
+        var checksum: UInt32 = 0
+        for shift in stride(from: 0, to: 32, by: 8) { checksum |= UInt32(try readByte()) << UInt32(shift) }
         guard length <= bytes.count - offset else { throw failure("chunk of \(length) bytes runs past the end of the file", at: start) }
+        guard CRC32C.checksum(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)])) == checksum else {
+            throw failure("chunk of \(length) bytes does not match its checksum: the file is damaged", at: start)
+        }
         end = offset + length
         resources.removeAll(keepingCapacity: true)
         scopes.removeAll(keepingCapacity: true)

@@ -25,8 +25,16 @@ public final class SpanRecordWriter {
 
     public init() {}
 
-    /// The bytes a file begins with.
-    public static var header: [UInt8] { SpanRecordFormat.magic }
+    /// The bytes a file begins with: the magic, an identity of zeros (which a run that has one
+    /// writes over at `SpanRecordFormat.identityRange` when it knows it), and the partition the
+    /// file holds of `count` (zeros for a file that is no partition's).
+    public static func header(partition: Int = 0, of count: Int = 0) -> [UInt8] {
+        var bytes = SpanRecordFormat.magic + [UInt8](repeating: 0, count: SpanRecordFormat.identityRange.count)
+        for value in [UInt32(truncatingIfNeeded: partition), UInt32(truncatingIfNeeded: count)] {
+            for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
+        }
+        return bytes
+    }
 
     /// How many bytes the current chunk holds.
     public var pendingByteCount: Int { chunk.count }
@@ -96,7 +104,7 @@ public final class SpanRecordWriter {
         writeString(location.operation)
     }
 
-    /// The current chunk, length first, ready to be written after the header or the chunk before;
+    /// The current chunk, length and checksum first, ready to be written after the header or the chunk before;
     /// empty when nothing was appended since the last one. The next chunk starts new tables.
     public func takeChunk() -> [UInt8] {
         guard !chunk.isEmpty else { return [] }
@@ -108,9 +116,11 @@ public final class SpanRecordWriter {
         stringIDs.removeAll(keepingCapacity: true)
         numbered.removeAll(keepingCapacity: true)
         var out: [UInt8] = []
-        out.reserveCapacity(chunk.count + 4)
+        out.reserveCapacity(chunk.count + SpanRecordFormat.chunkPrefixLength)
         let length = UInt32(chunk.count)
+        let checksum = CRC32C.checksum(chunk)
         for shift in stride(from: 0, to: 32, by: 8) { out.append(UInt8(truncatingIfNeeded: length >> UInt32(shift))) }
+        for shift in stride(from: 0, to: 32, by: 8) { out.append(UInt8(truncatingIfNeeded: checksum >> UInt32(shift))) }
         out += chunk
         chunk.removeAll(keepingCapacity: true)
         return out

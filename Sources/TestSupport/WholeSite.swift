@@ -21,7 +21,7 @@ public enum WholeSite {
     {
         let writer = SpanRecordWriter()
         for span in spans { writer.append(span) }
-        var records = SpanRecordWriter.header
+        var records = SpanRecordWriter.header()
         records += writer.takeChunk()
         var read: [Span] = []
         try records.withUnsafeBytes { bytes in try SpanRecordReader.decode(bytes, into: &read) }

@@ -1,3 +1,5 @@
+import TraceModel
+
 /// Turns the paths a user gave into the list of files to read.
 public enum InputFiles {
     /// File name endings read when a folder is given; files named explicitly are always read.
@@ -21,7 +23,8 @@ public enum InputFiles {
     /// reading finds them again by. Nothing recurses: a folder tree of any depth is walked with a
     /// stack, a folder reached twice (a link loop) is listed once, and a file reached by several
     /// paths in the folders (a `latest` link beside its target) is listed once, by the first of
-    /// them in sorted order.
+    /// them in sorted order. Folders inside them that tracereport wrote (they hold
+    /// `OutputMarker.fileName`: a site written into the input folder) are not read.
     /// - Throws: `ImportError` for a path given that does not exist.
     public static func list(_ paths: [String]) throws(ImportError) -> Listing {
         var listing = Listing(files: [], passedOver: [])
@@ -73,6 +76,9 @@ public enum InputFiles {
                 passedOver.append(ImportError(file: folder.display, message: "cannot list this folder: \(error.message)"))
                 continue
             }
+            // A folder tracereport wrote (a site inside the input folder) is output, not input,
+            // unless it was named itself.
+            if folder.display != root.display && names.contains(Array(OutputMarker.fileName.utf8)) { continue }
             for name in names where name.first != UInt8(ascii: ".") {
                 let path = folder.appending(name)
                 switch FileStatus.of(path) {

@@ -25,6 +25,9 @@ struct ReportCommand: ParsableCommand {
             valueName: "size"))
     var memoryBudget: String?
 
+    @Flag(help: "Publish a report even when the inputs hold no span, replacing the previous site.")
+    var allowEmpty = false
+
     func validate() throws {
         if let memoryBudget, MemoryBudget.bytes(parsing: memoryBudget) == nil {
             throw ValidationError("--memory-budget wants a size such as 800M or 4G, not '\(memoryBudget)'")
@@ -40,6 +43,7 @@ struct ReportCommand: ParsableCommand {
         let budget = memoryBudget.flatMap(MemoryBudget.bytes(parsing:)) ?? MemoryBudget.machineDefault
         let listing = try input.files()
         let files = listing.files
+        try OutputCheck.refuseUnsafe(site.output, kind: .site, inputs: files, force: site.force)
         let partitions = MemoryBudget.partitions(for: files, budget: budget)
         if partitions > 1, budget < 2 * MemoryBudget.base, !input.quiet {
             Progress.report(
@@ -54,6 +58,7 @@ struct ReportCommand: ParsableCommand {
                 progress: progress)
         } else {
             let loaded = try input.load(progress: progress, budget: budget)
+            try refuseEmpty(spanCount: loaded.spanCount, progress: progress)
             // The process ends with this command: the traces are left for it to reclaim at once,
             // rather than freed span by span (half a second for a million spans).
             InputOptions.Loaded.keepUntilExit(loaded.traces)
@@ -87,6 +92,19 @@ struct ReportCommand: ParsableCommand {
         if read.skipped > 0 || read.dropped > 0 { throw Exit.inputsSkipped }
     }
 
+    /// Exits (65) when the inputs held no span and `--output` holds a site that would be lost,
+    /// unless `--allow-empty`: a night whose exports came out empty keeps the last report.
+    private func refuseEmpty(spanCount: Int, progress: Progress) throws {
+        guard spanCount == 0, !allowEmpty, let entries = try? FileManager.default.contentsOfDirectory(atPath: site.output),
+            !entries.isEmpty
+        else { return }
+        progress.clear()
+        Progress.report(
+            "\(site.output): the inputs hold no span; the site there is left as it was (add --allow-empty to replace it with an empty report)"
+        )
+        throw Exit.noInput
+    }
+
     /// The site made through partition files in a work folder beside the output, removed after.
     private func spilled(
         _ listing: InputFiles.Listing, partitions: Int, budget: Int, settings: BuildSettings, templates: TemplateSet,
@@ -103,6 +121,7 @@ struct ReportCommand: ParsableCommand {
                 done, bytes in progress.update("partitioning \(done) of \(files.count) inputs: \(Progress.megabytes(bytes)) MB")
             }
             try progress.reportUnreadable(partitioned.failures, of: partitioned.manifest.inputs.count)
+            try refuseEmpty(spanCount: partitioned.spanCount, progress: progress)
             progress.reportIssues(partitioned.manifest.inputs.map(\.input))
             if let oversized = MemoryBudget.oversizedPartition(sizes: spill.partitionSizes(), inputs: files, budget: budget) {
                 progress.clear()

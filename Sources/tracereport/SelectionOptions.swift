@@ -112,6 +112,7 @@ struct SiteOptions: ParsableArguments {
             throw ValidationError("--regression-minimum wants a duration with a unit, such as 500us or 2ms, not '\(regressionMinimum)'")
         }
         if failOnRegression && baseline == nil { throw ValidationError("--fail-on-regression needs --baseline") }
+        try OutputCheck.validate(output)
         if let failOnHealth, InstrumentationHealth.Severity(name: failOnHealth).map({ $0 == .info }) ?? true {
             throw ValidationError("--fail-on-health wants notice, warning or error, not '\(failOnHealth)'")
         }

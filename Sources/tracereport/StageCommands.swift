@@ -50,6 +50,7 @@ struct PartitionCommand: ParsableCommand {
             throw ValidationError("--partitions must be between 1 and \(PartitionScheme.maximumCount)")
         }
         if output == nil && !listInputs { throw ValidationError("give the folder to write with --output") }
+        try OutputCheck.validate(output)
     }
 
     func run() throws {
@@ -62,6 +63,7 @@ struct PartitionCommand: ParsableCommand {
             for passed in listing.passedOver { Progress.report(passed.description + " (passed over)", level: "warning") }
             return
         }
+        try OutputCheck.refuseUnsafe(output, kind: .partitions, inputs: inputs, force: force)
         let outcome: PartitionStage.Outcome
         do {
             outcome = try PartitionStage.run(
@@ -116,10 +118,12 @@ struct BuildCommand: ParsableCommand {
 
     func validate() throws {
         if partitionFiles.isEmpty { throw ValidationError("give the partition's files with --partition") }
+        try OutputCheck.validate(output)
     }
 
     func run() throws {
         let started = Date()
+        try OutputCheck.refuseUnsafe(output, kind: .part, inputs: partitionFiles, force: force)
         let templates = try pages.templateSet()
         let settings = try selection.settings(pages: pages, assembly: assembly, templates: templates)
         let summary: PartSummary
@@ -168,6 +172,7 @@ struct MergeCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
+        try OutputCheck.refuseUnsafe(site.output, kind: .site, inputs: summaries, force: site.force)
         let progress = Progress(quiet: quiet)
         let templates = try PageOptions.templateSet(self.templates)
         let outcome: ReportBuilder.Outcome

@@ -20,9 +20,15 @@ struct TraceCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "The file to write (default: trace-<id>.html).")
     var output: String?
 
+    @Flag(help: "Replace --output even if it is a file other than a page tracereport wrote.")
+    var force = false
+
+    func validate() throws { try OutputCheck.validate(output) }
+
     func run() throws {
         let progress = Progress(quiet: input.quiet)
         let templates = try input.templateSet()
+        if let output { try OutputCheck.refuseUnsafePage(output, inputs: input.inputs, force: force) }
         let loaded = try input.load(progress: progress)
         progress.clear()
         let index: Int
@@ -38,7 +44,7 @@ struct TraceCommand: ParsableCommand {
             var page = try ReportBuilder(templates: templates, rowBudget: input.rowBudget).tracePage(trace, path: path)
             page.page.standalone = true
             page.page.time = input.time
-            try SingleFile.write(page.render(templates), to: URL(fileURLWithPath: path))
+            try SingleFile.write(page.render(templates), to: URL(fileURLWithPath: path), inputs: loaded.files.map(\.path), force: force)
         } catch {
             Progress.report(error.description)
             throw error.exitCode

@@ -29,12 +29,16 @@ struct KilledRunTests {
         process.executableURL = Self.binary
         process.arguments = [input.path, "--output", output.path, "--select", "all", "--quiet"]
         try process.run()
-        let staging = folder.appendingPathComponent(".report.partial-\(process.processIdentifier)")
         // Wait until pages are being written into the staging folder, then kill without warning.
         let deadline = Date().addingTimeInterval(60)
         var pagesSeen = 0
+        var staging = folder
         while Date() < deadline, process.isRunning {
-            pagesSeen = (try? FileManager.default.contentsOfDirectory(atPath: staging.appendingPathComponent("traces").path).count) ?? 0
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            if let name = names.first(where: { $0.hasPrefix(".report.tracereport-staging-") }) {
+                staging = folder.appendingPathComponent(name)
+                pagesSeen = (try? FileManager.default.contentsOfDirectory(atPath: staging.appendingPathComponent("traces").path).count) ?? 0
+            }
             if pagesSeen >= 20 { break }
             usleep(2_000)
         }

@@ -5,25 +5,6 @@ import Testing
 /// The command line on inputs a shell hands it: names that are not UTF-8, process substitution,
 /// an endless device. Run through `sh`, as a user would, with the binary `swift test` built.
 struct CommandLineInputsTests {
-    /// Runs `script` in `sh` in `folder`, with `$T` the binary and `$S` the samples; its status
-    /// and standard error.
-    func shell(_ script: String, in folder: URL) throws -> (status: Int32, errors: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", script]
-        process.currentDirectoryURL = folder
-        process.environment = [
-            "T": CommandLineStagesTests.binary.path, "S": Fixtures.repositoryRoot.appendingPathComponent("samples").path,
-            "PATH": "/usr/bin:/bin",
-        ]
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
-    }
-
     func summary(_ folder: URL) throws -> [String: Any] {
         try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("site/summary.json"))) as! [String: Any]
     }
@@ -31,7 +12,7 @@ struct CommandLineInputsTests {
     @Test func aFileNameThatIsNotUTF8IsReadByItsOwnBytes() throws {
         try #require(FileManager.default.isExecutableFile(atPath: CommandLineStagesTests.binary.path))
         let folder = try Fixtures.temporaryDirectory("cli-names")
-        let run = try shell(
+        let run = try Shell.run(
             #"cp "$S/checkout.jsonl" "$(printf 'caf\351.jsonl')" && "$T" "$(printf 'caf\351.jsonl')" --output site --quiet"#, in: folder)
         #expect(run.status == 0, "\(run.errors)")
         let inputs = try summary(folder)["inputs"] as! [[String: Any]]
@@ -41,7 +22,7 @@ struct CommandLineInputsTests {
     @Test func processSubstitutionIsReadOnce() throws {
         try #require(FileManager.default.isExecutableFile(atPath: CommandLineStagesTests.binary.path))
         let folder = try Fixtures.temporaryDirectory("cli-pipe")
-        let run = try shell(#""$T" <(cat "$S/checkout.jsonl") <(gzip -c "$S/more-checkouts.jsonl") --output site --quiet"#, in: folder)
+        let run = try Shell.run(#""$T" <(cat "$S/checkout.jsonl") <(gzip -c "$S/more-checkouts.jsonl") --output site --quiet"#, in: folder)
         #expect(run.status == 0, "\(run.errors)")
         let totals = try summary(folder)["totals"] as! [String: Any]
         #expect(totals["traces"] as? Int == 5 && totals["spans"] as? Int == 40, "the files read directly give the same")
@@ -50,7 +31,7 @@ struct CommandLineInputsTests {
     @Test func anEndlessDeviceEndsTheRunWithAClearMessage() throws {
         try #require(FileManager.default.isExecutableFile(atPath: CommandLineStagesTests.binary.path))
         let folder = try Fixtures.temporaryDirectory("cli-zero")
-        let run = try shell(#"timeout 20 "$T" /dev/zero --output site --quiet"#, in: folder)
+        let run = try Shell.run(#"timeout 20 "$T" /dev/zero --output site --quiet"#, in: folder)
         #expect(run.status == 65, "\(run.errors)")
         #expect(run.errors.contains("/dev/zero") && run.errors.contains("not a recognised span export"))
     }
@@ -66,7 +47,7 @@ struct CommandLineInputsTests {
             { "$T" never-written --output site & echo $! > pid; } 2>&1 | { sleep 1; kill -ILL "$(cat pid)"; cat; } > said
             echo "$(( ($(date +%s%N) - started) / 1000000 ))" > milliseconds
             """#
-        let run = try shell("timeout 60 bash -c '\(script)'", in: folder)
+        let run = try Shell.run("timeout 60 bash -c '\(script)'", in: folder)
         #expect(run.status == 0, "\(run.errors)")
         let milliseconds = try Int(
             String(contentsOf: folder.appendingPathComponent("milliseconds"), encoding: .utf8).trimmingCharacters(
@@ -83,7 +64,7 @@ struct CommandLineInputsTests {
         try #require(FileManager.default.isExecutableFile(atPath: CommandLineStagesTests.binary.path))
         let folder = try Fixtures.temporaryDirectory("cli-dropped")
         let broken = #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"zz","spanId":"0123456789abcdef","name":"x"}]}]}]}"#
-        let run = try shell(
+        let run = try Shell.run(
             #"cp "$S/checkout.jsonl" a.jsonl && echo '\#(broken)' >> a.jsonl && "$T" a.jsonl "$S/checkout-zipkin.json" --output site --quiet"#,
             in: folder)
         #expect(run.status == 1)

@@ -9,7 +9,7 @@ struct SpanRecordsTests {
     /// A file of `spans`, cut into chunks every `chunkSpans` spans.
     func file(_ spans: [Span], chunkSpans: Int = 1_000) -> [UInt8] {
         let writer = SpanRecordWriter()
-        var bytes = SpanRecordWriter.header
+        var bytes = SpanRecordWriter.header()
         for (index, span) in spans.enumerated() {
             writer.append(span)
             if (index + 1) % chunkSpans == 0 { bytes += writer.takeChunk() }
@@ -86,7 +86,7 @@ struct SpanRecordsTests {
         var generator = SyntheticTraces()
         let spans = (0..<20).flatMap { _ in generator.nextTrace() }
         let writer = SpanRecordWriter()
-        var bytes = SpanRecordWriter.header
+        var bytes = SpanRecordWriter.header()
         var chunks: [(offset: Int, spans: ArraySlice<Span>)] = []
         var first = 0
         for (index, span) in spans.enumerated() {
@@ -120,7 +120,7 @@ struct SpanRecordsTests {
         let writer = SpanRecordWriter()
         writer.append(locations[0])
         writer.append(Self.everyField)
-        var bytes = SpanRecordWriter.header + writer.takeChunk()
+        var bytes = SpanRecordWriter.header() + writer.takeChunk()
         writer.append(locations[1])
         bytes += writer.takeChunk()
         var spans: [Span] = []

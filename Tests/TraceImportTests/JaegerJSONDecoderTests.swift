@@ -6,7 +6,7 @@ import TraceModel
 struct JaegerJSONDecoderTests {
     func decode(_ text: String) throws -> [Span] {
         var spans: [Span] = []
-        try Array(text.utf8).withUnsafeBytes { raw in try JaegerJSONDecoder().decode(raw, file: "jaeger.json", into: &spans) }
+        _ = try Array(text.utf8).withUnsafeBytes { raw in try JaegerJSONDecoder().decode(raw, file: "jaeger.json", into: &spans) }
         return spans
     }
 
@@ -122,7 +122,7 @@ struct JaegerJSONDecoderTests {
     func rejectsWithAReason(_ text: String, _ fragment: String) throws {
         let error = #expect(throws: ImportError.self) {
             var spans: [Span] = []
-            try Array(text.utf8).withUnsafeBytes { try JaegerJSONDecoder().decode($0, file: "jaeger.json", strict: true, into: &spans) }
+            _ = try Array(text.utf8).withUnsafeBytes { try JaegerJSONDecoder().decode($0, file: "jaeger.json", strict: true, into: &spans) }
         }
         #expect(error?.message.contains(fragment) == true, "\(String(describing: error))")
         #expect(error?.line == 1)

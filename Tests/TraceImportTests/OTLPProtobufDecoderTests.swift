@@ -31,7 +31,7 @@ struct OTLPProtobufDecoderTests {
 
     func decode(_ bytes: [UInt8]) throws -> [Span] {
         var spans: [Span] = []
-        try bytes.withUnsafeBytes { raw in try OTLPProtobufDecoder().decode(raw, file: "spans.pb", into: &spans) }
+        _ = try bytes.withUnsafeBytes { raw in try OTLPProtobufDecoder().decode(raw, file: "spans.pb", into: &spans) }
         return spans
     }
 
@@ -54,7 +54,7 @@ struct OTLPProtobufDecoderTests {
         let cut = Array(bytes.dropLast(3))
         let error = #expect(throws: ImportError.self) {
             var spans: [Span] = []
-            try cut.withUnsafeBytes { try OTLPProtobufDecoder().decode($0, file: "spans.pb", strict: true, into: &spans) }
+            _ = try cut.withUnsafeBytes { try OTLPProtobufDecoder().decode($0, file: "spans.pb", strict: true, into: &spans) }
         }
         #expect(error?.offset != nil && error?.line == nil)
         #expect(error?.description.hasPrefix("spans.pb: byte ") == true)

@@ -49,7 +49,7 @@ struct SpanFileReaderTests {
     func readsItsOwnSpanRecordsAndNamesTheOffsetOfDamage(_ compression: String) throws {
         let writer = SpanRecordWriter()
         for span in Self.spans { writer.append(span) }
-        let plain = SpanRecordWriter.header + writer.takeChunk()
+        let plain = SpanRecordWriter.header() + writer.takeChunk()
         let (spans, summary) = try read(compression == "gzip" ? Compression.gzip(plain) : plain, named: "part.json")
         #expect(summary.format == .spanRecords)
         #expect(spans == Self.spans)

@@ -40,7 +40,7 @@ struct SyntheticTracesTests {
             default: Array(SpanEncoders.zipkinJSON(spans).utf8)
             }
         var decoded: [Span] = []
-        try bytes.withUnsafeBytes { buffer in
+        _ = try bytes.withUnsafeBytes { buffer in
             switch format {
             case "otlp-proto": try OTLPProtobufDecoder().decode(buffer, file: format, into: &decoded)
             case "jaeger": try JaegerJSONDecoder().decode(buffer, file: format, into: &decoded)

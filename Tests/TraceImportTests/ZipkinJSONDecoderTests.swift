@@ -6,7 +6,7 @@ import TraceModel
 struct ZipkinJSONDecoderTests {
     func decode(_ text: String) throws -> [Span] {
         var spans: [Span] = []
-        try Array(text.utf8).withUnsafeBytes { raw in try ZipkinJSONDecoder().decode(raw, file: "zipkin.json", into: &spans) }
+        _ = try Array(text.utf8).withUnsafeBytes { raw in try ZipkinJSONDecoder().decode(raw, file: "zipkin.json", into: &spans) }
         return spans
     }
 

@@ -1,0 +1,296 @@
+import CSystemCalls
+public import Foundation
+import TraceModel
+
+/// The system calls behind publishing a folder: what it is, who may replace it, the lock that
+/// makes one run at a time write it, the exchange that publishes it, and the leftovers of runs
+/// that were killed. Every name it makes beside an output `NAME` begins `.NAME.tracereport-`.
+public enum OutputFolder {
+    /// What wrote a folder, as its marker file says: a folder is replaced only by a run that
+    /// writes the same kind.
+    public enum Kind: String, Sendable, CaseIterable {
+        /// A report site (`report`, `merge`).
+        case site
+        /// Partition files and `partitions.json` (`partition`).
+        case partitions
+        /// A built part: `part.json` and its pages (`build`).
+        case part
+        /// The work folder of a run spilled to disk.
+        case work
+
+        /// The marker file's text.
+        var marker: String { "tracereport \(rawValue)\n" }
+
+        /// The kind a marker's text names; nil when it names none. Markers written before kinds
+        /// were ("tracereport site") are told by the folder's content.
+        static func of(marker text: String, entries: [String]) -> Kind? {
+            let line = text.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
+            guard line.hasPrefix("tracereport ") else { return nil }
+            if let kind = Kind(rawValue: String(line.dropFirst("tracereport ".count))), text == kind.marker {
+                if kind != .site { return kind }
+                if entries.contains("partitions.json") { return .partitions }
+                if entries.contains("part.json") { return .part }
+                return .site
+            }
+            return nil
+        }
+
+        /// What the kind is called in a refusal.
+        var name: String {
+            switch self {
+            case .site: "a report site"
+            case .partitions: "a partition folder"
+            case .part: "a built part"
+            case .work: "a work folder"
+            }
+        }
+    }
+
+    /// The file that marks a folder as written by tracereport, holding its `Kind`.
+    public static let markerName = OutputMarker.fileName
+
+    /// Why `destination` must not be replaced by a run writing `kind` from `inputs`; nil when it
+    /// may be. Refused whatever `force` says: an empty path, the root, the current folder or one
+    /// of its parents, a folder holding one of the inputs, a mount point, something not a folder,
+    /// and a folder that cannot be listed. Refused unless `force`: a folder tracereport did not
+    /// write, or that it wrote as another kind.
+    public static func refusal(
+        toReplace destination: URL, kind: Kind, inputs: [String] = [], force: Bool
+    ) -> String? {
+        let path = destination.path
+        guard !path.isEmpty else { return "an empty path is not a folder to write; give --output a folder name" }
+        let real = realPath(path)
+        if let real, let current = realPath(FileManager.default.currentDirectoryPath),
+            real == "/" || current == real || current.hasPrefix(real + "/")
+        {
+            return "is the current folder or one of its parents: tracereport will not replace it; choose a new folder for --output"
+        }
+        var status = stat()
+        guard lstat(path, &status) == 0 else {
+            if errno == ENOENT { return nil }
+            return "cannot be examined (\(systemMessage())); choose another --output"
+        }
+        if let real {
+            for input in inputs {
+                guard let input = realPath(input) else { continue }
+                if input == real || input.hasPrefix(real + "/") {
+                    return "holds an input of this run (\(input)): replacing it would delete that input; choose another --output"
+                }
+            }
+        }
+        guard status.st_mode & S_IFMT == S_IFDIR else {
+            return "exists and is not a folder; choose another --output"
+        }
+        var parent = stat()
+        if stat(destination.deletingLastPathComponent().path, &parent) == 0, parent.st_dev != status.st_dev {
+            return "is a mount point, which cannot be replaced in one step: give --output a folder inside it"
+        }
+        guard let entries = listing(path) else {
+            return "cannot be listed (\(systemMessage())): tracereport replaces only a folder it can see into; choose another --output"
+        }
+        if entries.isEmpty { return nil }
+        guard entries.contains(markerName) else {
+            if force { return nil }
+            return "exists and was not written by tracereport (no \(markerName) file); refusing to replace it. "
+                + "Choose an empty or new folder for --output, or add --force"
+        }
+        let text = (try? String(contentsOfFile: destination.appendingPathComponent(markerName).path, encoding: .utf8)) ?? ""
+        let written = Kind.of(marker: text, entries: entries)
+        if written == kind || force { return nil }
+        return "holds \(written?.name ?? "something tracereport did not recognise"), not \(kind.name): refusing to replace it. "
+            + "Choose another --output, or add --force"
+    }
+
+    /// The names in the folder at `path` (not `.` and `..`); nil when it cannot be listed.
+    static func listing(_ path: String) -> [String]? {
+        guard let directory = opendir(path) else { return nil }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    /// The path with links and `..` resolved; nil when it does not exist.
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// The message of the last system call's `errno`.
+    static func systemMessage() -> String { String(cString: strerror(errno)) }
+
+    // MARK: Names beside the output
+
+    /// The prefix of every name made beside `destination`.
+    static func prefix(_ destination: URL) -> String { ".\(destination.lastPathComponent).tracereport-" }
+
+    /// A name beside `destination` no other run makes: `.NAME.tracereport-<role>-<random>`.
+    static func uniqueSibling(of destination: URL, role: String) -> URL {
+        let token = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        return destination.deletingLastPathComponent().appendingPathComponent(prefix(destination) + "\(role)-\(token)")
+    }
+
+    // MARK: One run at a time
+
+    /// An exclusive lock on a destination, held by the run that writes it: the file
+    /// `.NAME.tracereport-lock` beside it, locked with `flock` (which the kernel lets go when the
+    /// process ends, however it ends) and removed when released.
+    final class Lock {
+        private let path: String
+        private var descriptor: Int32
+
+        /// Takes the lock, or says why not (another run holds it, or the folder beside the
+        /// destination cannot be written).
+        init(for destination: URL) throws(ReportError) {
+            path = destination.deletingLastPathComponent().appendingPathComponent(OutputFolder.prefix(destination) + "lock").path
+            while true {
+                let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+                guard descriptor >= 0 else {
+                    throw .output(
+                        path: destination.path,
+                        message: "cannot create \(path) beside it (\(OutputFolder.systemMessage())); "
+                            + "the folder that holds --output must be writable")
+                }
+                guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+                    close(descriptor)
+                    throw .output(
+                        path: destination.path,
+                        message: "another tracereport run is writing it (it holds \(path)); wait for it to end, or choose another --output")
+                }
+                // A run that released the lock may have removed the file between our open and
+                // flock: then the lock is on a file no other run sees, and is taken again.
+                var held = stat()
+                var named = stat()
+                if fstat(descriptor, &held) == 0, stat(path, &named) == 0, held.st_ino == named.st_ino, held.st_dev == named.st_dev {
+                    self.descriptor = descriptor
+                    return
+                }
+                close(descriptor)
+            }
+        }
+
+        /// Removes the lock file and lets go of the lock.
+        func release() {
+            guard descriptor >= 0 else { return }
+            unlink(path)
+            close(descriptor)
+            descriptor = -1
+        }
+
+        deinit { release() }
+    }
+
+    /// Whether no run holds the lock of `destination` (its runs are all gone).
+    static func isUnlocked(_ destination: URL) -> Bool {
+        let path = destination.deletingLastPathComponent().appendingPathComponent(prefix(destination) + "lock").path
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return errno == ENOENT }
+        defer { close(descriptor) }
+        return flock(descriptor, LOCK_EX | LOCK_NB) == 0
+    }
+
+    // MARK: Publishing and cleaning up
+
+    /// Puts `staging` in place of `destination`, in one step where the file system can: returns
+    /// where the previous site now is, to be removed (nil when there was none).
+    static func publish(_ staging: URL, as destination: URL) throws(ReportError) -> URL? {
+        if rename(staging.path, destination.path) == 0 { return nil }
+        guard errno == EEXIST || errno == ENOTEMPTY else {
+            throw .output(path: destination.path, message: "cannot move the new site into place (\(systemMessage()))")
+        }
+        if tracereport_exchange(staging.path, destination.path) == 0 { return staging }
+        guard errno == EINVAL || errno == ENOSYS || errno == ENOTSUP else {
+            throw .output(path: destination.path, message: "cannot exchange the new site with the previous one (\(systemMessage()))")
+        }
+        // No exchange here: two renames. A kill between them leaves the previous site under
+        // `old`, which the next run puts back (`removeLeftovers`).
+        let old = uniqueSibling(of: destination, role: "old")
+        guard rename(destination.path, old.path) == 0 else {
+            throw .output(path: destination.path, message: "cannot move the previous site aside (\(systemMessage()))")
+        }
+        guard rename(staging.path, destination.path) == 0 else {
+            let message = systemMessage()
+            _ = rename(old.path, destination.path)
+            throw .output(path: destination.path, message: "cannot move the new site into place (\(message))")
+        }
+        return old
+    }
+
+    /// Removes what killed runs left beside `destination` (staging folders, previous sites
+    /// being removed, the work folder of a spilled run), and puts back a previous site a kill
+    /// left aside when `destination` is missing. Called with `destination`'s lock held. Names
+    /// of earlier versions (`.NAME.partial-PID`, `.NAME.old-PID`) are cleaned up too.
+    static func removeLeftovers(beside destination: URL) {
+        let parent = destination.deletingLastPathComponent()
+        let name = destination.lastPathComponent
+        let ours = prefix(destination)
+        var (removable, previous): ([String], [String]) = ([], [])
+        for entry in (listing(parent.path) ?? []).sorted() {
+            if entry.hasPrefix(ours + "staging-") {
+                removable.append(entry)
+            } else if entry.hasPrefix(ours + "old-") || isEarlierVersion(entry, name: name, role: "old") {
+                previous.append(entry)
+            } else if isEarlierVersion(entry, name: name, role: "partial") {
+                removable.append(entry)
+            }
+        }
+        var status = stat()
+        if let restored = previous.first, lstat(destination.path, &status) != 0, errno == ENOENT,
+            rename(parent.appendingPathComponent(restored).path, destination.path) == 0
+        {
+            previous.removeFirst()
+        }
+        for entry in removable + previous { removeTree(parent.appendingPathComponent(entry)) }
+        // The work folder of a spilled run, when no run holds it.
+        let work = workFolder(beside: destination)
+        if isUnlocked(work) {
+            for entry in (listing(parent.path) ?? [])
+            where entry.hasPrefix(prefix(work)) || isEarlierVersion(entry, name: work.lastPathComponent, role: "partial") {
+                removeTree(parent.appendingPathComponent(entry))
+            }
+        }
+    }
+
+    /// Puts back a previous site a killed run left aside and removes its leftovers, when no
+    /// other run writes `destination`: for a run to do as it begins, whatever it then does.
+    public static func recover(_ destination: URL) {
+        let destination = destination.standardizedFileURL
+        guard let lock = try? Lock(for: destination) else { return }
+        removeLeftovers(beside: destination)
+        lock.release()
+    }
+
+    /// Removes the tree at `url` (tracereport's own: a previous site, a staging folder), making
+    /// its folders writable first where they are not (a site made read-only once published).
+    static func removeTree(_ url: URL) {
+        let files = FileManager.default
+        if (try? files.removeItem(at: url)) != nil { return }
+        chmod(url.path, 0o700)
+        let walker = files.enumerator(atPath: url.path)
+        while let entry = walker?.nextObject() as? String {
+            let path = url.appendingPathComponent(entry).path
+            var status = stat()
+            if lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR { chmod(path, 0o700) }
+        }
+        try? files.removeItem(at: url)
+    }
+
+    /// The work folder a spilled run makes beside `destination`.
+    public static func workFolder(beside destination: URL) -> URL {
+        destination.deletingLastPathComponent().appendingPathComponent(".\(destination.lastPathComponent).spill")
+    }
+
+    /// Whether `entry` is a name an earlier version made beside `name`, `.NAME.ROLE-PID`, of a
+    /// process that is gone.
+    private static func isEarlierVersion(_ entry: String, name: String, role: String) -> Bool {
+        let prefix = ".\(name).\(role)-"
+        guard entry.hasPrefix(prefix), let pid = Int32(entry.dropFirst(prefix.count)) else { return false }
+        // This version never makes such names: one with its own process id (a container's
+        // process 1, run after run) is an earlier run's.
+        return pid == getpid() || (kill(pid, 0) == -1 && errno == ESRCH)
+    }
+}

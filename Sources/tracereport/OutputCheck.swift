@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import ReportSite
+
+/// The check every command makes of its output before any work: a refusal (why, and what to
+/// do) costs seconds, not the hour a night's inputs take to read.
+enum OutputCheck {
+    /// Recovers `path` from a killed run (`OutputFolder.recover`), then reports why it must not
+    /// be replaced by a run writing `kind` from `inputs`, and exits
+    /// (73); returns when it may be.
+    static func refuseUnsafe(_ path: String, kind: OutputFolder.Kind, inputs: [String], force: Bool) throws {
+        OutputFolder.recover(URL(fileURLWithPath: path, isDirectory: true))
+        do {
+            try SiteStaging.checkReplaceable(URL(fileURLWithPath: path, isDirectory: true), kind: kind, inputs: inputs, force: force)
+        } catch {
+            Progress.report(error.description)
+            throw error.exitCode
+        }
+    }
+
+    /// Reports why the file at `path` must not be replaced by `trace`'s page, and exits (73).
+    static func refuseUnsafePage(_ path: String, inputs: [String], force: Bool) throws {
+        if let refusal = SingleFile.refusal(toReplace: URL(fileURLWithPath: path), inputs: inputs, force: force) {
+            Progress.report("\(path): \(refusal)")
+            throw Exit.cannotWrite
+        }
+    }
+
+    /// A usage error for an empty `--output`, which would name the current folder.
+    static func validate(_ output: String?) throws {
+        if output?.isEmpty == true { throw ValidationError("--output wants a path, not an empty string") }
+    }
+}
