@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "TraceImport", dependencies: ["TraceModel", "SpanRecords", "CZlib", "CZstd"]),
         // zlib and zstd, seen only by TraceImport's Decompression.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CZstd"),
         // Spans to traces: grouping, trees, duplicates, orphans, self time.
         .target(name: "TraceAssembly", dependencies: ["TraceModel"]),
         // Across traces: service calls, dependency graphs, latency sketches, slowest hops.
@@ -63,13 +63,11 @@ let package = Package(
         .target(
             name: "ReportSite",
             dependencies: [
-                "TraceModel", "TraceAssembly", "TraceAnalysis", "TraceCharts", "XMLValidation", "CSystemCalls",
+                "TraceModel", "TraceAssembly", "TraceAnalysis", "TraceCharts", "XMLValidation",
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
             plugins: ["EmbedFiles"]
         ),
-        // System calls Swift's C library module does not offer (an atomic exchange of two folders).
-        .target(name: "CSystemCalls"),
         // The command line: parses arguments, calls the libraries.
         .executableTarget(
             name: "tracereport",

@@ -1,4 +1,3 @@
-import CSystemCalls
 public import Foundation
 import TraceModel
 
@@ -202,7 +201,7 @@ public enum OutputFolder {
         guard errno == EEXIST || errno == ENOTEMPTY else {
             throw .output(path: destination.path, message: "cannot move the new site into place (\(systemMessage()))")
         }
-        if tracereport_exchange(staging.path, destination.path) == 0 { return staging }
+        if exchange(staging.path, destination.path) == 0 { return staging }
         guard errno == EINVAL || errno == ENOSYS || errno == ENOTSUP else {
             throw .output(path: destination.path, message: "cannot exchange the new site with the previous one (\(systemMessage()))")
         }
@@ -218,6 +217,20 @@ public enum OutputFolder {
             throw .output(path: destination.path, message: "cannot move the new site into place (\(message))")
         }
         return old
+    }
+
+    /// Swaps the entries at two paths in one step: glibc's `renameat2` with `RENAME_EXCHANGE`
+    /// (2.28 and later; Swift's C library module does not declare it, so it is looked up). -1
+    /// with `errno` ENOSYS where the C library lacks it, EINVAL where the file system cannot.
+    private static func exchange(_ first: String, _ second: String) -> Int32 {
+        typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+        // A nil handle is RTLD_DEFAULT: the symbol as the process sees it.
+        guard let symbol = dlsym(nil, "renameat2") else {
+            errno = ENOSYS
+            return -1
+        }
+        let renameAt2 = unsafeBitCast(symbol, to: RenameAt2.self)
+        return renameAt2(AT_FDCWD, first, AT_FDCWD, second, 1 << 1)  // RENAME_EXCHANGE
     }
 
     /// Removes what killed runs left beside `destination` (staging folders, previous sites

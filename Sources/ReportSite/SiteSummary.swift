@@ -13,6 +13,8 @@ public struct SiteSummary: Codable, Equatable, Sendable {
 
     public var schema = "tracereport-summary"
     public var version = SiteSummary.currentVersion
+    /// The release that wrote it, "tracereport 0.9.0" (absent in summaries of earlier releases).
+    public var generator: String? = Release.generator
     public var title: String
     /// Where the site is published (`--base-url`, ending in "/"), if given; then every `path` has
     /// an absolute `url` beside it.

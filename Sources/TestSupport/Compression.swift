@@ -27,13 +27,14 @@ public enum Compression {
 
     /// `bytes` as one zstd frame.
     public static func zstd(_ bytes: [UInt8]) -> [UInt8] {
-        var output = [UInt8](repeating: 0, count: ZSTD_compressBound(bytes.count))
+        precondition(czstd_load() == nil, "libzstd cannot be loaded: \(String(cString: czstd_load()!))")
+        var output = [UInt8](repeating: 0, count: czstd_compress_bound(bytes.count))
         let written = output.withUnsafeMutableBytes { outBuffer in
             bytes.withUnsafeBytes { inBuffer in
-                ZSTD_compress(outBuffer.baseAddress, outBuffer.count, inBuffer.baseAddress, inBuffer.count, 3)
+                czstd_compress(outBuffer.baseAddress, outBuffer.count, inBuffer.baseAddress, inBuffer.count, 3)
             }
         }
-        precondition(ZSTD_isError(written) == 0)
+        precondition(czstd_is_error(written) == 0)
         return Array(output[0..<written])
     }
 }

@@ -239,26 +239,33 @@ private final class GzipDecoder: StreamDecoder {
     }
 }
 
-/// libzstd's streaming decompression (frames one after another are read in turn).
+/// libzstd's streaming decompression (frames one after another are read in turn), the library
+/// loaded when the first zstd input is met (`CZstd`).
 private final class ZstdDecoder: StreamDecoder {
-    private let context: OpaquePointer
+    private let context: UnsafeMutableRawPointer
     private(set) var isMidStream = false
 
     init() throws(JSONFailure) {
-        guard let context = ZSTD_createDCtx() else { throw JSONFailure(offset: 0, message: "zstd could not start") }
+        if let failure = czstd_load() {
+            throw JSONFailure(
+                offset: 0,
+                message:
+                    "zstd input, but libzstd cannot be loaded (\(String(cString: failure))): install it (Debian: apt-get install libzstd1)")
+        }
+        guard let context = czstd_create_decompressor() else { throw JSONFailure(offset: 0, message: "zstd could not start") }
         self.context = context
     }
 
-    deinit { ZSTD_freeDCtx(context) }
+    deinit { czstd_free_decompressor(context) }
 
     func decompress(
         _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
     ) throws(JSONFailure) -> (consumed: Int, produced: Int, endOfStream: Bool) {
-        var inBuffer = ZSTD_inBuffer(src: input.baseAddress, size: input.count, pos: 0)
-        var outBuffer = ZSTD_outBuffer(dst: output.baseAddress, size: output.count, pos: 0)
-        let result = ZSTD_decompressStream(context, &outBuffer, &inBuffer)
-        if ZSTD_isError(result) != 0 {
-            throw JSONFailure(offset: 0, message: "zstd: \(String(cString: ZSTD_getErrorName(result)))")
+        var inBuffer = CZstdInBuffer(src: input.baseAddress, size: input.count, pos: 0)
+        var outBuffer = CZstdOutBuffer(dst: output.baseAddress, size: output.count, pos: 0)
+        let result = czstd_decompress_stream(context, &outBuffer, &inBuffer)
+        if czstd_is_error(result) != 0 {
+            throw JSONFailure(offset: 0, message: "zstd: \(String(cString: czstd_error_name(result)))")
         }
         if inBuffer.pos > 0 || outBuffer.pos > 0 { isMidStream = result != 0 }
         return (inBuffer.pos, outBuffer.pos, result == 0 && (inBuffer.pos > 0 || outBuffer.pos > 0))

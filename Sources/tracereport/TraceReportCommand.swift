@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ReportSite
 import TraceImport
 
 /// `tracereport`: reads span exports and writes a report site (`report`, the default), or one
@@ -22,6 +23,7 @@ struct TraceReportCommand: ParsableCommand {
             --strict) one could not; 66 an input, template or baseline is missing or unreadable; \
             70 internal error (a chart failed validation); 73 the output cannot be written or replaced.
             """,
+        version: Release.generator,
         subcommands: [ReportCommand.self, TraceCommand.self, PartitionCommand.self, BuildCommand.self, MergeCommand.self],
         defaultSubcommand: ReportCommand.self
     )
