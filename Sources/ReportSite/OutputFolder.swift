@@ -241,8 +241,9 @@ public enum OutputFolder {
         let parent = destination.deletingLastPathComponent()
         let name = destination.lastPathComponent
         let ours = prefix(destination)
+        let entries = (listing(parent.path) ?? []).sorted()
         var (removable, previous): ([String], [String]) = ([], [])
-        for entry in (listing(parent.path) ?? []).sorted() {
+        for entry in entries {
             if entry.hasPrefix(ours + "staging-") {
                 removable.append(entry)
             } else if entry.hasPrefix(ours + "old-") || isEarlierVersion(entry, name: name, role: "old") {
@@ -261,7 +262,7 @@ public enum OutputFolder {
         // The work folder of a spilled run, when no run holds it.
         let work = workFolder(beside: destination)
         if isUnlocked(work) {
-            for entry in (listing(parent.path) ?? [])
+            for entry in entries
             where entry.hasPrefix(prefix(work)) || isEarlierVersion(entry, name: work.lastPathComponent, role: "partial") {
                 removeTree(parent.appendingPathComponent(entry))
             }

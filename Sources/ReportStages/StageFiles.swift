@@ -199,13 +199,13 @@ enum StageJSON {
             throw .output(path: name, message: "cannot encode: \(error)")
         }
         bytes.append(UInt8(ascii: "\n"))
-        let member = checksumMember.start + digits(of: bytes) + checksumMember.end
+        let member = checksumMember.start + digits(of: CRC32C.checksum(bytes)) + checksumMember.end
         try staging.write(String(decoding: member + bytes.dropFirst(), as: UTF8.self), to: name)
     }
 
-    /// The checksum of `bytes` as 8 lower-case hex digits.
-    private static func digits(of bytes: [UInt8]) -> [UInt8] {
-        Array(HexDigits.format(UInt64(CRC32C.checksum(bytes))).utf8.suffix(checksumMember.digits))
+    /// `checksum` as 8 lower-case hex digits.
+    private static func digits(of checksum: UInt32) -> [UInt8] {
+        Array(HexDigits.format(UInt64(checksum)).utf8.suffix(checksumMember.digits))
     }
 
     /// Whether the file begins with the checksum member, exactly as `write` writes it, of the rest.
@@ -213,7 +213,9 @@ enum StageJSON {
         let (start, end, count) = checksumMember
         let length = start.count + count + end.count
         guard bytes.count > length, bytes.starts(with: start), bytes.dropFirst(start.count + count).starts(with: end) else { return false }
-        return bytes.dropFirst(start.count).prefix(count).elementsEqual(digits(of: [UInt8(ascii: "{")] + bytes.dropFirst(length)))
+        // The checksum of `{` and the rest, without copying the rest.
+        let rest = bytes.dropFirst(length).withUnsafeBytes { CRC32C.checksum($0, continuing: CRC32C.checksum([UInt8(ascii: "{")])) }
+        return bytes.dropFirst(start.count).prefix(count).elementsEqual(digits(of: rest))
     }
 
     /// Reads a file of the stages, checking its schema and version first.

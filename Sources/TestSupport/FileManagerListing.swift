@@ -7,6 +7,12 @@ public enum FileManagerListing {
         try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }.sorted()
     }
 
+    /// The names of every entry of `folder`, hidden ones too (what a run left beside its
+    /// output), sorted.
+    public static func allNames(in folder: URL) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+    }
+
     /// Every regular file under `folder` (hidden ones too), as relative paths mapped to contents.
     public static func tree(_ folder: URL) throws -> [String: Data] {
         var result: [String: Data] = [:]

@@ -14,7 +14,7 @@ struct SiteStagingTests {
         let pages = try FileManagerListing.names(in: output.appendingPathComponent("traces"))
         #expect(pages == ["000000000000abcd0000000000000002.html"])
         // No staging or old folders are left beside the site.
-        #expect(try FileManagerListing.names(in: output.deletingLastPathComponent()) == ["report"])
+        #expect(try FileManagerListing.allNames(in: output.deletingLastPathComponent()) == ["report"])
     }
 
     @Test func refusesToReplaceAFolderItDidNotWrite() throws {
@@ -41,6 +41,6 @@ struct SiteStagingTests {
         }
         #expect(error?.description.contains("failed SVG validation") == true)
         #expect(try FileManagerListing.tree(output) == before)
-        #expect(try FileManagerListing.names(in: output.deletingLastPathComponent()) == ["report"])
+        #expect(try FileManagerListing.allNames(in: output.deletingLastPathComponent()) == ["report"])
     }
 }
