@@ -23,6 +23,14 @@ enum FileWriting {
             return close(descriptor) == 0 ? nil : String(cString: strerror(errno))
         }
     }
+
+    /// Flushes the file or folder at `path` to disk; returns what went wrong, if anything.
+    static func flush(_ path: String) -> String? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return String(cString: strerror(errno)) }
+        defer { close(descriptor) }
+        return fsync(descriptor) == 0 ? nil : String(cString: strerror(errno))
+    }
 }
 
 /// One page written so that readers see the old one or the whole new one, never a part: it is
@@ -42,11 +50,7 @@ public enum SingleFile {
             unlink(temporary.path)
             throw .output(path: url.path, message: "cannot write (\(failure))")
         }
-        let descriptor = open(temporary.path, O_RDONLY | O_CLOEXEC)
-        if descriptor >= 0 {
-            _ = fsync(descriptor)
-            close(descriptor)
-        }
+        _ = FileWriting.flush(temporary.path)
         guard rename(temporary.path, url.path) == 0 else {
             let message = OutputFolder.systemMessage()
             unlink(temporary.path)

@@ -50,8 +50,8 @@ public enum OutputFolder {
 
     /// Why `destination` must not be replaced by a run writing `kind` from `inputs`; nil when it
     /// may be. Refused whatever `force` says: an empty path, the root, the current folder or one
-    /// of its parents, a folder holding one of the inputs, a mount point, something not a folder,
-    /// and a folder that cannot be listed. Refused unless `force`: a folder tracereport did not
+    /// of its parents, a folder holding one of the inputs, something not a folder, and a folder
+    /// that cannot be listed. Refused unless `force`: a folder tracereport did not
     /// write, or that it wrote as another kind.
     public static func refusal(
         toReplace destination: URL, kind: Kind, inputs: [String] = [], force: Bool
@@ -69,10 +69,14 @@ public enum OutputFolder {
             if errno == ENOENT { return nil }
             return "cannot be examined (\(systemMessage())); choose another --output"
         }
+        let isInside = place(of: destination).isInside
         if let real {
             for input in inputs {
                 guard let input = realPath(input) else { continue }
-                if input == real || input.hasPrefix(real + "/") {
+                // In a mount point, tracereport's own names (a spilled run's work) are not replaced.
+                let entry = String(input.dropFirst(real.count + 1).prefix { $0 != "/" })
+                let isOwnWork = isInside && !MountPointPublishing.isSiteEntry(entry)
+                if input == real || (input.hasPrefix(real + "/") && !isOwnWork) {
                     return "holds an input of this run (\(input)): replacing it would delete that input; choose another --output"
                 }
             }
@@ -80,13 +84,10 @@ public enum OutputFolder {
         guard status.st_mode & S_IFMT == S_IFDIR else {
             return "exists and is not a folder; choose another --output"
         }
-        var parent = stat()
-        if stat(destination.deletingLastPathComponent().path, &parent) == 0, parent.st_dev != status.st_dev {
-            return "is a mount point, which cannot be replaced in one step: give --output a folder inside it"
-        }
-        guard let entries = listing(path) else {
+        guard var entries = listing(path) else {
             return "cannot be listed (\(systemMessage())): tracereport replaces only a folder it can see into; choose another --output"
         }
+        if isInside { entries.removeAll { !MountPointPublishing.isSiteEntry($0) } }
         if entries.isEmpty { return nil }
         guard entries.contains(markerName) else {
             if force { return nil }
@@ -122,21 +123,44 @@ public enum OutputFolder {
     /// The message of the last system call's `errno`.
     static func systemMessage() -> String { String(cString: strerror(errno)) }
 
-    // MARK: Names beside the output
+    // MARK: Where a run's own names go
 
-    /// The prefix of every name made beside `destination`.
-    static func prefix(_ destination: URL) -> String { ".\(destination.lastPathComponent).tracereport-" }
+    /// The folder that holds the names a run makes for a destination (its lock, staging folder,
+    /// previous site), and how they begin: beside `NAME`, `.NAME.tracereport-`; inside a mount
+    /// point, which cannot be renamed, `..tracereport-` (every name tracereport makes in a mount
+    /// point begins with two dots).
+    struct Place {
+        let holder: URL
+        let prefix: String
+        /// Whether the names are inside the destination (a mount point).
+        var isInside: Bool { prefix == MountPointPublishing.prefix }
+    }
 
-    /// A name beside `destination` no other run makes: `.NAME.tracereport-<role>-<random>`.
+    static func place(of destination: URL) -> Place {
+        if MountPointPublishing.isMountPoint(destination.path) {
+            return Place(holder: destination, prefix: MountPointPublishing.prefix)
+        }
+        return Place(holder: destination.deletingLastPathComponent(), prefix: ".\(destination.lastPathComponent).tracereport-")
+    }
+
+    /// A name for `role` no other run makes: `.NAME.tracereport-<role>-<random>` beside
+    /// `destination`, or inside it where it is a mount point.
     static func uniqueSibling(of destination: URL, role: String) -> URL {
+        let place = place(of: destination)
         let token = String(UInt64.random(in: 0...UInt64.max), radix: 16)
-        return destination.deletingLastPathComponent().appendingPathComponent(prefix(destination) + "\(role)-\(token)")
+        return place.holder.appendingPathComponent(place.prefix + "\(role)-\(token)")
+    }
+
+    /// The path of the lock file of `destination`.
+    private static func lockPath(_ destination: URL) -> String {
+        let place = place(of: destination)
+        return place.holder.appendingPathComponent(place.prefix + "lock").path
     }
 
     // MARK: One run at a time
 
     /// An exclusive lock on a destination, held by the run that writes it: the file
-    /// `.NAME.tracereport-lock` beside it, locked with `flock` (which the kernel lets go when the
+    /// `.NAME.tracereport-lock` beside it (`..tracereport-lock` in a mount point), locked with `flock` (which the kernel lets go when the
     /// process ends, however it ends) and removed when released.
     final class Lock {
         private let path: String
@@ -145,7 +169,7 @@ public enum OutputFolder {
         /// Takes the lock, or says why not (another run holds it, or the folder beside the
         /// destination cannot be written).
         init(for destination: URL) throws(ReportError) {
-            path = destination.deletingLastPathComponent().appendingPathComponent(OutputFolder.prefix(destination) + "lock").path
+            path = OutputFolder.lockPath(destination)
             while true {
                 let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
                 guard descriptor >= 0 else {
@@ -185,8 +209,7 @@ public enum OutputFolder {
 
     /// Whether no run holds the lock of `destination` (its runs are all gone).
     static func isUnlocked(_ destination: URL) -> Bool {
-        let path = destination.deletingLastPathComponent().appendingPathComponent(prefix(destination) + "lock").path
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        let descriptor = open(lockPath(destination), O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return errno == ENOENT }
         defer { close(descriptor) }
         return flock(descriptor, LOCK_EX | LOCK_NB) == 0
@@ -197,6 +220,7 @@ public enum OutputFolder {
     /// Puts `staging` in place of `destination`, in one step where the file system can: returns
     /// where the previous site now is, to be removed (nil when there was none).
     static func publish(_ staging: URL, as destination: URL) throws(ReportError) -> URL? {
+        if place(of: destination).isInside { return try MountPointPublishing.publish(staging, into: destination) }
         if rename(staging.path, destination.path) == 0 { return nil }
         guard errno == EEXIST || errno == ENOTEMPTY else {
             throw .output(path: destination.path, message: "cannot move the new site into place (\(systemMessage()))")
@@ -235,36 +259,38 @@ public enum OutputFolder {
 
     /// Removes what killed runs left beside `destination` (staging folders, previous sites
     /// being removed, the work folder of a spilled run), and puts back a previous site a kill
-    /// left aside when `destination` is missing. Called with `destination`'s lock held. Names
-    /// of earlier versions (`.NAME.partial-PID`, `.NAME.old-PID`) are cleaned up too.
+    /// left aside when `destination` is missing; in a mount point, first finishes a publishing a
+    /// kill interrupted. Called with `destination`'s lock held. Names of earlier versions
+    /// (`.NAME.partial-PID`, `.NAME.old-PID`) are cleaned up too.
     static func removeLeftovers(beside destination: URL) {
-        let parent = destination.deletingLastPathComponent()
+        let place = place(of: destination)
         let name = destination.lastPathComponent
-        let ours = prefix(destination)
-        let entries = (listing(parent.path) ?? []).sorted()
+        if place.isInside { MountPointPublishing.finishInterrupted(in: destination) }
+        let entries = (listing(place.holder.path) ?? []).sorted()
         var (removable, previous): ([String], [String]) = ([], [])
         for entry in entries {
-            if entry.hasPrefix(ours + "staging-") {
+            if entry.hasPrefix(place.prefix + "staging-") {
                 removable.append(entry)
-            } else if entry.hasPrefix(ours + "old-") || isEarlierVersion(entry, name: name, role: "old") {
+            } else if entry.hasPrefix(place.prefix + "old-") || isEarlierVersion(entry, name: name, role: "old") {
                 previous.append(entry)
             } else if isEarlierVersion(entry, name: name, role: "partial") {
                 removable.append(entry)
             }
         }
         var status = stat()
-        if let restored = previous.first, lstat(destination.path, &status) != 0, errno == ENOENT,
-            rename(parent.appendingPathComponent(restored).path, destination.path) == 0
+        if !place.isInside, let restored = previous.first, lstat(destination.path, &status) != 0, errno == ENOENT,
+            rename(place.holder.appendingPathComponent(restored).path, destination.path) == 0
         {
             previous.removeFirst()
         }
-        for entry in removable + previous { removeTree(parent.appendingPathComponent(entry)) }
+        for entry in removable + previous { removeTree(place.holder.appendingPathComponent(entry)) }
         // The work folder of a spilled run, when no run holds it.
         let work = workFolder(beside: destination)
         if isUnlocked(work) {
+            let workPrefix = Self.place(of: work).prefix
             for entry in entries
-            where entry.hasPrefix(prefix(work)) || isEarlierVersion(entry, name: work.lastPathComponent, role: "partial") {
-                removeTree(parent.appendingPathComponent(entry))
+            where entry.hasPrefix(workPrefix) || isEarlierVersion(entry, name: work.lastPathComponent, role: "partial") {
+                removeTree(place.holder.appendingPathComponent(entry))
             }
         }
     }
@@ -293,9 +319,11 @@ public enum OutputFolder {
         try? files.removeItem(at: url)
     }
 
-    /// The work folder a spilled run makes beside `destination`.
+    /// The work folder a spilled run makes beside `destination` (`.NAME.spill`; `..spill` in a
+    /// mount point).
     public static func workFolder(beside destination: URL) -> URL {
-        destination.deletingLastPathComponent().appendingPathComponent(".\(destination.lastPathComponent).spill")
+        let place = place(of: destination)
+        return place.holder.appendingPathComponent(place.isInside ? "..spill" : ".\(destination.lastPathComponent).spill")
     }
 
     /// Whether `entry` is a name an earlier version made beside `name`, `.NAME.ROLE-PID`, of a

@@ -4,6 +4,8 @@ import Synchronization
 /// A site being written: files go into a hidden folder beside the destination, which takes the
 /// destination's place in one step when everything is written (`OutputFolder.publish`), so
 /// readers never see half a site and a kill at any instant leaves the previous site or the new one.
+/// A mount point, which cannot be replaced, is written inside and its entries replaced one by one,
+/// a kill finished by the next run (`MountPointPublishing`).
 ///
 /// An existing destination is replaced only if it is empty or was written by tracereport as the
 /// same kind of folder (its marker file says so), never if it holds an input, is the current

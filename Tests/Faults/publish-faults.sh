@@ -7,7 +7,7 @@ set -euo pipefail
 binary=$(realpath "$1")
 root=$(mktemp -d)
 chmod 755 "$root"
-trap 'umount -q "$root"/full "$root"/mounted 2>/dev/null || true; rm -rf "$root"' EXIT
+trap 'umount -q "$root"/full 2>/dev/null || true; umount -q "$root"/mounted 2>/dev/null || true; rm -rf "$root"' EXIT
 cd "$root"
 
 # Two inputs with different sites: A is the site in place, B the one being published.
@@ -90,15 +90,73 @@ umount full
 rmdir full
 echo "full disk: exit 73 ($(tail -c 60 said.txt | tr -d '\n')), the previous site unchanged, nothing left"
 
-# A mount point as the output: refused at once, saying why.
-mkdir mounted
+# A mount point as the output (a volume in a container): it cannot be renamed, so the site is
+# written inside it and its entries replaced one by one, a journal letting the next run finish a
+# publishing a kill interrupted. Its lost+found is left alone, and every name a run makes in it
+# begins with two dots. A kill at each rename of publishing (the journal, then every entry), and
+# at the journal's flush; the next run is itself killed at its first rename (finishing the
+# journal) every other time, then one more run publishes.
+mkdir mounted empty && touch empty/none.jsonl
 mount -t tmpfs tmpfs mounted
-status=0
-"$binary" b --output mounted --quiet 2> said.txt || status=$?
-[ "$status" -eq 73 ] && grep -q 'mount point' said.txt || fail "mount point: expected a refusal (got $status)"
+mkdir mounted/lost+found
+"$binary" a --output mounted --quiet
+same_mounted() { diff -r --exclude=lost+found --exclude='..*' mounted "$1" >/dev/null 2>&1; }
+clean_mounted() {
+  local extra
+  extra=$(ls -A mounted | grep -vxF -f <(ls -A ref-a; echo lost+found) || true)
+  [ -z "$extra" ] && [ -d mounted/lost+found ] || fail "mount point, $1: left behind: $extra"
+}
+same_mounted ref-a || fail "mount point: the first run did not publish"
+for point in fsync:1 rename:1 rename:2 rename:3 rename:4 rename:5 rename:6 rename:7 rename:8 rename:9 rename:10 rename:11; do
+  call=${point%%:*}
+  when=${point##*:}
+  find mounted -mindepth 1 -maxdepth 1 ! -name lost+found -exec rm -rf {} +
+  cp -a ref-a/. mounted/
+  status=0
+  (strace -f -qq -o /dev/null -e trace="$call" -e inject="$call":signal=KILL:when="$when" \
+    "$binary" b --output mounted --quiet 2>/dev/null) || status=$?
+  [ "$status" -eq 137 ] || fail "mount point: the kill at $call #$when did not happen (exit $status)"
+  if same_mounted ref-a; then was=previous; elif same_mounted ref-b; then was=new; else was="partly new"; fi
+  again=""
+  if [ $((when % 2)) -eq 1 ] && ls mounted/..tracereport-journal-* >/dev/null 2>&1; then
+    status=0
+    (strace -f -qq -o /dev/null -e trace=rename -e inject=rename:signal=KILL:when=1 \
+      "$binary" b --output mounted --quiet 2>/dev/null) || status=$?
+    [ "$status" -eq 137 ] || fail "mount point: the kill while finishing at $call #$when did not happen (exit $status)"
+    again=", the next run killed while finishing it"
+  fi
+  # A run on inputs with no span publishes nothing (exit 65): what is there is what recovery made.
+  status=0
+  "$binary" empty --output mounted --quiet 2>/dev/null || status=$?
+  [ "$status" -eq 65 ] || fail "mount point: a run on no spans exited $status"
+  { [ "$was" = previous ] && same_mounted ref-a; } || same_mounted ref-b || fail "mount point, kill at $call #$when$again: not recovered"
+  clean_mounted "kill at $call #$when"
+  "$binary" a --output mounted --quiet
+  same_mounted ref-a || fail "mount point, kill at $call #$when$again: the next run did not publish"
+  clean_mounted "kill at $call #$when, then a run"
+  echo "mount point killed at $call #$when: the $was site$again; the next run finished it, nothing left"
+  kills=$((kills + 1))
+done
 umount mounted
-rmdir mounted
-echo "mount point as --output: refused ($(cat said.txt))"
+rmdir mounted && rm -r empty
+# A bind mount of a folder of the same file system (the same device as its parent).
+mkdir bound-source mounted
+mount --bind bound-source mounted
+mkdir mounted/lost+found
+"$binary" a --output mounted --quiet
+"$binary" b --output mounted --quiet
+same_mounted ref-b && clean_mounted "bind mount" || fail "bind mount: not published"
+umount mounted
+rm -rf bound-source
+# A spilled run (its work folder inside the mount point too) writes the site of a single run.
+mount -t tmpfs tmpfs mounted
+python3 "$OLDPWD"/Benchmarks/make-many-traces.py 3000 night.jsonl 20 > /dev/null
+"$binary" night.jsonl --output single --quiet
+"$binary" night.jsonl --output mounted --memory-budget 20M --quiet 2> /dev/null
+diff -r mounted single > /dev/null || fail "a spilled run into a mount point: not the site of a single run"
+umount mounted
+rm -rf mounted single night.jsonl
+echo "mount point as --output (tmpfs, bind mount, a spilled run): published in place, lost+found kept"
 
 # Two runs on one output at once: the second is refused while the first publishes (held for 2 s
 # at its exchange).
@@ -130,6 +188,17 @@ chmod -R a-w site
 as_user "$binary" b --output site --quiet
 same site ref-b && clean "read-only previous site" || fail "a read-only previous site: not replaced, or left behind"
 echo "a read-only previous site: replaced, and removed"
+mkdir mounted
+mount -t tmpfs tmpfs mounted
+cp -a ref-a/. mounted/
+mkdir mounted/lost+found
+chown -R 65534 mounted
+chmod -R a-w mounted/traces mounted/services
+as_user "$binary" b --output mounted --quiet
+same_mounted ref-b && clean_mounted "read-only previous site in a mount point" || fail "a read-only previous site in a mount point: not replaced"
+umount mounted
+rmdir mounted
+echo "a read-only previous site in a mount point: replaced, and removed"
 mkdir locked
 echo keep > locked/thesis.tex
 chown -R 65534 locked
@@ -140,4 +209,4 @@ chmod 755 locked
 [ "$status" -eq 73 ] && [ "$(cat locked/thesis.tex)" = keep ] && grep -q 'cannot be listed' said.txt || fail "unlistable folder: not refused (exit $status)"
 rm -rf locked
 echo "an output folder that cannot be listed: refused ($(cut -c1-100 said.txt)...)"
-echo "publishing faults: $kills kill points and 7 other faults, each leaving the previous or the new site"
+echo "publishing faults: $kills kill points and 8 other faults, each leaving the previous or the new site"
