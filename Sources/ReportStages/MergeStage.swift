@@ -107,7 +107,7 @@ public struct MergeStage: Sendable {
         }
         let parts = zip(folders, sourcesOf).map { (folder: $0, sources: $1) }
         try Self.checkRuns(parts, manifests)
-        try Self.checkCoverage(parts.map { ($0.folder, $0.sources.map(\.file)) }, manifests)
+        try Self.checkCoverage(parts.map { ($0.folder, $0.sources) }, manifests)
         let (merged, located) = try Self.merge(digests, sources, folders: folders)
         report.replaceTraces(merged)
         self.settings = settings
@@ -237,10 +237,10 @@ public struct MergeStage: Sendable {
         }
     }
 
-    /// Every partition the manifests name is built exactly once, when the file names say which
-    /// partition they hold.
+    /// Every partition the manifests name is built exactly once, as the partition files' headers
+    /// say (a file renamed by a job scheduler still counts for its partition).
     private static func checkCoverage(
-        _ parts: [(folder: URL, partitions: [String])], _ manifests: [(url: URL, manifest: PartitionManifest)]
+        _ parts: [(folder: URL, sources: [PartSource])], _ manifests: [(url: URL, manifest: PartitionManifest)]
     ) throws(ReportError) {
         guard let count = manifests.first?.manifest.partitions else { return }
         for (url, manifest) in manifests where manifest.partitions != count {
@@ -248,7 +248,8 @@ public struct MergeStage: Sendable {
         }
         var builtBy: [Int: URL] = [:]
         for part in parts {
-            for index in Set(part.partitions.compactMap { PartitionScheme.index(ofFileName: $0, count: count) }) {
+            // The partition each file holds, as its header says: a file may have been renamed.
+            for index in Set(part.sources.filter { $0.partitions == count }.map(\.partition)) {
                 if let other = builtBy[index] {
                     throw .input(path: part.folder.path, message: "builds partition \(index), as \(other.path) does")
                 }

@@ -20,16 +20,6 @@ public enum PartitionScheme {
         "part-\(digits(index))-of-\(digits(count)).trspans"
     }
 
-    /// The partition a file named by `fileName(_:of:)` holds, if its name says so and it is one
-    /// of `count`.
-    public static func index(ofFileName name: String, count: Int) -> Int? {
-        let parts = name.split(separator: "-")
-        guard parts.count == 4, parts[0] == "part", parts[2] == "of", let index = Int(parts[1]),
-            Int(parts[3].prefix { $0 != "." }) == count, index >= 0, index < count
-        else { return nil }
-        return index
-    }
-
     /// The most partitions a run may ask for.
     public static let maximumCount = 65_536
 

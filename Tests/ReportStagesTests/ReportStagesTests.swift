@@ -239,6 +239,18 @@ struct ReportStagesTests {
         #expect(refusal([parts.path, built[0], built[1]]).contains("partition 2 of 3"))
         #expect(refusal([parts.path] + built + [try build(1, named: "again")]).contains("builds partition 1"))
         #expect(refusal(built + [try build(1, named: "again")]).contains("is also in"))
+        // Partition files renamed by a job scheduler still count for the partition they hold.
+        let renamed = try (0..<2).map { index in
+            let file = folder.appendingPathComponent("map-\(index)-attempt-7.trspans")
+            try FileManager.default.copyItem(at: parts.appendingPathComponent(PartitionScheme.fileName(index, of: 3)), to: file)
+            let output = folder.appendingPathComponent("renamed-\(index)")
+            _ = try BuildStage.run(
+                partitionFiles: [file.path], settings: Self.settings, templates: Self.templates, output: output, force: true, workers: 2)
+            return output.path
+        }
+        #expect(refusal([parts.path] + renamed).contains("partition 2 of 3"))
+        #expect(refusal([parts.path] + renamed + [built[2]]).contains("accepted"))
+        #expect(refusal([parts.path] + renamed + built).contains("builds partition"))
         var other = Self.settings
         other.title = "Another"
         #expect(refusal([parts.path, built[0], built[1], try build(2, other, named: "other")]).contains("other settings"))
