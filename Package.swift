@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "TraceCharts", targets: ["TraceCharts"]),
         .library(name: "XMLValidation", targets: ["XMLValidation"]),
         .library(name: "ReportSite", targets: ["ReportSite"]),
+        .library(name: "ReportRun", targets: ["ReportRun"]),
         .library(name: "TestSupport", targets: ["TestSupport"]),
     ],
     dependencies: [
@@ -36,6 +37,10 @@ let package = Package(
         .target(
             name: "ReportStages",
             dependencies: ["TraceModel", "SpanRecords", "TraceImport", "TraceAssembly", "TraceAnalysis", "ReportSite"]),
+        // A whole run of `tracereport report`, in memory or spilled: what the command calls.
+        .target(
+            name: "ReportRun",
+            dependencies: ["TraceModel", "TraceImport", "TraceAssembly", "TraceAnalysis", "ReportSite", "ReportStages"]),
         // Bytes to spans: format detection, decompression, decoders, input discovery.
         .target(name: "TraceImport", dependencies: ["TraceModel", "SpanRecords", "CZlib", "CZstd"]),
         // zlib and zstd, seen only by TraceImport's Decompression.
@@ -72,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "tracereport",
             dependencies: [
-                "TraceImport", "TraceAssembly", "TraceAnalysis", "ReportSite", "ReportStages", "TraceModel",
+                "TraceImport", "TraceAssembly", "TraceAnalysis", "ReportSite", "ReportStages", "ReportRun", "TraceModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -89,10 +94,18 @@ let package = Package(
             dependencies: ["TraceModel", "TraceImport", "TraceAssembly", "TraceAnalysis", "SpanRecords", "ReportSite", "CZlib", "CZstd"]),
 
         .testTarget(name: "TraceModelTests", dependencies: ["TraceModel"]),
+        .testTarget(
+            name: "CommandLineTests",
+            dependencies: [
+                "tracereport", "ReportRun", "ReportSite", "ReportStages", "TraceAnalysis", "TraceImport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .testTarget(name: "SpanRecordsTests", dependencies: ["SpanRecords", "TestSupport"]),
         .testTarget(
             name: "ReportStagesTests",
-            dependencies: ["ReportStages", "ReportSite", "SpanRecords", "TraceImport", "TraceAssembly", "TraceAnalysis", "TestSupport"]),
+            dependencies: [
+                "ReportStages", "ReportRun", "ReportSite", "SpanRecords", "TraceImport", "TraceAssembly", "TraceAnalysis", "TestSupport",
+            ]),
         .testTarget(name: "TraceImportTests", dependencies: ["TraceImport", "SpanRecords", "TraceAssembly", "TestSupport"]),
         .testTarget(name: "TraceAssemblyTests", dependencies: ["TraceAssembly", "TestSupport"]),
         .testTarget(

@@ -1,20 +1,17 @@
 import ArgumentParser
 import Foundation
+import ReportRun
 import ReportSite
 
 /// The check every command makes of its output before any work: a refusal (why, and what to
 /// do) costs seconds, not the hour a night's inputs take to read.
 enum OutputCheck {
-    /// Recovers `path` from a killed run (`OutputFolder.recover`), then reports why it must not
-    /// be replaced by a run writing `kind` from `inputs`, and exits
-    /// (73); returns when it may be.
-    static func refuseUnsafe(_ path: String, kind: OutputFolder.Kind, inputs: [String], force: Bool) throws {
-        OutputFolder.recover(URL(fileURLWithPath: path, isDirectory: true))
-        do {
-            try SiteStaging.checkReplaceable(URL(fileURLWithPath: path, isDirectory: true), kind: kind, inputs: inputs, force: force)
-        } catch {
-            Progress.report(error.description)
-            throw error.exitCode
+    /// Recovers `path` from a killed run, then reports why it must not be replaced by a run
+    /// writing `kind` from `inputs` (`ReportRun.refuseUnsafe`), and exits (73); returns when it
+    /// may be.
+    static func refuseUnsafe(_ path: String, kind: OutputFolder.Kind, inputs: [String], force: Bool, progress: Progress) throws {
+        try progress.running { () throws(RunFailure) in
+            try ReportRun.refuseUnsafe(URL(fileURLWithPath: path, isDirectory: true), kind: kind, inputs: inputs, force: force)
         }
     }
 

@@ -1,4 +1,6 @@
+import ArgumentParser
 import Foundation
+import ReportRun
 import ReportSite
 import Synchronization
 import TraceImport
@@ -6,11 +8,13 @@ import TraceModel
 
 /// Progress on standard error while a run reads and writes: one line, redrawn at most ten times
 /// a second, and only when standard error is a terminal (a cron job's log gets nothing).
-final class Progress: Sendable {
+final class Progress: RunEvents {
     private let enabled: Bool
+    private let quiet: Bool
     private let lastDraw = Mutex<Date?>(nil)
 
     init(quiet: Bool) {
+        self.quiet = quiet
         enabled = !quiet && isatty(STDERR_FILENO) == 1
     }
 
@@ -32,36 +36,21 @@ final class Progress: Sendable {
         lastDraw.withLock { $0 = nil }
     }
 
-    /// What a site build reports as it writes the trace pages of `traceCount` traces.
-    func pageWriting(traceCount: Int) -> @Sendable (_ written: Int, _ total: Int) -> Void {
-        { written, total in self.update("\(traceCount) traces; writing trace pages: \(written) of \(total)") }
+    /// Prints a message of a run (`RunEvents`); advice only when not quiet.
+    func report(_ message: String, level: RunMessage) {
+        if level == .advice && quiet { return }
+        clear()
+        Self.report(message, level: level == .error ? "error" : "warning")
     }
 
-    /// Prints why each of `failures` could not be read (skipped, or with `strict` fatal), then
-    /// exits with `Exit.noInput` when `strict` and any failed, or when all `inputCount` failed.
-    func reportUnreadable(
-        _ failures: [ImportError], of inputCount: Int, strict: Bool = false,
-        noneRead: String = "no input could be read; nothing was written"
-    ) throws {
-        for failure in failures {
+    /// Runs `body`; a failure is reported and ends the command with its exit code.
+    func running<T>(_ body: () throws(RunFailure) -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
             clear()
-            Self.report(failure.description + (strict ? "" : " (input skipped)"), level: strict ? "error" : "warning")
-        }
-        if strict && !failures.isEmpty { throw Exit.noInput }
-        if failures.count == inputCount {
-            Self.report(noneRead)
-            throw Exit.noInput
-        }
-    }
-
-    /// Prints what reading the inputs dropped or repaired: a warning per input and reason, with
-    /// how often and where its first case is.
-    func reportIssues(_ inputs: [ReportBuilder.Input]) {
-        for input in inputs {
-            for reason in input.issues.reasons {
-                clear()
-                Self.report("\(input.path): \(reason.description)", level: "warning")
-            }
+            if let message = error.message { Self.report(message) }
+            throw error.kind.exitCode
         }
     }
 
@@ -70,5 +59,18 @@ final class Progress: Sendable {
         FileHandle.standardError.write(Data("tracereport: \(level): \(message)\n".utf8))
     }
 
-    static func megabytes(_ bytes: Int) -> String { String(format: "%.1f", Double(bytes) / 1e6) }
+    static func megabytes(_ bytes: Int) -> String { ReportRun.megabytes(bytes) }
+}
+
+extension RunFailure.Kind {
+    /// The exit code for this failure.
+    var exitCode: ExitCode {
+        switch self {
+        case .missing: Exit.missing
+        case .noInput: Exit.noInput
+        case .traceNotFound: Exit.traceNotFound
+        case .internalError: Exit.internalError
+        case .cannotWrite: Exit.cannotWrite
+        }
+    }
 }

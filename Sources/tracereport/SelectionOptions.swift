@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ReportRun
 import ReportSite
 import ReportStages
 import TraceAnalysis
@@ -94,8 +95,12 @@ struct SiteOptions: ParsableArguments {
     @Option(help: "With --baseline: the smallest p95/p99 change, in percent, that counts.")
     var regressionThreshold: Double = 20
 
-    @Option(help: "With --baseline: the smallest p95/p99 change that counts, as a duration (e.g. 500us, 2ms).")
-    var regressionMinimum: String = "500us"
+    @Option(
+        help:
+            "With --baseline: the smallest p95/p99 change that counts, as a duration (e.g. 500us, 2ms). (default: \(Self.defaultRegressionMinimum))",
+        transform: DurationArgument.parse)
+    var regressionMinimum = Self.defaultRegressionMinimum
+    static let defaultRegressionMinimum = DurationArgument(nanoseconds: 500_000, written: "500us")
 
     @Flag(help: "With --baseline: exit with status 3 when something got slower or fails more often.")
     var failOnRegression = false
@@ -108,9 +113,6 @@ struct SiteOptions: ParsableArguments {
 
     func validate() throws {
         if regressionThreshold <= 0 { throw ValidationError("--regression-threshold must be above 0 (percent)") }
-        if DurationFormat.nanoseconds(parsing: regressionMinimum) == nil {
-            throw ValidationError("--regression-minimum wants a duration with a unit, such as 500us or 2ms, not '\(regressionMinimum)'")
-        }
         if failOnRegression && baseline == nil { throw ValidationError("--fail-on-regression needs --baseline") }
         try OutputCheck.validate(output)
         if let failOnHealth, InstrumentationHealth.Severity(name: failOnHealth).map({ $0 == .info }) ?? true {
@@ -122,19 +124,16 @@ struct SiteOptions: ParsableArguments {
     }
 
     /// The site's options (the baseline read); reports why not and exits otherwise.
-    func options() throws -> ReportBuilder.Options {
+    func options(progress: Progress) throws -> ReportBuilder.Options {
         var options = ReportBuilder.Options()
         options.baseURL = baseURL.flatMap(SiteSummary.baseURL)
         if let baseline {
-            do {
-                options.baseline = try SiteSummary.read(from: URL(fileURLWithPath: baseline))
-            } catch {
-                Progress.report(error.description)
-                throw error.exitCode
+            options.baseline = try progress.running { () throws(RunFailure) in
+                try RunFailure.reporting { () throws(ReportError) in try SiteSummary.read(from: URL(fileURLWithPath: baseline)) }
             }
         }
         options.thresholds.relative = regressionThreshold / 100
-        options.thresholds.minimumNano = DurationFormat.nanoseconds(parsing: regressionMinimum) ?? 500_000
+        options.thresholds.minimumNano = regressionMinimum.nanoseconds
         options.force = force
         return options
     }

@@ -7,8 +7,11 @@ import TraceModel
 
 /// How spans are assembled into traces: given to `report`, `trace` and `build`.
 struct AssemblyFlags: ParsableArguments {
-    @Option(help: "The largest shift clock-skew adjustment may make, e.g. 500ms, 30s, 1m.")
-    var maxClockSkew: String = "1m"
+    @Option(
+        help: "The largest shift clock-skew adjustment may make, e.g. 500ms, 30s, 1m. (default: \(Self.defaultMaxClockSkew))",
+        transform: DurationArgument.parse)
+    var maxClockSkew = Self.defaultMaxClockSkew
+    static let defaultMaxClockSkew = DurationArgument(nanoseconds: 60_000_000_000, written: "1m")
 
     @Flag(help: "Do not shift spans whose clocks disagree with their parents' hosts.")
     var noClockSkewAdjust = false
@@ -18,15 +21,12 @@ struct AssemblyFlags: ParsableArguments {
 
     func validate() throws {
         if maxSpansPerTrace < 1 { throw ValidationError("--max-spans-per-trace must be at least 1") }
-        if DurationFormat.nanoseconds(parsing: maxClockSkew) == nil {
-            throw ValidationError("--max-clock-skew wants a duration with a unit, such as 500ms, 30s or 1m, not '\(maxClockSkew)'")
-        }
     }
 
     var settings: BuildSettings.Assembly {
         var settings = BuildSettings.Assembly()
         settings.adjustClockSkew = !noClockSkewAdjust
-        settings.maximumClockSkewNano = DurationFormat.nanoseconds(parsing: maxClockSkew) ?? 60_000_000_000
+        settings.maximumClockSkewNano = maxClockSkew.nanoseconds
         settings.maximumSpansPerTrace = maxSpansPerTrace
         return settings
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ReportRun
 import ReportSite
 import ReportStages
 import TraceAnalysis
@@ -56,28 +57,32 @@ struct PartitionCommand: ParsableCommand {
     func run() throws {
         let started = Date()
         let progress = Progress(quiet: quiet)
-        let listing = try InputOptions.files(inputs)
+        let listing = try progress.running { () throws(RunFailure) in try InputLoading.files(inputs) }
         let files = listing.files
         guard let output, !listInputs else {
             for file in files { print(file) }
             for passed in listing.passedOver { Progress.report(passed.description + " (passed over)", level: "warning") }
             return
         }
-        try OutputCheck.refuseUnsafe(output, kind: .partitions, inputs: inputs, force: force)
-        let outcome: PartitionStage.Outcome
-        do {
-            outcome = try PartitionStage.run(
-                paths: files, passedOver: listing.passedOver, format: format, workers: ProcessInfo.processInfo.activeProcessorCount,
-                partitions: partitions,
-                output: URL(fileURLWithPath: output, isDirectory: true), force: force, strict: strict
-            ) { done, bytes in progress.update("reading \(done) of \(files.count) inputs: \(Progress.megabytes(bytes)) MB") }
-        } catch {
-            progress.clear()
-            Progress.report(error.description)
-            throw strict && error.isInput ? Exit.noInput : error.exitCode
+        try OutputCheck.refuseUnsafe(output, kind: .partitions, inputs: inputs, force: force, progress: progress)
+        let outcome = try progress.running { () throws(RunFailure) in
+            do throws(ReportError) {
+                return try PartitionStage.run(
+                    paths: files, passedOver: listing.passedOver, format: format, workers: ProcessInfo.processInfo.activeProcessorCount,
+                    partitions: partitions,
+                    output: URL(fileURLWithPath: output, isDirectory: true), force: force, strict: strict
+                ) { done, bytes in progress.update("reading \(done) of \(files.count) inputs: \(Progress.megabytes(bytes)) MB") }
+            } catch {
+                // With --strict, an input that cannot be read stops the run as one that holds nothing.
+                var failure = RunFailure(error)
+                if strict, case .input = error { failure.kind = .noInput }
+                throw failure
+            }
         }
         progress.clear()
-        try progress.reportUnreadable(outcome.failures, of: outcome.manifest.inputs.count, noneRead: "no input could be read")
+        try progress.running { () throws(RunFailure) in
+            try progress.reportUnreadable(outcome.failures, of: outcome.manifest.inputs.count, noneRead: "no input could be read")
+        }
         progress.reportIssues(outcome.manifest.inputs.map(\.input))
         if !quiet {
             print(
@@ -123,18 +128,17 @@ struct BuildCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        try OutputCheck.refuseUnsafe(output, kind: .part, inputs: partitionFiles, force: force)
+        let progress = Progress(quiet: quiet)
+        try OutputCheck.refuseUnsafe(output, kind: .part, inputs: partitionFiles, force: force, progress: progress)
         let templates = try pages.templateSet()
         let settings = try selection.settings(pages: pages, assembly: assembly, templates: templates)
-        let summary: PartSummary
-        do {
-            summary = try BuildStage.run(
-                partitionFiles: partitionFiles, settings: settings, templates: templates,
-                output: URL(fileURLWithPath: output, isDirectory: true),
-                force: force, workers: ProcessInfo.processInfo.activeProcessorCount)
-        } catch {
-            Progress.report(error.description)
-            throw error.exitCode
+        let summary = try progress.running { () throws(RunFailure) in
+            try RunFailure.reporting { () throws(ReportError) in
+                try BuildStage.run(
+                    partitionFiles: partitionFiles, settings: settings, templates: templates,
+                    output: URL(fileURLWithPath: output, isDirectory: true),
+                    force: force, workers: ProcessInfo.processInfo.activeProcessorCount)
+            }
         }
         if !quiet {
             print(
@@ -172,18 +176,15 @@ struct MergeCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        try OutputCheck.refuseUnsafe(site.output, kind: .site, inputs: summaries, force: site.force)
         let progress = Progress(quiet: quiet)
+        try OutputCheck.refuseUnsafe(site.output, kind: .site, inputs: summaries, force: site.force, progress: progress)
         let templates = try PageOptions.templateSet(self.templates)
-        let outcome: ReportBuilder.Outcome
-        let merge: MergeStage
-        do {
-            merge = try MergeStage(paths: summaries, templates: templates)
-            outcome = try merge.writeSite(to: site.outputURL, templates: templates, options: try site.options(), progress: progress)
-        } catch let error as ReportError {
-            progress.clear()
-            Progress.report(error.description)
-            throw error.exitCode
+        let merge = try progress.running { () throws(RunFailure) in
+            try RunFailure.reporting { () throws(ReportError) in try MergeStage(paths: summaries, templates: templates) }
+        }
+        let options = try site.options(progress: progress)
+        let outcome = try progress.running { () throws(RunFailure) in
+            try merge.writeSite(to: site.outputURL, templates: templates, options: options, events: progress)
         }
         progress.clear()
         let skipped = merge.inputs.count { $0.problem != nil || $0.issues.dropped > 0 }
@@ -196,21 +197,4 @@ struct MergeCommand: ParsableCommand {
         try site.conclude(outcome)
         if skipped > 0 { throw Exit.inputsSkipped }
     }
-}
-
-extension MergeStage {
-    /// Writes the site, the traces `--trace-id` named found among every part's traces.
-    func writeSite(to output: URL, templates: TemplateSet, options: ReportBuilder.Options, progress: Progress) throws
-        -> ReportBuilder.Outcome
-    {
-        let requested = try ReportCommand.requested(settings.traceIDs, in: report.traces, progress: progress)
-        var options = options
-        options.progress = progress.pageWriting(traceCount: report.traces.count)
-        return try write(to: output, templates: templates, site: options, requested: requested)
-    }
-}
-
-extension ReportError {
-    /// Whether the error is about an input rather than the output.
-    var isInput: Bool { if case .input = self { true } else { false } }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ReportRun
 import ReportSite
 import TraceAssembly
 import TraceModel
@@ -29,7 +30,7 @@ struct TraceCommand: ParsableCommand {
         let progress = Progress(quiet: input.quiet)
         let templates = try input.templateSet()
         if let output { try OutputCheck.refuseUnsafePage(output, inputs: input.inputs, force: force) }
-        let loaded = try input.load(progress: progress)
+        let loaded = try input.load(events: progress)
         progress.clear()
         let index: Int
         switch TraceIDMatch(traceID, in: loaded.traces) {
@@ -40,14 +41,13 @@ struct TraceCommand: ParsableCommand {
         }
         let trace = loaded.traces[index]
         let path = output ?? "trace-\(trace.traceID.hex).html"
-        do {
-            var page = try ReportBuilder(templates: templates, rowBudget: input.rowBudget).tracePage(trace, path: path)
-            page.page.standalone = true
-            page.page.time = input.time
-            try SingleFile.write(page.render(templates), to: URL(fileURLWithPath: path), inputs: loaded.files.map(\.path), force: force)
-        } catch {
-            Progress.report(error.description)
-            throw error.exitCode
+        try progress.running { () throws(RunFailure) in
+            try RunFailure.reporting { () throws(ReportError) in
+                var page = try ReportBuilder(templates: templates, rowBudget: input.rowBudget).tracePage(trace, path: path)
+                page.page.standalone = true
+                page.page.time = input.time
+                try SingleFile.write(page.render(templates), to: URL(fileURLWithPath: path), inputs: loaded.files.map(\.path), force: force)
+            }
         }
         if !input.quiet {
             print("tracereport: wrote trace \(trace.traceID.hex) (\(trace.spans.count) spans) to \(path)")

@@ -1,4 +1,5 @@
 import Foundation
+import ReportRun
 import ReportSite
 import ReportStages
 import SpanRecords
@@ -43,22 +44,8 @@ struct ReportStagesTests {
 
     /// The site `tracereport report` writes of `paths`.
     static func oneRun(_ paths: [String], settings: BuildSettings, into output: URL) throws {
-        let reader = SpanFileReader()
-        var spans: [Span] = []
-        var inputs: [ReportBuilder.Input] = []
-        for path in paths {
-            do {
-                inputs.append(ReportBuilder.Input(try reader.read(path, into: &spans)))
-            } catch {
-                inputs.append(ReportBuilder.Input(path: path, byteCount: 0, spanCount: 0, format: "", problem: error.description))
-            }
-        }
-        let places = InstrumentationHealth.Tally.spanIDsInSeveralTraces(in: spans)
-        var options = settings.reportOptions(site: ReportBuilder.Options(), requested: [])
-        options.warnings = inputs.compactMap(\.warning)
-        try ReportBuilder(templates: templates, rowBudget: settings.rowBudget).build(
-            traces: TraceAssembler(options: settings.assembly.options).assemble(spans), inputs: inputs, output: output, options: options,
-            spanIDsInSeveralTraces: places)
+        _ = try ReportRun.run(
+            ReportRun.Request(inputs: paths, settings: settings, templates: templates, output: output), events: SilentRun())
     }
 
     /// The site the three stages write: one partition run per input (as a cluster's map tasks),
