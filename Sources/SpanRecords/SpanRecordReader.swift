@@ -179,7 +179,7 @@ public struct SpanRecordReader {
             parentRelation: flags & 1 != 0 ? .followsFrom : .childOf, name: name, kind: kind, startTimeUnixNano: startTime,
             endTimeUnixNano: endTime, status: SpanStatus(code: code, message: message), attributes: attributes, events: events,
             links: links, traceState: traceState, flags: UInt32(w3cFlags), resource: resources[Int(resource)], scope: scopes[Int(scope)],
-            sharesClientSpanID: flags & 2 != 0, warnings: warnings)
+            sharesClientSpanID: flags & 2 != 0, wasSeparatedFromItsClient: flags & 4 != 0, warnings: warnings)
     }
 
     private mutating func readAttributes(depth: Int) throws(SpanRecordFailure) -> [Attribute] {

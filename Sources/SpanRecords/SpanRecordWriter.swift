@@ -65,7 +65,8 @@ public final class SpanRecordWriter {
         writeFixed(span.parentSpanID?.value ?? 0)
         writeFixed(span.startTimeUnixNano)
         writeFixed(span.endTimeUnixNano)
-        chunk.append((span.parentRelation == .followsFrom ? 1 : 0) | (span.sharesClientSpanID ? 2 : 0))
+        chunk.append(
+            (span.parentRelation == .followsFrom ? 1 : 0) | (span.sharesClientSpanID ? 2 : 0) | (span.wasSeparatedFromItsClient ? 4 : 0))
         chunk.append(span.kind.rawValue)
         chunk.append(span.status.code.rawValue)
         writeString(span.status.message)

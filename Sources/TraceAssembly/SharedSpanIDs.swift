@@ -4,11 +4,7 @@ public import TraceModel
 /// a fresh id and becomes the client's child, and the spans that named the shared id as their
 /// parent move under the server half, which is the process that made them (as Jaeger's
 /// span-id deduplication does).
-@usableFromInline
 enum SharedSpanIDs {
-    /// How the warning of a separated server half begins.
-    @usableFromInline static let warningPrefix = "shared its span id "
-
     /// Re-identifies server halves in place; returns how many were separated.
     /// - Parameter repeated: the ids more than one span carries (only those can be shared).
     static func separate(_ spans: SpanBuffer, repeated: Set<SpanID>, warnings: inout [String]) -> Int {
@@ -45,8 +41,8 @@ enum SharedSpanIDs {
             spans[index].parentSpanID = id
             spans[index].parentRelation = .childOf
             spans[index].spanID = fresh
-            spans[index].warnings.append(
-                "\(Self.warningPrefix)\(id) with its client; shown as the client's child with id \(fresh)")
+            spans[index].wasSeparatedFromItsClient = true
+            spans[index].warnings.append("shared its span id \(id) with its client; shown as the client's child with id \(fresh)")
             separated.insert(index)
         }
         guard !newIDs.isEmpty else { return 0 }
@@ -61,10 +57,4 @@ enum SharedSpanIDs {
         warnings.append("\(separated.count) \(noun) (Zipkin style); each is shown as its client's child")
         return separated.count
     }
-}
-
-extension Span {
-    /// True for the server half of an RPC that arrived with its client's span id and was given
-    /// an id of its own by assembly.
-    @inlinable public var wasSeparatedFromItsClient: Bool { warnings.contains { $0.hasPrefix(SharedSpanIDs.warningPrefix) } }
 }

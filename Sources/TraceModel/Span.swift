@@ -103,9 +103,22 @@ public struct Span: Equatable, Sendable {
     /// Whether the parent waits for this span.
     public var parentRelation: ParentRelation
     public var kind: SpanKind
-    /// Zipkin's `shared`: the server half of an RPC that reuses its client's span id.
-    public var sharesClientSpanID: Bool
+    /// `sharesClientSpanID` (bit 0) and `wasSeparatedFromItsClient` (bit 1), in one byte.
+    private var marks: UInt8
     public var flags: UInt32
+
+    /// Zipkin's `shared`: the server half of an RPC that reuses its client's span id.
+    public var sharesClientSpanID: Bool {
+        get { marks & 1 != 0 }
+        set { marks = newValue ? marks | 1 : marks & ~1 }
+    }
+
+    /// Set by assembly on the server half of an RPC that arrived with its client's span id and
+    /// was given an id of its own.
+    public var wasSeparatedFromItsClient: Bool {
+        get { marks & 2 != 0 }
+        set { marks = newValue ? marks | 2 : marks & ~2 }
+    }
 
     /// The parent span's id, or nil for a root span.
     public var parentSpanID: SpanID? {
@@ -131,6 +144,7 @@ public struct Span: Equatable, Sendable {
         resource: Resource,
         scope: InstrumentationScope = .unknown,
         sharesClientSpanID: Bool = false,
+        wasSeparatedFromItsClient: Bool = false,
         warnings: [String] = []
     ) {
         self.traceID = traceID
@@ -149,7 +163,7 @@ public struct Span: Equatable, Sendable {
         self.flags = flags
         self.resource = resource
         self.scope = scope
-        self.sharesClientSpanID = sharesClientSpanID
+        self.marks = (sharesClientSpanID ? 1 : 0) | (wasSeparatedFromItsClient ? 2 : 0)
         self.warnings = warnings
     }
 
