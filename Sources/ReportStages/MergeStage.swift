@@ -304,30 +304,19 @@ struct BuiltPages: TracePageSource {
         return try builder.pageText(assembled, reasons: .known(reasons), options: options)
     }
 
-    /// The spans of the store chunk at `offset`, read with one call (safe from any thread).
+    /// The spans of the store chunk at `offset`, read with positioned reads (safe from any thread).
     private static func readChunk(of store: URL, at offset: UInt64) throws(ReportError) -> [Span] {
-        // A damaged part.json may name any offset; one the file cannot have is refused here.
-        guard offset <= UInt64(Int32.max) << 16 else { throw .input(path: store.path, message: "has no chunk at byte \(offset)") }
         let descriptor = open(store.path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw .input(path: store.path, message: "cannot open: \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
-        func read(_ count: Int, at position: UInt64) throws(ReportError) -> [UInt8] {
-            var bytes = [UInt8](repeating: 0, count: count)
-            let got = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, count, off_t(position)) }
-            guard got == count else { throw .input(path: store.path, message: "ends before the chunk at byte \(offset)") }
-            return bytes
+        do {
+            return try SpanRecordReader.decodeChunk(at: offset) { count, position in
+                var bytes = [UInt8](repeating: 0, count: count)
+                let got = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, count, off_t(position)) }
+                return got == count ? bytes : nil
+            }
+        } catch {
+            throw .input(path: store.path, message: "at byte \(error.offset): \(error.message)")
         }
-        let header = try read(SpanRecordWriter.header().count, at: 0)
-        let prefix = try read(SpanRecordFormat.chunkPrefixLength, at: offset)
-        let length = prefix.prefix(4).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
-        let chunk = header + prefix + (try read(length, at: offset + UInt64(prefix.count)))
-        var spans: [Span] = []
-        let result = chunk.withUnsafeBytes { raw in
-            Result { () throws(SpanRecordFailure) in try SpanRecordReader.decodeChunk(raw, at: header.count, into: &spans) }
-        }
-        if case .failure(let failure) = result {
-            throw .input(path: store.path, message: "at byte \(Int(offset) + failure.offset - header.count): \(failure.message)")
-        }
-        return spans
     }
 }

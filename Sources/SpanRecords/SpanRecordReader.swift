@@ -44,9 +44,38 @@ public struct SpanRecordReader {
         try decode(bytes, into: &spans, locations: &ignored)
     }
 
-    /// Decodes the one chunk that starts (with its length) at byte `offset` of a file, appending
-    /// its spans; on failure none is appended.
-    public static func decodeChunk(_ bytes: UnsafeRawBufferPointer, at offset: Int, into spans: inout [Span]) throws(SpanRecordFailure) {
+    /// The spans of the one chunk that starts (with its length) at byte `offset` of a file,
+    /// reading only the file's header and that chunk: `read(count, position)` gives the file's
+    /// bytes at `position`, nil when the file ends first. Failures name their offset in the file.
+    public static func decodeChunk(
+        at offset: UInt64, reading read: (_ count: Int, _ position: UInt64) -> [UInt8]?
+    ) throws(SpanRecordFailure) -> [Span] {
+        let headerLength = SpanRecordFormat.headerLength
+        // A damaged part.json may name any offset; one a file cannot have is refused here.
+        guard offset >= UInt64(headerLength), offset <= UInt64(Int32.max) << 16 else {
+            throw SpanRecordFailure(offset: Int(clamping: offset), message: "no chunk starts here")
+        }
+        let start = Int(offset)
+        guard let header = read(headerLength, 0), let prefix = read(SpanRecordFormat.chunkPrefixLength, offset) else {
+            throw SpanRecordFailure(offset: start, message: "the file ends before this chunk")
+        }
+        let length = prefix.prefix(4).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        guard let body = read(length, offset + UInt64(prefix.count)) else {
+            throw SpanRecordFailure(offset: start, message: "the file ends inside this chunk of \(length) bytes")
+        }
+        var spans: [Span] = []
+        let result = (header + prefix + body).withUnsafeBytes { raw in
+            Result { () throws(SpanRecordFailure) in try decodeChunk(raw, at: headerLength, into: &spans) }
+        }
+        if case .failure(let failure) = result {
+            throw SpanRecordFailure(offset: start + failure.offset - headerLength, message: failure.message)
+        }
+        return spans
+    }
+
+    /// Decodes the one chunk that starts (with its length) at byte `offset` of a file in memory,
+    /// appending its spans; on failure none is appended.
+    static func decodeChunk(_ bytes: UnsafeRawBufferPointer, at offset: Int, into spans: inout [Span]) throws(SpanRecordFailure) {
         var reader = SpanRecordReader(bytes: bytes)
         var ignored: [SpanIDLocation] = []
         let before = spans.count

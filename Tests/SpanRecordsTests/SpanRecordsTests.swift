@@ -98,18 +98,28 @@ struct SpanRecordsTests {
             }
         }
         #expect(chunks.count > 2)
-        for chunk in chunks.reversed() {
-            var decoded: [Span] = []
-            try read(bytes) { raw throws(SpanRecordFailure) in try SpanRecordReader.decodeChunk(raw, at: chunk.offset, into: &decoded) }
-            #expect(decoded == Array(chunk.spans))
-        }
-        var decoded: [Span] = []
-        #expect(throws: SpanRecordFailure.self) {
-            try read(bytes) { raw throws(SpanRecordFailure) in
-                try SpanRecordReader.decodeChunk(raw, at: chunks[1].offset + 1, into: &decoded)
+        // What a positioned read of the file gives; nil past its end.
+        func file(_ bytes: [UInt8]) -> (Int, UInt64) -> [UInt8]? {
+            { count, position in
+                let start = Int(position)
+                return start + count <= bytes.count ? Array(bytes[start..<(start + count)]) : nil
             }
         }
-        #expect(decoded.isEmpty)
+        for chunk in chunks.reversed() {
+            #expect(try SpanRecordReader.decodeChunk(at: UInt64(chunk.offset), reading: file(bytes)) == Array(chunk.spans))
+        }
+        // A chunk that does not start there, one past the end, one cut short, one not in a file:
+        // each refused with the offset of the chunk asked for.
+        let last = chunks[chunks.count - 1].offset
+        for (offset, file) in [
+            (chunks[1].offset + 1, file(bytes)), (bytes.count + 100, file(bytes)), (last, file(Array(bytes.dropLast()))), (3, file(bytes)),
+        ] {
+            #expect {
+                try SpanRecordReader.decodeChunk(at: UInt64(offset), reading: file)
+            } throws: { error in
+                (error as? SpanRecordFailure)?.offset == offset
+            }
+        }
     }
 
     @Test func spanIDLocationsTravelWithTheSpansAndApart() throws {
