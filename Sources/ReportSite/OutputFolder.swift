@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 import TraceModel
 
 /// The system calls behind publishing a folder: what it is, who may replace it, the lock that
@@ -162,9 +163,10 @@ public enum OutputFolder {
     /// An exclusive lock on a destination, held by the run that writes it: the file
     /// `.NAME.tracereport-lock` beside it (`..tracereport-lock` in a mount point), locked with `flock` (which the kernel lets go when the
     /// process ends, however it ends) and removed when released.
-    final class Lock {
+    final class Lock: Sendable {
         private let path: String
-        private var descriptor: Int32
+        /// The locked file's descriptor; -1 once released.
+        private let descriptor: Mutex<Int32>
 
         /// Takes the lock, or says why not (another run holds it, or the folder beside the
         /// destination cannot be written).
@@ -189,7 +191,7 @@ public enum OutputFolder {
                 var held = stat()
                 var named = stat()
                 if fstat(descriptor, &held) == 0, stat(path, &named) == 0, held.st_ino == named.st_ino, held.st_dev == named.st_dev {
-                    self.descriptor = descriptor
+                    self.descriptor = Mutex(descriptor)
                     return
                 }
                 close(descriptor)
@@ -198,10 +200,12 @@ public enum OutputFolder {
 
         /// Removes the lock file and lets go of the lock.
         func release() {
-            guard descriptor >= 0 else { return }
-            unlink(path)
-            close(descriptor)
-            descriptor = -1
+            descriptor.withLock { descriptor in
+                guard descriptor >= 0 else { return }
+                unlink(path)
+                close(descriptor)
+                descriptor = -1
+            }
         }
 
         deinit { release() }

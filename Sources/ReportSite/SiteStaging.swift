@@ -14,7 +14,7 @@ import Synchronization
 ///
 /// `write` may be called from several threads at once for different paths; `publish` and
 /// `discard` only once the writing is done.
-public final class SiteStaging: SiteFiles, @unchecked Sendable {
+public final class SiteStaging: SiteFiles, Sendable {
     /// The file that marks a folder as written by tracereport.
     public static let markerName = OutputFolder.markerName
 
@@ -27,7 +27,8 @@ public final class SiteStaging: SiteFiles, @unchecked Sendable {
     /// Replace a destination folder even if tracereport did not write it.
     let force: Bool
     private let lock: OutputFolder.Lock
-    private var finished = false
+    /// Whether the site was published or discarded.
+    private let finished = Atomic<Bool>(false)
     private let createdFolders = Mutex<Set<String>>([])
 
     /// Takes the destination's lock, removes what killed runs left beside it, and creates the
@@ -97,16 +98,15 @@ public final class SiteStaging: SiteFiles, @unchecked Sendable {
         defer { lock.release() }
         try Self.checkReplaceable(destination, kind: kind, inputs: inputs, force: force)
         let previous = try OutputFolder.publish(staging, as: destination)
-        finished = true
+        finished.store(true, ordering: .sequentiallyConsistent)
         // A kill while this runs leaves a leftover, which the next run removes.
         if let previous { OutputFolder.removeTree(previous) }
     }
 
     /// Removes the staging folder of a site that will not be published.
     public func discard() {
-        guard !finished else { return }
+        guard !finished.exchange(true, ordering: .sequentiallyConsistent) else { return }
         OutputFolder.removeTree(staging)
-        finished = true
         lock.release()
     }
 
