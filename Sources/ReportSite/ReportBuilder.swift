@@ -237,6 +237,15 @@ public struct ReportBuilder: Sendable {
         return page.render(templates)
     }
 
+    /// The page of `trace` as one self-contained file, outside any site (`tracereport trace`):
+    /// an incident page (`path` names it in errors).
+    public func incidentPage(_ trace: Trace, path: String, time: TimeDisplay = .utc) throws(ReportError) -> String {
+        var page = try tracePage(trace, path: path)
+        page.page.standalone = true
+        page.page.time = time
+        return page.render(templates)
+    }
+
     /// One page per service and uninstrumented dependency, with the traces through it that have pages.
     private func writeServicePages(
         graph: ServiceGraph, traces: [TraceDigest], selection: TraceSelection, title: String, to site: some SiteFiles
@@ -262,18 +271,18 @@ public struct ReportBuilder: Sendable {
     }
 
     /// A trace page with its charts drawn and validated, ready to render.
-    public struct ValidatedTracePage: Sendable {
-        public var page: TracePage
+    struct ValidatedTracePage: Sendable {
+        var page: TracePage
         let waterfallSVG: String
         let graphSVG: String
 
-        public func render(_ templates: TemplateSet) -> String {
+        func render(_ templates: TemplateSet) -> String {
             page.render(waterfallSVG: waterfallSVG, graphSVG: graphSVG, templates: templates)
         }
     }
 
     /// Draws and validates the charts of one trace's page (`path` names it in errors).
-    public func tracePage(_ trace: Trace, path: String) throws(ReportError) -> ValidatedTracePage {
+    func tracePage(_ trace: Trace, path: String) throws(ReportError) -> ValidatedTracePage {
         var waterfallLayout = WaterfallChart.Layout()
         waterfallLayout.rowBudget = rowBudget
         let waterfall = try validated(

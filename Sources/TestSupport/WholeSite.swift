@@ -39,9 +39,7 @@ public enum WholeSite {
         let inputs = [ReportBuilder.Input(path: "extreme.json", byteCount: records.count, spanCount: spans.count, format: "OTLP JSON")]
         _ = try builder.write(report: report, inputs: inputs, options: options, pages: TracesInMemory(traces), to: site)
         for trace in traces {
-            var page = try builder.tracePage(trace, path: "incident.html")
-            page.page.standalone = true
-            try site.write(page.render(templates), to: "incident/\(trace.traceID.hex).html")
+            try site.write(try builder.incidentPage(trace, path: "incident.html"), to: "incident/\(trace.traceID.hex).html")
         }
         return site.files
     }

@@ -43,10 +43,9 @@ struct TraceCommand: ParsableCommand {
         let path = output ?? "trace-\(trace.traceID.hex).html"
         try progress.running { () throws(RunFailure) in
             try RunFailure.reporting { () throws(ReportError) in
-                var page = try ReportBuilder(templates: templates, rowBudget: input.rowBudget).tracePage(trace, path: path)
-                page.page.standalone = true
-                page.page.time = input.time
-                try SingleFile.write(page.render(templates), to: URL(fileURLWithPath: path), inputs: loaded.files.map(\.path), force: force)
+                let page = try ReportBuilder(templates: templates, rowBudget: input.rowBudget).incidentPage(
+                    trace, path: path, time: input.time)
+                try SingleFile.write(page, to: URL(fileURLWithPath: path), inputs: loaded.files.map(\.path), force: force)
             }
         }
         if !input.quiet {

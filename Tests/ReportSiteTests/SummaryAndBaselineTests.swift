@@ -122,9 +122,7 @@ struct SummaryAndBaselineTests {
     @Test func anIncidentPageStandsAloneAndLoadsNothing() throws {
         let traces = Self.traces(count: 10)
         let builder = ReportBuilder(templates: try TemplateSet())
-        var page = try builder.tracePage(traces[0], path: "incident.html")
-        page.page.standalone = true
-        let html = page.render(try TemplateSet())
+        let html = try builder.incidentPage(traces[0], path: "incident.html")
         #expect(html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"waterfall\""))
         #expect(html.contains("class=\"graph\""))
         #expect(html.contains("Content-Security-Policy") && html.contains("default-src 'none'"))
