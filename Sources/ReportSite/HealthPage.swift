@@ -12,7 +12,7 @@ struct HealthPage {
     static let rowLimit = 100
 
     let health: InstrumentationHealth
-    var title = "Trace report"
+    var title = ReportBuilder.defaultTitle
     /// Traces with a page: examples link to them; the others are given by id.
     var pagedTraces: Set<TraceID> = []
 

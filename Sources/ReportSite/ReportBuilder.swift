@@ -55,16 +55,21 @@ public struct ReportBuilder: Sendable {
     ///   - validator: the chart validator (default: the project's SVG grammar).
     ///   - rowBudget: above this many spans a trace page summarises its waterfall and lists its
     ///     spans as text (default 2,000).
-    public init(templates: TemplateSet, validator: any SVGValidating = SVGValidator(), rowBudget: Int = 2_000) {
+    public init(templates: TemplateSet, validator: any SVGValidating = SVGValidator(), rowBudget: Int = ReportBuilder.defaultRowBudget) {
         self.templates = templates
         self.validator = validator
         self.rowBudget = max(rowBudget, 1)
     }
 
+    /// A report's title unless `--title` says otherwise.
+    public static let defaultTitle = "Trace report"
+    /// Above this many spans a trace page summarises its waterfall, unless `--row-budget` says otherwise.
+    public static let defaultRowBudget = WaterfallChart.Layout.defaultRowBudget
+
     /// What a site holds beyond the traces themselves.
     public struct Options: Sendable {
         /// The name on every page and in `summary.json`.
-        public var title = "Trace report"
+        public var title = ReportBuilder.defaultTitle
         /// Which traces get a page.
         public var selection = TraceSelection.Policy()
         /// How times are shown.

@@ -12,7 +12,7 @@ struct ServicePage {
     let name: String
     /// The site-wide graph (the page draws the part around this service).
     let graph: ServiceGraph
-    var title = "Trace report"
+    var title = ReportBuilder.defaultTitle
     /// Traces with a page, in report order, with this service in them: (id, duration, errors).
     var traces: [(id: TraceID, durationNano: UInt64, errors: Int, root: String)] = []
 

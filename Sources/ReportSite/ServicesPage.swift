@@ -10,7 +10,7 @@ struct ServicesPage {
 
     let graph: ServiceGraph
     let traceCount: Int
-    var title = "Trace report"
+    var title = ReportBuilder.defaultTitle
     /// The traces that have a page: exemplar links go only to those.
     var pagedTraces: Set<TraceID> = []
     var comparison: BaselineComparison?

@@ -27,7 +27,7 @@ struct TraceListPage {
     let selection: TraceSelection
     /// The list's order, from `order(_:)`.
     let order: [Int]
-    var title = "Trace report"
+    var title = ReportBuilder.defaultTitle
     var time = TimeDisplay.utc
 
     /// Page `number` (from 1) of the list.

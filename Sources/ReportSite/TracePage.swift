@@ -12,7 +12,7 @@ public struct TracePage: Sendable {
     /// How times are shown.
     public var time = TimeDisplay.utc
     /// The report's title, shown in the breadcrumbs.
-    public var siteTitle = "Trace report"
+    public var siteTitle = ReportBuilder.defaultTitle
     /// A page on its own (an incident attachment): no links to a site around it.
     public var standalone = false
     /// Why the trace got its page, for the header.

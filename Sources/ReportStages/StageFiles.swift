@@ -108,10 +108,10 @@ public struct InputRecord: Codable, Equatable, Sendable {
 /// What decides a report's content, given to `build` and carried to `merge` in every part:
 /// parts built with different settings are refused, as their pages would not fit together.
 public struct BuildSettings: Codable, Equatable, Sendable {
-    public var title = "Trace report"
+    public var title = ReportBuilder.defaultTitle
     /// An IANA zone name.
     public var timeZone = "UTC"
-    public var rowBudget = 2_000
+    public var rowBudget = ReportBuilder.defaultRowBudget
     public var keyAttributes = InstrumentationHealth.defaultKeyAttributes
     /// Which traces get a page (`requested` is not kept: see `traceIDs`).
     public var selection = TraceSelection.Policy()

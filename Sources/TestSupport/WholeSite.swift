@@ -1,5 +1,5 @@
 import Foundation
-import ReportSite
+public import ReportSite
 import SpanRecords
 import TraceAnalysis
 public import TraceAssembly
@@ -16,7 +16,9 @@ public enum WholeSite {
     /// writes and `merge` reads), so that those readers meet the same values.
     /// - Throws: `ReportError` (a chart failing validation is a bug), or a span-record or JSON
     ///   failure on reading back what was just written (also a bug).
-    public static func render(_ spans: [Span], assembly: AssemblyOptions = AssemblyOptions(), rowBudget: Int = 2_000) throws -> [String:
+    public static func render(
+        _ spans: [Span], assembly: AssemblyOptions = AssemblyOptions(), rowBudget: Int = ReportBuilder.defaultRowBudget
+    ) throws -> [String:
         String]
     {
         let writer = SpanRecordWriter()

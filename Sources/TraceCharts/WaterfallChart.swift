@@ -16,7 +16,9 @@ public struct WaterfallChart: Sendable {
         public var legendRowHeight = 18.0
         public var rulerHeight = 26.0
         /// Above this many spans, rows are summarised (see `WaterfallRow.plan`).
-        public var rowBudget = 2_000
+        public var rowBudget = Self.defaultRowBudget
+        /// `rowBudget` unless `--row-budget` says otherwise.
+        public static let defaultRowBudget = 2_000
         public init() {}
     }
 

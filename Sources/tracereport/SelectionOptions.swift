@@ -10,7 +10,7 @@ import TraceModel
 /// measures. Given to `report` and `build`.
 struct SelectionOptions: ParsableArguments {
     @Option(help: "The name on every page and in summary.json.")
-    var title: String = "Trace report"
+    var title: String = ReportBuilder.defaultTitle
 
     @Option(
         help: ArgumentHelp(

@@ -41,7 +41,7 @@ struct PageOptions: ParsableArguments {
     var templates: String?
 
     @Option(help: "Above this many spans, a trace page summarises its waterfall and lists its spans as text.")
-    var rowBudget: Int = 2_000
+    var rowBudget: Int = ReportBuilder.defaultRowBudget
 
     @Option(help: "Show times in this IANA time zone (e.g. Europe/Berlin) instead of UTC.")
     var timeZone: String = "UTC"

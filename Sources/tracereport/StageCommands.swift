@@ -33,17 +33,12 @@ struct PartitionCommand: ParsableCommand {
     )
     var listInputs = false
 
-    @Option(help: "Read every input as this format instead of recognising it: otlp-json, otlp-proto, jaeger, zipkin, span-records.")
-    var format: InputFormat?
-
-    @Flag(help: "Stop without writing anything when an input cannot be read (by default it is skipped and reported).")
-    var strict = false
+    @OptionGroup var reading: ReadingOptions
 
     @Flag(help: "Replace --output even if it is a folder tracereport did not write.")
     var force = false
 
-    @Flag(name: .shortAndLong, help: "Print nothing but errors and warnings.")
-    var quiet = false
+    @OptionGroup var verbosity: QuietFlag
 
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("give at least one span export file, folder, or -") }
@@ -56,7 +51,7 @@ struct PartitionCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        let progress = Progress(quiet: quiet)
+        let progress = Progress(quiet: verbosity.quiet)
         let listing = try progress.running { () throws(RunFailure) in try InputLoading.files(inputs) }
         let files = listing.files
         guard let output, !listInputs else {
@@ -68,14 +63,15 @@ struct PartitionCommand: ParsableCommand {
         let outcome = try progress.running { () throws(RunFailure) in
             do throws(ReportError) {
                 return try PartitionStage.run(
-                    paths: files, passedOver: listing.passedOver, format: format, workers: ProcessInfo.processInfo.activeProcessorCount,
+                    paths: files, passedOver: listing.passedOver, format: reading.format,
+                    workers: ProcessInfo.processInfo.activeProcessorCount,
                     partitions: partitions,
-                    output: URL(fileURLWithPath: output, isDirectory: true), force: force, strict: strict
+                    output: URL(fileURLWithPath: output, isDirectory: true), force: force, strict: reading.strict
                 ) { done, bytes in progress.update("reading \(done) of \(files.count) inputs: \(Progress.megabytes(bytes)) MB") }
             } catch {
                 // With --strict, an input that cannot be read stops the run as one that holds nothing.
                 var failure = RunFailure(error)
-                if strict, case .input = error { failure.kind = .noInput }
+                if reading.strict, case .input = error { failure.kind = .noInput }
                 throw failure
             }
         }
@@ -84,7 +80,7 @@ struct PartitionCommand: ParsableCommand {
             try progress.reportUnreadable(outcome.failures, of: outcome.manifest.inputs.count, noneRead: "no input could be read")
         }
         progress.reportIssues(outcome.manifest.inputs.map(\.input))
-        if !quiet {
+        if !verbosity.quiet {
             print(
                 "tracereport: filed \(outcome.spanCount) spans from \(outcome.manifest.inputs.count - outcome.failures.count) of \(outcome.manifest.inputs.count) inputs, "
                     + "\(Progress.megabytes(outcome.byteCount)) MB, in \(partitions) partitions in "
@@ -114,8 +110,7 @@ struct BuildCommand: ParsableCommand {
     @Flag(help: "Replace --output even if it is a folder tracereport did not write.")
     var force = false
 
-    @Flag(name: .shortAndLong, help: "Print nothing but errors and warnings.")
-    var quiet = false
+    @OptionGroup var verbosity: QuietFlag
 
     @OptionGroup var selection: SelectionOptions
     @OptionGroup var assembly: AssemblyFlags
@@ -128,7 +123,7 @@ struct BuildCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        let progress = Progress(quiet: quiet)
+        let progress = Progress(quiet: verbosity.quiet)
         try OutputCheck.refuseUnsafe(output, kind: .part, inputs: partitionFiles, force: force, progress: progress)
         let templates = try pages.templateSet()
         let settings = try selection.settings(pages: pages, assembly: assembly, templates: templates)
@@ -140,7 +135,7 @@ struct BuildCommand: ParsableCommand {
                     force: force, workers: ProcessInfo.processInfo.activeProcessorCount)
             }
         }
-        if !quiet {
+        if !verbosity.quiet {
             print(
                 "tracereport: built \(summary.report.traces.count) traces of \(partitionFiles.count) partition files, "
                     + "\(summary.drawn.count) pages drawn, in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; wrote \(output)/"
@@ -167,8 +162,7 @@ struct MergeCommand: ParsableCommand {
     @Option(help: "The --templates folder the builds were given, if any.")
     var templates: String?
 
-    @Flag(name: .shortAndLong, help: "Print nothing but errors and warnings.")
-    var quiet = false
+    @OptionGroup var verbosity: QuietFlag
 
     func validate() throws {
         if summaries.isEmpty { throw ValidationError("give the build folders (and partition folders) to merge") }
@@ -176,7 +170,7 @@ struct MergeCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        let progress = Progress(quiet: quiet)
+        let progress = Progress(quiet: verbosity.quiet)
         try OutputCheck.refuseUnsafe(site.output, kind: .site, inputs: summaries, force: site.force, progress: progress)
         let templates = try PageOptions.templateSet(self.templates)
         let merge = try progress.running { () throws(RunFailure) in
@@ -188,7 +182,7 @@ struct MergeCommand: ParsableCommand {
         }
         progress.clear()
         let skipped = merge.inputs.count { $0.problem != nil || $0.issues.dropped > 0 }
-        if !quiet {
+        if !verbosity.quiet {
             print(
                 "tracereport: merged \(merge.report.traces.count) traces from \(summaries.count) folders, \(outcome.summary.totals.pages) pages "
                     + "in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; wrote \(site.output)/"
