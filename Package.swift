@@ -31,12 +31,15 @@ let package = Package(
     targets: [
         // Ids, spans, attributes, traces: plain values, no I/O.
         .target(name: "TraceModel"),
+        // The system calls of writing and publishing (files, folders, renames, locks, the mount
+        // table, memory), with typed errors: the one place they are made.
+        .target(name: "SystemCalls"),
         // tracereport's own binary format for spans: what partitions and spills are made of.
         .target(name: "SpanRecords", dependencies: ["TraceModel"]),
         // The partition, build and merge stages: a report made in parts, on one machine or many.
         .target(
             name: "ReportStages",
-            dependencies: ["TraceModel", "SpanRecords", "TraceImport", "TraceAssembly", "TraceAnalysis", "ReportSite"]),
+            dependencies: ["TraceModel", "SpanRecords", "TraceImport", "TraceAssembly", "TraceAnalysis", "ReportSite", "SystemCalls"]),
         // A whole run of `tracereport report`, in memory or spilled: what the command calls.
         .target(
             name: "ReportRun",
@@ -68,7 +71,7 @@ let package = Package(
         .target(
             name: "ReportSite",
             dependencies: [
-                "TraceModel", "TraceAssembly", "TraceAnalysis", "TraceCharts", "XMLValidation",
+                "TraceModel", "TraceAssembly", "TraceAnalysis", "TraceCharts", "XMLValidation", "SystemCalls",
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
             plugins: ["EmbedFiles"]
@@ -94,6 +97,7 @@ let package = Package(
             dependencies: ["TraceModel", "TraceImport", "TraceAssembly", "TraceAnalysis", "SpanRecords", "ReportSite", "CZlib", "CZstd"]),
 
         .testTarget(name: "TraceModelTests", dependencies: ["TraceModel"]),
+        .testTarget(name: "SystemCallsTests", dependencies: ["SystemCalls"]),
         .testTarget(
             name: "CommandLineTests",
             dependencies: [
@@ -115,7 +119,9 @@ let package = Package(
         .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "TraceAssembly", "TestSupport"]),
         .testTarget(
             name: "ReportSiteTests",
-            dependencies: ["ReportSite", "TraceImport", "TraceAssembly", "TraceAnalysis", "TraceCharts", "XMLValidation", "TestSupport"]
+            dependencies: [
+                "ReportSite", "TraceImport", "TraceAssembly", "TraceAnalysis", "TraceCharts", "XMLValidation", "TestSupport",
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import ReportSite
 public import ReportStages
 public import TraceAnalysis

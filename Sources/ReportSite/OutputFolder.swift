@@ -1,10 +1,11 @@
 public import Foundation
-import Synchronization
+import SystemCalls
 import TraceModel
 
-/// The system calls behind publishing a folder: what it is, who may replace it, the lock that
-/// makes one run at a time write it, the exchange that publishes it, and the leftovers of runs
-/// that were killed. Every name it makes beside an output `NAME` begins `.NAME.tracereport-`.
+/// Publishing a folder: what it is, who may replace it, the lock that makes one run at a time
+/// write it, the exchange that publishes it, and the leftovers of runs that were killed (the
+/// system calls are `SystemCalls`'). Every name it makes beside an output `NAME` begins
+/// `.NAME.tracereport-`.
 public enum OutputFolder {
     /// What wrote a folder, as its marker file says: a folder is replaced only by a run that
     /// writes the same kind.
@@ -59,21 +60,23 @@ public enum OutputFolder {
     ) -> String? {
         let path = destination.path
         guard !path.isEmpty else { return "an empty path is not a folder to write; give --output a folder name" }
-        let real = realPath(path)
-        if let real, let current = realPath(FileManager.default.currentDirectoryPath),
+        let real = Paths.real(path)
+        if let real, let current = Paths.real(FileManager.default.currentDirectoryPath),
             real == "/" || current == real || current.hasPrefix(real + "/")
         {
             return "is the current folder or one of its parents: tracereport will not replace it; choose a new folder for --output"
         }
-        var status = stat()
-        guard lstat(path, &status) == 0 else {
-            if errno == ENOENT { return nil }
-            return "cannot be examined (\(systemMessage())); choose another --output"
+        let entry: Paths.Entry
+        do {
+            entry = try Paths.entry(path)
+        } catch {
+            if error.code == ENOENT { return nil }
+            return "cannot be examined (\(error)); choose another --output"
         }
         let isInside = place(of: destination).isInside
         if let real {
             for input in inputs {
-                guard let input = realPath(input) else { continue }
+                guard let input = Paths.real(input) else { continue }
                 // In a mount point, tracereport's own names (a spilled run's work) are not replaced.
                 let entry = String(input.dropFirst(real.count + 1).prefix { $0 != "/" })
                 let isOwnWork = isInside && !MountPointPublishing.isSiteEntry(entry)
@@ -82,11 +85,14 @@ public enum OutputFolder {
                 }
             }
         }
-        guard status.st_mode & S_IFMT == S_IFDIR else {
+        guard entry == .folder else {
             return "exists and is not a folder; choose another --output"
         }
-        guard var entries = listing(path) else {
-            return "cannot be listed (\(systemMessage())): tracereport replaces only a folder it can see into; choose another --output"
+        var entries: [String]
+        do {
+            entries = try Paths.names(in: path)
+        } catch {
+            return "cannot be listed (\(error)): tracereport replaces only a folder it can see into; choose another --output"
         }
         if isInside { entries.removeAll { !MountPointPublishing.isSiteEntry($0) } }
         if entries.isEmpty { return nil }
@@ -102,28 +108,6 @@ public enum OutputFolder {
             + "Choose another --output, or add --force"
     }
 
-    /// The names in the folder at `path` (not `.` and `..`); nil when it cannot be listed.
-    static func listing(_ path: String) -> [String]? {
-        guard let directory = opendir(path) else { return nil }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
-    }
-
-    /// The path with links and `..` resolved; nil when it does not exist.
-    static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
-    }
-
-    /// The message of the last system call's `errno`.
-    static func systemMessage() -> String { String(cString: strerror(errno)) }
-
     // MARK: Where a run's own names go
 
     /// The folder that holds the names a run makes for a destination (its lock, staging folder,
@@ -138,7 +122,7 @@ public enum OutputFolder {
     }
 
     static func place(of destination: URL) -> Place {
-        if MountPointPublishing.isMountPoint(destination.path) {
+        if Paths.isMountPoint(destination.path) {
             return Place(holder: destination, prefix: MountPointPublishing.prefix)
         }
         return Place(holder: destination.deletingLastPathComponent(), prefix: ".\(destination.lastPathComponent).tracereport-")
@@ -160,63 +144,26 @@ public enum OutputFolder {
 
     // MARK: One run at a time
 
-    /// An exclusive lock on a destination, held by the run that writes it: the file
-    /// `.NAME.tracereport-lock` beside it (`..tracereport-lock` in a mount point), locked with `flock` (which the kernel lets go when the
-    /// process ends, however it ends) and removed when released.
-    final class Lock: Sendable {
-        private let path: String
-        /// The locked file's descriptor; -1 once released.
-        private let descriptor: Mutex<Int32>
-
-        /// Takes the lock, or says why not (another run holds it, or the folder beside the
-        /// destination cannot be written).
-        init(for destination: URL) throws(ReportError) {
-            path = OutputFolder.lockPath(destination)
-            while true {
-                let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-                guard descriptor >= 0 else {
-                    throw .output(
-                        path: destination.path,
-                        message: "cannot create \(path) beside it (\(OutputFolder.systemMessage())); "
-                            + "the folder that holds --output must be writable")
-                }
-                guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-                    close(descriptor)
-                    throw .output(
-                        path: destination.path,
-                        message: "another tracereport run is writing it (it holds \(path)); wait for it to end, or choose another --output")
-                }
-                // A run that released the lock may have removed the file between our open and
-                // flock: then the lock is on a file no other run sees, and is taken again.
-                var held = stat()
-                var named = stat()
-                if fstat(descriptor, &held) == 0, stat(path, &named) == 0, held.st_ino == named.st_ino, held.st_dev == named.st_dev {
-                    self.descriptor = Mutex(descriptor)
-                    return
-                }
-                close(descriptor)
+    /// Takes the exclusive lock on a destination, held by the run that writes it: the file
+    /// `.NAME.tracereport-lock` beside it (`..tracereport-lock` in a mount point), locked with
+    /// `flock` and removed when released (`FileLock`), or says why not (another run holds it,
+    /// or the folder beside the destination cannot be written).
+    static func lock(_ destination: URL) throws(ReportError) -> FileLock {
+        let path = lockPath(destination)
+        do {
+            return try FileLock(path: path)
+        } catch {
+            switch error {
+            case .cannotCreate(let failure):
+                throw .output(
+                    path: destination.path,
+                    message: "cannot create \(path) beside it (\(failure)); the folder that holds --output must be writable")
+            case .held:
+                throw .output(
+                    path: destination.path,
+                    message: "another tracereport run is writing it (it holds \(path)); wait for it to end, or choose another --output")
             }
         }
-
-        /// Removes the lock file and lets go of the lock.
-        func release() {
-            descriptor.withLock { descriptor in
-                guard descriptor >= 0 else { return }
-                unlink(path)
-                close(descriptor)
-                descriptor = -1
-            }
-        }
-
-        deinit { release() }
-    }
-
-    /// Whether no run holds the lock of `destination` (its runs are all gone).
-    static func isUnlocked(_ destination: URL) -> Bool {
-        let descriptor = open(lockPath(destination), O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return errno == ENOENT }
-        defer { close(descriptor) }
-        return flock(descriptor, LOCK_EX | LOCK_NB) == 0
     }
 
     // MARK: Publishing and cleaning up
@@ -225,40 +172,33 @@ public enum OutputFolder {
     /// where the previous site now is, to be removed (nil when there was none).
     static func publish(_ staging: URL, as destination: URL) throws(ReportError) -> URL? {
         if place(of: destination).isInside { return try MountPointPublishing.publish(staging, into: destination) }
-        if rename(staging.path, destination.path) == 0 { return nil }
-        guard errno == EEXIST || errno == ENOTEMPTY else {
-            throw .output(path: destination.path, message: "cannot move the new site into place (\(systemMessage()))")
-        }
-        if exchange(staging.path, destination.path) == 0 { return staging }
-        guard errno == EINVAL || errno == ENOSYS || errno == ENOTSUP else {
-            throw .output(path: destination.path, message: "cannot exchange the new site with the previous one (\(systemMessage()))")
-        }
+        do {
+            try Paths.rename(staging.path, to: destination.path)
+            return nil
+        } catch  where error.code != EEXIST && error.code != ENOTEMPTY {
+            throw .output(path: destination.path, message: "cannot move the new site into place (\(error))")
+        } catch {}
+        do {
+            try Paths.exchange(staging.path, destination.path)
+            return staging
+        } catch  where ![EINVAL, ENOSYS, ENOTSUP].contains(error.code) {
+            throw .output(path: destination.path, message: "cannot exchange the new site with the previous one (\(error))")
+        } catch {}
         // No exchange here: two renames. A kill between them leaves the previous site under
         // `old`, which the next run puts back (`removeLeftovers`).
         let old = uniqueSibling(of: destination, role: "old")
-        guard rename(destination.path, old.path) == 0 else {
-            throw .output(path: destination.path, message: "cannot move the previous site aside (\(systemMessage()))")
+        do {
+            try Paths.rename(destination.path, to: old.path)
+        } catch {
+            throw .output(path: destination.path, message: "cannot move the previous site aside (\(error))")
         }
-        guard rename(staging.path, destination.path) == 0 else {
-            let message = systemMessage()
-            _ = rename(old.path, destination.path)
-            throw .output(path: destination.path, message: "cannot move the new site into place (\(message))")
+        do {
+            try Paths.rename(staging.path, to: destination.path)
+        } catch {
+            try? Paths.rename(old.path, to: destination.path)
+            throw .output(path: destination.path, message: "cannot move the new site into place (\(error))")
         }
         return old
-    }
-
-    /// Swaps the entries at two paths in one step: glibc's `renameat2` with `RENAME_EXCHANGE`
-    /// (2.28 and later; Swift's C library module does not declare it, so it is looked up). -1
-    /// with `errno` ENOSYS where the C library lacks it, EINVAL where the file system cannot.
-    private static func exchange(_ first: String, _ second: String) -> Int32 {
-        typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
-        // A nil handle is RTLD_DEFAULT: the symbol as the process sees it.
-        guard let symbol = dlsym(nil, "renameat2") else {
-            errno = ENOSYS
-            return -1
-        }
-        let renameAt2 = unsafeBitCast(symbol, to: RenameAt2.self)
-        return renameAt2(AT_FDCWD, first, AT_FDCWD, second, 1 << 1)  // RENAME_EXCHANGE
     }
 
     /// Removes what killed runs left beside `destination` (staging folders, previous sites
@@ -270,7 +210,7 @@ public enum OutputFolder {
         let place = place(of: destination)
         let name = destination.lastPathComponent
         if place.isInside { MountPointPublishing.finishInterrupted(in: destination) }
-        let entries = (listing(place.holder.path) ?? []).sorted()
+        let entries = ((try? Paths.names(in: place.holder.path)) ?? []).sorted()
         var (removable, previous): ([String], [String]) = ([], [])
         for entry in entries {
             if entry.hasPrefix(place.prefix + "staging-") {
@@ -281,16 +221,15 @@ public enum OutputFolder {
                 removable.append(entry)
             }
         }
-        var status = stat()
-        if !place.isInside, let restored = previous.first, lstat(destination.path, &status) != 0, errno == ENOENT,
-            rename(place.holder.appendingPathComponent(restored).path, destination.path) == 0
+        if !place.isInside, let restored = previous.first, !Paths.exists(destination.path),
+            (try? Paths.rename(place.holder.appendingPathComponent(restored).path, to: destination.path)) != nil
         {
             previous.removeFirst()
         }
         for entry in removable + previous { removeTree(place.holder.appendingPathComponent(entry)) }
         // The work folder of a spilled run, when no run holds it.
         let work = workFolder(beside: destination)
-        if isUnlocked(work) {
+        if FileLock.isFree(lockPath(work)) {
             let workPrefix = Self.place(of: work).prefix
             for entry in entries
             where entry.hasPrefix(workPrefix) || isEarlierVersion(entry, name: work.lastPathComponent, role: "partial") {
@@ -303,7 +242,7 @@ public enum OutputFolder {
     /// other run writes `destination`: for a run to do as it begins, whatever it then does.
     public static func recover(_ destination: URL) {
         let destination = destination.standardizedFileURL
-        guard let lock = try? Lock(for: destination) else { return }
+        guard let lock = try? lock(destination) else { return }
         removeLeftovers(beside: destination)
         lock.release()
     }
@@ -313,12 +252,11 @@ public enum OutputFolder {
     static func removeTree(_ url: URL) {
         let files = FileManager.default
         if (try? files.removeItem(at: url)) != nil { return }
-        chmod(url.path, 0o700)
+        try? Paths.makeWritable(url.path)
         let walker = files.enumerator(atPath: url.path)
         while let entry = walker?.nextObject() as? String {
             let path = url.appendingPathComponent(entry).path
-            var status = stat()
-            if lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR { chmod(path, 0o700) }
+            if (try? Paths.entry(path)) == .folder { try? Paths.makeWritable(path) }
         }
         try? files.removeItem(at: url)
     }
@@ -337,6 +275,6 @@ public enum OutputFolder {
         guard entry.hasPrefix(prefix), let pid = Int32(entry.dropFirst(prefix.count)) else { return false }
         // This version never makes such names: one with its own process id (a container's
         // process 1, run after run) is an earlier run's.
-        return pid == getpid() || (kill(pid, 0) == -1 && errno == ESRCH)
+        return pid == Processes.current || Processes.isGone(pid)
     }
 }

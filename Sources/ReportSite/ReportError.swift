@@ -1,4 +1,5 @@
 import Foundation
+import SystemCalls
 
 /// Why a report could not be written.
 public enum ReportError: Error, CustomStringConvertible, Sendable {
@@ -30,9 +31,9 @@ extension ReportError {
     public static func reason(_ error: any Error) -> String {
         let error = error as NSError
         if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
+            return SystemError(code: Int32(underlying.code)).description
         }
-        if error.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(error.code))) }
+        if error.domain == NSPOSIXErrorDomain { return SystemError(code: Int32(error.code)).description }
         return error.localizedDescription
     }
 }

@@ -1,5 +1,6 @@
 public import Foundation
 import Synchronization
+import SystemCalls
 
 /// A site being written: files go into a hidden folder beside the destination, which takes the
 /// destination's place in one step when everything is written (`OutputFolder.publish`), so
@@ -26,7 +27,7 @@ public final class SiteStaging: SiteFiles, Sendable {
     private let inputs: [String]
     /// Replace a destination folder even if tracereport did not write it.
     let force: Bool
-    private let lock: OutputFolder.Lock
+    private let lock: FileLock
     /// Whether the site was published or discarded.
     private let finished = Atomic<Bool>(false)
     private let createdFolders = Mutex<Set<String>>([])
@@ -52,12 +53,13 @@ public final class SiteStaging: SiteFiles, Sendable {
         } catch {
             throw .output(path: parent.path, message: "cannot create the folder that holds the output (\(ReportError.reason(error)))")
         }
-        lock = try OutputFolder.Lock(for: self.destination)
+        lock = try OutputFolder.lock(self.destination)
         OutputFolder.removeLeftovers(beside: self.destination)
-        guard mkdir(staging.path, 0o755) == 0 else {
-            let message = OutputFolder.systemMessage()
+        do {
+            try Paths.makeFolder(staging.path)
+        } catch {
             lock.release()
-            throw .output(path: staging.path, message: "cannot create the staging folder (\(message))")
+            throw .output(path: staging.path, message: "cannot create the staging folder (\(error))")
         }
         try write(kind.marker, to: Self.markerName)
     }
@@ -86,15 +88,17 @@ public final class SiteStaging: SiteFiles, Sendable {
             }
             createdFolders.withLock { _ = $0.insert(folder) }
         }
-        if let failure = FileWriting.write(text, toPath: url.path) {
-            throw .output(path: url.path, message: "cannot write (\(failure))")
+        do {
+            try FileWriting.write(text, toPath: url.path)
+        } catch {
+            throw .output(path: url.path, message: "cannot write (\(error))")
         }
     }
 
     /// Moves the finished site into place, replacing the previous one, which is then removed.
     public func publish() throws(ReportError) {
         // Everything written reaches the disk before the site takes the destination's place.
-        sync()
+        Paths.flushAll()
         defer { lock.release() }
         try Self.checkReplaceable(destination, kind: kind, inputs: inputs, force: force)
         let previous = try OutputFolder.publish(staging, as: destination)

@@ -1,6 +1,7 @@
 public import Foundation
 public import ReportSite
 import SpanRecords
+import SystemCalls
 public import TraceAnalysis
 import TraceAssembly
 public import TraceModel
@@ -306,14 +307,16 @@ struct BuiltPages: TracePageSource {
 
     /// The spans of the store chunk at `offset`, read with positioned reads (safe from any thread).
     private static func readChunk(of store: URL, at offset: UInt64) throws(ReportError) -> [Span] {
-        let descriptor = open(store.path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw .input(path: store.path, message: "cannot open: \(String(cString: strerror(errno)))") }
-        defer { close(descriptor) }
+        let file: FileDescriptor
+        do {
+            file = try FileDescriptor.open(store.path, O_RDONLY)
+        } catch {
+            throw .input(path: store.path, message: "cannot open: \(error)")
+        }
+        defer { file.close() }
         do {
             return try SpanRecordReader.decodeChunk(at: offset) { count, position in
-                var bytes = [UInt8](repeating: 0, count: count)
-                let got = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, count, off_t(position)) }
-                return got == count ? bytes : nil
+                (try? file.read(upTo: count, at: position)).flatMap { $0.count == count ? $0 : nil }
             }
         } catch {
             throw .input(path: store.path, message: "at byte \(error.offset): \(error.message)")

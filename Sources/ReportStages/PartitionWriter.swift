@@ -1,6 +1,7 @@
 import Foundation
 import ReportSite
 import SpanRecords
+import SystemCalls
 import TraceModel
 
 /// Writes spans into `count` partition files in a folder: each span to the partition of its
@@ -10,7 +11,7 @@ import TraceModel
 final class PartitionWriter {
     private struct Partition {
         let path: String
-        let descriptor: Int32
+        let file: FileDescriptor
         let writer = SpanRecordWriter()
         /// The file's size at the last commit.
         var committed: Int
@@ -34,9 +35,13 @@ final class PartitionWriter {
         chunkBytes = max(65_536, min(1_048_576, share))
         for index in 0..<count {
             let path = folder.appendingPathComponent(PartitionScheme.fileName(index, of: count)).path
-            let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            guard descriptor >= 0 else { throw .output(path: path, message: "cannot create: \(String(cString: strerror(errno)))") }
-            partitions.append(Partition(path: path, descriptor: descriptor, committed: 0))
+            let file: FileDescriptor
+            do {
+                file = try FileDescriptor.open(path, O_WRONLY | O_CREAT | O_TRUNC)
+            } catch {
+                throw .output(path: path, message: "cannot create: \(error)")
+            }
+            partitions.append(Partition(path: path, file: file, committed: 0))
             let header = SpanRecordWriter.header(partition: index, of: count)
             try write(header, to: index)
             partitions[index].committed = header.count
@@ -44,7 +49,7 @@ final class PartitionWriter {
     }
 
     deinit {
-        for partition in partitions { close(partition.descriptor) }
+        for partition in partitions { partition.file.close() }
     }
 
     /// The files' names, in partition order.
@@ -71,7 +76,7 @@ final class PartitionWriter {
     func commit() throws(ReportError) {
         for index in partitions.indices {
             try flush(index)
-            partitions[index].committed = Int(lseek(partitions[index].descriptor, 0, SEEK_CUR))
+            partitions[index].committed = (try? partitions[index].file.position()) ?? partitions[index].committed
             partitions[index].spans += partitions[index].pendingSpans
             partitions[index].pendingSpans = 0
         }
@@ -83,9 +88,11 @@ final class PartitionWriter {
             _ = partitions[index].writer.takeChunk()
             partitions[index].pendingSpans = 0
             let partition = partitions[index]
-            guard ftruncate(partition.descriptor, off_t(partition.committed)) == 0,
-                lseek(partition.descriptor, off_t(partition.committed), SEEK_SET) >= 0
-            else { throw .output(path: partition.path, message: "cannot cut back: \(String(cString: strerror(errno)))") }
+            do {
+                try partition.file.truncate(to: partition.committed)
+            } catch {
+                throw .output(path: partition.path, message: "cannot cut back: \(error)")
+            }
         }
     }
 
@@ -96,13 +103,11 @@ final class PartitionWriter {
     /// `commit`).
     func finish(identity: [UInt8]) throws(ReportError) {
         for partition in partitions {
-            let written = identity.withUnsafeBytes {
-                pwrite(partition.descriptor, $0.baseAddress, $0.count, off_t(SpanRecordFormat.identityRange.lowerBound))
+            let written = identity.withUnsafeBytes { bytes in
+                Result { () throws(SystemError) in try partition.file.write(bytes, at: SpanRecordFormat.identityRange.lowerBound) }
             }
-            guard written == identity.count else {
-                throw .output(path: partition.path, message: "cannot write (\(String(cString: strerror(errno))))")
-            }
-            close(partition.descriptor)
+            if case .failure(let error) = written { throw .output(path: partition.path, message: "cannot write (\(error))") }
+            partition.file.close()
         }
         partitions.removeAll()
     }
@@ -114,18 +119,7 @@ final class PartitionWriter {
 
     private func write(_ bytes: [UInt8], to index: Int) throws(ReportError) {
         let partition = partitions[index]
-        let failure = bytes.withUnsafeBytes { raw -> String? in
-            var offset = 0
-            while offset < raw.count {
-                let written = Foundation.write(partition.descriptor, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return String(cString: strerror(errno))
-                }
-                offset += written
-            }
-            return nil
-        }
-        if let failure { throw .output(path: partition.path, message: "cannot write: \(failure)") }
+        let written = bytes.withUnsafeBytes { raw in Result { () throws(SystemError) in try partition.file.writeAll(raw) } }
+        if case .failure(let error) = written { throw .output(path: partition.path, message: "cannot write: \(error)") }
     }
 }

@@ -1,5 +1,6 @@
 public import Foundation
 public import ReportSite
+import SystemCalls
 public import TraceImport
 
 /// A report on inputs larger than memory, on one machine: the three stages run in turn in a
@@ -31,7 +32,8 @@ public final class SpilledReport {
             buffers: MemoryBudget.partitionBuffers(budget: budget), memoryLimit: MemoryBudget.largestWholeInput(budget: budget),
             progress: progress)
         try staging.publish()
-        Self.returnFreedMemory()
+        // The next stage starts from what the process needs, not from what this one took.
+        Processes.returnFreedMemory()
         return outcome
     }
 
@@ -41,7 +43,8 @@ public final class SpilledReport {
             partitionFiles: [partitionFile(index)], settings: settings, templates: templates, output: buildFolder(index), force: false,
             workers: workers,
             drawingCandidates: false)
-        Self.returnFreedMemory()
+        // The next stage starts from what the process needs, not from what this one took.
+        Processes.returnFreedMemory()
     }
 
     /// The parts, read for merging.
@@ -59,21 +62,7 @@ public final class SpilledReport {
     }
 
     private func buildFolder(_ index: Int) -> URL { work.folder.appendingPathComponent("build-\(index)") }
-
-    /// Gives the memory freed by a stage back to the system, so that the next starts from what
-    /// the process needs rather than from what the last one took (malloc keeps freed memory).
-    private static func returnFreedMemory() {
-        #if os(Linux)
-            _ = trimMalloc(0)
-        #endif
-    }
 }
-
-#if os(Linux)
-    /// glibc's `malloc_trim`, which the Glibc module does not export.
-    @_silgen_name("malloc_trim")
-    private func trimMalloc(_ pad: Int) -> Int32
-#endif
 
 /// How much memory a run may use, and how many partitions that calls for.
 public enum MemoryBudget {

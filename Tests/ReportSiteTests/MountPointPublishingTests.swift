@@ -55,12 +55,6 @@ struct MountPointPublishingTests {
         #expect(try contents(of: destination) == newSite.merging(untouched) { $1 })
     }
 
-    @Test func mountPointsAreToldFromFolders() throws {
-        #expect(MountPointPublishing.isMountPoint("/proc"))
-        #expect(!MountPointPublishing.isMountPoint(try Fixtures.temporaryDirectory("not-a-mount").path))
-        #expect(!MountPointPublishing.isMountPoint("/"))
-    }
-
     private func rank(_ name: String, in staging: URL) -> (Int, String) {
         var isFolder: ObjCBool = false
         _ = FileManager.default.fileExists(atPath: staging.appendingPathComponent(name).path, isDirectory: &isFolder)

@@ -1,0 +1,76 @@
+public import Glibc
+
+/// An open file, read and written with plain system calls.
+public struct FileDescriptor: Sendable {
+    public let raw: Int32
+
+    /// Opens `path` (`O_CLOEXEC` is added).
+    public static func open(_ path: String, _ flags: Int32, mode: mode_t = 0o644) throws(SystemError) -> FileDescriptor {
+        let raw = Glibc.open(path, flags | O_CLOEXEC, mode)
+        guard raw >= 0 else { throw SystemError.last }
+        return FileDescriptor(raw: raw)
+    }
+
+    private init(raw: Int32) { self.raw = raw }
+
+    public func close() { _ = Glibc.close(raw) }
+
+    /// Writes all of `bytes` at the current position, however many calls that takes.
+    public func writeAll(_ bytes: UnsafeRawBufferPointer) throws(SystemError) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(raw, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw SystemError.last
+            }
+            offset += written
+        }
+    }
+
+    /// Writes `bytes` at `position`, leaving the current position where it is.
+    public func write(_ bytes: UnsafeRawBufferPointer, at position: Int) throws(SystemError) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = pwrite(raw, bytes.baseAddress! + offset, bytes.count - offset, off_t(position + offset))
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw SystemError.last
+            }
+            offset += written
+        }
+    }
+
+    /// Up to `count` bytes from `position`: fewer where the file ends first.
+    public func read(upTo count: Int, at position: UInt64) throws(SystemError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let got = bytes.withUnsafeMutableBytes { pread(raw, $0.baseAddress! + done, count - done, off_t(position) + off_t(done)) }
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw SystemError.last
+            }
+            if got == 0 { break }
+            done += got
+        }
+        return Array(bytes[..<done])
+    }
+
+    /// The current position.
+    public func position() throws(SystemError) -> Int {
+        let position = lseek(raw, 0, SEEK_CUR)
+        guard position >= 0 else { throw SystemError.last }
+        return Int(position)
+    }
+
+    /// Cuts the file to `size` bytes and goes on writing from there.
+    public func truncate(to size: Int) throws(SystemError) {
+        guard ftruncate(raw, off_t(size)) == 0, lseek(raw, off_t(size), SEEK_SET) >= 0 else { throw SystemError.last }
+    }
+
+    /// Flushes what was written to the disk.
+    public func flush() throws(SystemError) {
+        guard fsync(raw) == 0 else { throw SystemError.last }
+    }
+}

@@ -1,0 +1,135 @@
+public import Glibc
+
+/// System calls on paths: what is there, listing, resolving, renaming, and the mount table.
+public enum Paths {
+    /// What is at `path` (links not followed).
+    public enum Entry: Sendable, Equatable {
+        case folder, file, other
+    }
+
+    /// What is at `path`, links not followed; `SystemError` with ENOENT when nothing is.
+    public static func entry(_ path: String) throws(SystemError) -> Entry {
+        var status = stat()
+        guard lstat(path, &status) == 0 else { throw SystemError.last }
+        switch status.st_mode & S_IFMT {
+        case S_IFDIR: return .folder
+        case S_IFREG: return .file
+        default: return .other
+        }
+    }
+
+    /// Whether anything is at `path` (a link counts, whatever it points to).
+    public static func exists(_ path: String) -> Bool { (try? entry(path)) != nil }
+
+    /// The names in the folder at `path` (not `.` and `..`), in the order the folder gives them.
+    public static func names(in path: String) throws(SystemError) -> [String] {
+        guard let directory = opendir(path) else { throw SystemError.last }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    /// The path with links and `..` resolved; nil when it does not exist.
+    public static func real(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// Renames `from` to `to`, replacing a file or an empty folder there.
+    public static func rename(_ from: String, to: String) throws(SystemError) {
+        guard Glibc.rename(from, to) == 0 else { throw SystemError.last }
+    }
+
+    /// Swaps the entries at two paths in one step: glibc's `renameat2` with `RENAME_EXCHANGE`
+    /// (2.28 and later; Swift's C library module does not declare it, so it is looked up).
+    /// ENOSYS where the C library lacks it, EINVAL where the file system cannot.
+    public static func exchange(_ first: String, _ second: String) throws(SystemError) {
+        typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+        // A nil handle is RTLD_DEFAULT: the symbol as the process sees it.
+        guard let symbol = dlsym(nil, "renameat2") else { throw SystemError(code: ENOSYS) }
+        let renameAt2 = unsafeBitCast(symbol, to: RenameAt2.self)
+        guard renameAt2(AT_FDCWD, first, AT_FDCWD, second, 1 << 1) == 0 else { throw SystemError.last }  // RENAME_EXCHANGE
+    }
+
+    /// Makes the folder `path` (its parent must exist); `SystemError` with EEXIST when something is there.
+    public static func makeFolder(_ path: String, mode: mode_t = 0o755) throws(SystemError) {
+        guard mkdir(path, mode) == 0 else { throw SystemError.last }
+    }
+
+    /// Removes the file (or link) at `path`.
+    public static func removeFile(_ path: String) throws(SystemError) {
+        guard unlink(path) == 0 else { throw SystemError.last }
+    }
+
+    /// Removes the empty folder at `path`.
+    public static func removeEmptyFolder(_ path: String) throws(SystemError) {
+        guard rmdir(path) == 0 else { throw SystemError.last }
+    }
+
+    /// Lets the owner write into the folder at `path` (and list and enter it).
+    public static func makeWritable(_ path: String) throws(SystemError) {
+        guard chmod(path, 0o700) == 0 else { throw SystemError.last }
+    }
+
+    /// Flushes the file or folder at `path` to disk.
+    public static func flush(_ path: String) throws(SystemError) {
+        let descriptor = try FileDescriptor.open(path, O_RDONLY)
+        defer { descriptor.close() }
+        try descriptor.flush()
+    }
+
+    /// Flushes everything written, on every file system.
+    public static func flushAll() { sync() }
+
+    /// Whether the folder at `path` is a mount point: on another device than its parent, or in
+    /// the kernel's mount table (a bind mount of a folder of the same file system).
+    public static func isMountPoint(_ path: String) -> Bool {
+        var status = stat()
+        guard lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR, let real = real(path), real != "/" else { return false }
+        var parent = stat()
+        let parentPath = real.lastIndex(of: "/").map { $0 == real.startIndex ? "/" : String(real[..<$0]) } ?? "/"
+        if stat(parentPath, &parent) == 0, parent.st_dev != status.st_dev { return true }
+        guard let table = try? contents(of: "/proc/self/mountinfo") else { return false }
+        // Field 5 of each line is a mount point, its spaces, tabs, newlines and backslashes as
+        // octal escapes.
+        return table.split(separator: "\n").contains { line in
+            let fields = line.split(separator: " ", omittingEmptySubsequences: false)
+            return fields.count > 4 && unescape(fields[4]) == real
+        }
+    }
+
+    /// The text of a small file that does not say its size (`/proc`).
+    private static func contents(of path: String) throws(SystemError) -> String {
+        let descriptor = try FileDescriptor.open(path, O_RDONLY)
+        defer { descriptor.close() }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let got = buffer.withUnsafeMutableBytes { Glibc.read(descriptor.raw, $0.baseAddress, $0.count) }
+            if got < 0, errno == EINTR { continue }
+            guard got >= 0 else { throw SystemError.last }
+            if got == 0 { return String(decoding: bytes, as: UTF8.self) }
+            bytes += buffer[..<got]
+        }
+    }
+
+    /// A mount table path with its `\ooo` escapes decoded.
+    private static func unescape(_ field: Substring) -> String {
+        var bytes: [UInt8] = []
+        var rest = Array(field.utf8)[...]
+        while let byte = rest.popFirst() {
+            if byte == UInt8(ascii: "\\"), rest.count >= 3, let value = UInt8(String(decoding: rest.prefix(3), as: UTF8.self), radix: 8) {
+                bytes.append(value)
+                rest = rest.dropFirst(3)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import SystemCalls
+import Testing
+
+/// The one layer of system calls: what each does, and the error (with its errno) each gives.
+struct SystemCallsTests {
+    private func folder(_ name: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("systemcalls-\(name)-\(UUID().uuidString)").path
+        try Paths.makeFolder(path)
+        return path
+    }
+
+    @Test func filesAreWrittenReadAtPositionsCutAndFlushed() throws {
+        let path = try folder("file") + "/data"
+        let file = try FileDescriptor.open(path, O_RDWR | O_CREAT | O_TRUNC)
+        defer { file.close() }
+        let bytes = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        try bytes.withUnsafeBytes { raw in Result { () throws(SystemError) in try file.writeAll(raw) } }.get()
+        #expect(try file.position() == bytes.count)
+        #expect(try file.read(upTo: 10, at: 500) == Array(bytes[500..<510]))
+        #expect(try file.read(upTo: 10, at: UInt64(bytes.count - 4)) == Array(bytes.suffix(4)))
+        #expect(try file.read(upTo: 10, at: 1 << 40).isEmpty)
+        try [UInt8](repeating: 9, count: 3).withUnsafeBytes { raw in Result { () throws(SystemError) in try file.write(raw, at: 2) } }.get()
+        #expect(try file.read(upTo: 6, at: 0) == [bytes[0], bytes[1], 9, 9, 9, bytes[5]])
+        #expect(try file.position() == bytes.count)
+        try file.truncate(to: 7)
+        #expect(try file.position() == 7)
+        #expect(try file.read(upTo: 100, at: 0).count == 7)
+        try file.flush()
+        try Paths.flush(path)
+    }
+
+    @Test func failuresCarryTheirErrno() throws {
+        let base = try folder("errors")
+        try Data().write(to: URL(fileURLWithPath: base + "/file"))
+        #expect(code { () throws(SystemError) in _ = try FileDescriptor.open(base + "/missing", O_RDONLY) } == ENOENT)
+        #expect(code { () throws(SystemError) in _ = try Paths.names(in: base + "/missing") } == ENOENT)
+        #expect(code { () throws(SystemError) in _ = try Paths.entry(base + "/missing") } == ENOENT)
+        #expect(code { () throws(SystemError) in try Paths.makeFolder(base) } == EEXIST)
+        #expect(code { () throws(SystemError) in _ = try Paths.names(in: base + "/file") } == ENOTDIR)
+        #expect(code { () throws(SystemError) in try Paths.rename(base + "/missing", to: base + "/other") } == ENOENT)
+        #expect(SystemError(code: ENOSPC).description == "No space left on device")
+    }
+
+    /// The errno `body` failed with; nil when it did not fail.
+    private func code(_ body: () throws(SystemError) -> Void) -> Int32? {
+        do {
+            try body()
+            return nil
+        } catch {
+            return error.code
+        }
+    }
+
+    @Test func foldersAreListedRenamedExchangedAndRemoved() throws {
+        let base = try folder("paths")
+        try Paths.makeFolder(base + "/a")
+        try Paths.makeFolder(base + "/b")
+        try Data("A".utf8).write(to: URL(fileURLWithPath: base + "/a/mark"))
+        try Data("B".utf8).write(to: URL(fileURLWithPath: base + "/b/mark"))
+        #expect(try Paths.names(in: base).sorted() == ["a", "b"])
+        #expect(try Paths.entry(base + "/a") == .folder && (try Paths.entry(base + "/a/mark")) == .file)
+        try Paths.exchange(base + "/a", base + "/b")
+        #expect(try String(contentsOfFile: base + "/a/mark", encoding: .utf8) == "B")
+        #expect(code { () throws(SystemError) in try Paths.rename(base + "/a", to: base + "/b") } == ENOTEMPTY)
+        try Paths.rename(base + "/a/mark", to: base + "/b/mark")
+        try Paths.removeEmptyFolder(base + "/a")
+        try Paths.removeFile(base + "/b/mark")
+        #expect(try Paths.names(in: base) == ["b"])
+        #expect(Paths.real(base + "/b/../b") == Paths.real(base)! + "/b")
+        #expect(Paths.real(base + "/none") == nil)
+    }
+
+    @Test func aLockIsHeldByOneOpenerAtATime() throws {
+        let path = try folder("lock") + "/lock"
+        let lock = try FileLock(path: path)
+        #expect(!FileLock.isFree(path))
+        #expect {
+            try FileLock(path: path)
+        } throws: { error in
+            if case .held = error as? FileLock.Failure { true } else { false }
+        }
+        lock.release()
+        #expect(FileLock.isFree(path))
+        #expect(!Paths.exists(path))
+    }
+
+    @Test func mountPointsAreTold() throws {
+        #expect(Paths.isMountPoint("/proc"))
+        #expect(!Paths.isMountPoint(try folder("plain")))
+        #expect(!Paths.isMountPoint("/"))
+    }
+}
