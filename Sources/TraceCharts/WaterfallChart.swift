@@ -52,7 +52,7 @@ public struct WaterfallChart: Sendable {
         let title =
             "Waterfall of trace \(trace.traceID): \(trace.spans.count) spans, \(DurationFormat.string(nanoseconds: trace.durationNano))"
         out +=
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"waterfall\" role=\"figure\" aria-label=\"\(Markup.escape(title))\" data-rh=\"\(n(layout.rowHeight))\" data-left=\"\(n(chartLeft))\" data-width=\"\(n(chartWidth))\" data-ns=\"\(span)\""
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"waterfall\" role=\"figure\" aria-label=\"\(Markup.escape(title))\" \(WaterfallContract.rowHeight)=\"\(n(layout.rowHeight))\" \(WaterfallContract.chartLeft)=\"\(n(chartLeft))\" \(WaterfallContract.chartWidth)=\"\(n(chartWidth))\" \(WaterfallContract.traceNanos)=\"\(span)\""
         out += " width=\"\(n(layout.width))\" height=\"\(n(height))\" viewBox=\"0 0 \(n(layout.width)) \(n(height))\">"
         out += "<title>\(Markup.escape(title))</title>"
 
@@ -132,7 +132,8 @@ public struct WaterfallChart: Sendable {
             let labelCharacters = Int((layout.labelWidth - 6 - indent) / 6.2) - suffix.count
             let name = isGroup ? "\(members.count) × \(first.service) \(first.name)" : "\(first.service) \(first.name)"
             let label = Markup.truncate(name, to: max(labelCharacters, 4)) + suffix
-            out += "<g class=\"\(classes)\" id=\"w\(members[0])\" data-d=\"\(trace.depth[members[0]])\" data-s=\"\(first.spanID)\">"
+            out +=
+                "<g class=\"\(classes)\" id=\"w\(members[0])\" \(WaterfallContract.depth)=\"\(trace.depth[members[0]])\" \(WaterfallContract.spanID)=\"\(first.spanID)\">"
             out += "<title>\(Markup.escape(Markup.truncate(tooltip, to: 600)))</title>"
             out += "<text class=\"lbl\" x=\"\(n(4 + indent))\" y=\"\(n(top + 14))\">\(errors > 0 ? "⚠ " : "")\(Markup.escape(label))</text>"
             out +=
