@@ -25,6 +25,29 @@ public struct MergeStage: Sendable {
     /// manifests built once.
     /// - Throws: `ReportError.input` naming the file at fault.
     public init(paths: [String], templates: TemplateSet) throws(ReportError) {
+        let (folders, manifests) = try Self.classify(paths)
+        let parts = try Self.readParts(folders)
+        guard parts.settings.templates == templates.fingerprint else {
+            throw .input(
+                path: folders[0].path, message: "built with other templates than merge was given; give merge the same --templates as build")
+        }
+        let sourced = zip(folders, parts.sources).map { (folder: $0, sources: $1) }
+        try Self.checkRuns(sourced, manifests)
+        try Self.checkCoverage(sourced.map { ($0.folder, $0.sources) }, manifests)
+        let (merged, located) = try Self.merge(parts.digests, parts.locations, folders: folders)
+        var report = parts.report
+        report.replaceTraces(merged)
+        self.settings = parts.settings
+        self.report = report
+        self.inputs = manifests.flatMap { $0.manifest.inputs.map(\.input) }
+        pages = BuiltPages(folders: folders, located: located, assembly: parts.settings.assembly.options)
+    }
+
+    /// The build folders and the partition manifests `paths` name (folders, or their
+    /// `part.json` and `partitions.json`); at least one build folder.
+    private static func classify(_ paths: [String]) throws(ReportError) -> (
+        folders: [URL], manifests: [(url: URL, manifest: PartitionManifest)]
+    ) {
         var folders: [URL] = []
         var manifests: [(url: URL, manifest: PartitionManifest)] = []
         for path in paths {
@@ -58,14 +81,21 @@ public struct MergeStage: Sendable {
         guard !folders.isEmpty else {
             throw .input(path: paths.first ?? ".", message: "no build folder given (one holding \(PartSummary.fileName))")
         }
+        return (folders, manifests)
+    }
 
-        // Each part is read, checked and merged in turn; its digests wait to be merged with all
-        // the others' at once, each beside where its page comes from.
+    /// What the parts of `folders` (at least one) hold, each part read and checked in turn: the
+    /// settings they share, their reports merged but for the traces, and per part its digests
+    /// (in report order), where each trace's page comes from, and the partition files it read.
+    private static func readParts(_ folders: [URL]) throws(ReportError) -> (
+        settings: BuildSettings, report: PartialReport, digests: [[TraceDigest]], locations: [[BuiltPages.Location]],
+        sources: [[PartSource]]
+    ) {
         var settings: BuildSettings?
         var report = PartialReport(keyAttributes: [])
         var digests: [[TraceDigest]] = []
-        var sources: [[BuiltPages.Location]] = []
-        var sourcesOf: [[PartSource]] = []
+        var locations: [[BuiltPages.Location]] = []
+        var sources: [[PartSource]] = []
         let strings = DigestStrings()
         for (number, folder) in folders.enumerated() {
             let summary = try StageJSON.read(
@@ -98,23 +128,11 @@ public struct MergeStage: Sendable {
             }
             report.mergeAllButTraces(summary.report)
             digests.append(traces)
-            sources.append(located)
-            sourcesOf.append(summary.sources)
+            locations.append(located)
+            sources.append(summary.sources)
         }
-        guard let settings else { throw .input(path: paths[0], message: "no build folder given") }
-        guard settings.templates == templates.fingerprint else {
-            throw .input(
-                path: folders[0].path, message: "built with other templates than merge was given; give merge the same --templates as build")
-        }
-        let parts = zip(folders, sourcesOf).map { (folder: $0, sources: $1) }
-        try Self.checkRuns(parts, manifests)
-        try Self.checkCoverage(parts.map { ($0.folder, $0.sources) }, manifests)
-        let (merged, located) = try Self.merge(digests, sources, folders: folders)
-        report.replaceTraces(merged)
-        self.settings = settings
-        self.report = report
-        self.inputs = manifests.flatMap { $0.manifest.inputs.map(\.input) }
-        pages = BuiltPages(folders: folders, located: located, assembly: settings.assembly.options)
+        guard let settings else { throw .input(path: folders[0].path, message: "no build folder given") }
+        return (settings, report, digests, locations, sources)
     }
 
     /// The parts' digests (each in report order) in one list in report order, with where each
@@ -122,33 +140,14 @@ public struct MergeStage: Sendable {
     private static func merge(
         _ digests: [[TraceDigest]], _ sources: [[BuiltPages.Location]], folders: [URL]
     ) throws(ReportError) -> ([TraceDigest], [BuiltPages.Location]) {
+        let order = SortedMerge.order(of: digests, by: \.reportOrder)
         var merged: [TraceDigest] = []
         var located: [BuiltPages.Location] = []
-        let total = digests.reduce(0) { $0 + $1.count }
-        merged.reserveCapacity(total)
-        located.reserveCapacity(total)
-        var next = [Int](repeating: 0, count: digests.count)
-        // A heap of parts by their next digest's report order.
-        var heap = digests.indices.filter { !digests[$0].isEmpty }
-        func before(_ a: Int, _ b: Int) -> Bool {
-            (digests[a][next[a]].reportOrder, a) < (digests[b][next[b]].reportOrder, b)
-        }
-        func siftDown(_ start: Int) {
-            var parent = start
-            while true {
-                let (left, right) = (2 * parent + 1, 2 * parent + 2)
-                var first = parent
-                if left < heap.count, before(heap[left], heap[first]) { first = left }
-                if right < heap.count, before(heap[right], heap[first]) { first = right }
-                if first == parent { return }
-                heap.swapAt(parent, first)
-                parent = first
-            }
-        }
-        for position in stride(from: heap.count / 2, through: 0, by: -1) { siftDown(position) }
-        var seen = Set<TraceID>(minimumCapacity: total)
-        while let part = heap.first {
-            let digest = digests[part][next[part]]
+        merged.reserveCapacity(order.count)
+        located.reserveCapacity(order.count)
+        var seen = Set<TraceID>(minimumCapacity: order.count)
+        for (part, index) in order {
+            let digest = digests[part][index]
             guard seen.insert(digest.traceID).inserted else {
                 let other = located[merged.firstIndex { $0.traceID == digest.traceID }!].part
                 throw .input(
@@ -158,13 +157,7 @@ public struct MergeStage: Sendable {
                 )
             }
             merged.append(digest)
-            located.append(sources[part][next[part]])
-            next[part] += 1
-            if next[part] == digests[part].count {
-                heap.swapAt(0, heap.count - 1)
-                heap.removeLast()
-            }
-            siftDown(0)
+            located.append(sources[part][index])
         }
         return (merged, located)
     }

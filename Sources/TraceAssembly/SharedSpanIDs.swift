@@ -1,4 +1,4 @@
-public import TraceModel
+import TraceModel
 
 /// Separates the halves of RPCs that share one span id (Zipkin's B3 style): the server half gets
 /// a fresh id and becomes the client's child, and the spans that named the shared id as their
