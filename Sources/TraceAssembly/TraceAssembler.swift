@@ -23,10 +23,7 @@ public struct TraceAssembler: Sendable {
         // one thread; the traces then share the one array: no span is copied.
         spans.rearrange(takingFrom: groups.order)
         let arranged = spans.withUnsafeMutableBufferPointer { all in
-            nonisolated(unsafe) let all = all
-            return ParallelWork.map(count: groups.count, workers: workers) { number in
-                arrange(SpanBuffer(rebasing: all[groups.range(of: number)]))
-            }
+            ParallelWork.map(regionsOf: all, count: groups.count, workers: workers, region: { groups.range(of: $0) }) { arrange($0) }
         }
         let storage = SpanStorage(spans)
         var traces = ParallelWork.map(count: groups.count, workers: workers) { number in

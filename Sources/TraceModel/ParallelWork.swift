@@ -29,6 +29,17 @@ public enum ParallelWork {
         }
     }
 
+    /// `body` for every region of `buffer`, region `index` being `region(index)` for every index
+    /// in `0..<count`, on up to `workers` threads; the results in index order. Regions must not
+    /// overlap: each is written by one thread only.
+    public static func map<Element, Result: Sendable>(
+        regionsOf buffer: UnsafeMutableBufferPointer<Element>, count: Int, workers: Int, region: @Sendable (Int) -> Range<Int>,
+        _ body: @Sendable (UnsafeMutableBufferPointer<Element>) -> Result
+    ) -> [Result] {
+        nonisolated(unsafe) let buffer = buffer
+        return map(count: count, workers: workers) { index in body(UnsafeMutableBufferPointer(rebasing: buffer[region(index)])) }
+    }
+
     /// Runs `first` and `second` at the same time and returns both results.
     public static func both<First: Sendable, Second: Sendable>(
         _ first: @Sendable () -> First, _ second: @Sendable () -> Second

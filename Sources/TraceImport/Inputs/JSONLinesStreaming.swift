@@ -1,3 +1,4 @@
+import Synchronization
 import TraceModel
 
 /// Reads OTLP JSON a piece at a time, cut where a line begins a document (`\n{`), so that memory
@@ -34,7 +35,7 @@ enum JSONLinesStreaming {
         limit: Int = Int.max, budget: ReadBudget? = nil, into spans: inout [Span], afterPieces: ((inout [Span]) -> Void)? = nil
     ) throws(ImportError) -> Outcome {
         let lanes = max(1, workers)
-        let caches = (0..<lanes).map { _ in DecodingCaches() }
+        let caches = (0..<lanes).map { _ in LaneCaches() }
         var reader = PieceReader(source: source, pieceSize: max(pieceSize, 1), limit: limit, file: file)
         var lines = lines
         // One buffer per lane, refilled piece after piece: memory the process has already touched.
@@ -57,17 +58,16 @@ enum JSONLinesStreaming {
             // whatever its text became at the break.
             if strict, let failure = reader.failure { throw failure }
             let roundStart = spans.count
-            nonisolated(unsafe) let laneCaches = caches
             let batch = pieces
             let decoded: [(spans: [Span], log: IssueLog)]
             if filled == 1 {
                 // One piece (or one worker): decoded straight into `spans`, nothing copied.
-                decoded = [([], decode(batch[0], caches: caches[0], into: &spans))]
+                decoded = [([], caches[0].caches.withLock { decode(batch[0], caches: $0, into: &spans) })]
             } else {
                 // Piece `index` uses the caches of lane `index` only, and each piece is decoded by one thread.
                 decoded = ParallelWork.map(count: filled, workers: lanes) { index in
                     var part: [Span] = []
-                    let log = decode(batch[index], caches: laneCaches[index], into: &part)
+                    let log = caches[index].caches.withLock { decode(batch[index], caches: $0, into: &part) }
                     return (part, log)
                 }
             }
@@ -225,4 +225,10 @@ enum JSONLinesStreaming {
             return nil
         }
     }
+}
+
+/// The caches of one lane of decoding: a lane's pieces are decoded one at a time, each on one
+/// thread, so its lock is never waited for; it is what lets the lane's caches cross threads.
+private final class LaneCaches: Sendable {
+    let caches = Mutex(DecodingCaches())
 }
