@@ -156,6 +156,7 @@ public struct WaterfallChart: Sendable {
 
     /// One row: a span, or siblings summarised together; its label, bar, critical path band,
     /// duration and tooltip.
+    @inline(__always)
     private func appendRow(
         _ row: WaterfallRow, top: Double, _ geometry: Geometry, _ sectionsOf: [Int: [CriticalPathSection]], to out: inout String
     ) {
@@ -178,8 +179,8 @@ public struct WaterfallChart: Sendable {
             isGroup ? DurationFormat.string(nanoseconds: totalNano) + " total" : DurationFormat.string(nanoseconds: first.durationNano)
         var (tooltip, classes) =
             isGroup
-            ? groupTooltip(members, duration: duration, width: rowEnd - rowStart, errors: errors)
-            : spanTooltip(members[0], duration: duration, isError: errors > 0)
+            ? groupTooltip(members, first: first, duration: duration, width: rowEnd - rowStart, errors: errors)
+            : spanTooltip(members[0], span: first, duration: duration, isError: errors > 0)
         if errors > 0 { classes += " err" }
         if hidden > 0 { tooltip += "\n\(hidden) spans below are not drawn (see the span list)" }
         let suffix = hidden > 0 ? " ▸ +\(hidden)" : ""
@@ -205,9 +206,9 @@ public struct WaterfallChart: Sendable {
         out += "</g>"
     }
 
-    /// The tooltip and row classes of siblings summarised in one row.
-    private func groupTooltip(_ members: [Int], duration: String, width: UInt64, errors: Int) -> (String, String) {
-        let first = trace.spans[members[0]]
+    /// The tooltip and row classes of siblings summarised in one row (`first` the first of them).
+    @inline(__always)
+    private func groupTooltip(_ members: [Int], first: Span, duration: String, width: UInt64, errors: Int) -> (String, String) {
         var tooltip =
             "\(members.count) × \(first.service): \(first.name)\n\(duration), from the first start to the last end "
             + DurationFormat.string(nanoseconds: width)
@@ -215,9 +216,9 @@ public struct WaterfallChart: Sendable {
         return (tooltip, "row sum")
     }
 
-    /// The tooltip and row classes of one span's row.
-    private func spanTooltip(_ index: Int, duration: String, isError: Bool) -> (String, String) {
-        let span = trace.spans[index]
+    /// The tooltip and row classes of the row of `span`, at `index` of the trace.
+    @inline(__always)
+    private func spanTooltip(_ index: Int, span: Span, duration: String, isError: Bool) -> (String, String) {
         let shift = trace.clockSkewShiftNano[index]
         var classes = "row"
         var tooltip = "\(span.service): \(span.name)\n\(duration) (self \(DurationFormat.string(nanoseconds: trace.selfTimeNano[index])))"
