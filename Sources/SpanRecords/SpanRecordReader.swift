@@ -59,7 +59,7 @@ public struct SpanRecordReader {
         guard let header = read(headerLength, 0), let prefix = read(SpanRecordFormat.chunkPrefixLength, offset) else {
             throw SpanRecordFailure(offset: start, message: "the file ends before this chunk")
         }
-        let length = prefix.prefix(4).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let length = Int(prefix.withUnsafeBytes { LittleEndian.uint32($0, at: 0) })
         guard let body = read(length, offset + UInt64(prefix.count)) else {
             throw SpanRecordFailure(offset: start, message: "the file ends inside this chunk of \(length) bytes")
         }
@@ -104,8 +104,8 @@ public struct SpanRecordReader {
         var reader = SpanRecordReader(bytes: bytes)
         try reader.checkHeader()
         let range = SpanRecordFormat.partitionRange
-        let partition = bytes.loadUnaligned(fromByteOffset: range.lowerBound, as: UInt32.self).littleEndian
-        let count = bytes.loadUnaligned(fromByteOffset: range.lowerBound + 4, as: UInt32.self).littleEndian
+        let partition = LittleEndian.uint32(bytes, at: range.lowerBound)
+        let count = LittleEndian.uint32(bytes, at: range.lowerBound + 4)
         return Origin(run: Array(bytes[SpanRecordFormat.identityRange]), partition: Int(partition), count: Int(count))
     }
 
@@ -124,10 +124,10 @@ public struct SpanRecordReader {
     private mutating func readChunk(into spans: inout [Span], locations: inout [SpanIDLocation]) throws(SpanRecordFailure) {
         let start = offset
         end = bytes.count
-        var length = 0
-        for shift in stride(from: 0, to: 32, by: 8) { length |= Int(try readByte()) << shift }
-        var checksum: UInt32 = 0
-        for shift in stride(from: 0, to: 32, by: 8) { checksum |= UInt32(try readByte()) << UInt32(shift) }
+        guard end - offset >= SpanRecordFormat.chunkPrefixLength else { throw failure("record runs past the end of its chunk", at: end) }
+        let length = Int(LittleEndian.uint32(bytes, at: offset))
+        let checksum = LittleEndian.uint32(bytes, at: offset + 4)
+        offset += SpanRecordFormat.chunkPrefixLength
         guard length <= bytes.count - offset else { throw failure("chunk of \(length) bytes runs past the end of the file", at: start) }
         guard CRC32C.checksum(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)])) == checksum else {
             throw failure("chunk of \(length) bytes does not match its checksum: the file is damaged", at: start)
@@ -292,10 +292,8 @@ public struct SpanRecordReader {
 
     private mutating func readFixed() throws(SpanRecordFailure) -> UInt64 {
         guard end - offset >= 8 else { throw failure("record runs past the end of its chunk", at: offset) }
-        var value: UInt64 = 0
-        for index in 0..<8 { value |= UInt64(bytes[offset + index]) << UInt64(8 * index) }
-        offset += 8
-        return value
+        defer { offset += 8 }
+        return LittleEndian.uint64(bytes, at: offset)
     }
 
     private mutating func readByte() throws(SpanRecordFailure) -> UInt8 {

@@ -30,9 +30,8 @@ public final class SpanRecordWriter {
     /// file holds of `count` (zeros for a file that is no partition's).
     public static func header(partition: Int = 0, of count: Int = 0) -> [UInt8] {
         var bytes = SpanRecordFormat.magic + [UInt8](repeating: 0, count: SpanRecordFormat.identityRange.count)
-        for value in [UInt32(truncatingIfNeeded: partition), UInt32(truncatingIfNeeded: count)] {
-            for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
-        }
+        LittleEndian.append(UInt32(truncatingIfNeeded: partition), to: &bytes)
+        LittleEndian.append(UInt32(truncatingIfNeeded: count), to: &bytes)
         return bytes
     }
 
@@ -120,8 +119,8 @@ public final class SpanRecordWriter {
         out.reserveCapacity(chunk.count + SpanRecordFormat.chunkPrefixLength)
         let length = UInt32(chunk.count)
         let checksum = CRC32C.checksum(chunk)
-        for shift in stride(from: 0, to: 32, by: 8) { out.append(UInt8(truncatingIfNeeded: length >> UInt32(shift))) }
-        for shift in stride(from: 0, to: 32, by: 8) { out.append(UInt8(truncatingIfNeeded: checksum >> UInt32(shift))) }
+        LittleEndian.append(length, to: &out)
+        LittleEndian.append(checksum, to: &out)
         out += chunk
         chunk.removeAll(keepingCapacity: true)
         return out
@@ -157,7 +156,7 @@ public final class SpanRecordWriter {
     }
 
     private func writeFixed(_ value: UInt64) {
-        for shift in stride(from: 0, to: 64, by: 8) { chunk.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+        LittleEndian.append(value, to: &chunk)
     }
 
     private func writeString(_ string: String) {
