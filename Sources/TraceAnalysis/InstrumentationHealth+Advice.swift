@@ -1,126 +1,161 @@
 extension InstrumentationHealth.Check {
-    /// How much this kind of mistake matters.
-    public var severity: InstrumentationHealth.Severity {
-        switch self {
-        case .endBeforeStart, .unsetClocks, .reusedSpanIDs: .error
-        case .orphanSpans, .unexpectedRoots, .consumersWithoutContext, .defaultServiceNames, .incompleteTraces, .spanIDsAcrossTraces,
-            .outlyingTimestamps, .droppedRecords:
-            .warning
-        case .missingSpanKinds, .zeroDuration, .clockSkew, .duplicateSpans, .repairedValues: .notice
-        case .keyAttributes, .sharedSpanIDs: .info
-        }
+    /// What the health page and `summary.json` say of a check: one entry per check, so that a
+    /// new check is a case of `Check`, an entry here, and its counting.
+    struct Entry {
+        /// How much this kind of mistake matters.
+        let severity: InstrumentationHealth.Severity
+        /// A short name for the finding.
+        let title: String
+        /// What the rows count, for a table heading.
+        let subjectHeading: String
+        /// What is wrong, its likely cause and the fix, in plain words.
+        let advice: String
     }
 
-    /// A short name for the finding.
-    public var title: String {
-        switch self {
-        case .orphanSpans: "Spans whose parent never arrived"
-        case .unexpectedRoots: "Traces started where a caller's context was expected"
-        case .consumersWithoutContext: "Consumer spans without a parent or link"
-        case .defaultServiceNames: "Services without a name"
-        case .missingSpanKinds: "Spans without a kind"
-        case .endBeforeStart: "Spans that end before they start"
-        case .zeroDuration: "Spans of zero duration"
-        case .unsetClocks: "Timestamps before 2001"
-        case .outlyingTimestamps: "Timestamps far from the rest"
-        case .clockSkew: "Clock skew between hosts"
-        case .incompleteTraces: "Incomplete traces"
-        case .keyAttributes: "Key attributes missing"
-        case .duplicateSpans: "Spans exported twice"
-        case .reusedSpanIDs: "Span ids used by different spans of a trace"
-        case .spanIDsAcrossTraces: "Span ids reused across traces"
-        case .sharedSpanIDs: "Server spans sharing their client's span id"
-        case .droppedRecords: "Records left out of the inputs"
-        case .repairedValues: "Values repaired while reading"
-        }
+    /// Table headings for what rows count.
+    private enum Heading {
+        static let operation = "Service: operation"
+        static let service = "Service"
+        static let hosts = "Parent's host → child's host"
+        static let entryPoint = "Root service: operation"
+        static let attribute = "Service: attribute"
+        static let input = "Input"
     }
 
-    /// What the rows count, for a table heading.
-    public var subjectHeading: String {
-        switch self {
-        case .defaultServiceNames, .missingSpanKinds, .unsetClocks, .outlyingTimestamps: "Service"
-        case .clockSkew: "Parent's host → child's host"
-        case .incompleteTraces, .duplicateSpans: "Root service: operation"
-        case .keyAttributes: "Service: attribute"
-        case .droppedRecords, .repairedValues: "Input"
-        default: "Service: operation"
-        }
-    }
+    public var severity: InstrumentationHealth.Severity { entry.severity }
+    public var title: String { entry.title }
+    public var subjectHeading: String { entry.subjectHeading }
+    public var advice: String { entry.advice }
 
-    /// What is wrong, its likely cause and the fix, in plain words.
-    public var advice: String {
+    var entry: Entry {
         switch self {
         case .orphanSpans:
-            "These spans name a parent span that is not in the input. Either the parent's service does not export its spans "
-                + "(not instrumented, sampled differently, or its exporter drops spans under load), or the context was carried "
-                + "across a thread pool, queue or callback by hand and went wrong. Fix: instrument the calling service, make every "
-                + "service follow the caller's sampling decision (a parent-based sampler), and check the exporter's dropped-span count."
+            Entry(
+                severity: .warning, title: "Spans whose parent never arrived", subjectHeading: Heading.operation,
+                advice:
+                    "These spans name a parent span that is not in the input. Either the parent's service does not export its spans "
+                    + "(not instrumented, sampled differently, or its exporter drops spans under load), or the context was carried "
+                    + "across a thread pool, queue or callback by hand and went wrong. Fix: instrument the calling service, make every "
+                    + "service follow the caller's sampling decision (a parent-based sampler), and check the exporter's dropped-span count."
+            )
         case .unexpectedRoots:
-            "Server or consumer spans of these operations usually arrive with a caller's context, but these started new traces, "
-                + "so each request shows up as two unrelated traces. Likely cause: a client library or proxy in between that does not "
-                + "forward the traceparent header (or the message attribute), or an async hand-off that loses the context. Fix: "
-                + "enable propagation in that client, proxy or broker integration (W3C traceparent), or carry the context explicitly."
+            Entry(
+                severity: .warning, title: "Traces started where a caller's context was expected", subjectHeading: Heading.operation,
+                advice:
+                    "Server or consumer spans of these operations usually arrive with a caller's context, but these started new traces, "
+                    + "so each request shows up as two unrelated traces. Likely cause: a client library or proxy in between that does not "
+                    + "forward the traceparent header (or the message attribute), or an async hand-off that loses the context. Fix: "
+                    + "enable propagation in that client, proxy or broker integration (W3C traceparent), or carry the context explicitly.")
         case .consumersWithoutContext:
-            "Consumer spans with neither a parent nor a link cannot be tied to the producer of their message. Fix: inject the context "
-                + "into the message headers when producing and extract it when consuming (the messaging instrumentation does this), "
-                + "and for batches add a span link to each message's context."
+            Entry(
+                severity: .warning, title: "Consumer spans without a parent or link", subjectHeading: Heading.operation,
+                advice:
+                    "Consumer spans with neither a parent nor a link cannot be tied to the producer of their message. Fix: inject the context "
+                    + "into the message headers when producing and extract it when consuming (the messaging instrumentation does this), "
+                    + "and for batches add a span link to each message's context.")
         case .defaultServiceNames:
-            "Spans without service.name are reported as unknown_service, and every unnamed process melts into one node. Fix: set "
-                + "OTEL_SERVICE_NAME (or the service.name resource attribute, or the Jaeger/Zipkin service name) in every process."
+            Entry(
+                severity: .warning, title: "Services without a name", subjectHeading: Heading.service,
+                advice:
+                    "Spans without service.name are reported as unknown_service, and every unnamed process melts into one node. Fix: set "
+                    + "OTEL_SERVICE_NAME (or the service.name resource attribute, or the Jaeger/Zipkin service name) in every process.")
         case .missingSpanKinds:
-            "Without a kind (client, server, producer, consumer, internal) calls between services cannot be told from work inside "
-                + "one, and dependency graphs miss edges. Fix: set the kind when the span is started; instrumentation libraries do this."
+            Entry(
+                severity: .notice, title: "Spans without a kind", subjectHeading: Heading.service,
+                advice:
+                    "Without a kind (client, server, producer, consumer, internal) calls between services cannot be told from work inside "
+                    + "one, and dependency graphs miss edges. Fix: set the kind when the span is started; instrumentation libraries do this."
+            )
         case .endBeforeStart:
-            "An end time before the start time means the span was timed with two different clocks, or its end was never recorded "
-                + "and a default was written. Fix: take both times from one monotonic clock, and end spans exactly once."
+            Entry(
+                severity: .error, title: "Spans that end before they start", subjectHeading: Heading.operation,
+                advice:
+                    "An end time before the start time means the span was timed with two different clocks, or its end was never recorded "
+                    + "and a default was written. Fix: take both times from one monotonic clock, and end spans exactly once.")
         case .zeroDuration:
-            "Spans that last no time at all were usually ended right after being started (the work ran elsewhere, asynchronously), "
-                + "or carry no timestamps at all. Fix: end the span when the work ends, in the callback or continuation."
+            Entry(
+                severity: .notice, title: "Spans of zero duration", subjectHeading: Heading.operation,
+                advice:
+                    "Spans that last no time at all were usually ended right after being started (the work ran elsewhere, asynchronously), "
+                    + "or carry no timestamps at all. Fix: end the span when the work ends, in the callback or continuation.")
         case .unsetClocks:
-            "These spans start before 2001: the clock was not set, or seconds or milliseconds were written where nanoseconds "
-                + "belong. Fix: check the unit of the timestamps the exporter writes (OTLP wants nanoseconds since 1970, Zipkin "
-                + "and Jaeger JSON microseconds)."
+            Entry(
+                severity: .error, title: "Timestamps before 2001", subjectHeading: Heading.service,
+                advice:
+                    "These spans start before 2001: the clock was not set, or seconds or milliseconds were written where nanoseconds "
+                    + "belong. Fix: check the unit of the timestamps the exporter writes (OTLP wants nanoseconds since 1970, Zipkin "
+                    + "and Jaeger JSON microseconds).")
         case .outlyingTimestamps:
-            "These spans start more than a day (by the hour) away from the median start of all traces read: a host whose clock is far off, "
-                + "spans replayed from an old buffer, or (harmless) inputs from different days read together. Fix: check the "
-                + "hosts' time synchronisation (NTP), and read one period's exports per report."
+            Entry(
+                severity: .warning, title: "Timestamps far from the rest", subjectHeading: Heading.service,
+                advice:
+                    "These spans start more than a day (by the hour) away from the median start of all traces read: a host whose clock is far off, "
+                    + "spans replayed from an old buffer, or (harmless) inputs from different days read together. Fix: check the "
+                    + "hosts' time synchronisation (NTP), and read one period's exports per report.")
         case .clockSkew:
-            "Children started before their parent or ended after it by more than the network could explain, so the assembler moved "
-                + "them (as Jaeger does) to keep the waterfall readable. The hosts' clocks disagree. Fix: run time synchronisation "
-                + "(NTP or PTP) on every host; shifts of many milliseconds point to a host that is not synchronised at all."
+            Entry(
+                severity: .notice, title: "Clock skew between hosts", subjectHeading: Heading.hosts,
+                advice:
+                    "Children started before their parent or ended after it by more than the network could explain, so the assembler moved "
+                    + "them (as Jaeger does) to keep the waterfall readable. The hosts' clocks disagree. Fix: run time synchronisation "
+                    + "(NTP or PTP) on every host; shifts of many milliseconds point to a host that is not synchronised at all.")
         case .incompleteTraces:
-            "Traces of these entry points lack spans that their other spans name as parents: some services did not export, or "
-                + "sampled the request differently. Fix: use parent-based sampling everywhere, and look at the orphan spans above for "
-                + "which operations lose their parents."
+            Entry(
+                severity: .warning, title: "Incomplete traces", subjectHeading: Heading.entryPoint,
+                advice:
+                    "Traces of these entry points lack spans that their other spans name as parents: some services did not export, or "
+                    + "sampled the request differently. Fix: use parent-based sampling everywhere, and look at the orphan spans above for "
+                    + "which operations lose their parents.")
         case .keyAttributes:
-            "The attributes people search and group by are missing on part of the spans. Fix: add them where the spans are "
-                + "created (http.route on HTTP server spans, db.system on database calls, enduser.id where a user is known); "
-                + "choose the attributes checked with --key-attribute."
+            Entry(
+                severity: .info, title: "Key attributes missing", subjectHeading: Heading.attribute,
+                advice:
+                    "The attributes people search and group by are missing on part of the spans. Fix: add them where the spans are "
+                    + "created (http.route on HTTP server spans, db.system on database calls, enduser.id where a user is known); "
+                    + "choose the attributes checked with --key-attribute.")
         case .duplicateSpans:
-            "Identical copies of the same span arrived more than once; they were dropped. Likely cause: an exporter or collector "
-                + "retrying a batch that had in fact been received, or the same file read twice. Fix: make retries idempotent "
-                + "downstream, or check the collector pipeline for duplicate exporters."
+            Entry(
+                severity: .notice, title: "Spans exported twice", subjectHeading: Heading.entryPoint,
+                advice:
+                    "Identical copies of the same span arrived more than once; they were dropped. Likely cause: an exporter or collector "
+                    + "retrying a batch that had in fact been received, or the same file read twice. Fix: make retries idempotent "
+                    + "downstream, or check the collector pipeline for duplicate exporters.")
         case .reusedSpanIDs:
-            "Different spans of one trace carry the same span id, so their children cannot be placed with certainty (they attach "
-                + "to the earliest). Likely cause: a broken id generator (a fixed seed, a counter per process) or spans copied "
-                + "and changed. Fix: generate span ids from a good random source, per span."
+            Entry(
+                severity: .error, title: "Span ids used by different spans of a trace", subjectHeading: Heading.operation,
+                advice:
+                    "Different spans of one trace carry the same span id, so their children cannot be placed with certainty (they attach "
+                    + "to the earliest). Likely cause: a broken id generator (a fixed seed, a counter per process) or spans copied "
+                    + "and changed. Fix: generate span ids from a good random source, per span.")
         case .spanIDsAcrossTraces:
-            "The same span id turns up in different traces. Random 64-bit ids almost never collide, so this points to a "
-                + "generator with little randomness (seeded per process, or a counter). Fix: use the SDK's id generator."
+            Entry(
+                severity: .warning, title: "Span ids reused across traces", subjectHeading: Heading.operation,
+                advice:
+                    "The same span id turns up in different traces. Random 64-bit ids almost never collide, so this points to a "
+                    + "generator with little randomness (seeded per process, or a counter). Fix: use the SDK's id generator.")
         case .sharedSpanIDs:
-            "With Zipkin's B3 propagation a server may record its half of an RPC under its client's span id (\"shared\" spans). "
-                + "tracereport gives each server half an id of its own and shows it as the client's child, as Jaeger does, but "
-                + "other tools may merge the halves into one span and mix their times and tags. Fix, if you want one span per "
-                + "process: let servers create their own span ids (W3C traceparent, or B3 without joined spans)."
+            Entry(
+                severity: .info, title: "Server spans sharing their client's span id", subjectHeading: Heading.operation,
+                advice:
+                    "With Zipkin's B3 propagation a server may record its half of an RPC under its client's span id (\"shared\" spans). "
+                    + "tracereport gives each server half an id of its own and shows it as the client's child, as Jaeger does, but "
+                    + "other tools may merge the halves into one span and mix their times and tags. Fix, if you want one span per "
+                    + "process: let servers create their own span ids (W3C traceparent, or B3 without joined spans).")
         case .droppedRecords:
-            "Records of these inputs could not be read as written and were left out (a span without a valid id, a link, event "
-                + "or attribute that cannot be read, the rest of a line or file that breaks off); everything else in the input "
-                + "was read. The detail says what was wrong and where its first case is. Likely cause: an exporter or a pipeline "
-                + "that writes invalid values, or a file cut short (a collector killed mid-write). With --strict an input with "
-                + "such a record is skipped whole instead."
+            Entry(
+                severity: .warning, title: "Records left out of the inputs", subjectHeading: Heading.input,
+                advice:
+                    "Records of these inputs could not be read as written and were left out (a span without a valid id, a link, event "
+                    + "or attribute that cannot be read, the rest of a line or file that breaks off); everything else in the input "
+                    + "was read. The detail says what was wrong and where its first case is. Likely cause: an exporter or a pipeline "
+                    + "that writes invalid values, or a file cut short (a collector killed mid-write). With --strict an input with "
+                    + "such a record is skipped whole instead.")
         case .repairedValues:
-            "Values of these inputs could not be read as written; their records were kept with the value repaired or left "
-                + "out, as the detail says (an unknown kind read as unspecified, a parent id that cannot be read shown as a root)."
+            Entry(
+                severity: .notice, title: "Values repaired while reading", subjectHeading: Heading.input,
+                advice:
+                    "Values of these inputs could not be read as written; their records were kept with the value repaired or left "
+                    + "out, as the detail says (an unknown kind read as unspecified, a parent id that cannot be read shown as a root).")
         }
     }
 }
