@@ -59,16 +59,16 @@ public struct TemplateSet: Sendable {
             }
             return embedded
         }
-        func compile(_ name: String) throws(ReportError) -> MustacheTemplate {
+        func compile(_ name: String, preEscaped: Bool = false) throws(ReportError) -> MustacheTemplate {
             let source = try text(name)
             do {
-                return try MustacheTemplate(string: source)
+                return try MustacheTemplate(string: (preEscaped ? PreEscapedHTML.pragma : "") + source)
             } catch {
                 throw .template(name: name, message: "\(error)")
             }
         }
         index = try compile("index.html.mustache")
-        trace = try compile("trace.html.mustache")
+        trace = try compile("trace.html.mustache", preEscaped: true)
         services = try compile("services.html.mustache")
         service = try compile("service.html.mustache")
         list = try compile("list.html.mustache")
@@ -86,4 +86,21 @@ public struct TemplateSet: Sendable {
             ? nil : TemplatePlan(template: trace, valueNames: TracePage.valueNames, switchNames: TracePage.switchNames)
         fingerprint = SHA256.digest(loaded).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
+}
+
+/// The values of the trace page are HTML already (each escaped once, where it was made, by
+/// `Markup.escape`): in its template `{{name}}` inserts them as they are, as `{{{name}}}` does,
+/// so that a template of one's own escapes nothing twice.
+enum PreEscapedHTML: MustacheContentType {
+    case shared
+
+    func escapeText(_ text: String) -> String { text }
+
+    /// The pragma put before the trace page's template (the content type registered on first use).
+    static var pragma: String { "{{% CONTENT_TYPE:\(registered)}}" }
+
+    private static let registered: String = {
+        MustacheContentTypes.register(PreEscapedHTML.shared, named: "TRACEREPORT_PRE_ESCAPED_HTML")
+        return "TRACEREPORT_PRE_ESCAPED_HTML"
+    }()
 }

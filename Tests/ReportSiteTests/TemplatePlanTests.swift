@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 import TraceAssembly
+import TraceCharts
 import TraceModel
 
 @testable import ReportSite
@@ -41,6 +42,29 @@ struct TemplatePlanTests {
         let other = try Fixtures.temporaryDirectory("own-css")
         try "body{}".write(to: other.appendingPathComponent("style.css"), atomically: true, encoding: .utf8)
         #expect(try TemplateSet(overrides: other).tracePlan != nil)
+    }
+
+    /// Every value of the trace page is escaped once, where it is made: a template of one's own
+    /// may insert it with `{{name}}`, as other templates do, or `{{{name}}}`, and gets it once.
+    @Test func aTracePageTemplateOfOnesOwnEscapesValuesOnceEitherWay() throws {
+        let folder = try Fixtures.temporaryDirectory("own-trace-values")
+        try "{{% CONTENT_TYPE:HTML}}\n<p>{{rootService}}|{{{rootService}}}|{{rootName}}|{{siteTitle}}</p>".write(
+            to: folder.appendingPathComponent("trace.html.mustache"), atomically: true, encoding: .utf8)
+        let ignored = try TemplateSet(overrides: folder)
+        try "<p>{{rootService}}|{{{rootService}}}|{{rootName}}|{{siteTitle}}</p>".write(
+            to: folder.appendingPathComponent("trace.html.mustache"), atomically: true, encoding: .utf8)
+        let templates = try TemplateSet(overrides: folder)
+        let trace = TraceAssembler().assemble([
+            SpanBuilder.span(id: 1, service: "<b>cart & \"co\"</b>", name: "GET /<script>'x'</script>", start: 0, end: 5)
+        ])[0]
+        var page = TracePage(trace: trace, expandableListLimit: 2_000)
+        page.siteTitle = "Night & day"
+        let html = page.render(waterfallSVG: "<svg/>", graphSVG: "<svg/>", templates: templates)
+        let service = Markup.escape("<b>cart & \"co\"</b>")
+        #expect(html == "<p>\(service)|\(service)|\(Markup.escape("GET /<script>'x'</script>"))|Night &amp; day</p>", "\(html)")
+        // A template that names its own content type keeps Mustache's escaping on top.
+        let twice = page.render(waterfallSVG: "<svg/>", graphSVG: "<svg/>", templates: ignored)
+        #expect(twice.contains("&amp;lt;b&amp;gt;"))
     }
 
     @Test func piecesAreCutAtTheMarkers() {
