@@ -129,6 +129,14 @@
           link.href = "traces/" + idOf(t) + ".html";
           link.textContent = text;
           cell.appendChild(link);
+        } else if (index === 1) {
+          // No page: the id, to hand to `tracereport trace`.
+          cell.textContent = text + " ";
+          var id = document.createElement("span");
+          id.className = "mono";
+          id.textContent = idOf(t);
+          id.title = "No page was written for this trace: tracereport trace --trace-id " + idOf(t) + " INPUT... writes one";
+          cell.appendChild(id);
         } else {
           cell.textContent = text;
         }
