@@ -51,8 +51,13 @@ struct IndexPage {
 
     /// - Parameter validate: returns a chart once it has passed validation, or throws.
     func render(templates: TemplateSet, validate: (String) throws(ReportError) -> String) throws(ReportError) -> String {
-        // Trace indices by root operation, in name order: the entry-point table and the finder's data.
-        let entryPoints = TraceSelection.byRootOperation(traces).sorted { $0.key < $1.key }
+        // Trace indices by root operation, in natural name order (payments /2 before /10): the
+        // entry-point table and the finder's data.
+        let entryPoints = TraceSelection.byRootOperation(traces).sorted { first, second in
+            first.key.service != second.key.service
+                ? NaturalOrder.precedes(first.key.service, second.key.service)
+                : NaturalOrder.precedes(first.key.operation, second.key.operation)
+        }
         let paged = listOrder.filter { selection.contains($0) }
         let rows: [[String: Any]] = paged.prefix(Self.pagedRowLimit).compactMap { index in
             guard let reasons = selection.reasons[index] else { return nil }
