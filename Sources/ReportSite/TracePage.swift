@@ -54,7 +54,7 @@ public struct TracePage: Sendable {
     static let valueNames = [
         "csp", "script", "css", "traceID", "rootService", "rootName", "start", "timeZone", "siteTitle", "reasons", "duration",
         "spanCount", "serviceCount", "maxDepth", "errorCount", "waterfall", "graph", "slowestHops", "spanDetails", "spanText",
-        "criticalPath", "statistics",
+        "criticalPath", "statistics", "failure",
     ]
     static let switchNames = ["inSite", "hasReasons", "hasErrors", "hasWarnings", "largeList"]
 
@@ -95,6 +95,7 @@ public struct TracePage: Sendable {
             largeList ? SpanTextListHTML(trace: trace).render() : "",
             TraceTablesHTML.criticalPath(trace),
             TraceTablesHTML.statistics(trace, linkServices: !standalone),
+            FailureSummaryHTML.render(trace),
         ]
         // In the order of `switchNames`.
         let switches = [!standalone, reasonsShown != .known([]), trace.errorCount > 0, !trace.warnings.isEmpty, largeList]

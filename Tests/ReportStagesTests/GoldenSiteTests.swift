@@ -32,10 +32,10 @@ struct GoldenSiteTests {
         for (path, data) in try FileManagerListing.tree(output) where path != "/" + OutputFolder.markerName {
             files["site" + path] = String(decoding: data, as: UTF8.self)
         }
-        // The incident page of the failing checkout, as `tracereport trace --trace-id 4bf9` writes it.
+        // The incident page of the failing checkout, as `tracereport trace --trace-id 0af7` writes it.
         var spans: [Span] = []
         _ = try SpanFileReader().read(samples + "/checkout.jsonl", into: &spans)
-        let failing = try #require(TraceAssembler().assemble(spans).first { $0.traceID.hex.hasPrefix("4bf9") })
+        let failing = try #require(TraceAssembler().assemble(spans).first { $0.traceID.hex.hasPrefix("0af7") })
         files["incident.html"] = try ReportBuilder(templates: templates).incidentPage(failing, path: "incident.html")
         // The inputs as `tracereport samples` names them, wherever the clone is.
         try Self.check(files.mapValues { Self.normalized($0).replacingOccurrences(of: Fixtures.repositoryRoot.path + "/", with: "") })
