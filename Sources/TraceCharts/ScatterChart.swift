@@ -48,6 +48,25 @@ public struct ScatterChart: Sendable {
         self.lastLabel = lastLabel
     }
 
+    /// The durations that get a grid line on the log axis from 10^`logLow` to
+    /// 10^(`logLow` + `logRange`) nanoseconds: round ones (1 ms, 10 ms, 100 ms…), with 2 and 5
+    /// times them where fewer than three powers of ten fall inside, at most seven, the shortest
+    /// first.
+    static func durationTicks(logLow: Double, logRange: Double) -> [UInt64] {
+        let (low, high) = (logLow - 1e-9, logLow + logRange + 1e-9)
+        let decades = Int(max(0, low.rounded(.down)))...Int(min(19, high.rounded(.up)))
+        func inside(_ multiples: [Double]) -> [UInt64] {
+            decades.flatMap { decade in multiples.map { $0 * pow(10, Double(decade)) } }
+                .filter { $0 < 1.8e19 && log10($0) >= low && log10($0) <= high }
+                .map { UInt64($0) }
+        }
+        var ticks = inside([1])
+        if ticks.count < 3 { ticks = inside([1, 2, 5]) }
+        // Every second, third… power where the range spans more than seven decades.
+        let step = (ticks.count + 6) / 7
+        return stride(from: 0, to: ticks.count, by: max(step, 1)).map { ticks[$0] }
+    }
+
     public func svg() -> String {
         let plotWidth = Self.width - Self.left - 10
         let plotHeight = Self.height - Self.bottom - 10
@@ -67,8 +86,7 @@ public struct ScatterChart: Sendable {
             "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"scatter\" role=\"img\" aria-label=\"Trace duration over time: \(points.count) traces\" "
             + "width=\"\(SVGNumber.format(Self.width))\" height=\"\(SVGNumber.format(Self.height))\" viewBox=\"0 0 \(SVGNumber.format(Self.width)) \(SVGNumber.format(Self.height))\">"
         out += "<title>Trace duration over time: \(points.count) traces</title><g class=\"axis\">"
-        for fraction in [0.0, 0.5, 1.0] {
-            let duration = UInt64(saturating: pow(10, logLow + fraction * logRange))
+        for duration in Self.durationTicks(logLow: logLow, logRange: logRange) {
             let position = y(duration)
             out +=
                 "<line x1=\"\(SVGNumber.format(Self.left))\" y1=\"\(SVGNumber.format(position))\" x2=\"\(SVGNumber.format(Self.width - 10))\" y2=\"\(SVGNumber.format(position))\"/>"

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-import TraceCharts
 import XMLValidation
+
+@testable import TraceCharts
 
 /// The index's duration-over-time plot.
 struct ScatterChartTests {
@@ -42,5 +43,21 @@ struct ScatterChartTests {
                 + #""><rect x="0" y="0" width="1" height="1"/></a></svg>"#
             #expect(throws: SVGValidationError.self) { try SVGValidator().validate(svg) }
         }
+    }
+}
+
+/// The duration axis is labelled at round durations, within the plot, whatever the range.
+struct ScatterAxisTests {
+    @Test func ticksAreRoundAndInsideTheRange() {
+        // 1 ms to 3.16 s: powers of ten only.
+        #expect(ScatterChart.durationTicks(logLow: 6, logRange: 3.5) == [1_000_000, 10_000_000, 100_000_000, 1_000_000_000])
+        // 22 ms to 2.33 s: two decades, with 2× and 5×.
+        let narrow = ScatterChart.durationTicks(logLow: log10(22e6), logRange: log10(2.33e9) - log10(22e6))
+        #expect(narrow == [50_000_000, 100_000_000, 200_000_000, 500_000_000, 1_000_000_000, 2_000_000_000])
+        // 1 ns to 2^64−1 ns: at most seven lines, none past the largest duration.
+        let wide = ScatterChart.durationTicks(logLow: 0, logRange: log10(Double(UInt64.max)))
+        #expect(wide.count <= 7 && wide.first == 1 && wide.allSatisfy { $0 <= UInt64.max })
+        // One duration only (the axis is one decade tall): still some lines.
+        #expect(!ScatterChart.durationTicks(logLow: 7, logRange: 1).isEmpty)
     }
 }
