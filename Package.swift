@@ -34,8 +34,9 @@ let package = Package(
         // The system calls of writing and publishing (files, folders, renames, locks, the mount
         // table, memory), with typed errors: the one place they are made.
         .target(name: "SystemCalls"),
+        .target(name: "ByteLayout"),
         // tracereport's own binary format for spans: what partitions and spills are made of.
-        .target(name: "SpanRecords", dependencies: ["TraceModel"]),
+        .target(name: "SpanRecords", dependencies: ["TraceModel", "ByteLayout"]),
         // The partition, build and merge stages: a report made in parts, on one machine or many.
         .target(
             name: "ReportStages",
@@ -45,7 +46,7 @@ let package = Package(
             name: "ReportRun",
             dependencies: ["TraceModel", "TraceImport", "TraceAssembly", "TraceAnalysis", "ReportSite", "ReportStages"]),
         // Bytes to spans: format detection, decompression, decoders, input discovery.
-        .target(name: "TraceImport", dependencies: ["TraceModel", "SpanRecords", "CZlib", "CZstd"]),
+        .target(name: "TraceImport", dependencies: ["TraceModel", "SpanRecords", "ByteLayout", "SystemCalls", "CZlib", "CZstd"]),
         // zlib and zstd, seen only by TraceImport's Decompression.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CZstd"),
@@ -94,10 +95,13 @@ let package = Package(
         // Helpers shared by the test targets.
         .target(
             name: "TestSupport",
-            dependencies: ["TraceModel", "TraceImport", "TraceAssembly", "TraceAnalysis", "SpanRecords", "ReportSite", "CZlib", "CZstd"]),
+            dependencies: [
+                "TraceModel", "TraceImport", "TraceAssembly", "TraceAnalysis", "SpanRecords", "ReportSite", "ByteLayout", "CZlib", "CZstd",
+            ]),
 
         .testTarget(name: "TraceModelTests", dependencies: ["TraceModel"]),
         .testTarget(name: "SystemCallsTests", dependencies: ["SystemCalls"]),
+        .testTarget(name: "ByteLayoutTests", dependencies: ["ByteLayout"]),
         .testTarget(
             name: "CommandLineTests",
             dependencies: [

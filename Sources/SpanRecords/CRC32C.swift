@@ -1,3 +1,5 @@
+import ByteLayout
+
 /// CRC-32C (Castagnoli: the polynomial 0x1EDC6F41, reflected 0x82F63B78), the checksum of the
 /// stage files' chunks and JSON: it catches every error of up to 3 bits in a chunk of up to
 /// 2 GB, and any burst of up to 32 bits. Computed eight bytes at a time ("slicing by 8").
@@ -10,8 +12,8 @@ public enum CRC32C {
         let count = bytes.count
         table.withUnsafeBufferPointer { table in
             while count - index >= 8 {
-                let low = crc ^ bytes.loadUnaligned(fromByteOffset: index, as: UInt32.self).littleEndian
-                let high = bytes.loadUnaligned(fromByteOffset: index + 4, as: UInt32.self).littleEndian
+                let low = crc ^ LittleEndian.uint32(bytes, at: index)
+                let high = LittleEndian.uint32(bytes, at: index + 4)
                 crc =
                     table[7 * 256 + Int(low & 0xFF)] ^ table[6 * 256 + Int((low >> 8) & 0xFF)]
                     ^ table[5 * 256 + Int((low >> 16) & 0xFF)] ^ table[4 * 256 + Int(low >> 24)]

@@ -71,24 +71,3 @@ public enum SpanRecordFormat {
         bytes.count >= magic.count - 1 && zip(bytes.prefix(magic.count - 1), magic).allSatisfy { $0 == $1 }
     }
 }
-
-/// The format's integers as they are stored: little-endian, whatever the machine's order.
-enum LittleEndian {
-    static func append(_ value: UInt32, to bytes: inout [UInt8]) {
-        withUnsafeBytes(of: value.littleEndian) { bytes += $0 }
-    }
-
-    static func append(_ value: UInt64, to bytes: inout [UInt8]) {
-        withUnsafeBytes(of: value.littleEndian) { bytes += $0 }
-    }
-
-    /// The 4 bytes at `offset` of `bytes` (which must hold them).
-    static func uint32(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> UInt32 {
-        UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-    }
-
-    /// The 8 bytes at `offset` of `bytes` (which must hold them).
-    static func uint64(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> UInt64 {
-        UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-    }
-}

@@ -1,3 +1,4 @@
+import ByteLayout
 public import TraceModel
 
 /// Why span records could not be read, and at which byte offset.
@@ -279,14 +280,13 @@ public struct SpanRecordReader {
 
     private mutating func readVarint() throws(SpanRecordFailure) -> UInt64 {
         let start = offset
-        var value: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            let byte = try readByte()
-            guard shift < 63 || (shift == 63 && byte <= 1) else { throw failure("varint beyond 64 bits", at: start) }
-            value |= UInt64(byte & 0x7F) << shift
-            if byte < 0x80 { return value }
-            shift += 7
+        do {
+            return try Varint.read(bytes, at: &offset, end: end)
+        } catch {
+            switch error {
+            case .truncated: throw failure("record runs past the end of its chunk", at: end)
+            case .beyond64Bits: throw failure("varint beyond 64 bits", at: start)
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+import ByteLayout
 public import TraceModel
 
 /// Encodes spans in the span records format (see `SpanRecordFormat`), a chunk at a time: append
@@ -147,12 +148,7 @@ public final class SpanRecordWriter {
     }
 
     private func writeVarint(_ value: UInt64) {
-        var rest = value
-        while rest >= 0x80 {
-            chunk.append(UInt8(truncatingIfNeeded: rest) | 0x80)
-            rest >>= 7
-        }
-        chunk.append(UInt8(rest))
+        Varint.append(value, to: &chunk)
     }
 
     private func writeFixed(_ value: UInt64) {

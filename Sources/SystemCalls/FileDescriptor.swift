@@ -11,7 +11,43 @@ public struct FileDescriptor: Sendable {
         return FileDescriptor(raw: raw)
     }
 
+    /// Opens for reading the path whose bytes are `path` (no terminating NUL; they need not be UTF-8).
+    public static func openForReading(bytes path: [UInt8]) throws(SystemError) -> FileDescriptor {
+        let raw = Paths.withCPath(path) { Glibc.open($0, O_RDONLY | O_CLOEXEC) }
+        guard raw >= 0 else { throw SystemError.last }
+        return FileDescriptor(raw: raw)
+    }
+
+    /// Standard input (not to be closed).
+    public static let standardInput = FileDescriptor(raw: STDIN_FILENO)
+
     private init(raw: Int32) { self.raw = raw }
+
+    /// What the open file is, as `fstat` says.
+    public func status() throws(SystemError) -> Paths.Status {
+        var status = stat()
+        guard fstat(raw, &status) == 0 else { throw SystemError.last }
+        return Paths.Status(status)
+    }
+
+    /// Reads up to `buffer.count` bytes at the current position into `buffer`: how many, 0 at the end.
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int {
+        while true {
+            let count = Glibc.read(raw, buffer.baseAddress, buffer.count)
+            if count >= 0 { return count }
+            if errno != EINTR { throw SystemError.last }
+        }
+    }
+
+    /// Reads up to `buffer.count` bytes at `position` into `buffer`, leaving the current position
+    /// where it is: how many, 0 at the end.
+    public func read(into buffer: UnsafeMutableRawBufferPointer, at position: Int) throws(SystemError) -> Int {
+        while true {
+            let count = pread(raw, buffer.baseAddress, buffer.count, off_t(position))
+            if count >= 0 { return count }
+            if errno != EINTR { throw SystemError.last }
+        }
+    }
 
     public func close() { _ = Glibc.close(raw) }
 
@@ -46,11 +82,11 @@ public struct FileDescriptor: Sendable {
         var bytes = [UInt8](repeating: 0, count: count)
         var done = 0
         while done < count {
-            let got = bytes.withUnsafeMutableBytes { pread(raw, $0.baseAddress! + done, count - done, off_t(position) + off_t(done)) }
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw SystemError.last
-            }
+            let got = try bytes.withUnsafeMutableBytes { buffer in
+                Result { () throws(SystemError) in
+                    try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[done...]), at: Int(position) + done)
+                }
+            }.get()
             if got == 0 { break }
             done += got
         }

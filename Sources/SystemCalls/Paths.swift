@@ -7,6 +7,39 @@ public enum Paths {
         case folder, file, other
     }
 
+    /// What a path leads to, as `stat` says.
+    public struct Status: Sendable, Equatable {
+        public var entry: Entry
+        /// Its size in bytes (a regular file's, when it was asked).
+        public var size: Int
+        /// The file's identity: the same folder reached by two paths (a link) has the same.
+        public var identity: FileIdentity
+
+        init(_ status: stat) {
+            entry =
+                switch status.st_mode & S_IFMT {
+                case S_IFDIR: .folder
+                case S_IFREG: .file
+                default: .other
+                }
+            size = Int(status.st_size)
+            identity = FileIdentity(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
+        }
+    }
+
+    /// A file's device and inode.
+    public struct FileIdentity: Hashable, Sendable {
+        public var device: UInt64
+        public var inode: UInt64
+    }
+
+    /// What the path whose bytes are `path` leads to, links followed.
+    public static func status(bytes path: [UInt8]) throws(SystemError) -> Status {
+        var status = stat()
+        guard withCPath(path, { stat($0, &status) }) == 0 else { throw SystemError.last }
+        return Status(status)
+    }
+
     /// What is at `path`, links not followed; `SystemError` with ENOENT when nothing is.
     public static func entry(_ path: String) throws(SystemError) -> Entry {
         var status = stat()
@@ -23,14 +56,29 @@ public enum Paths {
 
     /// The names in the folder at `path` (not `.` and `..`), in the order the folder gives them.
     public static func names(in path: String) throws(SystemError) -> [String] {
-        guard let directory = opendir(path) else { throw SystemError.last }
+        try names(inBytes: Array(path.utf8)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The names (their bytes, which need not be UTF-8) in the folder whose path's bytes are
+    /// `path`, not `.` and `..`, in the order the folder gives them.
+    public static func names(inBytes path: [UInt8]) throws(SystemError) -> [[UInt8]] {
+        guard let directory = withCPath(path, { opendir($0) }) else { throw SystemError.last }
         defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
-            if name != "." && name != ".." { names.append(name) }
+        var names: [[UInt8]] = []
+        while true {
+            errno = 0
+            guard let entry = readdir(directory) else {
+                if errno != 0 { throw SystemError.last }
+                return names
+            }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+            if name != [UInt8(ascii: ".")] && name != [UInt8(ascii: "."), UInt8(ascii: ".")] { names.append(name) }
         }
-        return names
+    }
+
+    /// Calls `body` with the path whose bytes are `path`, NUL-terminated.
+    static func withCPath<Result>(_ path: [UInt8], _ body: (UnsafePointer<CChar>) -> Result) -> Result {
+        (path + [0]).withUnsafeBufferPointer { body(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self)) }
     }
 
     /// The path with links and `..` resolved; nil when it does not exist.
@@ -110,9 +158,8 @@ public enum Paths {
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
-            let got = buffer.withUnsafeMutableBytes { Glibc.read(descriptor.raw, $0.baseAddress, $0.count) }
-            if got < 0, errno == EINTR { continue }
-            guard got >= 0 else { throw SystemError.last }
+            let got = try buffer.withUnsafeMutableBytes { buffer in Result { () throws(SystemError) in try descriptor.read(into: buffer) } }
+                .get()
             if got == 0 { return String(decoding: bytes, as: UTF8.self) }
             bytes += buffer[..<got]
         }

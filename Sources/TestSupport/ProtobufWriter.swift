@@ -1,17 +1,12 @@
+import ByteLayout
+
 /// A protobuf wire-format writer, for tests and sample files that need OTLP protobuf bytes.
 public struct ProtobufWriter {
     public private(set) var bytes: [UInt8] = []
 
     public init() {}
 
-    public mutating func varint(_ value: UInt64) {
-        var rest = value
-        while rest >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: rest) | 0x80)
-            rest >>= 7
-        }
-        bytes.append(UInt8(rest))
-    }
+    public mutating func varint(_ value: UInt64) { Varint.append(value, to: &bytes) }
 
     public mutating func tag(_ field: UInt64, _ wireType: UInt64) { varint(field << 3 | wireType) }
 
@@ -22,12 +17,12 @@ public struct ProtobufWriter {
 
     public mutating func fixed64Field(_ field: UInt64, _ value: UInt64) {
         tag(field, 1)
-        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+        LittleEndian.append(value, to: &bytes)
     }
 
     public mutating func fixed32Field(_ field: UInt64, _ value: UInt32) {
         tag(field, 5)
-        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+        LittleEndian.append(value, to: &bytes)
     }
 
     public mutating func bytesField(_ field: UInt64, _ value: [UInt8]) {

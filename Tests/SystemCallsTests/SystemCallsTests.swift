@@ -90,4 +90,45 @@ struct SystemCallsTests {
         #expect(!Paths.isMountPoint(try folder("plain")))
         #expect(!Paths.isMountPoint("/"))
     }
+
+    @Test func pathsThatAreNotUTF8AreListedStatedAndRead() throws {
+        let base = Array(try folder("bytes").utf8)
+        let name: [UInt8] = Array("caf".utf8) + [0xE9]
+        let path = base + [UInt8(ascii: "/")] + name
+        let created = (path + [0]).withUnsafeBufferPointer { raw in
+            raw.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_WRONLY | O_CREAT, 0o644) }
+        }
+        #expect(created >= 0)
+        _ = [UInt8]("spans".utf8).withUnsafeBytes { write(created, $0.baseAddress, $0.count) }
+        close(created)
+        #expect(try Paths.names(inBytes: base) == [name])
+        let status = try Paths.status(bytes: path)
+        #expect(status.entry == .file && status.size == 5)
+        #expect(try Paths.status(bytes: base).entry == .folder)
+        #expect(try Paths.status(bytes: base).identity != status.identity)
+        let file = try FileDescriptor.openForReading(bytes: path)
+        defer { file.close() }
+        #expect(try file.status() == status)
+        var buffer = [UInt8](repeating: 0, count: 8)
+        let read = { (at: Int?) in
+            try buffer.withUnsafeMutableBytes { raw in
+                Result { () throws(SystemError) in
+                    if let at { try file.read(into: raw, at: at) } else { try file.read(into: raw) }
+                }
+            }.get()
+        }
+        #expect(try read(nil) == 5 && buffer.prefix(5) == Array("spans".utf8)[...])
+        #expect(try read(nil) == 0)
+        #expect(try read(3) == 2 && buffer.prefix(2) == Array("ns".utf8)[...])
+        #expect(code { () throws(SystemError) in _ = try Paths.status(bytes: base + [UInt8(ascii: "/"), 0xFF]) } == ENOENT)
+        #expect(code { () throws(SystemError) in _ = try FileDescriptor.openForReading(bytes: base + [0xFF]) } == ENOENT)
+        #expect(code { () throws(SystemError) in _ = try Paths.names(inBytes: path) } == ENOTDIR)
+    }
+
+    @Test func mappedMemoryIsZeroedAndGivenBack() throws {
+        let memory = try #require(Processes.mapMemory(byteCount: 4 << 20))
+        #expect(memory.allSatisfy { $0 == 0 })
+        memory[memory.count - 1] = 7
+        Processes.unmap(memory)
+    }
 }

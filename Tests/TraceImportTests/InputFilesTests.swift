@@ -38,7 +38,9 @@ struct InputFilesTests {
         let name: [UInt8] = Array("caf".utf8) + [0xE9] + Array(".json".utf8)
         let path = InputPath(bytes: Array(root.path.utf8) + [UInt8(ascii: "/")] + name)
         #expect(!path.isUTF8 && path.display == root.path + "/caf\\xE9.json")
-        let created = path.withCString { open($0, O_WRONLY | O_CREAT, 0o644) }
+        let created = (path.bytes + [0]).withUnsafeBufferPointer { raw in
+            raw.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_WRONLY | O_CREAT, 0o644) }
+        }
         #expect(created >= 0)
         _ = Self.span.withUnsafeBytes { Foundation.write(created, $0.baseAddress, $0.count) }
         close(created)

@@ -1,3 +1,4 @@
+internal import ByteLayout
 internal import CZlib
 internal import CZstd
 
@@ -25,7 +26,7 @@ enum Decompression {
     static func beginsLengthPrefixedFrames(_ head: UnsafeRawBufferPointer) -> Bool {
         guard head.count >= 8 else { return false }
         return detect(UnsafeRawBufferPointer(rebasing: head[4...])) != nil
-            && Int(UInt32(bigEndian: head.loadUnaligned(as: UInt32.self))) > 4
+            && Int(BigEndian.uint32(head, at: 0)) > 4
     }
 
     /// The compression of an input starting with `head`, and whether it is in length-prefixed

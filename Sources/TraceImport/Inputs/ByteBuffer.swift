@@ -1,4 +1,4 @@
-import Foundation
+import SystemCalls
 
 /// A growable run of bytes in memory of its own: bytes are read from a source straight into its
 /// spare room, with nothing filled in first. Large buffers are mapped from the system in huge
@@ -25,16 +25,12 @@ final class ByteBuffer: @unchecked Sendable {
     private static func allocate(_ byteCount: Int) -> UnsafeMutableRawBufferPointer {
         guard byteCount >= mappedSize else { return .allocate(byteCount: byteCount, alignment: 16) }
         let size = (byteCount + hugePage - 1) / hugePage * hugePage
-        guard let address = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), address != MAP_FAILED else {
-            return .allocate(byteCount: byteCount, alignment: 16)
-        }
-        _ = madvise(address, size, MADV_HUGEPAGE)
-        return UnsafeMutableRawBufferPointer(start: address, count: size)
+        return Processes.mapMemory(byteCount: size) ?? .allocate(byteCount: byteCount, alignment: 16)
     }
 
     private static func free(_ storage: UnsafeMutableRawBufferPointer) {
         if storage.count >= mappedSize, storage.count % hugePage == 0 {
-            munmap(storage.baseAddress, storage.count)
+            Processes.unmap(storage)
         } else {
             storage.deallocate()
         }

@@ -1,3 +1,4 @@
+import SystemCalls
 import TraceModel
 
 /// Turns the paths a user gave into the list of files to read.
@@ -28,24 +29,25 @@ public enum InputFiles {
     /// - Throws: `ImportError` for a path given that does not exist.
     public static func list(_ paths: [String]) throws(ImportError) -> Listing {
         var listing = Listing(files: [], passedOver: [])
-        var listed = Set<FileIdentity>()
-        var filesListed = Set<FileIdentity>()
+        var listed = Set<Paths.FileIdentity>()
+        var filesListed = Set<Paths.FileIdentity>()
         for text in paths {
             if text == SpanFileReader.standardInputPath {
                 listing.files.append(text)
                 continue
             }
             let path = InputPath(resolving: text)
-            let status: FileStatus
-            switch FileStatus.of(path) {
-            case .success(let found): status = found
-            case .failure(let error): throw ImportError(file: text, message: "no such file or folder (\(error.message))")
+            let status: Paths.Status
+            do {
+                status = try Paths.status(bytes: path.bytes)
+            } catch {
+                throw ImportError(file: text, message: "no such file or folder (\(error))")
             }
-            guard status.kind == .folder else {
+            guard status.entry == .folder else {
                 listing.files.append(text)
                 continue
             }
-            var found: [(path: InputPath, identity: FileIdentity)] = []
+            var found: [(path: InputPath, identity: Paths.FileIdentity)] = []
             walk(path, identity: status.identity, listed: &listed, found: &found, passedOver: &listing.passedOver)
             for file in found.sorted(by: { $0.path.display < $1.path.display }) where filesListed.insert(file.identity).inserted {
                 file.path.register()
@@ -62,18 +64,18 @@ public enum InputFiles {
 
     /// Collects the span files under `root`, folder by folder.
     private static func walk(
-        _ root: InputPath, identity: FileIdentity, listed: inout Set<FileIdentity>,
-        found: inout [(path: InputPath, identity: FileIdentity)],
+        _ root: InputPath, identity: Paths.FileIdentity, listed: inout Set<Paths.FileIdentity>,
+        found: inout [(path: InputPath, identity: Paths.FileIdentity)],
         passedOver: inout [ImportError]
     ) {
         guard listed.insert(identity).inserted else { return }
         var folders = [root]
         while let folder = folders.popLast() {
             let names: [[UInt8]]
-            switch folderEntries(folder) {
-            case .success(let entries): names = entries
-            case .failure(let error):
-                passedOver.append(ImportError(file: folder.display, message: "cannot list this folder: \(error.message)"))
+            do {
+                names = try Paths.names(inBytes: folder.bytes)
+            } catch {
+                passedOver.append(ImportError(file: folder.display, message: "cannot list this folder: \(error)"))
                 continue
             }
             // A folder tracereport wrote (a site inside the input folder) is output, not input,
@@ -81,15 +83,15 @@ public enum InputFiles {
             if folder.display != root.display && names.contains(Array(OutputMarker.fileName.utf8)) { continue }
             for name in names where name.first != UInt8(ascii: ".") {
                 let path = folder.appending(name)
-                switch FileStatus.of(path) {
+                switch Result(catching: { () throws(SystemError) in try Paths.status(bytes: path.bytes) }) {
                 case .failure(let error):
-                    passedOver.append(ImportError(file: path.display, message: "cannot read: \(error.message)"))
+                    passedOver.append(ImportError(file: path.display, message: "cannot read: \(error)"))
                 case .success(let status):
-                    switch status.kind {
+                    switch status.entry {
                     case .folder:
                         // A folder reached again (a link loop, or two links to it) is read once.
                         if listed.insert(status.identity).inserted { folders.append(path) }
-                    case .regular:
+                    case .file:
                         if extensions.contains(fileExtension(name)) { found.append((path, status.identity)) }
                     case .other:
                         if extensions.contains(fileExtension(name)) {

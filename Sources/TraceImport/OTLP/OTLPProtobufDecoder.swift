@@ -1,3 +1,4 @@
+import ByteLayout
 public import TraceModel
 
 /// Decodes OTLP protobuf: a bare `TracesData` / `ExportTraceServiceRequest` message, or the
@@ -40,7 +41,7 @@ public struct OTLPProtobufDecoder: Sendable {
         if isLengthPrefixed(bytes) {
             var offset = 0
             while offset + 4 <= bytes.count {
-                offset += 4 + Int(UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+                offset += 4 + Int(BigEndian.uint32(bytes, at: offset))
             }
             return offset == bytes.count || (!complete && offset > bytes.count)
         }
@@ -60,7 +61,7 @@ public struct OTLPProtobufDecoder: Sendable {
     /// a bare `TracesData` starts with field 1 (byte 0x0A), a prefix with a length that fits the input.
     static func isLengthPrefixed(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard bytes.count >= 5, bytes[0] != 0x0A else { return false }
-        let length = UInt32(bigEndian: bytes.loadUnaligned(as: UInt32.self))
+        let length = BigEndian.uint32(bytes, at: 0)
         return Int(length) <= bytes.count - 4 && bytes[4] == 0x0A
     }
 }
@@ -87,7 +88,7 @@ struct OTLPProtobufParser: SpanAppendingParser {
                 issues.noteBreak("truncated message length prefix", at: offset, action: "rest of the input skipped")
                 return
             }
-            let length = Int(UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+            let length = Int(BigEndian.uint32(bytes, at: offset))
             // A message cut short by the end of the input is read as far as it goes.
             let end = offset + 4 + min(length, bytes.count - offset - 4)
             parseTracesData(ProtobufReader(bytes: bytes, offset: offset + 4, end: end))

@@ -1,3 +1,5 @@
+import ByteLayout
+
 /// Why reading protobuf bytes failed, and at which byte offset.
 typealias ProtobufFailure = JSONFailure
 
@@ -42,30 +44,27 @@ struct ProtobufReader {
 
     @inline(__always)
     mutating func readVarint() throws(ProtobufFailure) -> UInt64 {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
         let start = offset
-        while offset < end {
-            let byte = bytes[offset]
-            offset += 1
-            result |= UInt64(byte & 0x7F) << shift
-            if byte < 0x80 { return result }
-            shift += 7
-            guard shift < 64 else { throw failure("varint longer than 10 bytes", at: start) }
+        do {
+            return try Varint.read(bytes, at: &offset, end: end)
+        } catch {
+            switch error {
+            case .truncated: throw failure("truncated varint", at: start)
+            case .beyond64Bits: throw failure("varint beyond 64 bits", at: start)
+            }
         }
-        throw failure("truncated varint", at: start)
     }
 
     mutating func readFixed64() throws(ProtobufFailure) -> UInt64 {
         guard offset + 8 <= end else { throw failure("truncated 64-bit field") }
-        let value = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        let value = LittleEndian.uint64(bytes, at: offset)
         offset += 8
         return value
     }
 
     mutating func readFixed32() throws(ProtobufFailure) -> UInt32 {
         guard offset + 4 <= end else { throw failure("truncated 32-bit field") }
-        let value = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+        let value = LittleEndian.uint32(bytes, at: offset)
         offset += 4
         return value
     }
