@@ -2,10 +2,12 @@ public import TraceAssembly
 public import TraceModel
 
 extension InstrumentationHealth.Tally {
+
     /// Counts the cases of every check in `traces` (in report order) but span ids across
     /// traces, which is judged on the spans as read (see `spanIDsInSeveralTraces(in:)`).
     public init(traces: [Trace], keyAttributes: [String]) {
         var counter = Counter(keyCount: keyAttributes.count)
+        let (spanChecks, traceChecks) = (InstrumentationHealth.Check.spanChecks, InstrumentationHealth.Check.traceChecks)
         for traceNumber in traces.indices {
             let trace = traces[traceNumber]
             let example = ReportOrder(trace)
@@ -20,45 +22,36 @@ extension InstrumentationHealth.Tally {
                     let known = counter.resources[ObjectIdentifier(spans[index].resource)]!
                     counter.operationCounts[operation].spans += 1
                     counter.serviceCounts[service].spans += 1
-                    // Each span after the first with an id counts once.
-                    if !seenIDs.insert(spans[index].spanID).inserted { counter.add(.reusedSpanIDs, .operation(operation), example) }
-
-                    if trace.parentIndex[index] == nil, spans[index].parentSpanID != nil {
-                        counter.add(.orphanSpans, .operation(operation), example)
+                    var facts = InstrumentationHealth.Check.SpanFacts(
+                        kind: spans[index].kind, hasParentID: spans[index].parentSpanID != nil,
+                        parentArrived: trace.parentIndex[index] != nil, hasLinks: !spans[index].links.isEmpty,
+                        serviceIsUnnamed: known.unnamed, wasSeparatedFromItsClient: spans[index].wasSeparatedFromItsClient,
+                        startTimeUnixNano: spans[index].startTimeUnixNano, endTimeUnixNano: spans[index].endTimeUnixNano,
+                        idSeenBeforeInTrace: !seenIDs.insert(spans[index].spanID).inserted, crossesHosts: false,
+                        clockSkewShiftNano: trace.clockSkewShiftNano[index])
+                    if facts.isEntryKind, facts.hasParentID { counter.operationCounts[operation].entryWithParent += 1 }
+                    if facts.startTimeUnixNano >= InstrumentationHealth.earliestPlausibleNano {
+                        counter.noteStart(hour: facts.startTimeUnixNano / InstrumentationHealth.hourNano, service: service, example)
                     }
-                    if spans[index].kind == .server || spans[index].kind == .consumer {
-                        if spans[index].parentSpanID != nil {
-                            counter.operationCounts[operation].entryWithParent += 1
-                        } else if spans[index].links.isEmpty {
-                            counter.add(.unexpectedRoots, .operation(operation), example)
-                        }
-                    }
-                    if spans[index].kind == .consumer, spans[index].parentSpanID == nil, spans[index].links.isEmpty {
-                        counter.add(.consumersWithoutContext, .operation(operation), example)
-                    }
-                    if known.unnamed { counter.add(.defaultServiceNames, .service(service), example) }
-                    if spans[index].kind == .unspecified { counter.add(.missingSpanKinds, .service(service), example) }
-                    if spans[index].wasSeparatedFromItsClient { counter.add(.sharedSpanIDs, .operation(operation), example) }
-                    if spans[index].endTimeUnixNano < spans[index].startTimeUnixNano {
-                        counter.add(.endBeforeStart, .operation(operation), example)
-                    } else if spans[index].endTimeUnixNano == spans[index].startTimeUnixNano {
-                        counter.add(.zeroDuration, .operation(operation), example)
-                    }
-                    let start = spans[index].startTimeUnixNano
-                    if start < InstrumentationHealth.earliestPlausibleNano {
-                        counter.add(.unsetClocks, .service(service), example)
-                    } else {
-                        counter.noteStart(hour: start / InstrumentationHealth.hourNano, service: service, example)
-                    }
+                    var hosts: Int64 = 0
                     if let parent = trace.parentIndex[index], spans[parent].resource !== spans[index].resource {
                         let from = counter.resources[ObjectIdentifier(spans[parent].resource)]!.host
                         if from != known.host {
-                            let pair = Int64(from) << 32 | Int64(known.host)
-                            counter.crossHostCalls[pair, default: 0] += 1
-                            let shift = trace.clockSkewShiftNano[index]
-                            if shift != 0 {
-                                counter.add(.clockSkew, .hosts(pair), example)
-                                counter.shifts[pair, default: LatencySketch()].add(shift.magnitude)
+                            hosts = Int64(from) << 32 | Int64(known.host)
+                            facts.crossesHosts = true
+                            counter.crossHostCalls[hosts, default: 0] += 1
+                            if facts.clockSkewShiftNano != 0 {
+                                counter.shifts[hosts, default: LatencySketch()].add(facts.clockSkewShiftNano.magnitude)
+                            }
+                        }
+                    }
+                    let signs = facts.signs
+                    if !signs.isEmpty {
+                        for (check, subject, sign) in spanChecks where signs.contains(sign) {
+                            switch subject {
+                            case .operation: counter.add(check, .operation(operation), example)
+                            case .service: counter.add(check, .service(service), example)
+                            case .hosts: counter.add(check, .hosts(hosts), example)
                             }
                         }
                     }
@@ -71,9 +64,10 @@ extension InstrumentationHealth.Tally {
             let root = operations[trace.rootIndices[0]]
             counter.operationCounts[root].traces += 1
             counter.operationCounts[root].entryPointSpans += trace.spans.count + trace.duplicatesDropped
-            if trace.isIncomplete { counter.add(.incompleteTraces, .entryPoint(root), example) }
-            if trace.duplicatesDropped > 0 {
-                counter.add(.duplicateSpans, .entryPoint(root), example, count: trace.duplicatesDropped)
+            let facts = InstrumentationHealth.Check.TraceFacts(isIncomplete: trace.isIncomplete, duplicatesDropped: trace.duplicatesDropped)
+            for rule in traceChecks {
+                let cases = rule.cases(facts)
+                if cases > 0 { counter.add(rule.check, .entryPoint(root), example, count: cases) }
             }
         }
         self = counter.tally(keyAttributes: keyAttributes)

@@ -36,29 +36,6 @@ public struct InstrumentationHealth: Sendable {
         public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rawValue < rhs.rawValue }
     }
 
-    /// One kind of mistake.
-    public enum Check: String, Sendable, CaseIterable {
-        case orphanSpans = "orphan-spans"
-        case unexpectedRoots = "unexpected-roots"
-        case consumersWithoutContext = "consumers-without-context"
-        case defaultServiceNames = "default-service-names"
-        case missingSpanKinds = "missing-span-kinds"
-        case endBeforeStart = "end-before-start"
-        case zeroDuration = "zero-duration"
-        case unsetClocks = "unset-clocks"
-        case outlyingTimestamps = "outlying-timestamps"
-        case clockSkew = "clock-skew"
-        case incompleteTraces = "incomplete-traces"
-        case keyAttributes = "key-attributes"
-        case duplicateSpans = "duplicate-spans"
-        case reusedSpanIDs = "reused-span-ids"
-        case sharedSpanIDs = "shared-span-ids"
-        case spanIDsAcrossTraces = "span-ids-across-traces"
-        /// Found while reading, not in the traces: see `addReadingIssues(_:)`.
-        case droppedRecords = "dropped-records"
-        case repairedValues = "repaired-values"
-    }
-
     /// The cases of one check for one subject.
     public struct Row: Sendable, Equatable {
         /// What the row counts: "service: operation", a service, "host → host" or a root operation.
@@ -130,19 +107,13 @@ public struct InstrumentationHealth: Sendable {
         Self.judgeSpanIDs(tally.spanIDsInSeveralTraces, traces: traces, into: &cases)
 
         var findings: [Finding] = []
-        for check in Check.allCases where check != .keyAttributes {
+        for check in Check.allCases {
             guard let subjects = cases[check] else { continue }
-            // An entry operation that always starts traces is a real entry point; only one that
-            // also arrives with context elsewhere lost it in the other cases.
-            let kept = subjects.filter { subject, _ in
-                guard check == .unexpectedRoots, case .operation(let operation) = subject else { return true }
-                return tally.operations[operation, default: Tally.OperationCounts()].entryWithParent > 0
-            }
-            let rows = kept.map { subject, entry in
-                Row(
-                    subject: Self.name(of: subject), count: entry.count,
-                    total: Self.total(check, subject, tally) + (check == .unexpectedRoots ? entry.count : 0),
-                    detail: Self.shiftDetail(subject, tally.shifts), examples: entry.examples.map(\.traceID))
+            let rows = subjects.compactMap { subject, entry -> Row? in
+                guard let total = Self.total(check, subject, tally, cases: entry.count) else { return nil }
+                return Row(
+                    subject: Self.name(of: subject), count: entry.count, total: total, detail: Self.shiftDetail(subject, tally.shifts),
+                    examples: entry.examples.map(\.traceID))
             }
             guard !rows.isEmpty else { continue }
             findings.append(Finding(check: check, rows: rows.sorted { ($1.count, $0.subject) < ($0.count, $1.subject) }))
@@ -240,16 +211,19 @@ public struct InstrumentationHealth: Sendable {
         }
     }
 
-    /// How many could have had the problem of `check` for `subject`.
-    private static func total(_ check: Check, _ subject: Tally.Subject, _ tally: Tally) -> Int {
-        switch (check, subject) {
-        case (.incompleteTraces, .entryPoint(let key)): tally.operations[key]?.traces ?? 0
-        case (.duplicateSpans, .entryPoint(let key)): tally.operations[key]?.entryPointSpans ?? 0
-        case (.clockSkew, .hosts(let pair)): tally.crossHostCalls[pair] ?? 0
-        case (.unexpectedRoots, .operation(let key)): tally.operations[key]?.entryWithParent ?? 0
-        case (_, .service(let name)): tally.services[name]?.spans ?? 0
-        case (_, .operation(let key)): tally.operations[key]?.spans ?? 0
-        default: 0
+    /// How many could have had the problem of `check` for `subject`, which has `cases`; nil
+    /// when the row is not reported.
+    private static func total(_ check: Check, _ subject: Tally.Subject, _ tally: Tally, cases: Int) -> Int? {
+        switch (check.counting, subject) {
+        case (.span(_, _, .arrivalsWithContext), .operation(let key)):
+            let arrivals = tally.operations[key]?.entryWithParent ?? 0
+            return arrivals > 0 ? arrivals.saturatingAdding(cases) : nil
+        case (.trace(.traces, _), .entryPoint(let key)): return tally.operations[key]?.traces ?? 0
+        case (.trace(.spans, _), .entryPoint(let key)): return tally.operations[key]?.entryPointSpans ?? 0
+        case (_, .hosts(let pair)): return tally.crossHostCalls[pair] ?? 0
+        case (_, .service(let name)): return tally.services[name]?.spans ?? 0
+        case (_, .operation(let key)): return tally.operations[key]?.spans ?? 0
+        default: return 0
         }
     }
 

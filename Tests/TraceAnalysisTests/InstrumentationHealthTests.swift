@@ -1,8 +1,9 @@
 import TestSupport
 import Testing
-import TraceAnalysis
 import TraceAssembly
 import TraceModel
+
+@testable import TraceAnalysis
 
 /// Generated traffic with each instrumentation mistake planted a known number of times, in traces
 /// of its own, on top of clean requests: the health report must count exactly that many.
@@ -126,6 +127,19 @@ struct InstrumentationHealthTests {
         #expect(health.findings.map(\.severity) == health.findings.map(\.severity).sorted(by: >))
         #expect(health.worstSeverity == .error)
         #expect(health.exampleTraces.count <= health.findings.count * 3 * 2)
+    }
+
+    @Test func eachSignOfASpanIsCountedByOneCheck() {
+        let signs = InstrumentationHealth.Check.spanChecks.map(\.sign.rawValue)
+        #expect(signs.allSatisfy { $0.nonzeroBitCount == 1 } && Set(signs).count == signs.count)
+        // No sign is worked out that no check counts: the bits in use are the first ones.
+        #expect(signs.reduce(0, |) == (1 << signs.count) - 1)
+        let span = InstrumentationHealth.Check.SpanFacts(
+            kind: .consumer, hasParentID: false, parentArrived: false, hasLinks: false, serviceIsUnnamed: true,
+            wasSeparatedFromItsClient: true, startTimeUnixNano: 5, endTimeUnixNano: 5, idSeenBeforeInTrace: true, crossesHosts: true,
+            clockSkewShiftNano: -1)
+        // Every sign but: parent missing, no kind, ends before start.
+        #expect(span.signs.rawValue == (1 << signs.count) - 1 - 1 - (1 << 4) - (1 << 5))
     }
 
     @Test func cleanTrafficHasNoFindings() {
