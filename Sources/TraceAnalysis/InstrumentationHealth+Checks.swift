@@ -96,12 +96,12 @@ extension InstrumentationHealth.Check {
         var clockSkewShiftNano: Int64
 
         /// Server or consumer: a span that usually arrives with a caller's context.
-        var isEntryKind: Bool { kind == .server || kind == .consumer }
+        @inline(__always) var isEntryKind: Bool { kind == .server || kind == .consumer }
 
         /// The signs of a mistake the span shows. Worked out for every span, in one go: a
         /// test per check per span through a table of closures cost more than the rest of the
         /// counting together.
-        var signs: SpanSigns {
+        @inline(__always) var signs: SpanSigns {
             var signs: SpanSigns = []
             if hasParentID && !parentArrived { signs.insert(.parentMissing) }
             if isEntryKind && !hasParentID && !hasLinks { signs.insert(.rootWhereContextExpected) }
