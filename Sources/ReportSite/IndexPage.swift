@@ -96,11 +96,11 @@ struct IndexPage {
             "hasSkipped": inputs.contains { $0.problem != nil },
             "droppedCount": inputs.lazy.map(\.issues.dropped).saturatingSum(),
             "hasDropped": inputs.contains { $0.issues.dropped > 0 },
-            "entryPoints": try entryPointTable(entryPoints, validate: validate),
+            "entryPoints": try entryPointValues(entryPoints, templates: templates, validate: validate),
             "scatter": scatterSVG,
-            "changes": comparison.map(ChangesHTML.render) ?? "",
+            "changes": comparison.map(ChangesValues.values) ?? false,
             "healthFindings": health?.findings.count ?? 0,
-            "healthWorst": health?.worstSeverity.map(HealthPage.tag) ?? "",
+            "healthWorst": health?.worstSeverity.map { ["severity": $0.description] } ?? false,
             "traces": rows,
             "pagedRowsCut": paged.count > Self.pagedRowLimit,
             "pagedRowLimit": Self.pagedRowLimit,
@@ -114,7 +114,7 @@ struct IndexPage {
                 ]
             },
         ]
-        return templates.index.render(context)
+        return templates.render("index", context)
     }
 
     /// Every trace read, compactly, for the finder script (about 35 bytes a trace): columns in
@@ -243,29 +243,35 @@ struct IndexPage {
     /// One row per root operation, over every trace read (with a page or not): how many, how many
     /// failed, and the spread of their durations (exact ranks).
     /// Each row has a histogram of its durations, on ranges shared by all rows so that rows compare.
-    private func entryPointTable(
-        _ groups: [(key: ServiceGraph.OperationKey, value: [Int])], validate: (String) throws(ReportError) -> String
-    ) throws(ReportError) -> String {
+    /// The `entry-point-row` partial's values and switches.
+    static let entryPointRow = RowTemplate(
+        name: "entry-point-row",
+        names: .link("service") + .values("operation", "traceCount", "errors", "histogram") + .latency + .switches("hasErrors"))
+
+    /// The `entry-points` table: per root operation its traces, errors, percentiles and a
+    /// histogram of its durations on the scale all share (`durationsFrom` to `durationsTo`).
+    private func entryPointValues(
+        _ groups: [(key: ServiceGraph.OperationKey, value: [Int])], templates: TemplateSet,
+        validate: (String) throws(ReportError) -> String
+    ) throws(ReportError) -> [String: Any] {
         let durations = traces.map(\.durationNano)
         let edges = HistogramEdges(logFrom: durations.min() ?? 1, to: durations.max() ?? 1, count: 30)
-        var out =
-            "<table><thead><tr><th>Root service: operation</th><th class=\"num\">Traces</th><th class=\"num\">With errors</th>"
-            + "<th class=\"num\">p50</th><th class=\"num\">p90</th><th class=\"num\">p99</th><th class=\"num\">Max</th>"
-            + "<th>Durations, \(DurationFormat.string(nanoseconds: edges.edges[0])) to \(DurationFormat.string(nanoseconds: edges.edges[edges.count])) (log scale)</th></tr></thead><tbody>"
+        let plan = templates.plan(Self.entryPointRow)
+        var rows = ""
         for (key, members) in groups {
             let durations = members.map { traces[$0].durationNano }.sorted()
             func rank(_ q: Double) -> UInt64 { durations[Int((q * Double(durations.count - 1)).rounded())] }
             let errors = members.count { traces[$0].errorCount > 0 }
-            out += "<tr><td>\(ServicesPage.link(key.service)): \(Markup.escape(key.operation))</td>"
-            out +=
-                "<td class=\"num\">\(members.count)</td><td class=\"num\">\(errors > 0 ? "<span class=\"err-count\">\(errors)</span>" : "0")</td>"
-            for value in [rank(0.5), rank(0.9), rank(0.99), durations[durations.count - 1]] {
-                out += "<td class=\"num\" data-v=\"\(value)\">\(DurationFormat.string(nanoseconds: value))</td>"
-            }
             let bars = HistogramChart.bars(members.lazy.map { (traces[$0].durationNano, traces[$0].errorCount > 0) }, edges: edges)
             let chart = HistogramChart(bars: bars, size: .row, label: "Durations of \(key.service): \(key.operation)").svg()
-            out += "<td>\(try validate(chart))</td></tr>"
+            let row: RowFields<String, Bool> =
+                .link(key.service) + .values(key.operation, String(members.count), String(errors), try validate(chart))
+                + .latency([rank(0.5), rank(0.9), rank(0.99), durations[durations.count - 1]]) + .switches(errors > 0)
+            plan.appendRow(row, to: &rows)
         }
-        return out + "</tbody></table>"
+        return [
+            "durationsFrom": DurationFormat.string(nanoseconds: edges.edges[0]),
+            "durationsTo": DurationFormat.string(nanoseconds: edges.edges[edges.count]), "rows": rows,
+        ]
     }
 }

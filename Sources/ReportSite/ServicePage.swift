@@ -95,71 +95,68 @@ struct ServicePage {
             "p99": latency.map { DurationFormat.string(nanoseconds: $0.quantile(0.99)) } ?? "",
             "graph": graphSVG,
             "histogram": histogramSVG ?? "",
-            "neighbours": neighbourTable(),
-            "operations": operationTable(),
-            "traces": traceTable(),
-        ]
-        return templates.service.render(context)
+        ].merging(neighbours(templates)) { $1 }.merging(ownOperations(templates)) { $1 }.merging(traceValues()) { $1 }
+        return templates.render("service", context)
     }
 
-    private func neighbourTable() -> String {
+    /// The `neighbour-row` partial's values and switches.
+    static let neighbourRow = RowTemplate(
+        name: "neighbour-row",
+        names: .link("caller") + .values("arrow") + .link("callee") + .values("calls", "errors") + .latency + .switches("hasErrors"))
+
+    /// The `service-operation-row` partial's values and switches.
+    static let operationRow = RowTemplate(
+        name: "service-operation-row", names: .values("operation", "calls", "errors") + .latency + .switches("hasErrors"))
+
+    /// `service-neighbours`: the edges to and from the service.
+    private func neighbours(_ templates: TemplateSet) -> [String: Any] {
         let edges = graph.sortedEdges.filter { $0.key.caller == name || $0.key.callee == name }
-        guard !edges.isEmpty else { return "<p>No calls to or from other services.</p>" }
-        var out =
-            "<table class=\"sortable\"><thead><tr><th>Caller → callee</th><th class=\"num\">Calls</th>"
-            + "<th class=\"num\">p50</th><th class=\"num\">p95</th><th class=\"num\">p99</th><th class=\"num\">Errors</th></tr></thead><tbody>"
+        let plan = templates.plan(Self.neighbourRow)
+        var rows = ""
         for (key, metrics) in edges {
-            let arrow = key.style == .asynchronous ? " ⇢ " : " → "
-            out += "<tr\(metrics.errors > 0 ? " class=\"err\"" : "")><td>\(link(key.caller))\(arrow)\(link(key.callee))</td>"
-            out +=
-                "<td class=\"num\" data-v=\"\(metrics.calls)\">\(metrics.calls)</td>"
-                + ServicesPage.latencyCells(metrics.latency, [0.5, 0.95, 0.99])
-            out += "<td class=\"num\" data-v=\"\(metrics.errors)\">\(metrics.errors)</td></tr>"
+            let row: RowFields<String, Bool> =
+                link(key.caller) + .values(ServicesPage.arrow(key.style)) + link(key.callee)
+                + .values(String(metrics.calls), String(metrics.errors))
+                + .latency(ServicesPage.quantiles(metrics.latency, [0.5, 0.95, 0.99])) + .switches(metrics.errors > 0)
+            plan.appendRow(row, to: &rows)
         }
-        return out + "</tbody></table>"
+        return ["hasNeighbours": !edges.isEmpty, "neighbourRows": rows]
     }
 
-    private func operationTable() -> String {
+    /// `service-operations`: the service's operations, slowest p95 first.
+    private func ownOperations(_ templates: TemplateSet) -> [String: Any] {
         let operations = graph.operations.filter { $0.key.service == name }.sorted {
             ($1.value.metrics.latency.quantile(0.95), $0.key) < ($0.value.metrics.latency.quantile(0.95), $1.key)
         }
-        guard !operations.isEmpty else { return "<p>No spans of its own: it is known only from its callers' spans.</p>" }
-        var out =
-            "<table class=\"sortable\"><thead><tr><th>Operation</th><th class=\"num\">Count</th>"
-            + "<th class=\"num\">p50</th><th class=\"num\">p95</th><th class=\"num\">p99</th><th class=\"num\">Errors</th></tr></thead><tbody>"
+        let plan = templates.plan(Self.operationRow)
+        var rows = ""
         for (key, operation) in operations {
             let metrics = operation.metrics
-            out += "<tr\(metrics.errors > 0 ? " class=\"err\"" : "")><td>\(Markup.escape(key.operation))</td>"
-            out +=
-                "<td class=\"num\" data-v=\"\(metrics.calls)\">\(metrics.calls)</td>"
-                + ServicesPage.latencyCells(metrics.latency, [0.5, 0.95, 0.99])
-            out += "<td class=\"num\" data-v=\"\(metrics.errors)\">\(metrics.errors)</td></tr>"
+            let row: RowFields<String, Bool> =
+                .values(key.operation, String(metrics.calls), String(metrics.errors))
+                + .latency(ServicesPage.quantiles(metrics.latency, [0.5, 0.95, 0.99])) + .switches(metrics.errors > 0)
+            plan.appendRow(row, to: &rows)
         }
-        return out + "</tbody></table>"
+        return ["hasOwnOperations": !operations.isEmpty, "operationRows": rows]
     }
 
-    private func traceTable() -> String {
+    /// `service-traces`: its ten slowest traces with a page, and its first ten failing ones.
+    private func traceValues() -> [String: Any] {
         let slowest = traces.sorted { ($1.durationNano, $0.id) < ($0.durationNano, $1.id) }.prefix(10)
         let failing = traces.filter { $0.errors > 0 }.prefix(10)
-        guard !slowest.isEmpty else { return "<p>None of the traces with a page passes through this service.</p>" }
-        var out = "<h3>Slowest</h3><ul>"
-        for trace in slowest {
-            out +=
-                "<li><a href=\"../\(TracePage.path(for: trace.id))\">\(Markup.escape(trace.root))</a> \(DurationFormat.string(nanoseconds: trace.durationNano))</li>"
+        func values(_ trace: (id: TraceID, durationNano: UInt64, errors: Int, root: String)) -> [String: Any] {
+            [
+                "path": "../" + TracePage.path(for: trace.id), "root": trace.root, "errors": trace.errors,
+                "duration": DurationFormat.string(nanoseconds: trace.durationNano),
+            ]
         }
-        out += "</ul>"
-        if !failing.isEmpty {
-            out += "<h3>With errors</h3><ul>"
-            for trace in failing {
-                out +=
-                    "<li><a href=\"../\(TracePage.path(for: trace.id))\">\(Markup.escape(trace.root))</a> \(trace.errors) errors, \(DurationFormat.string(nanoseconds: trace.durationNano))</li>"
-            }
-            out += "</ul>"
-        }
-        return out
+        return [
+            "hasSlowestTraces": !slowest.isEmpty, "slowestTraces": slowest.map(values), "hasFailingTraces": !failing.isEmpty,
+            "failingTraces": failing.map(values),
+        ]
     }
 
-    private func link(_ service: String) -> String {
-        service == name ? "<b>\(Markup.escape(service))</b>" : ServicesPage.link(service, prefix: "../")
+    private func link(_ service: String) -> RowFields<String, Bool> {
+        .link(service, prefix: "../", isSelf: service == name)
     }
 }

@@ -25,50 +25,75 @@ struct ServicesPage {
             "edgeCount": graph.edges.count,
             "traceCount": traceCount,
             "title": title,
-            "changes": comparison.map(ChangesHTML.render) ?? "",
+            "changes": comparison.map(ChangesValues.values) ?? false,
             "graph": graphSVG,
-            "edgeTable": edgeTable(),
-            "operationTable": operationTable(),
+            "hopRows": hopRows(templates),
+            "operationRows": operationRows(templates),
             "exactLimit": LatencySketch.exactLimit,
             "accuracy": DurationFormat.fixed(LatencySketch.relativeAccuracy * 100, decimals: 0) + "%",
         ]
-        return templates.services.render(context)
+        return templates.render("services", context)
     }
 
-    private func edgeTable() -> String {
-        let rows = graph.edges.sorted { ($1.value.latency.quantile(0.95), $0.key) < ($0.value.latency.quantile(0.95), $1.key) }
-        var out =
-            "<table class=\"sortable\"><thead><tr><th>Caller → callee</th><th class=\"num\">Calls</th>" + Self.latencyHeads
-            + "<th class=\"num\">Errors</th><th>Exemplars</th></tr></thead><tbody>"
-        for (key, metrics) in rows {
-            let arrow = key.style == .asynchronous ? " ⇢ " : " → "
-            let virtual = graph.nodes[key.callee] == true ? " <span class=\"tag\">not traced</span>" : ""
-            out +=
-                "<tr\(metrics.errors > 0 ? " class=\"err\"" : "")><td>\(Self.link(key.caller))\(arrow)\(Self.link(key.callee))\(virtual)</td>"
-            out += "<td class=\"num\" data-v=\"\(metrics.calls)\">\(metrics.calls)</td>" + Self.latencyCells(metrics.latency)
-            out += "<td class=\"num\" data-v=\"\(metrics.errors)\">\(Self.rate(metrics))</td>"
-            out += "<td>\(exemplars(metrics))</td></tr>"
+    /// The `hop-row` partial's values and switches.
+    static let hopRow = RowTemplate(
+        name: "hop-row",
+        names: .link("caller") + .values("arrow") + .link("callee") + .values("calls", "errors", "errorText") + .latency + .exemplars
+            + .switches("hasErrors", "notTraced"))
+
+    /// The `operation-row` partial's values and switches.
+    static let operationRow = RowTemplate(
+        name: "operation-row",
+        names: .link("service") + .values("operation", "calls", "selfShare", "selfPercent", "errors", "errorText") + .latency
+            + .exemplars + .switches("hasErrors"))
+
+    /// The rows of the slowest hops: caller → callee edges, slowest p95 first.
+    private func hopRows(_ templates: TemplateSet) -> String {
+        let plan = templates.plan(Self.hopRow)
+        var out = ""
+        for (key, metrics) in graph.edges.sorted(by: {
+            ($1.value.latency.quantile(0.95), $0.key) < ($0.value.latency.quantile(0.95), $1.key)
+        }) {
+            let row: RowFields<String, Bool> =
+                .link(key.caller) + .values(Self.arrow(key.style)) + .link(key.callee)
+                + .values(String(metrics.calls), String(metrics.errors), Self.rate(metrics)) + .latency(Self.quantiles(metrics.latency))
+                + .exemplars(metrics, pagedTraces: pagedTraces) + .switches(metrics.errors > 0, graph.nodes[key.callee] == true)
+            plan.appendRow(row, to: &out)
         }
-        return out + "</tbody></table>"
+        return out
     }
 
-    private func operationTable() -> String {
+    /// The rows of the slowest operations, slowest p95 first.
+    private func operationRows(_ templates: TemplateSet) -> String {
+        let plan = templates.plan(Self.operationRow)
+        var out = ""
         let rows = graph.operations.sorted {
             ($1.value.metrics.latency.quantile(0.95), $0.key) < ($0.value.metrics.latency.quantile(0.95), $1.key)
         }
-        var out =
-            "<table class=\"sortable\"><thead><tr><th>Service</th><th>Operation</th><th class=\"num\">Count</th>" + Self.latencyHeads
-            + "<th class=\"num\">Self share</th><th class=\"num\">Errors</th><th>Exemplars</th></tr></thead><tbody>"
         for (key, operation) in rows {
             let metrics = operation.metrics
-            out +=
-                "<tr\(metrics.errors > 0 ? " class=\"err\"" : "")><td>\(Self.link(key.service))</td><td>\(Markup.escape(key.operation))</td>"
-            out += "<td class=\"num\" data-v=\"\(metrics.calls)\">\(metrics.calls)</td>" + Self.latencyCells(metrics.latency)
-            out +=
-                "<td class=\"num\" data-v=\"\(DurationFormat.fixed(operation.selfShare, decimals: 4))\">\(DurationFormat.fixed(operation.selfShare * 100, decimals: 1))%</td>"
-            out += "<td class=\"num\" data-v=\"\(metrics.errors)\">\(Self.rate(metrics))</td><td>\(exemplars(metrics))</td></tr>"
+            let row: RowFields<String, Bool> =
+                .link(key.service)
+                + .values(
+                    key.operation, String(metrics.calls), DurationFormat.fixed(operation.selfShare, decimals: 4),
+                    DurationFormat.fixed(operation.selfShare * 100, decimals: 1) + "%", String(metrics.errors), Self.rate(metrics))
+                + .latency(Self.quantiles(metrics.latency)) + .exemplars(metrics, pagedTraces: pagedTraces)
+                + .switches(metrics.errors > 0)
+            plan.appendRow(row, to: &out)
         }
-        return out + "</tbody></table>"
+        return out
+    }
+
+    /// The latency at each of `qs` (1 is the maximum).
+    static func quantiles(_ latency: LatencySketch, _ qs: [Double] = [0.5, 0.95, 0.99, 1]) -> [UInt64] {
+        qs.map { latency.quantile($0) }
+    }
+
+    /// A service's name and the path of its page, for the `service-link` partial; `prefix` leads
+    /// from the linking page to the site's top folder ("../" from a page in a subfolder). A link
+    /// to the page it is on (`isSelf`) is shown as the name in bold.
+    static func linkValues(_ service: String, prefix: String = "", isSelf: Bool = false) -> [String: Any] {
+        ["name": service, "path": prefix + ServicePage.path(for: service), "isSelf": isSelf]
     }
 
     /// A service's name, linking to its page; `prefix` leads from the linking page to the site's
@@ -77,29 +102,10 @@ struct ServicesPage {
         "<a href=\"\(prefix)\(ServicePage.path(for: service))\">\(Markup.escape(service))</a>"
     }
 
-    private static let latencyHeads =
-        "<th class=\"num\">p50</th><th class=\"num\">p95</th><th class=\"num\">p99</th><th class=\"num\">Max</th>"
-
-    /// Table cells for the quantiles `qs` of `latency` (1 is the maximum), sortable by value.
-    static func latencyCells(_ latency: LatencySketch, _ qs: [Double] = [0.5, 0.95, 0.99, 1]) -> String {
-        qs.map { q in
-            let value = latency.quantile(q)
-            return "<td class=\"num\" data-v=\"\(value)\">\(DurationFormat.string(nanoseconds: value))</td>"
-        }.joined()
-    }
+    /// " → " between a caller and its callee, " ⇢ " when the call is asynchronous.
+    static func arrow(_ style: ServiceCall.Style) -> String { style == .asynchronous ? " ⇢ " : " → " }
 
     private static func rate(_ metrics: ServiceGraph.Metrics) -> String {
         metrics.errors == 0 ? "0" : "\(metrics.errors) (\(DurationFormat.fixed(metrics.errorRate * 100, decimals: 1))%)"
-    }
-
-    private func exemplars(_ metrics: ServiceGraph.Metrics) -> String {
-        var links: [String] = []
-        if let slowest = metrics.slowestTrace, pagedTraces.contains(slowest) {
-            links.append("<a href=\"\(TracePage.path(for: slowest))\">max</a>")
-        }
-        if let p99 = metrics.nearP99Trace, p99 != metrics.slowestTrace, pagedTraces.contains(p99) {
-            links.append("<a href=\"\(TracePage.path(for: p99))\">p99</a>")
-        }
-        return links.joined(separator: " · ")
     }
 }

@@ -1,15 +1,16 @@
 public import Foundation
 import Mustache
+import TraceCharts
 
 /// The page templates and stylesheet: those embedded at build time from `Templates/`, each
 /// replaceable by a file of the same name in a folder the user names (`--templates DIR`).
 public struct TemplateSet: Sendable {
-    let index: MustacheTemplate
+    /// The pages but the trace page, and the partials they include (tables, and the cells they
+    /// share), each under its file name less `.html.mustache` or `.mustache`.
+    let pages: MustacheLibrary
+    /// The row partials, planned (see `RowTemplate`), by name.
+    private let rowPlans: [String: TemplatePlan]
     let trace: MustacheTemplate
-    let services: MustacheTemplate
-    let service: MustacheTemplate
-    let list: MustacheTemplate
-    let health: MustacheTemplate
     /// The stylesheet inlined into every page.
     let css: String
     /// The script that lets readers re-sort the services page's tables.
@@ -59,20 +60,37 @@ public struct TemplateSet: Sendable {
             }
             return embedded
         }
-        func compile(_ name: String, preEscaped: Bool = false) throws(ReportError) -> MustacheTemplate {
-            let source = try text(name)
+        func compile(_ name: String, contentType pragma: String, partial: Bool = false) throws(ReportError) -> MustacheTemplate {
+            var source = try text(name)
+            // A partial of one line is put inside a line: its newline is dropped.
+            if partial, source.hasSuffix("\n"), source.firstIndex(of: "\n") == source.index(before: source.endIndex) {
+                source.removeLast()
+            }
             do {
-                return try MustacheTemplate(string: (preEscaped ? PreEscapedHTML.pragma : "") + source)
+                // On a line of its own, the pragma leaves no trace in the output.
+                return try MustacheTemplate(string: pragma + "\n" + source)
             } catch {
                 throw .template(name: name, message: "\(error)")
             }
         }
-        index = try compile("index.html.mustache")
-        trace = try compile("trace.html.mustache", preEscaped: true)
-        services = try compile("services.html.mustache")
-        service = try compile("service.html.mustache")
-        list = try compile("list.html.mustache")
-        health = try compile("health.html.mustache")
+        var pages = MustacheLibrary()
+        for name in Self.pageNames + Self.partialNames {
+            let template = try compile(name, contentType: SiteHTML.pragma, partial: Self.partialNames.contains(name))
+            pages.register(template, named: Self.libraryName(name))
+        }
+        self.pages = pages
+        // A template holding the markers' characters is never planned: its text could be taken for a marker.
+        let plannable = !String(decoding: loaded, as: UTF8.self).unicodeScalars.contains { $0.value >= 0xFFFD && $0.value <= 0xFFFF }
+        rowPlans = Dictionary(
+            uniqueKeysWithValues: RowTemplate.all.map { row in
+                (
+                    row.name,
+                    TemplatePlan(
+                        template: pages.getTemplate(named: row.name)!, library: pages, valueNames: row.names.values,
+                        switchNames: row.names.switches, planned: plannable)
+                )
+            })
+        trace = try compile("trace.html.mustache", contentType: PreEscapedHTML.pragma)
         css = try text("style.css")
         sortScript = try text("sort-tables.js")
         traceScript = try text("trace.js")
@@ -86,6 +104,53 @@ public struct TemplateSet: Sendable {
             ? nil : TemplatePlan(template: trace, valueNames: TracePage.valueNames, switchNames: TracePage.switchNames)
         fingerprint = SHA256.digest(loaded).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
+}
+
+extension TemplateSet {
+    /// The page templates rendered from `pages`.
+    static let pageNames = [
+        "index.html.mustache", "services.html.mustache", "service.html.mustache", "list.html.mustache", "health.html.mustache",
+    ]
+    /// The partials the pages include: `{{> health-findings}}` is `health-findings.mustache`.
+    static let partialNames =
+        [
+            // Cells and links the tables share.
+            "severity.mustache", "service-link.mustache", "trace-examples.mustache", "latency-cells.mustache", "exemplars.mustache",
+            // Tables and sections, by page.
+            "entry-points.mustache", "changes.mustache", "list-pager.mustache", "slowest-hops.mustache", "slowest-operations.mustache",
+            "service-neighbours.mustache", "service-operations.mustache", "service-traces.mustache", "health-overview.mustache",
+            "health-findings.mustache", "key-attribute-coverage.mustache",
+        ] + RowTemplate.all.map { $0.name + ".mustache" }
+
+    /// `health.html.mustache` is `health`, `health-findings.mustache` is `health-findings`.
+    private static func libraryName(_ file: String) -> String {
+        String(file.dropLast(file.hasSuffix(".html.mustache") ? 14 : 9))
+    }
+
+    /// The plan of a row partial.
+    func plan(_ row: RowTemplate) -> TemplatePlan { rowPlans[row.name]! }
+
+    /// The page `name` (`health`) for `context`.
+    func render(_ name: String, _ context: [String: Any]) -> String {
+        pages.render(context, withTemplate: name) ?? ""
+    }
+}
+
+/// The pages but the trace page are given their values as they are, and `{{name}}` escapes them
+/// for HTML as the charts' text is escaped (`Markup.escape`: the five special characters, and
+/// characters XML does not allow replaced), once, where the template puts them.
+enum SiteHTML: MustacheContentType {
+    case shared
+
+    func escapeText(_ text: String) -> String { Markup.escape(text) }
+
+    /// The pragma put before every template and partial but the trace page's.
+    static var pragma: String { "{{% CONTENT_TYPE:\(registered)}}" }
+
+    private static let registered: String = {
+        MustacheContentTypes.register(SiteHTML.shared, named: "TRACEREPORT_SITE_HTML")
+        return "TRACEREPORT_SITE_HTML"
+    }()
 }
 
 /// The values of the trace page are HTML already (each escaped once, where it was made, by

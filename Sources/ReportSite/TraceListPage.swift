@@ -45,39 +45,45 @@ struct TraceListPage {
             "firstRow": members.isEmpty ? 0 : first + 1,
             "lastRow": first + members.count,
             "timeZone": time.name,
-            "pager": pager(number: number, pages: pages),
-            "rows": rows(members),
+            "previous": number > 1 ? Self.path(number: number - 1) : false,
+            "next": number < pages ? Self.path(number: number + 1) : false,
+            "pages": pager(number: number, pages: pages),
+            "rows": rows(members, templates: templates),
         ]
-        return templates.list.render(context)
+        return templates.render("list", context)
     }
 
-    /// Links to the previous and next page, the first and last, and the pages within five of this one.
-    private func pager(number: Int, pages: Int) -> String {
-        var out = "<nav class=\"pager\">"
-        out += number > 1 ? "<a href=\"\(Self.path(number: number - 1))\" rel=\"prev\">← previous</a>" : "<span>← previous</span>"
+    /// The pages `list-pager` links: the first and last, and those within five of this one,
+    /// each marking a gap before it.
+    private func pager(number: Int, pages: Int) -> [[String: Any]] {
+        var links: [[String: Any]] = []
         var previous = 0
         for page in 1...pages where page == 1 || page == pages || abs(page - number) <= 5 {
-            if page > previous + 1 { out += " …" }
-            out += page == number ? " <b>\(page)</b>" : " <a href=\"\(Self.path(number: page))\">\(page)</a>"
+            links.append(["page": page, "path": Self.path(number: page), "current": page == number, "gap": page > previous + 1])
             previous = page
         }
-        out += number < pages ? " <a href=\"\(Self.path(number: number + 1))\" rel=\"next\">next →</a>" : " <span>next →</span>"
-        return out + "</nav>"
+        return links
     }
 
-    private func rows(_ members: ArraySlice<Int>) -> String {
+    /// The `list-row` partial's values and switches.
+    static let row = RowTemplate(
+        name: "list-row",
+        names: .values("start", "traceID") + .link("service") + .values("path", "name", "duration", "spanCount", "errorCount")
+            + .switches("hasErrors", "paged"))
+
+    /// The rows of `members`, each on a line.
+    private func rows(_ members: ArraySlice<Int>, templates: TemplateSet) -> String {
+        let plan = templates.plan(Self.row)
         var out = ""
         out.reserveCapacity(members.count * 400)
         for index in members {
             let trace = traces[index]
-            let name = Markup.escape(trace.rootName)
-            let operation = selection.contains(index) ? "<a href=\"\(TracePage.path(for: trace.traceID))\">\(name)</a>" : name
-            out += trace.errorCount > 0 ? "<tr class=\"err\">" : "<tr>"
-            out += "<td class=\"mono nowrap\">\(time.string(unixNano: trace.startTimeUnixNano))</td>"
-            out += "<td class=\"mono\">\(trace.traceID.hex)</td><td>\(ServicesPage.link(trace.rootService))</td><td>\(operation)</td>"
-            out +=
-                "<td class=\"num\">\(DurationFormat.string(nanoseconds: trace.durationNano))</td><td class=\"num\">\(trace.spanCount)</td>"
-            out += "<td class=\"num\">\(trace.errorCount > 0 ? "<span class=\"err-count\">\(trace.errorCount)</span>" : "0")</td></tr>\n"
+            let row: RowFields<String, Bool> =
+                .values(time.string(unixNano: trace.startTimeUnixNano), trace.traceID.hex) + .link(trace.rootService)
+                + .values(
+                    TracePage.path(for: trace.traceID), trace.rootName, DurationFormat.string(nanoseconds: trace.durationNano),
+                    String(trace.spanCount), String(trace.errorCount)) + .switches(trace.errorCount > 0, selection.contains(index))
+            plan.appendRow(row, to: &out)
         }
         return out
     }

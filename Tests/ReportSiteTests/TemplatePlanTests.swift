@@ -68,7 +68,55 @@ struct TemplatePlanTests {
     }
 
     @Test func piecesAreCutAtTheMarkers() {
-        let text = "a" + TemplatePlan.marker(3) + "bc" + TemplatePlan.marker(0) + TemplatePlan.marker(12)
-        #expect(TemplatePlan.cut(text) == [.text("a"), .value(3), .text("bc"), .value(0), .value(12)])
+        let text = "a" + TemplatePlan.marker(3) + "bc" + TemplatePlan.marker(0) + Markup.escape(TemplatePlan.marker(12)) + "x"
+        #expect(TemplatePlan.cut(text) == [.text("a"), .value(3), .text("bc"), .value(0), .escapedValue(12), .text("x")])
+        // A marker changed by the template (cut short, or a value used as more than text), or
+        // text that could be taken for one, cannot be planned.
+        #expect(TemplatePlan.cut("a\u{FFFF}\u{FFFE}3") == nil)
+        #expect(TemplatePlan.cut("a\u{FFFD}x") == nil)
+        #expect(TemplatePlan.cut("a" + String(TemplatePlan.marker(3).reversed())) == nil)
+    }
+
+    /// Every row partial, planned, gives what Mustache gives, for every combination of its
+    /// switches and hostile values (escaped where the partial escapes them, once).
+    @Test(arguments: RowTemplate.all.map(\.name))
+    func rowPartialsGiveWhatMustacheGives(name: String) throws {
+        let templates = try TemplateSet()
+        let row = try #require(RowTemplate.all.first { $0.name == name })
+        let plan = templates.plan(row)
+        let switchCount = row.names.switches.count
+        let hostile = ["<b>a & \"b\"</b>", "'x'", "\u{FFFF}\u{1}é", "", "12", "../services/x.html"]
+        for combination in 0..<(1 << switchCount) {
+            let switches = (0..<switchCount).map { combination & (1 << $0) != 0 }
+            // The histogram is SVG, inserted as it is; every other value is text.
+            let values = row.names.values.indices.map {
+                row.names.values[$0] == "histogram" ? "<svg/>" : hostile[($0 + combination) % hostile.count] + "\($0)"
+            }
+            var planned = ""
+            plan.append(values: values, switches: switches, to: &planned)
+            #expect(planned == plan.rendered(values: values, switches: switches), "\(name) \(switches)")
+            #expect(!planned.contains("<b>a &"), "\(name): a value was not escaped")
+        }
+    }
+
+    /// A row partial of one's own replaces the built-in one; one holding the markers'
+    /// characters is rendered by Mustache, with the same result.
+    @Test func aRowPartialOfOnesOwnIsPlannedUnlessItHoldsTheMarkers() throws {
+        let folder = try Fixtures.temporaryDirectory("own-row")
+        try "<tr><td>{{name}}</td><td>{{{name}}}</td>{{#paged}}<td>{{path}}</td>{{/paged}}</tr>\n".write(
+            to: folder.appendingPathComponent("list-row.mustache"), atomically: true, encoding: .utf8)
+        let names = TraceListPage.row.names
+        var values = names.values.map { _ in "v" }
+        values[names.values.firstIndex(of: "name")!] = "<i>&</i>"
+        values[names.values.firstIndex(of: "path")!] = "traces/x.html"
+        let switches = names.switches.map { $0 == "paged" }
+        let own = try TemplateSet(overrides: folder).plan(TraceListPage.row)
+        #expect(
+            own.render(values: values, switches: switches)
+                == "<tr><td>&lt;i&gt;&amp;&lt;/i&gt;</td><td><i>&</i></td><td>traces/x.html</td></tr>")
+        try "<tr><td>\u{FFFD}\u{FFFD}0\u{FFFD}{{name}}</td></tr>".write(
+            to: folder.appendingPathComponent("list-row.mustache"), atomically: true, encoding: .utf8)
+        let marked = try TemplateSet(overrides: folder).plan(TraceListPage.row)
+        #expect(marked.render(values: values, switches: switches) == "<tr><td>\u{FFFD}\u{FFFD}0\u{FFFD}&lt;i&gt;&amp;&lt;/i&gt;</td></tr>")
     }
 }

@@ -1,0 +1,94 @@
+import TraceAnalysis
+import TraceModel
+
+/// A table's row partial (`hop-row.mustache`, …), rendered once per row through a
+/// `TemplatePlan`: a page of a thousand rows rendered by Mustache row by row cost more than the
+/// rest of the run. Its page declares the names of the row's values and switches
+/// (`RowFields<String, String>`) and fills each row with values and switches in the same order
+/// (`RowFields<String, Bool>`), built from the same parts.
+struct RowTemplate: Sendable {
+    /// The partial's name (its file less `.mustache`).
+    let name: String
+    let names: RowFields<String, String>
+
+    /// Every row partial, for `TemplateSet` to plan.
+    static let all = [
+        TraceListPage.row, ServicesPage.hopRow, ServicesPage.operationRow, ServicePage.neighbourRow, ServicePage.operationRow,
+        IndexPage.entryPointRow, HealthPage.findingRow,
+    ]
+}
+
+/// The values and switches of a row, in order: their names (`Value` and `Switch` are `String`)
+/// or what a row holds (`String` and `Bool`).
+struct RowFields<Value: Sendable, Switch: Sendable>: Sendable {
+    var values: [Value] = []
+    var switches: [Switch] = []
+
+    static func + (lhs: Self, rhs: Self) -> Self { Self(values: lhs.values + rhs.values, switches: lhs.switches + rhs.switches) }
+
+    static func values(_ values: Value...) -> Self { Self(values: values) }
+    static func switches(_ switches: Switch...) -> Self { Self(switches: switches) }
+}
+
+extension RowFields where Value == String, Switch == String {
+    /// The `service-link` partial inside a section named `key`.
+    static func link(_ key: String) -> Self { Self(values: ["\(key).name", "\(key).path"], switches: ["\(key).isSelf"]) }
+
+    /// The `latency-cells` partial: three or four cells.
+    static let latency = Self(values: (1...4).flatMap { ["l\($0).ns", "l\($0).text"] }, switches: ["hasL4"])
+
+    /// The `exemplars` partial.
+    static let exemplars = Self(values: ["maxPath", "p99Path"], switches: ["hasMax", "hasP99"])
+
+    /// The `trace-examples` partial: up to three traces.
+    static let examples = (1...3).reduce(Self()) { names, number in
+        names + Self(values: ["e\(number).path", "e\(number).short", "e\(number).hex"], switches: ["hasE\(number)", "e\(number).paged"])
+    }
+}
+
+extension RowFields where Value == String, Switch == Bool {
+    /// A service's name and the path of its page; `prefix` leads from the linking page to the
+    /// site's top folder ("../" from a page in a subfolder). A link to the page it is on
+    /// (`isSelf`) is shown as the name in bold.
+    static func link(_ service: String, prefix: String = "", isSelf: Bool = false) -> Self {
+        Self(values: [service, prefix + ServicePage.path(for: service)], switches: [isSelf])
+    }
+
+    /// Three or four latencies in nanoseconds, each sortable by its value.
+    static func latency(_ nanoseconds: [UInt64]) -> Self {
+        var values: [String] = []
+        for index in 0..<4 {
+            let value = index < nanoseconds.count ? nanoseconds[index] : 0
+            values += ["\(value)", DurationFormat.string(nanoseconds: value)]
+        }
+        return Self(values: values, switches: [nanoseconds.count > 3])
+    }
+
+    /// The slowest trace and the one nearest the p99 of an edge or operation, where they have a page.
+    static func exemplars(_ metrics: ServiceGraph.Metrics, pagedTraces: Set<TraceID>) -> Self {
+        let slowest = metrics.slowestTrace.flatMap { pagedTraces.contains($0) ? $0 : nil }
+        let p99 = metrics.nearP99Trace.flatMap { $0 != metrics.slowestTrace && pagedTraces.contains($0) ? $0 : nil }
+        return Self(
+            values: [slowest.map(TracePage.path) ?? "", p99.map(TracePage.path) ?? ""], switches: [slowest != nil, p99 != nil])
+    }
+
+    /// Up to three example traces: the id's first 16 digits, linking to its page when it has
+    /// one, else with the whole id in the tooltip, for `tracereport trace --trace-id`.
+    static func examples(_ ids: [TraceID], pagedTraces: Set<TraceID>) -> Self {
+        (0..<3).reduce(Self()) { fields, index in
+            guard index < ids.count else { return fields + Self(values: ["", "", ""], switches: [false, false]) }
+            let id = ids[index]
+            return fields
+                + Self(
+                    values: [TracePage.path(for: id), String(id.hex.prefix(16)), id.hex], switches: [true, pagedTraces.contains(id)])
+        }
+    }
+}
+
+extension TemplatePlan {
+    /// Appends a row and its line break to `out`.
+    func appendRow(_ row: RowFields<String, Bool>, to out: inout String) {
+        append(values: row.values, switches: row.switches, to: &out)
+        out += "\n"
+    }
+}
