@@ -38,20 +38,20 @@ struct HealthPage {
     }
 
     /// The `finding-row` partial's values and switches.
-    static let findingRow = RowTemplate(
+    static let findingRow = PlannedPartial(
         name: "finding-row", names: .values("subject", "count", "total", "share", "percent", "detail") + .examples)
 
     /// A finding for `health-overview` and `health-findings`: its first `rowLimit` rows.
     private func finding(_ finding: InstrumentationHealth.Finding, templates: TemplateSet) -> [String: Any] {
-        let plan = templates.plan(Self.findingRow)
+        var writer = RowWriter(templates.plan(Self.findingRow))
         var rows = ""
         for row in finding.rows.prefix(Self.rowLimit) {
-            let fields: RowFields<String, Bool> =
+            let fields: PlanFields<String, Bool> =
                 .values(
                     row.subject, String(row.count), String(row.total), "\(row.share)",
                     DurationFormat.fixed(row.share * 100, decimals: 1) + "%",
                     row.detail) + .examples(row.examples, pagedTraces: pagedTraces)
-            plan.appendRow(fields, to: &rows)
+            writer.append(fields, to: &rows)
         }
         var values: [String: Any] = [
             "severity": finding.severity.description, "severityRank": finding.severity.rawValue, "check": finding.check.rawValue,

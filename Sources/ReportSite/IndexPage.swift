@@ -244,7 +244,7 @@ struct IndexPage {
     /// failed, and the spread of their durations (exact ranks).
     /// Each row has a histogram of its durations, on ranges shared by all rows so that rows compare.
     /// The `entry-point-row` partial's values and switches.
-    static let entryPointRow = RowTemplate(
+    static let entryPointRow = PlannedPartial(
         name: "entry-point-row",
         names: .link("service") + .values("operation", "traceCount", "errors", "histogram") + .latency + .switches("hasErrors"))
 
@@ -256,7 +256,7 @@ struct IndexPage {
     ) throws(ReportError) -> [String: Any] {
         let durations = traces.map(\.durationNano)
         let edges = HistogramEdges(logFrom: durations.min() ?? 1, to: durations.max() ?? 1, count: 30)
-        let plan = templates.plan(Self.entryPointRow)
+        var writer = RowWriter(templates.plan(Self.entryPointRow))
         var rows = ""
         for (key, members) in groups {
             let durations = members.map { traces[$0].durationNano }.sorted()
@@ -264,10 +264,10 @@ struct IndexPage {
             let errors = members.count { traces[$0].errorCount > 0 }
             let bars = HistogramChart.bars(members.lazy.map { (traces[$0].durationNano, traces[$0].errorCount > 0) }, edges: edges)
             let chart = HistogramChart(bars: bars, size: .row, label: "Durations of \(key.service): \(key.operation)").svg()
-            let row: RowFields<String, Bool> =
+            let row: PlanFields<String, Bool> =
                 .link(key.service) + .values(key.operation, String(members.count), String(errors), try validate(chart))
                 + .latency([rank(0.5), rank(0.9), rank(0.99), durations[durations.count - 1]]) + .switches(errors > 0)
-            plan.appendRow(row, to: &rows)
+            writer.append(row, to: &rows)
         }
         return [
             "durationsFrom": DurationFormat.string(nanoseconds: edges.edges[0]),

@@ -100,25 +100,25 @@ struct ServicePage {
     }
 
     /// The `neighbour-row` partial's values and switches.
-    static let neighbourRow = RowTemplate(
+    static let neighbourRow = PlannedPartial(
         name: "neighbour-row",
         names: .link("caller") + .values("arrow") + .link("callee") + .values("calls", "errors") + .latency + .switches("hasErrors"))
 
     /// The `service-operation-row` partial's values and switches.
-    static let operationRow = RowTemplate(
+    static let operationRow = PlannedPartial(
         name: "service-operation-row", names: .values("operation", "calls", "errors") + .latency + .switches("hasErrors"))
 
     /// `service-neighbours`: the edges to and from the service.
     private func neighbours(_ templates: TemplateSet) -> [String: Any] {
         let edges = graph.sortedEdges.filter { $0.key.caller == name || $0.key.callee == name }
-        let plan = templates.plan(Self.neighbourRow)
+        var writer = RowWriter(templates.plan(Self.neighbourRow))
         var rows = ""
         for (key, metrics) in edges {
-            let row: RowFields<String, Bool> =
+            let row: PlanFields<String, Bool> =
                 link(key.caller) + .values(ServicesPage.arrow(key.style)) + link(key.callee)
                 + .values(String(metrics.calls), String(metrics.errors))
                 + .latency(ServicesPage.quantiles(metrics.latency, [0.5, 0.95, 0.99])) + .switches(metrics.errors > 0)
-            plan.appendRow(row, to: &rows)
+            writer.append(row, to: &rows)
         }
         return ["hasNeighbours": !edges.isEmpty, "neighbourRows": rows]
     }
@@ -128,14 +128,14 @@ struct ServicePage {
         let operations = graph.operations.filter { $0.key.service == name }.sorted {
             ($1.value.metrics.latency.quantile(0.95), $0.key) < ($0.value.metrics.latency.quantile(0.95), $1.key)
         }
-        let plan = templates.plan(Self.operationRow)
+        var writer = RowWriter(templates.plan(Self.operationRow))
         var rows = ""
         for (key, operation) in operations {
             let metrics = operation.metrics
-            let row: RowFields<String, Bool> =
+            let row: PlanFields<String, Bool> =
                 .values(key.operation, String(metrics.calls), String(metrics.errors))
                 + .latency(ServicesPage.quantiles(metrics.latency, [0.5, 0.95, 0.99])) + .switches(metrics.errors > 0)
-            plan.appendRow(row, to: &rows)
+            writer.append(row, to: &rows)
         }
         return ["hasOwnOperations": !operations.isEmpty, "operationRows": rows]
     }
@@ -156,7 +156,7 @@ struct ServicePage {
         ]
     }
 
-    private func link(_ service: String) -> RowFields<String, Bool> {
+    private func link(_ service: String) -> PlanFields<String, Bool> {
         .link(service, prefix: "../", isSelf: service == name)
     }
 }

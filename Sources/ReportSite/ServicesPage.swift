@@ -36,50 +36,50 @@ struct ServicesPage {
     }
 
     /// The `hop-row` partial's values and switches.
-    static let hopRow = RowTemplate(
+    static let hopRow = PlannedPartial(
         name: "hop-row",
         names: .link("caller") + .values("arrow") + .link("callee") + .values("calls", "errors", "errorText") + .latency + .exemplars
             + .switches("hasErrors", "notTraced"))
 
     /// The `operation-row` partial's values and switches.
-    static let operationRow = RowTemplate(
+    static let operationRow = PlannedPartial(
         name: "operation-row",
         names: .link("service") + .values("operation", "calls", "selfShare", "selfPercent", "errors", "errorText") + .latency
             + .exemplars + .switches("hasErrors"))
 
     /// The rows of the slowest hops: caller → callee edges, slowest p95 first.
     private func hopRows(_ templates: TemplateSet) -> String {
-        let plan = templates.plan(Self.hopRow)
+        var writer = RowWriter(templates.plan(Self.hopRow))
         var out = ""
         for (key, metrics) in graph.edges.sorted(by: {
             ($1.value.latency.quantile(0.95), $0.key) < ($0.value.latency.quantile(0.95), $1.key)
         }) {
-            let row: RowFields<String, Bool> =
+            let row: PlanFields<String, Bool> =
                 .link(key.caller) + .values(Self.arrow(key.style)) + .link(key.callee)
                 + .values(String(metrics.calls), String(metrics.errors), Self.rate(metrics)) + .latency(Self.quantiles(metrics.latency))
                 + .exemplars(metrics, pagedTraces: pagedTraces) + .switches(metrics.errors > 0, graph.nodes[key.callee] == true)
-            plan.appendRow(row, to: &out)
+            writer.append(row, to: &out)
         }
         return out
     }
 
     /// The rows of the slowest operations, slowest p95 first.
     private func operationRows(_ templates: TemplateSet) -> String {
-        let plan = templates.plan(Self.operationRow)
+        var writer = RowWriter(templates.plan(Self.operationRow))
         var out = ""
         let rows = graph.operations.sorted {
             ($1.value.metrics.latency.quantile(0.95), $0.key) < ($0.value.metrics.latency.quantile(0.95), $1.key)
         }
         for (key, operation) in rows {
             let metrics = operation.metrics
-            let row: RowFields<String, Bool> =
+            let row: PlanFields<String, Bool> =
                 .link(key.service)
                 + .values(
                     key.operation, String(metrics.calls), DurationFormat.fixed(operation.selfShare, decimals: 4),
                     DurationFormat.fixed(operation.selfShare * 100, decimals: 1) + "%", String(metrics.errors), Self.rate(metrics))
                 + .latency(Self.quantiles(metrics.latency)) + .exemplars(metrics, pagedTraces: pagedTraces)
                 + .switches(metrics.errors > 0)
-            plan.appendRow(row, to: &out)
+            writer.append(row, to: &out)
         }
         return out
     }

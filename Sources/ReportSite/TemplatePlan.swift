@@ -45,19 +45,44 @@ final class TemplatePlan: Sendable {
 
     /// The page for `values` (in the order of `valueNames`) and `switches` (of `switchNames`).
     func render(values: [String], switches: [Bool]) -> String {
+        guard let pieces = pieces(switches: switches) else { return rendered(values: values, switches: switches) }
         var out = ""
-        append(values: values, switches: switches, to: &out)
+        out.reserveCapacity(
+            pieces.reduce(0) { total, piece in
+                switch piece {
+                case .text(let text): total + text.utf8.count
+                case .value(let index), .escapedValue(let index): total + values[index].utf8.count
+                }
+            })
+        Self.fill(pieces, with: values, into: &out)
         return out
     }
 
     /// Appends the page for `values` and `switches` to `out`.
     func append(values: [String], switches: [Bool], to out: inout String) {
-        precondition(values.count == valueNames.count && switches.count == switchNames.count)
-        let key = switches.enumerated().reduce(0) { $0 | ($1.element ? 1 << $1.offset : 0) }
-        guard planned, let pieces = plans.withLock({ $0[key] }) ?? plan(for: key, switches: switches) else {
-            out += rendered(context(values: values, switches: switches))
+        guard let pieces = pieces(switches: switches) else {
+            out += rendered(values: values, switches: switches)
             return
         }
+        Self.fill(pieces, with: values, into: &out)
+    }
+
+    /// The pieces for `switches`, planned on first use; nil when the page must be rendered by
+    /// Mustache.
+    func pieces(switches: [Bool]) -> [Piece]? {
+        precondition(switches.count == switchNames.count)
+        guard planned else { return nil }
+        let key = Self.key(switches)
+        return plans.withLock({ $0[key] }) ?? plan(for: key, switches: switches)
+    }
+
+    /// Bit i set when switch i is on.
+    static func key(_ switches: [Bool]) -> Int {
+        switches.enumerated().reduce(0) { $0 | ($1.element ? 1 << $1.offset : 0) }
+    }
+
+    /// Appends `pieces` with `values` put in.
+    static func fill(_ pieces: [Piece], with values: [String], into out: inout String) {
         for piece in pieces {
             switch piece {
             case .text(let text): out += text
@@ -69,7 +94,8 @@ final class TemplatePlan: Sendable {
 
     /// The template rendered by Mustache with `values` and `switches`, as `append` gives it.
     func rendered(values: [String], switches: [Bool]) -> String {
-        rendered(context(values: values, switches: switches))
+        precondition(values.count == valueNames.count && switches.count == switchNames.count)
+        return rendered(context(values: values, switches: switches))
     }
 
     /// Renders the template with markers for values, and cuts the result at them.

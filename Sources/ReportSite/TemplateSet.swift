@@ -8,7 +8,7 @@ public struct TemplateSet: Sendable {
     /// The pages but the trace page, and the partials they include (tables, and the cells they
     /// share), each under its file name less `.html.mustache` or `.mustache`.
     let pages: MustacheLibrary
-    /// The row partials, planned (see `RowTemplate`), by name.
+    /// The partials rendered through plans (see `PlannedPartial`), by name.
     private let rowPlans: [String: TemplatePlan]
     let trace: MustacheTemplate
     /// The stylesheet inlined into every page.
@@ -82,7 +82,7 @@ public struct TemplateSet: Sendable {
         // A template holding the markers' characters is never planned: its text could be taken for a marker.
         let plannable = !String(decoding: loaded, as: UTF8.self).unicodeScalars.contains { $0.value >= 0xFFFD && $0.value <= 0xFFFF }
         rowPlans = Dictionary(
-            uniqueKeysWithValues: RowTemplate.all.map { row in
+            uniqueKeysWithValues: PlannedPartial.all.map { row in
                 (
                     row.name,
                     TemplatePlan(
@@ -120,7 +120,7 @@ extension TemplateSet {
             "entry-points.mustache", "changes.mustache", "list-pager.mustache", "slowest-hops.mustache", "slowest-operations.mustache",
             "service-neighbours.mustache", "service-operations.mustache", "service-traces.mustache", "health-overview.mustache",
             "health-findings.mustache", "key-attribute-coverage.mustache",
-        ] + RowTemplate.all.map { $0.name + ".mustache" }
+        ] + PlannedPartial.all.map { $0.name + ".mustache" }
 
     /// `health.html.mustache` is `health`, `health-findings.mustache` is `health-findings`.
     private static func libraryName(_ file: String) -> String {
@@ -128,7 +128,7 @@ extension TemplateSet {
     }
 
     /// The plan of a row partial.
-    func plan(_ row: RowTemplate) -> TemplatePlan { rowPlans[row.name]! }
+    func plan(_ row: PlannedPartial) -> TemplatePlan { rowPlans[row.name]! }
 
     /// The page `name` (`health`) for `context`.
     func render(_ name: String, _ context: [String: Any]) -> String {

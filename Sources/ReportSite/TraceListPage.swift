@@ -66,24 +66,24 @@ struct TraceListPage {
     }
 
     /// The `list-row` partial's values and switches.
-    static let row = RowTemplate(
+    static let row = PlannedPartial(
         name: "list-row",
         names: .values("start", "traceID") + .link("service") + .values("path", "name", "duration", "spanCount", "errorCount")
             + .switches("hasErrors", "paged"))
 
     /// The rows of `members`, each on a line.
     private func rows(_ members: ArraySlice<Int>, templates: TemplateSet) -> String {
-        let plan = templates.plan(Self.row)
+        var writer = RowWriter(templates.plan(Self.row))
         var out = ""
         out.reserveCapacity(members.count * 400)
         for index in members {
             let trace = traces[index]
-            let row: RowFields<String, Bool> =
+            let row: PlanFields<String, Bool> =
                 .values(time.string(unixNano: trace.startTimeUnixNano), trace.traceID.hex) + .link(trace.rootService)
                 + .values(
                     TracePage.path(for: trace.traceID), trace.rootName, DurationFormat.string(nanoseconds: trace.durationNano),
                     String(trace.spanCount), String(trace.errorCount)) + .switches(trace.errorCount > 0, selection.contains(index))
-            plan.appendRow(row, to: &out)
+            writer.append(row, to: &out)
         }
         return out
     }

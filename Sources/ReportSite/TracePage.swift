@@ -71,6 +71,7 @@ public struct TracePage: Sendable {
         // Above this many spans the list is plain text: a browser could not build the
         // expandable form quickly enough (see SpanTextListHTML).
         let largeList = trace.spans.count > expandableListLimit
+        let tables = TraceTables(trace: trace, templates: templates)
         // In the order of `valueNames`.
         let values = [
             templates.tracePagePolicy,
@@ -90,11 +91,11 @@ public struct TracePage: Sendable {
             String(trace.errorCount),
             waterfallSVG,
             graphSVG,
-            TraceTablesHTML.largestSelfTime(trace),
+            tables.largestSelfTime(),
             largeList ? "" : SpanDetailsHTML(trace: trace, palette: palette, time: time).render(),
             largeList ? SpanTextListHTML(trace: trace).render() : "",
-            TraceTablesHTML.criticalPath(trace),
-            TraceTablesHTML.statistics(trace, linkServices: !standalone),
+            tables.criticalPath(),
+            tables.statistics(linkServices: !standalone),
             FailureSummaryHTML.render(trace),
         ]
         // In the order of `switchNames`.

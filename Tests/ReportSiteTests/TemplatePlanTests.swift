@@ -77,20 +77,22 @@ struct TemplatePlanTests {
         #expect(TemplatePlan.cut("a" + String(TemplatePlan.marker(3).reversed())) == nil)
     }
 
-    /// Every row partial, planned, gives what Mustache gives, for every combination of its
+    /// Every planned partial (rows, and the trace page's tables) gives what Mustache gives, for every combination of its
     /// switches and hostile values (escaped where the partial escapes them, once).
-    @Test(arguments: RowTemplate.all.map(\.name))
-    func rowPartialsGiveWhatMustacheGives(name: String) throws {
+    @Test(arguments: PlannedPartial.all.map(\.name))
+    func plannedPartialsGiveWhatMustacheGives(name: String) throws {
         let templates = try TemplateSet()
-        let row = try #require(RowTemplate.all.first { $0.name == name })
+        let row = try #require(PlannedPartial.all.first { $0.name == name })
         let plan = templates.plan(row)
         let switchCount = row.names.switches.count
         let hostile = ["<b>a & \"b\"</b>", "'x'", "\u{FFFF}\u{1}é", "", "12", "../services/x.html"]
         for combination in 0..<(1 << switchCount) {
             let switches = (0..<switchCount).map { combination & (1 << $0) != 0 }
-            // The histogram is SVG, inserted as it is; every other value is text.
+            // Markup tracereport made (a histogram, rows already rendered) is inserted as it is;
+            // every other value is text.
+            let markup: Set = ["histogram", "rows", "serviceRows", "operationRows"]
             let values = row.names.values.indices.map {
-                row.names.values[$0] == "histogram" ? "<svg/>" : hostile[($0 + combination) % hostile.count] + "\($0)"
+                markup.contains(row.names.values[$0]) ? "<tr/>" : hostile[($0 + combination) % hostile.count] + "\($0)"
             }
             var planned = ""
             plan.append(values: values, switches: switches, to: &planned)

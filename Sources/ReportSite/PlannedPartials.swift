@@ -1,26 +1,27 @@
 import TraceAnalysis
 import TraceModel
 
-/// A table's row partial (`hop-row.mustache`, …), rendered once per row through a
-/// `TemplatePlan`: a page of a thousand rows rendered by Mustache row by row cost more than the
-/// rest of the run. Its page declares the names of the row's values and switches
-/// (`RowFields<String, String>`) and fills each row with values and switches in the same order
-/// (`RowFields<String, Bool>`), built from the same parts.
-struct RowTemplate: Sendable {
+/// A partial rendered through a `TemplatePlan`: a table's row (`hop-row.mustache`, …), rendered
+/// once per row (a page of a thousand rows rendered by Mustache row by row cost more than the
+/// rest of the run), or a table of the trace page (rendered once per page). Its page declares
+/// the names of its values and switches (`PlanFields<String, String>`) and fills it with values
+/// and switches in the same order (`PlanFields<String, Bool>`), built from the same parts.
+struct PlannedPartial: Sendable {
     /// The partial's name (its file less `.mustache`).
     let name: String
-    let names: RowFields<String, String>
+    let names: PlanFields<String, String>
 
-    /// Every row partial, for `TemplateSet` to plan.
-    static let all = [
-        TraceListPage.row, ServicesPage.hopRow, ServicesPage.operationRow, ServicePage.neighbourRow, ServicePage.operationRow,
-        IndexPage.entryPointRow, HealthPage.findingRow,
-    ]
+    /// Every planned partial, for `TemplateSet` to plan.
+    static let all =
+        [
+            TraceListPage.row, ServicesPage.hopRow, ServicesPage.operationRow, ServicePage.neighbourRow, ServicePage.operationRow,
+            IndexPage.entryPointRow, HealthPage.findingRow,
+        ] + TraceTables.partials
 }
 
-/// The values and switches of a row, in order: their names (`Value` and `Switch` are `String`)
+/// The values and switches of a planned partial, in order: their names (`Value` and `Switch` are `String`)
 /// or what a row holds (`String` and `Bool`).
-struct RowFields<Value: Sendable, Switch: Sendable>: Sendable {
+struct PlanFields<Value: Sendable, Switch: Sendable>: Sendable {
     var values: [Value] = []
     var switches: [Switch] = []
 
@@ -30,7 +31,7 @@ struct RowFields<Value: Sendable, Switch: Sendable>: Sendable {
     static func switches(_ switches: Switch...) -> Self { Self(switches: switches) }
 }
 
-extension RowFields where Value == String, Switch == String {
+extension PlanFields where Value == String, Switch == String {
     /// The `service-link` partial inside a section named `key`.
     static func link(_ key: String) -> Self { Self(values: ["\(key).name", "\(key).path"], switches: ["\(key).isSelf"]) }
 
@@ -46,7 +47,7 @@ extension RowFields where Value == String, Switch == String {
     }
 }
 
-extension RowFields where Value == String, Switch == Bool {
+extension PlanFields where Value == String, Switch == Bool {
     /// A service's name and the path of its page; `prefix` leads from the linking page to the
     /// site's top folder ("../" from a page in a subfolder). A link to the page it is on
     /// (`isSelf`) is shown as the name in bold.
@@ -85,10 +86,25 @@ extension RowFields where Value == String, Switch == Bool {
     }
 }
 
-extension TemplatePlan {
+/// Rows of one table, each on a line: the pieces of each combination of switches are taken
+/// from the plan once per table, not once per row.
+struct RowWriter {
+    let plan: TemplatePlan
+    private var pieces: [Int: [TemplatePlan.Piece]] = [:]
+
+    init(_ plan: TemplatePlan) { self.plan = plan }
+
     /// Appends a row and its line break to `out`.
-    func appendRow(_ row: RowFields<String, Bool>, to out: inout String) {
-        append(values: row.values, switches: row.switches, to: &out)
+    mutating func append(_ row: PlanFields<String, Bool>, to out: inout String) {
+        let key = TemplatePlan.key(row.switches)
+        if let known = pieces[key] {
+            TemplatePlan.fill(known, with: row.values, into: &out)
+        } else if let planned = plan.pieces(switches: row.switches) {
+            pieces[key] = planned
+            TemplatePlan.fill(planned, with: row.values, into: &out)
+        } else {
+            out += plan.rendered(values: row.values, switches: row.switches)
+        }
         out += "\n"
     }
 }
