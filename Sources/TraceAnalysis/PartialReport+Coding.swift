@@ -1,3 +1,4 @@
+import Synchronization
 import TraceModel
 
 // How a partial report is written down, for `build` to hand to `merge`: plain JSON values in a
@@ -70,24 +71,29 @@ private struct HexTraceID: Codable {
 
 /// Shares the strings that digests repeat (service and operation names, lists of services)
 /// among the digests decoded with it: put one in a decoder's `userInfo` under `key`.
-public final class DigestStrings: @unchecked Sendable {
+public final class DigestStrings: Sendable {
     public static let key = CodingUserInfoKey(rawValue: "tracereport.digest-strings")!
-    private var strings: [String: String] = [:]
-    private var lists: [[String]: [String]] = [:]
+    private let tables = Mutex<(strings: [String: String], lists: [[String]: [String]])>(([:], [:]))
 
     public init() {}
 
     func shared(_ string: String) -> String {
-        if let known = strings[string] { return known }
-        strings[string] = string
-        return string
+        tables.withLock { Self.shared(string, in: &$0.strings) }
     }
 
     func shared(_ list: [String]) -> [String] {
-        if let known = lists[list] { return known }
-        let shared = list.map(shared)
-        lists[shared] = shared
-        return shared
+        tables.withLock { tables in
+            if let known = tables.lists[list] { return known }
+            let shared = list.map { Self.shared($0, in: &tables.strings) }
+            tables.lists[shared] = shared
+            return shared
+        }
+    }
+
+    private static func shared(_ string: String, in strings: inout [String: String]) -> String {
+        if let known = strings[string] { return known }
+        strings[string] = string
+        return string
     }
 }
 

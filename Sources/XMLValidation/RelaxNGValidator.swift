@@ -5,10 +5,10 @@ import Synchronization
 /// expansion, no DTDs. With the bundled grammar (`Schemas/svg-subset.rng`, the grammar of record)
 /// it is the oracle that `SVGValidator`'s faster check is tested against.
 ///
-/// The grammar is compiled once; each document gets a fresh validation context. Validation is
-/// serialised with a lock, as libxml2 does not promise that a compiled grammar may be shared by
-/// threads validating at once.
-public final class RelaxNGValidator: SVGValidating, @unchecked Sendable {
+/// The grammar is compiled once; each document gets a fresh validation context. The grammar is
+/// reached only under its lock, as libxml2 does not promise that a compiled grammar may be
+/// shared by threads validating at once.
+public final class RelaxNGValidator: SVGValidating, Sendable {
     /// The grammar the project's charts follow, embedded at build time.
     public static var bundledSchema: String { EmbeddedFiles.contents["svg-subset.rng"]! }
 
@@ -21,8 +21,12 @@ public final class RelaxNGValidator: SVGValidating, @unchecked Sendable {
         }
     }()
 
-    private let grammar: xmlRelaxNGPtr
-    private let lock = Mutex(())
+    private let grammar: Mutex<Grammar>
+
+    /// The compiled grammar: a C pointer, used only under the lock that holds it.
+    private struct Grammar: @unchecked Sendable {
+        let pointer: xmlRelaxNGPtr
+    }
 
     /// Compiles a RELAX NG grammar.
     /// - Throws: `SVGValidationError` with libxml2's messages when the grammar is invalid.
@@ -42,22 +46,22 @@ public final class RelaxNGValidator: SVGValidating, @unchecked Sendable {
         guard let compiled else {
             throw SVGValidationError(messages: collector.messages.isEmpty ? ["invalid RELAX NG grammar"] : collector.messages)
         }
-        grammar = compiled
+        grammar = Mutex(Grammar(pointer: compiled))
     }
 
     deinit {
-        xmlRelaxNGFree(grammar)
+        grammar.withLock { xmlRelaxNGFree($0.pointer) }
     }
 
     /// Parses `svg` and validates it against the grammar.
     /// - Throws: `SVGValidationError` carrying libxml2's parse or validation messages.
     public func validate(_ svg: String) throws(SVGValidationError) {
         let collector = MessageCollector()
-        let valid: Bool = lock.withLock { _ in
+        let valid: Bool = grammar.withLock { grammar in
             var bytes = Array(svg.utf8)
             return bytes.withUnsafeMutableBufferPointer { buffer in
                 buffer.withMemoryRebound(to: CChar.self) { chars in
-                    validate(chars, collector: collector)
+                    Self.validate(chars, against: grammar.pointer, collector: collector)
                 }
             }
         }
@@ -66,7 +70,9 @@ public final class RelaxNGValidator: SVGValidating, @unchecked Sendable {
         }
     }
 
-    private func validate(_ chars: UnsafeMutableBufferPointer<CChar>, collector: MessageCollector) -> Bool {
+    private static func validate(_ chars: UnsafeMutableBufferPointer<CChar>, against grammar: xmlRelaxNGPtr, collector: MessageCollector)
+        -> Bool
+    {
         guard let parser = xmlNewParserCtxt() else {
             collector.messages.append("libxml2 could not allocate a parser")
             return false

@@ -4,6 +4,9 @@ import SystemCalls
 /// spare room, with nothing filled in first. Large buffers are mapped from the system in huge
 /// pages where it has them: a whole input read into 4 KB pages cost a page fault each, more than
 /// the read itself.
+///
+/// Unchecked `Sendable`: `JSONLinesStreaming` hands each lane's buffer to one worker, which only
+/// reads it while the thread that filled it waits for the workers.
 final class ByteBuffer: @unchecked Sendable {
     private var storage: UnsafeMutableRawBufferPointer
     /// How many bytes it holds.
