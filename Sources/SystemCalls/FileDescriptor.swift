@@ -3,30 +3,36 @@ public import Glibc
 /// An open file, read and written with plain system calls.
 public struct FileDescriptor: Sendable {
     public let raw: Int32
+    /// The path it was opened with, for its errors.
+    public let path: String
 
     /// Opens `path` (`O_CLOEXEC` is added).
     public static func open(_ path: String, _ flags: Int32, mode: mode_t = 0o644) throws(SystemError) -> FileDescriptor {
         let raw = Glibc.open(path, flags | O_CLOEXEC, mode)
-        guard raw >= 0 else { throw SystemError.last }
-        return FileDescriptor(raw: raw)
+        guard raw >= 0 else { throw SystemError.last(path) }
+        return FileDescriptor(raw: raw, path: path)
     }
 
     /// Opens for reading the path whose bytes are `path` (no terminating NUL; they need not be UTF-8).
     public static func openForReading(bytes path: [UInt8]) throws(SystemError) -> FileDescriptor {
         let raw = Paths.withCPath(path) { Glibc.open($0, O_RDONLY | O_CLOEXEC) }
-        guard raw >= 0 else { throw SystemError.last }
-        return FileDescriptor(raw: raw)
+        let text = String(decoding: path, as: UTF8.self)
+        guard raw >= 0 else { throw SystemError.last(text) }
+        return FileDescriptor(raw: raw, path: text)
     }
 
     /// Standard input (not to be closed).
-    public static let standardInput = FileDescriptor(raw: STDIN_FILENO)
+    public static let standardInput = FileDescriptor(raw: STDIN_FILENO, path: "standard input")
 
-    private init(raw: Int32) { self.raw = raw }
+    private init(raw: Int32, path: String) {
+        self.raw = raw
+        self.path = path
+    }
 
     /// What the open file is, as `fstat` says.
     public func status() throws(SystemError) -> Paths.Status {
         var status = stat()
-        guard fstat(raw, &status) == 0 else { throw SystemError.last }
+        guard fstat(raw, &status) == 0 else { throw SystemError.last(path) }
         return Paths.Status(status)
     }
 
@@ -35,7 +41,7 @@ public struct FileDescriptor: Sendable {
         while true {
             let count = Glibc.read(raw, buffer.baseAddress, buffer.count)
             if count >= 0 { return count }
-            if errno != EINTR { throw SystemError.last }
+            if errno != EINTR { throw SystemError.last(path) }
         }
     }
 
@@ -45,7 +51,7 @@ public struct FileDescriptor: Sendable {
         while true {
             let count = pread(raw, buffer.baseAddress, buffer.count, off_t(position))
             if count >= 0 { return count }
-            if errno != EINTR { throw SystemError.last }
+            if errno != EINTR { throw SystemError.last(path) }
         }
     }
 
@@ -58,7 +64,7 @@ public struct FileDescriptor: Sendable {
             let written = Glibc.write(raw, bytes.baseAddress! + offset, bytes.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
-                throw SystemError.last
+                throw SystemError.last(path)
             }
             offset += written
         }
@@ -71,7 +77,7 @@ public struct FileDescriptor: Sendable {
             let written = pwrite(raw, bytes.baseAddress! + offset, bytes.count - offset, off_t(position + offset))
             if written < 0 {
                 if errno == EINTR { continue }
-                throw SystemError.last
+                throw SystemError.last(path)
             }
             offset += written
         }
@@ -96,17 +102,17 @@ public struct FileDescriptor: Sendable {
     /// The current position.
     public func position() throws(SystemError) -> Int {
         let position = lseek(raw, 0, SEEK_CUR)
-        guard position >= 0 else { throw SystemError.last }
+        guard position >= 0 else { throw SystemError.last(path) }
         return Int(position)
     }
 
     /// Cuts the file to `size` bytes and goes on writing from there.
     public func truncate(to size: Int) throws(SystemError) {
-        guard ftruncate(raw, off_t(size)) == 0, lseek(raw, off_t(size), SEEK_SET) >= 0 else { throw SystemError.last }
+        guard ftruncate(raw, off_t(size)) == 0, lseek(raw, off_t(size), SEEK_SET) >= 0 else { throw SystemError.last(path) }
     }
 
     /// Flushes what was written to the disk.
     public func flush() throws(SystemError) {
-        guard fsync(raw) == 0 else { throw SystemError.last }
+        guard fsync(raw) == 0 else { throw SystemError.last(path) }
     }
 }

@@ -21,7 +21,7 @@ public final class FileLock: Sendable {
         self.path = path
         while true {
             let descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-            guard descriptor >= 0 else { throw .cannotCreate(SystemError.last) }
+            guard descriptor >= 0 else { throw .cannotCreate(SystemError.last(path)) }
             guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
                 Glibc.close(descriptor)
                 throw .held

@@ -36,14 +36,14 @@ public enum Paths {
     /// What the path whose bytes are `path` leads to, links followed.
     public static func status(bytes path: [UInt8]) throws(SystemError) -> Status {
         var status = stat()
-        guard withCPath(path, { stat($0, &status) }) == 0 else { throw SystemError.last }
+        guard withCPath(path, { stat($0, &status) }) == 0 else { throw SystemError.last(String(decoding: path, as: UTF8.self)) }
         return Status(status)
     }
 
     /// What is at `path`, links not followed; `SystemError` with ENOENT when nothing is.
     public static func entry(_ path: String) throws(SystemError) -> Entry {
         var status = stat()
-        guard lstat(path, &status) == 0 else { throw SystemError.last }
+        guard lstat(path, &status) == 0 else { throw SystemError.last(path) }
         switch status.st_mode & S_IFMT {
         case S_IFDIR: return .folder
         case S_IFREG: return .file
@@ -62,13 +62,13 @@ public enum Paths {
     /// The names (their bytes, which need not be UTF-8) in the folder whose path's bytes are
     /// `path`, not `.` and `..`, in the order the folder gives them.
     public static func names(inBytes path: [UInt8]) throws(SystemError) -> [[UInt8]] {
-        guard let directory = withCPath(path, { opendir($0) }) else { throw SystemError.last }
+        guard let directory = withCPath(path, { opendir($0) }) else { throw SystemError.last(String(decoding: path, as: UTF8.self)) }
         defer { closedir(directory) }
         var names: [[UInt8]] = []
         while true {
             errno = 0
             guard let entry = readdir(directory) else {
-                if errno != 0 { throw SystemError.last }
+                if errno != 0 { throw SystemError.last(String(decoding: path, as: UTF8.self)) }
                 return names
             }
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
@@ -90,7 +90,7 @@ public enum Paths {
 
     /// Renames `from` to `to`, replacing a file or an empty folder there.
     public static func rename(_ from: String, to: String) throws(SystemError) {
-        guard Glibc.rename(from, to) == 0 else { throw SystemError.last }
+        guard Glibc.rename(from, to) == 0 else { throw SystemError.last(from) }
     }
 
     /// Swaps the entries at two paths in one step: glibc's `renameat2` with `RENAME_EXCHANGE`
@@ -99,29 +99,29 @@ public enum Paths {
     public static func exchange(_ first: String, _ second: String) throws(SystemError) {
         typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
         // A nil handle is RTLD_DEFAULT: the symbol as the process sees it.
-        guard let symbol = dlsym(nil, "renameat2") else { throw SystemError(code: ENOSYS) }
+        guard let symbol = dlsym(nil, "renameat2") else { throw SystemError(code: ENOSYS, path: first) }
         let renameAt2 = unsafeBitCast(symbol, to: RenameAt2.self)
-        guard renameAt2(AT_FDCWD, first, AT_FDCWD, second, 1 << 1) == 0 else { throw SystemError.last }  // RENAME_EXCHANGE
+        guard renameAt2(AT_FDCWD, first, AT_FDCWD, second, 1 << 1) == 0 else { throw SystemError.last(first) }  // RENAME_EXCHANGE
     }
 
     /// Makes the folder `path` (its parent must exist); `SystemError` with EEXIST when something is there.
     public static func makeFolder(_ path: String, mode: mode_t = 0o755) throws(SystemError) {
-        guard mkdir(path, mode) == 0 else { throw SystemError.last }
+        guard mkdir(path, mode) == 0 else { throw SystemError.last(path) }
     }
 
     /// Removes the file (or link) at `path`.
     public static func removeFile(_ path: String) throws(SystemError) {
-        guard unlink(path) == 0 else { throw SystemError.last }
+        guard unlink(path) == 0 else { throw SystemError.last(path) }
     }
 
     /// Removes the empty folder at `path`.
     public static func removeEmptyFolder(_ path: String) throws(SystemError) {
-        guard rmdir(path) == 0 else { throw SystemError.last }
+        guard rmdir(path) == 0 else { throw SystemError.last(path) }
     }
 
     /// Lets the owner write into the folder at `path` (and list and enter it).
     public static func makeWritable(_ path: String) throws(SystemError) {
-        guard chmod(path, 0o700) == 0 else { throw SystemError.last }
+        guard chmod(path, 0o700) == 0 else { throw SystemError.last(path) }
     }
 
     /// Flushes the file or folder at `path` to disk.

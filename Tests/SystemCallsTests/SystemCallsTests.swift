@@ -43,13 +43,24 @@ struct SystemCallsTests {
     }
 
     /// The errno `body` failed with; nil when it did not fail.
-    private func code(_ body: () throws(SystemError) -> Void) -> Int32? {
+    private func code(_ body: () throws(SystemError) -> Void) -> Int32? { failure(body)?.code }
+
+    private func failure(_ body: () throws(SystemError) -> Void) -> SystemError? {
         do {
             try body()
             return nil
         } catch {
-            return error.code
+            return error
         }
+    }
+
+    @Test func failuresCarryTheirPath() throws {
+        let base = try folder("paths")
+        #expect(failure { () throws(SystemError) in _ = try FileDescriptor.open(base + "/missing", O_RDONLY) }?.path == base + "/missing")
+        #expect(failure { () throws(SystemError) in try Paths.rename(base + "/a", to: base + "/b") }?.path == base + "/a")
+        #expect(failure { () throws(SystemError) in _ = try Paths.names(inBytes: Array((base + "/none").utf8)) }?.path == base + "/none")
+        #expect(failure { () throws(SystemError) in try Paths.makeFolder(base) } == SystemError(code: EEXIST, path: base))
+        #expect(SystemError(code: ENOENT, path: "/x").description == "No such file or directory")
     }
 
     @Test func foldersAreListedRenamedExchangedAndRemoved() throws {
