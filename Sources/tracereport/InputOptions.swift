@@ -26,14 +26,6 @@ struct InputOptions: ParsableArguments {
     var time: TimeDisplay { pages.time }
     var rowBudget: Int { pages.rowBudget }
     func templateSet() throws -> TemplateSet { try pages.templateSet() }
-
-    /// Reads the inputs and assembles their traces (`InputLoading`).
-    func load(events: Progress) throws -> InputLoading.Loaded {
-        try events.running { () throws(RunFailure) in
-            try InputLoading.load(
-                try InputLoading.files(inputs), format: format, strict: strict, assembly: assembly.settings.options, events: events)
-        }
-    }
 }
 
 /// How inputs are read: given to `report`, `trace` and `partition`.

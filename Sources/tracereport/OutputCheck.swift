@@ -15,14 +15,6 @@ enum OutputCheck {
         }
     }
 
-    /// Reports why the file at `path` must not be replaced by `trace`'s page, and exits (73).
-    static func refuseUnsafePage(_ path: String, inputs: [String], force: Bool) throws {
-        if let refusal = SingleFile.refusal(toReplace: URL(fileURLWithPath: path), inputs: inputs, force: force) {
-            Progress.report("\(path): \(refusal)")
-            throw Exit.cannotWrite
-        }
-    }
-
     /// A usage error for an empty `--output`, which would name the current folder.
     static func validate(_ output: String?) throws {
         if output?.isEmpty == true { throw ValidationError("--output wants a path, not an empty string") }

@@ -1,8 +1,6 @@
 import ArgumentParser
-import Foundation
 import ReportRun
-import ReportSite
-import TraceAssembly
+import ReportStages
 import TraceModel
 
 /// `tracereport trace --trace-id ID INPUT... --output FILE`: one trace as a single self-contained
@@ -28,29 +26,19 @@ struct TraceCommand: ParsableCommand {
 
     func run() throws {
         let progress = Progress(quiet: input.quiet)
-        let templates = try input.templateSet()
-        if let output { try OutputCheck.refuseUnsafePage(output, inputs: input.inputs, force: force) }
-        let loaded = try input.load(events: progress)
+        var request = IncidentRun.Request(inputs: input.inputs, traceID: traceID, templates: try input.templateSet())
+        request.format = input.format
+        request.strict = input.strict
+        request.assembly = input.assembly.settings.options
+        request.output = output
+        request.force = force
+        request.rowBudget = input.rowBudget
+        request.time = input.time
+        let result = try progress.running { () throws(RunFailure) in try IncidentRun.run(request, events: progress) }
         progress.clear()
-        let index: Int
-        switch TraceIDMatch(traceID, in: loaded.traces) {
-        case .found(let found): index = found
-        case .problem(let message):
-            Progress.report(message)
-            throw Exit.traceNotFound
-        }
-        let trace = loaded.traces[index]
-        let path = output ?? "trace-\(trace.traceID.hex).html"
-        try progress.running { () throws(RunFailure) in
-            try RunFailure.reporting { () throws(ReportError) in
-                let page = try ReportBuilder(templates: templates, rowBudget: input.rowBudget).incidentPage(
-                    trace, path: path, time: input.time)
-                try SingleFile.write(page, to: URL(fileURLWithPath: path), inputs: loaded.files.map(\.path), force: force)
-            }
-        }
         if !input.quiet {
-            print("tracereport: wrote trace \(trace.traceID.hex) (\(trace.spans.count) spans) to \(path)")
+            print("tracereport: wrote trace \(result.traceID.hex) (\(result.spanCount) spans) to \(result.path)")
         }
-        if loaded.skipped > 0 || loaded.dropped > 0 { throw Exit.inputsSkipped }
+        if result.skipped > 0 || result.dropped > 0 { throw Exit.inputsSkipped }
     }
 }
