@@ -52,34 +52,18 @@ struct PartitionCommand: ParsableCommand {
     func run() throws {
         let started = Date()
         let progress = Progress(quiet: verbosity.quiet)
-        let listing = try progress.running { () throws(RunFailure) in try InputLoading.files(inputs) }
-        let files = listing.files
         guard let output, !listInputs else {
-            for file in files { print(file) }
+            let listing = try progress.running { () throws(RunFailure) in try InputLoading.files(inputs) }
+            for file in listing.files { print(file) }
             for passed in listing.passedOver { Progress.report(passed.description + " (passed over)", level: "warning") }
             return
         }
-        try OutputCheck.refuseUnsafe(output, kind: .partitions, inputs: inputs, force: force, progress: progress)
-        let outcome = try progress.running { () throws(RunFailure) in
-            do throws(ReportError) {
-                return try PartitionStage.run(
-                    paths: files, passedOver: listing.passedOver, format: reading.format,
-                    workers: ProcessInfo.processInfo.activeProcessorCount,
-                    partitions: partitions,
-                    output: URL(fileURLWithPath: output, isDirectory: true), force: force, strict: reading.strict
-                ) { done, bytes in progress.update("reading \(done) of \(files.count) inputs: \(Progress.megabytes(bytes)) MB") }
-            } catch {
-                // With --strict, an input that cannot be read stops the run as one that holds nothing.
-                var failure = RunFailure(error)
-                if reading.strict, case .input = error { failure.kind = .noInput }
-                throw failure
-            }
-        }
+        var request = PartitionRun.Request(inputs: inputs, partitions: partitions, output: URL(fileURLWithPath: output, isDirectory: true))
+        request.format = reading.format
+        request.strict = reading.strict
+        request.force = force
+        let outcome = try progress.running { () throws(RunFailure) in try PartitionRun.run(request, events: progress) }
         progress.clear()
-        try progress.running { () throws(RunFailure) in
-            try progress.reportUnreadable(outcome.failures, of: outcome.manifest.inputs.count, noneRead: "no input could be read")
-        }
-        progress.reportIssues(outcome.manifest.inputs.map(\.input))
         if !verbosity.quiet {
             print(
                 "tracereport: filed \(outcome.spanCount) spans from \(outcome.manifest.inputs.count - outcome.failures.count) of \(outcome.manifest.inputs.count) inputs, "
