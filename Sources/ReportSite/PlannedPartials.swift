@@ -25,7 +25,13 @@ struct PlanFields<Value: Sendable, Switch: Sendable>: Sendable {
     var values: [Value] = []
     var switches: [Switch] = []
 
-    static func + (lhs: Self, rhs: Self) -> Self { Self(values: lhs.values + rhs.values, switches: lhs.switches + rhs.switches) }
+    /// `lhs` with `rhs` after it; `lhs`'s storage grows in place (a row is a chain of parts).
+    static func + (lhs: consuming Self, rhs: Self) -> Self {
+        var joined = lhs
+        joined.values.append(contentsOf: rhs.values)
+        joined.switches.append(contentsOf: rhs.switches)
+        return joined
+    }
 
     static func values(_ values: Value...) -> Self { Self(values: values) }
     static func switches(_ switches: Switch...) -> Self { Self(switches: switches) }
