@@ -1,6 +1,7 @@
 public import Foundation
 public import ReportSite
 public import ReportStages
+import SystemCalls
 import TraceAnalysis
 public import TraceAssembly
 public import TraceImport
@@ -100,7 +101,7 @@ public enum ReportRun {
     /// Stops (`.noInput`) when the inputs held no span and the output holds a site that would
     /// be lost, unless `allowEmpty`: a night whose exports came out empty keeps the last report.
     private static func refuseEmpty(_ request: Request, spanCount: Int) throws(RunFailure) {
-        guard spanCount == 0, !request.allowEmpty, let entries = try? FileManager.default.contentsOfDirectory(atPath: request.output.path),
+        guard spanCount == 0, !request.allowEmpty, let entries = try? Paths.names(in: request.output.path),
             !entries.isEmpty
         else { return }
         throw RunFailure(

@@ -51,7 +51,7 @@ enum MountPointPublishing {
     /// still in the staging folder is moved in (what it replaces, aside), then every other site
     /// entry is moved aside. Returns the folder of what was moved aside.
     private static func finish(_ journal: URL, in destination: URL) throws(ReportError) -> URL {
-        let lines = ((try? String(contentsOf: journal, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        let lines = ((try? Paths.text(of: journal.path)) ?? "").split(separator: "\n").map(String.init)
         guard lines.count >= 2, lines[0] == journalHeader, lines[1].hasPrefix(prefix + "staging-") else {
             try? Paths.removeFile(journal.path)
             throw .output(path: journal.path, message: "is not a publishing journal tracereport wrote; removed")

@@ -61,7 +61,7 @@ public enum OutputFolder {
         let path = destination.path
         guard !path.isEmpty else { return "an empty path is not a folder to write; give --output a folder name" }
         let real = Paths.real(path)
-        if let real, let current = Paths.real(FileManager.default.currentDirectoryPath),
+        if let real, let current = Paths.currentFolder.flatMap(Paths.real),
             real == "/" || current == real || current.hasPrefix(real + "/")
         {
             return "is the current folder or one of its parents: tracereport will not replace it; choose a new folder for --output"
@@ -101,7 +101,7 @@ public enum OutputFolder {
             return "exists and was not written by tracereport (no \(markerName) file); refusing to replace it. "
                 + "Choose an empty or new folder for --output, or add --force"
         }
-        let text = (try? String(contentsOfFile: destination.appendingPathComponent(markerName).path, encoding: .utf8)) ?? ""
+        let text = (try? Paths.text(of: destination.appendingPathComponent(markerName).path)) ?? ""
         let written = Kind.of(marker: text, entries: entries)
         if written == kind || force { return nil }
         return "holds \(written?.name ?? "something tracereport did not recognise"), not \(kind.name): refusing to replace it. "
@@ -250,15 +250,7 @@ public enum OutputFolder {
     /// Removes the tree at `url` (tracereport's own: a previous site, a staging folder), making
     /// its folders writable first where they are not (a site made read-only once published).
     static func removeTree(_ url: URL) {
-        let files = FileManager.default
-        if (try? files.removeItem(at: url)) != nil { return }
-        try? Paths.makeWritable(url.path)
-        let walker = files.enumerator(atPath: url.path)
-        while let entry = walker?.nextObject() as? String {
-            let path = url.appendingPathComponent(entry).path
-            if (try? Paths.entry(path)) == .folder { try? Paths.makeWritable(path) }
-        }
-        try? files.removeItem(at: url)
+        try? Paths.removeTree(url.path)
     }
 
     /// The work folder a spilled run makes beside `destination` (`.NAME.spill`; `..spill` in a

@@ -1,5 +1,4 @@
 import Foundation
-import SystemCalls
 
 /// Why a report could not be written.
 public enum ReportError: Error, CustomStringConvertible, Sendable {
@@ -22,18 +21,5 @@ public enum ReportError: Error, CustomStringConvertible, Sendable {
         case .output(let path, let message), .input(let path, let message):
             "\(path): \(message)"
         }
-    }
-}
-
-extension ReportError {
-    /// What went wrong in a file operation Foundation reported: the system's message ("Permission
-    /// denied") where it has one, never a bare Foundation error code.
-    public static func reason(_ error: any Error) -> String {
-        let error = error as NSError
-        if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return SystemError(code: Int32(underlying.code)).description
-        }
-        if error.domain == NSPOSIXErrorDomain { return SystemError(code: Int32(error.code)).description }
-        return error.localizedDescription
     }
 }

@@ -49,9 +49,9 @@ public final class SiteStaging: SiteFiles, Sendable {
         staging = OutputFolder.uniqueSibling(of: self.destination, role: "staging")
         try Self.checkReplaceable(self.destination, kind: kind, inputs: inputs, force: force)
         do {
-            try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+            try Paths.makeFolders(parent.path)
         } catch {
-            throw .output(path: parent.path, message: "cannot create the folder that holds the output (\(ReportError.reason(error)))")
+            throw .output(path: parent.path, message: "cannot create the folder that holds the output (\(error))")
         }
         lock = try OutputFolder.lock(self.destination)
         OutputFolder.removeLeftovers(beside: self.destination)
@@ -82,9 +82,9 @@ public final class SiteStaging: SiteFiles, Sendable {
         let folder = url.deletingLastPathComponent().path
         if !createdFolders.withLock({ $0.contains(folder) }) {
             do {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                try Paths.makeFolders(folder)
             } catch {
-                throw .output(path: url.path, message: "cannot create its folder (\(ReportError.reason(error)))")
+                throw .output(path: url.path, message: "cannot create its folder (\(error))")
             }
             createdFolders.withLock { _ = $0.insert(folder) }
         }

@@ -1,4 +1,5 @@
 public import Foundation
+import SystemCalls
 import TraceAnalysis
 import TraceModel
 
@@ -172,9 +173,9 @@ public struct SiteSummary: Codable, Equatable, Sendable {
     public static func read(from url: URL) throws(ReportError) -> SiteSummary {
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            data = Data(try Paths.contents(of: url.path))
         } catch {
-            throw .input(path: url.path, message: "cannot read the baseline (\(ReportError.reason(error)))")
+            throw .input(path: url.path, message: "cannot read the baseline (\(error))")
         }
         do {
             let summary = try JSONDecoder().decode(SiteSummary.self, from: data)

@@ -1,5 +1,6 @@
 public import Foundation
 import Mustache
+import SystemCalls
 import TraceCharts
 
 /// The page templates and stylesheet: those embedded at build time from `Templates/`, each
@@ -46,13 +47,16 @@ public struct TemplateSet: Sendable {
         func source(_ name: String) throws(ReportError) -> String {
             if let overrides {
                 let url = overrides.appendingPathComponent(name)
-                if FileManager.default.fileExists(atPath: url.path) {
+                if Paths.exists(url.path) {
                     replaced.insert(name)
+                    let text: String?
                     do {
-                        return try String(contentsOf: url, encoding: .utf8)
+                        text = try Paths.text(of: url.path)
                     } catch {
-                        throw .template(name: url.path, message: "cannot read (\(ReportError.reason(error)))")
+                        throw .template(name: url.path, message: "cannot read (\(error))")
                     }
+                    guard let text else { throw .template(name: url.path, message: "cannot read (not UTF-8)") }
+                    return text
                 }
             }
             guard let embedded = EmbeddedFiles.contents[name] else {

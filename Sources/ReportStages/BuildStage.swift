@@ -1,6 +1,7 @@
 public import Foundation
 public import ReportSite
 import SpanRecords
+import SystemCalls
 import TraceAnalysis
 import TraceAssembly
 import TraceModel
@@ -68,14 +69,14 @@ public enum BuildStage {
         var locations: [SpanIDLocation] = []
         var sources: [PartSource] = []
         for path in paths {
-            let data: Data
+            let file: MappedFile
             do {
-                data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+                file = try MappedFile(path: path)
             } catch {
-                throw .input(path: path, message: "cannot read (\(ReportError.reason(error)))")
+                throw .input(path: path, message: "cannot read (\(error))")
             }
             let before = spans.count
-            let result = data.withUnsafeBytes { raw in
+            let result = file.withBytes { raw in
                 Result { () throws(SpanRecordFailure) -> SpanRecordReader.Origin in
                     try SpanRecordReader.decode(raw, into: &spans, locations: &locations)
                     return try SpanRecordReader.origin(raw)
@@ -97,15 +98,18 @@ public enum BuildStage {
     /// of whole traces; the offset of each trace's chunk.
     private static func keep(_ spans: [Span], in url: URL) throws(ReportError) -> [TraceID: UInt64] {
         let order = spans.indices.sorted { (spans[$0].traceID, $0) < (spans[$1].traceID, $1) }
-        guard FileManager.default.createFile(atPath: url.path, contents: nil), let file = FileHandle(forWritingAtPath: url.path) else {
-            throw .output(path: url.path, message: "cannot create")
+        let file: FileDescriptor
+        do {
+            file = try FileDescriptor.open(url.path, O_WRONLY | O_CREAT | O_TRUNC)
+        } catch {
+            throw .output(path: url.path, message: "cannot create (\(error))")
         }
-        defer { try? file.close() }
+        defer { file.close() }
         func write(_ bytes: [UInt8]) throws(ReportError) {
             do {
-                try file.write(contentsOf: bytes)
+                try bytes.withUnsafeBytes { raw in Result { () throws(SystemError) in try file.writeAll(raw) } }.get()
             } catch {
-                throw .output(path: url.path, message: "cannot write (\(ReportError.reason(error)))")
+                throw .output(path: url.path, message: "cannot write (\(error))")
             }
         }
         var offsets: [TraceID: UInt64] = [:]

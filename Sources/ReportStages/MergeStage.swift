@@ -52,14 +52,11 @@ public struct MergeStage: Sendable {
         var manifests: [(url: URL, manifest: PartitionManifest)] = []
         for path in paths {
             let url = URL(fileURLWithPath: path)
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-                throw .input(path: path, message: "no such file or folder")
-            }
-            let folder = isFolder.boolValue ? url : url.deletingLastPathComponent()
+            guard let status = try? Paths.status(path) else { throw .input(path: path, message: "no such file or folder") }
+            let isFolder = status.entry == .folder
+            let folder = isFolder ? url : url.deletingLastPathComponent()
             let named = { (name: String) in
-                isFolder.boolValue
-                    ? FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path) : url.lastPathComponent == name
+                isFolder ? (try? Paths.status(folder.appendingPathComponent(name).path)) != nil : url.lastPathComponent == name
             }
             if named(PartSummary.fileName) {
                 folders.append(folder)
@@ -279,12 +276,13 @@ struct BuiltPages: TracePageSource {
         let folder = folders[location.part]
         guard let chunk = location.chunk else {
             let url = folder.appendingPathComponent(TracePage.path(for: trace.traceID))
-            let text: String
+            let read: String?
             do {
-                text = try String(contentsOf: url, encoding: .utf8)
+                read = try Paths.text(of: url.path)
             } catch {
-                throw .input(path: url.path, message: "cannot read the page drawn by build (\(ReportError.reason(error)))")
+                throw .input(path: url.path, message: "cannot read the page drawn by build (\(error))")
             }
+            guard let text = read else { throw .input(path: url.path, message: "cannot read the page drawn by build (not UTF-8)") }
             guard let filled = TracePage.filling(text, reasons: reasons) else {
                 throw .input(path: url.path, message: "is not a page drawn by build (no place for its reasons)")
             }

@@ -79,7 +79,7 @@ public enum MemoryBudget {
     /// Half the memory of the machine, or of the container (cgroup v2 `memory.max`) if less.
     public static var machineDefault: Int {
         var total = Int(clamping: ProcessInfo.processInfo.physicalMemory)
-        if let text = try? String(contentsOfFile: "/sys/fs/cgroup/memory.max", encoding: .utf8),
+        if let text = try? Paths.text(of: "/sys/fs/cgroup/memory.max"),
             let limit = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)), limit > 0
         {
             total = min(total, limit)
@@ -135,7 +135,7 @@ public enum MemoryBudget {
     }
 
     static func fileSize(_ path: String) -> Int? {
-        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        try? Paths.status(path).size
     }
 
     /// 1 when `paths` fit in `budget` in memory; otherwise enough partitions that each one's

@@ -1,6 +1,7 @@
 import Foundation
 public import ReportSite
 import SpanRecords
+import SystemCalls
 public import TraceAnalysis
 public import TraceAssembly
 public import TraceModel
@@ -224,9 +225,9 @@ enum StageJSON {
     ) throws(ReportError) -> Value {
         let bytes: Data
         do {
-            bytes = try Data(contentsOf: url)
+            bytes = Data(try Paths.contents(of: url.path))
         } catch {
-            throw .input(path: url.path, message: "cannot read (\(ReportError.reason(error)))")
+            throw .input(path: url.path, message: "cannot read (\(error))")
         }
         guard let header = try? JSONDecoder().decode(Header.self, from: bytes), header.schema == schema else {
             throw .input(path: url.path, message: "not a \(schema) file")

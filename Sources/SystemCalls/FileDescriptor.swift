@@ -99,6 +99,18 @@ public struct FileDescriptor: Sendable {
         return Array(bytes[..<done])
     }
 
+    /// Every byte from the current position to the end (a file that does not say its size, as
+    /// in `/proc`, included).
+    public func readAll() throws(SystemError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let got = try buffer.withUnsafeMutableBytes { buffer in Result { () throws(SystemError) in try read(into: buffer) } }.get()
+            if got == 0 { return bytes }
+            bytes += buffer[..<got]
+        }
+    }
+
     /// The current position.
     public func position() throws(SystemError) -> Int {
         let position = lseek(raw, 0, SEEK_CUR)

@@ -104,6 +104,66 @@ public enum Paths {
         guard renameAt2(AT_FDCWD, first, AT_FDCWD, second, 1 << 1) == 0 else { throw SystemError.last(first) }  // RENAME_EXCHANGE
     }
 
+    /// What the path leads to, links followed.
+    public static func status(_ path: String) throws(SystemError) -> Status { try status(bytes: Array(path.utf8)) }
+
+    /// The current working folder; nil when it cannot be told (it was removed).
+    public static var currentFolder: String? {
+        guard let path = getcwd(nil, 0) else { return nil }
+        defer { free(path) }
+        return String(cString: path)
+    }
+
+    /// Makes the folder `path` and any of its parents that are missing; nothing when it is a
+    /// folder already.
+    public static func makeFolders(_ path: String) throws(SystemError) {
+        var missing: [String] = []
+        var current = path
+        while !current.isEmpty, current != "/", (try? status(current))?.entry != .folder {
+            missing.append(current)
+            guard let slash = current.lastIndex(of: "/") else { break }
+            current = String(current[..<slash])
+        }
+        for folder in missing.reversed() {
+            do {
+                try makeFolder(folder)
+            } catch  where error.code == EEXIST && (try? status(folder))?.entry == .folder {
+                // Made meanwhile by another thread or run.
+            }
+        }
+    }
+
+    /// Removes the tree at `path` (a file, or a folder and everything in it), making its folders
+    /// writable first where they are not; links are removed, never followed. Walks with a list of
+    /// folders, not by recursion: a tree may be deep. The first failure is thrown.
+    public static func removeTree(_ path: String) throws(SystemError) {
+        func isFolder(_ path: [UInt8]) throws(SystemError) -> Bool {
+            var status = stat()
+            guard withCPath(path, { lstat($0, &status) }) == 0 else { throw SystemError.last(String(decoding: path, as: UTF8.self)) }
+            return status.st_mode & S_IFMT == S_IFDIR
+        }
+        func remove(_ path: [UInt8], folder: Bool) throws(SystemError) {
+            guard withCPath(path, { folder ? rmdir($0) : unlink($0) }) == 0 else {
+                throw SystemError.last(String(decoding: path, as: UTF8.self))
+            }
+        }
+        let root = Array(path.utf8)
+        guard try isFolder(root) else { return try remove(root, folder: false) }
+        // Folders in the order they are met; each is removed after all that follow it.
+        var folders = [root]
+        var next = 0
+        while next < folders.count {
+            let folder = folders[next]
+            next += 1
+            _ = withCPath(folder) { chmod($0, 0o700) }
+            for name in try names(inBytes: folder) {
+                let child = folder + [UInt8(ascii: "/")] + name
+                if try isFolder(child) { folders.append(child) } else { try remove(child, folder: false) }
+            }
+        }
+        for folder in folders.reversed() { try remove(folder, folder: true) }
+    }
+
     /// Makes the folder `path` (its parent must exist); `SystemError` with EEXIST when something is there.
     public static func makeFolder(_ path: String, mode: mode_t = 0o755) throws(SystemError) {
         guard mkdir(path, mode) == 0 else { throw SystemError.last(path) }
@@ -142,7 +202,7 @@ public enum Paths {
         var parent = stat()
         let parentPath = real.lastIndex(of: "/").map { $0 == real.startIndex ? "/" : String(real[..<$0]) } ?? "/"
         if stat(parentPath, &parent) == 0, parent.st_dev != status.st_dev { return true }
-        guard let table = try? contents(of: "/proc/self/mountinfo") else { return false }
+        guard let table = try? text(of: "/proc/self/mountinfo") else { return false }
         // Field 5 of each line is a mount point, its spaces, tabs, newlines and backslashes as
         // octal escapes.
         return table.split(separator: "\n").contains { line in
@@ -151,18 +211,16 @@ public enum Paths {
         }
     }
 
-    /// The text of a small file that does not say its size (`/proc`).
-    private static func contents(of path: String) throws(SystemError) -> String {
+    /// The bytes of the file at `path`.
+    public static func contents(of path: String) throws(SystemError) -> [UInt8] {
         let descriptor = try FileDescriptor.open(path, O_RDONLY)
         defer { descriptor.close() }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let got = try buffer.withUnsafeMutableBytes { buffer in Result { () throws(SystemError) in try descriptor.read(into: buffer) } }
-                .get()
-            if got == 0 { return String(decoding: bytes, as: UTF8.self) }
-            bytes += buffer[..<got]
-        }
+        return try descriptor.readAll()
+    }
+
+    /// The text of the file at `path`; nil when it is not UTF-8.
+    public static func text(of path: String) throws(SystemError) -> String? {
+        String(validating: try contents(of: path), as: UTF8.self)
     }
 
     /// A mount table path with its `\ooo` escapes decoded.

@@ -142,4 +142,35 @@ struct SystemCallsTests {
         memory[memory.count - 1] = 7
         Processes.unmap(memory)
     }
+
+    @Test func filesAreReadWholeOrMappedAndTreesMadeAndRemoved() throws {
+        let base = try folder("trees")
+        try Paths.makeFolders(base + "/a/b/c")
+        try Paths.makeFolders(base + "/a/b/c")
+        #expect(try Paths.status(base + "/a/b/c").entry == .folder)
+        let file = try FileDescriptor.open(base + "/a/b/data", O_WRONLY | O_CREAT | O_TRUNC)
+        let bytes = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        try bytes.withUnsafeBytes { raw in Result { () throws(SystemError) in try file.writeAll(raw) } }.get()
+        file.close()
+        #expect(try Paths.contents(of: base + "/a/b/data") == bytes)
+        #expect(try Paths.text(of: base + "/a/b/data") == nil)
+        #expect(try MappedFile(path: base + "/a/b/data").withBytes { Array($0) } == bytes)
+        try FileDescriptor.open(base + "/empty", O_WRONLY | O_CREAT).close()
+        #expect(try MappedFile(path: base + "/empty").withBytes { $0.isEmpty })
+        #expect(try Paths.text(of: "/proc/self/mountinfo")?.isEmpty == false)
+        let current = try #require(Paths.currentFolder)
+        #expect(try Paths.status(current).entry == .folder)
+        // A deep tree, a read-only folder and a link (removed, not followed) go; what the link
+        // points to stays.
+        var deep = base + "/deep"
+        for level in 0..<300 { deep += "/\(level)" }
+        try Paths.makeFolders(deep)
+        try Paths.makeFolders(base + "/kept")
+        #expect(symlink(base + "/kept", base + "/a/link") == 0)
+        #expect(chmod(base + "/a/b", 0o500) == 0)
+        try Paths.removeTree(base + "/a")
+        try Paths.removeTree(base + "/deep")
+        #expect(try Paths.names(in: base).sorted() == ["empty", "kept"])
+        #expect(code { () throws(SystemError) in try Paths.removeTree(base + "/gone") } == ENOENT)
+    }
 }
