@@ -66,7 +66,7 @@ struct IndexPage {
                 "href": TracePage.path(for: trace.traceID),
                 "start": time.string(unixNano: trace.startTimeUnixNano),
                 "rootService": trace.rootService,
-                "rootName": trace.rootName,
+                "rootName": trace.shownRootName,
                 "duration": DurationFormat.string(nanoseconds: trace.durationNano),
                 "spanCount": trace.spanCount,
                 "services": trace.services.joined(separator: ", "),

@@ -81,10 +81,15 @@ struct TraceListPage {
             let row: PlanFields<String, Bool> =
                 .values(time.string(unixNano: trace.startTimeUnixNano), trace.traceID.hex) + .link(trace.rootService)
                 + .values(
-                    TracePage.path(for: trace.traceID), trace.rootName, DurationFormat.string(nanoseconds: trace.durationNano),
+                    TracePage.path(for: trace.traceID), trace.shownRootName, DurationFormat.string(nanoseconds: trace.durationNano),
                     String(trace.spanCount), String(trace.errorCount)) + .switches(trace.errorCount > 0, selection.contains(index))
             writer.append(row, to: &out)
         }
         return out
     }
+}
+
+extension TraceDigest {
+    /// The root span's name, or "(no name)" for a span without one: a link needs text.
+    var shownRootName: String { rootName.isEmpty ? "(no name)" : rootName }
 }

@@ -83,7 +83,7 @@ public struct ScatterChart: Sendable {
             10 + plotHeight - (log10(Double(max(duration, shortest))) - logLow) / logRange * plotHeight
         }
         var out =
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"scatter\" role=\"img\" aria-label=\"Trace duration over time: \(points.count) traces\" "
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"scatter\" role=\"figure\" aria-label=\"Trace duration over time: \(points.count) traces\" "
             + "width=\"\(SVGNumber.format(Self.width))\" height=\"\(SVGNumber.format(Self.height))\" viewBox=\"0 0 \(SVGNumber.format(Self.width)) \(SVGNumber.format(Self.height))\">"
         out += "<title>Trace duration over time: \(points.count) traces</title><g class=\"axis\">"
         for duration in Self.durationTicks(logLow: logLow, logRange: logRange) {
