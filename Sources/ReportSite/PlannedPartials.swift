@@ -97,8 +97,22 @@ extension PlanFields where Value == String, Switch == Bool {
 struct RowWriter {
     let plan: TemplatePlan
     private var pieces: [Int: [TemplatePlan.Piece]] = [:]
+    /// The values and switches of the row being written, kept from row to row.
+    private var row = PlanFields<String, Bool>()
 
     init(_ plan: TemplatePlan) { self.plan = plan }
+
+    /// Appends a row whose values and switches `fill` appends (in the order of the partial's
+    /// names) to buffers kept from row to row: a row then allocates nothing but its strings.
+    mutating func append(to out: inout String, _ fill: (inout [String], inout [Bool]) -> Void) {
+        var row = self.row
+        self.row = PlanFields()
+        row.values.removeAll(keepingCapacity: true)
+        row.switches.removeAll(keepingCapacity: true)
+        fill(&row.values, &row.switches)
+        append(row, to: &out)
+        self.row = row
+    }
 
     /// Appends a row and its line break to `out`.
     mutating func append(_ row: PlanFields<String, Bool>, to out: inout String) {

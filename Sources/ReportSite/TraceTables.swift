@@ -33,10 +33,13 @@ struct TraceTables {
         var rows = ""
         for index in contributors.prefix(limit) {
             let span = trace.spans[index]
-            let row: PlanFields<String, Bool> = .values(
-                "\(span.spanID)", span.service, span.name, DurationFormat.string(nanoseconds: trace.criticalPathNano[index]),
-                Self.percent(trace.criticalPathNano[index], of: trace.durationNano))
-            writer.append(row, to: &rows)
+            writer.append(to: &rows) { values, _ in
+                values.append("\(span.spanID)")
+                values.append(span.service)
+                values.append(span.name)
+                values.append(DurationFormat.string(nanoseconds: trace.criticalPathNano[index]))
+                values.append(Self.percent(trace.criticalPathNano[index], of: trace.durationNano))
+            }
         }
         return templates.plan(Self.criticalPath).render(
             values: [rows, String(contributors.count - min(limit, contributors.count))],
@@ -50,11 +53,14 @@ struct TraceTables {
         var rows = ""
         for index in spans {
             let span = trace.spans[index]
-            let row: PlanFields<String, Bool> = .values(
-                "\(span.spanID)", span.service, span.name, DurationFormat.string(nanoseconds: trace.selfTimeNano[index]),
-                Self.percent(trace.selfTimeNano[index], of: trace.durationNano),
-                DurationFormat.string(nanoseconds: trace.criticalPathNano[index]))
-            writer.append(row, to: &rows)
+            writer.append(to: &rows) { values, _ in
+                values.append("\(span.spanID)")
+                values.append(span.service)
+                values.append(span.name)
+                values.append(DurationFormat.string(nanoseconds: trace.selfTimeNano[index]))
+                values.append(Self.percent(trace.selfTimeNano[index], of: trace.durationNano))
+                values.append(DurationFormat.string(nanoseconds: trace.criticalPathNano[index]))
+            }
         }
         return templates.plan(Self.selfTime).render(values: [rows], switches: [])
     }
@@ -67,13 +73,20 @@ struct TraceTables {
         func rows(_ rows: [TraceStatistics.Row]) -> String {
             var out = ""
             for row in rows {
-                let durations = [row.totalNano, row.averageNano, row.minimumNano, row.maximumNano, row.selfTotalNano]
-                let fields: PlanFields<String, Bool> =
-                    .link(row.service, prefix: "../") + .values(row.operation ?? "", String(row.count))
-                    + PlanFields(values: durations.map { DurationFormat.string(nanoseconds: $0) })
-                    + .values(Self.percent(row.selfTotalNano, of: statistics.traceDurationNano))
-                    + .switches(linkServices, row.operation != nil)
-                writer.append(fields, to: &out)
+                // In the order of `statisticsRow`'s names: the service link, then the rest.
+                writer.append(to: &out) { values, switches in
+                    values.append(row.service)
+                    values.append("../" + ServicePage.path(for: row.service))
+                    switches.append(false)
+                    values.append(row.operation ?? "")
+                    values.append(String(row.count))
+                    for duration in [row.totalNano, row.averageNano, row.minimumNano, row.maximumNano, row.selfTotalNano] {
+                        values.append(DurationFormat.string(nanoseconds: duration))
+                    }
+                    values.append(Self.percent(row.selfTotalNano, of: statistics.traceDurationNano))
+                    switches.append(linkServices)
+                    switches.append(row.operation != nil)
+                }
             }
             return out
         }
