@@ -89,17 +89,10 @@ struct ServicesPage {
         qs.map { latency.quantile($0) }
     }
 
-    /// A service's name and the path of its page, for the `service-link` partial; `prefix` leads
-    /// from the linking page to the site's top folder ("../" from a page in a subfolder). A link
-    /// to the page it is on (`isSelf`) is shown as the name in bold.
-    static func linkValues(_ service: String, prefix: String = "", isSelf: Bool = false) -> [String: Any] {
-        ["name": service, "path": prefix + ServicePage.path(for: service), "isSelf": isSelf]
-    }
-
-    /// A service's name, linking to its page; `prefix` leads from the linking page to the site's
-    /// top folder ("../" from a page in a subfolder).
-    static func link(_ service: String, prefix: String = "") -> String {
-        "<a href=\"\(prefix)\(ServicePage.path(for: service))\">\(Markup.escape(service))</a>"
+    /// A service's name and the path of its page, for the `service-link` partial in a
+    /// Mustache-rendered table (the key-attribute coverage).
+    static func linkValues(_ service: String) -> [String: Any] {
+        ["name": service, "path": ServicePage.path(for: service), "isSelf": false]
     }
 
     /// " → " between a caller and its callee, " ⇢ " when the call is asynchronous.
