@@ -20,7 +20,7 @@ struct HealthPage {
         let keyCoverage = !health.keyAttributes.isEmpty && !health.coverage.isEmpty
         let context: [String: Any] = [
             "csp": templates.servicesPagePolicy,
-            "script": templates.sortScript,
+            "script": templates.tablesScript,
             "css": templates.css,
             "title": title,
             "findingCount": health.findings.count,

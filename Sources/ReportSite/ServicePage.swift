@@ -81,7 +81,7 @@ struct ServicePage {
         let latency = graph.serviceLatency[name]?.latency
         let context: [String: Any] = [
             "csp": templates.servicesPagePolicy,
-            "script": templates.sortScript,
+            "script": templates.tablesScript,
             "css": templates.css,
             "title": title,
             "name": name,

@@ -18,7 +18,7 @@ struct ServicesPage {
     func render(graphSVG: String, templates: TemplateSet) -> String {
         let context: [String: Any] = [
             "csp": templates.servicesPagePolicy,
-            "script": templates.sortScript,
+            "script": templates.tablesScript,
             "css": templates.css,
             "serviceCount": graph.nodes.values.count { !$0 },
             "virtualCount": graph.nodes.values.count { $0 },

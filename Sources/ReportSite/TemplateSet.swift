@@ -14,9 +14,10 @@ public struct TemplateSet: Sendable {
     let trace: MustacheTemplate
     /// The stylesheet inlined into every page.
     let css: String
-    /// The script that lets readers re-sort the services page's tables.
-    let sortScript: String
-    /// The trace page's waterfall interaction.
+    /// The script of the services, service and health pages: tables re-sorted, dependency
+    /// graphs searched and focused.
+    let tablesScript: String
+    /// The trace page's waterfall and dependency graph interaction.
     let traceScript: String
     /// The index's trace finder.
     let indexScript: String
@@ -96,12 +97,13 @@ public struct TemplateSet: Sendable {
             })
         trace = try compile("trace.html.mustache", contentType: PreEscapedHTML.pragma)
         css = try text("style.css")
-        sortScript = try text("sort-tables.js")
-        traceScript = try text("trace.js")
+        let graphScript = try text("graph.js")
+        tablesScript = try text("sort-tables.js") + "\n" + graphScript
+        traceScript = try text("trace.js") + "\n" + graphScript
         indexScript = try text("index.js")
         indexPagePolicy = ContentSecurityPolicy.policy(forInlineStyle: css, inlineScript: indexScript)
         tracePagePolicy = ContentSecurityPolicy.policy(forInlineStyle: css, inlineScript: traceScript)
-        servicesPagePolicy = ContentSecurityPolicy.policy(forInlineStyle: css, inlineScript: sortScript)
+        servicesPagePolicy = ContentSecurityPolicy.policy(forInlineStyle: css, inlineScript: tablesScript)
         listPagePolicy = ContentSecurityPolicy.policy(forInlineStyle: css)
         tracePlan =
             replaced.contains("trace.html.mustache")

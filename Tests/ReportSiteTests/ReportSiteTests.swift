@@ -66,11 +66,11 @@ struct ReportSiteTests {
         #expect(pages.count == 19)
         for (path, data) in pages {
             let html = String(decoding: data, as: UTF8.self)
-            // The services and health pages have the table sorter, trace pages the waterfall script,
+            // The services and health pages have the table sorter and graph script, trace pages the waterfall script,
             // the index the trace finder, each pinned by its hash; the list pages have none.
             let script: String? =
                 path.hasSuffix("/services.html") || path.contains("/services/") || path.hasSuffix("/health.html")
-                ? templates.sortScript
+                ? templates.tablesScript
                 : path.contains("/traces/") ? templates.traceScript : path.contains("/all-traces-") ? nil : templates.indexScript
             let policy = ContentSecurityPolicy.policy(forInlineStyle: templates.css, inlineScript: script)
             #expect(html.contains(#"<meta http-equiv="Content-Security-Policy" content="\#(policy)">"#), "\(path)")
