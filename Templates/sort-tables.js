@@ -19,7 +19,7 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
       }
       rows.sort(function (a, b) {
         var x = key(a), y = key(b);
-        var order = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
+        var order = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y), undefined, { numeric: true });
         return descending ? -order : order;
       });
       rows.forEach(function (row) { body.appendChild(row); });

@@ -44,9 +44,7 @@ struct IndexPage {
                 startUnixNano: trace.startTimeUnixNano, durationNano: trace.durationNano, failed: trace.errorCount > 0,
                 page: drawn && selection.contains(index) ? TracePage.path(for: trace.traceID) : nil, label: label)
         }
-        let starts = traces.map(\.startTimeUnixNano)
-        return ScatterChart(
-            points: points, firstLabel: time.string(unixNano: starts.min() ?? 0), lastLabel: time.string(unixNano: starts.max() ?? 0))
+        return ScatterChart(points: points, timeZoneName: time.name) { time.string(unixNano: $0) }
     }
 
     /// - Parameter validate: returns a chart once it has passed validation, or throws.

@@ -3,7 +3,7 @@ public import TraceModel
 
 /// How durations spread: bars over log-spaced duration ranges, failed calls stacked in red, a
 /// tooltip on every bar. Two sizes: a sparkline for a table row (no axes) and a full chart with
-/// its range and tallest bar written out.
+/// its range, what its axis is and its tallest bar written out.
 public struct HistogramChart: Sendable {
     /// The calls whose duration falls in `lower..<upper`.
     public struct Bar: Sendable, Equatable {
@@ -86,6 +86,8 @@ public struct HistogramChart: Sendable {
                 "<g class=\"axis\"><text x=\"0\" y=\"\(SVGNumber.format(height - 4))\">\(DurationFormat.string(nanoseconds: first.lower))</text>"
             out +=
                 "<text x=\"\(SVGNumber.format(width))\" y=\"\(SVGNumber.format(height - 4))\" text-anchor=\"end\">\(DurationFormat.string(nanoseconds: last.upper))</text>"
+            out +=
+                "<text x=\"\(SVGNumber.format(width / 2))\" y=\"\(SVGNumber.format(height - 4))\" text-anchor=\"middle\">duration (log scale)</text>"
             out += "<text x=\"0\" y=\"11\">tallest bar: \(tallest)</text></g>"
         }
         return out + "</svg>"

@@ -21,7 +21,7 @@ struct ValidatorAgreementTests {
                 startUnixNano: trace.startTimeUnixNano, durationNano: trace.durationNano, failed: trace.errorCount > 0,
                 page: index % 3 == 0 ? "traces/\(trace.traceID).html" : nil, label: "trace <\(index)> & \"more\"")
         }
-        charts.append(ScatterChart(points: points, firstLabel: "start", lastLabel: "end").svg())
+        charts.append(ScatterChartTests.chart(points).svg())
         let bars = (0..<12).map {
             HistogramChart.Bar(lower: UInt64($0) * 1_000, upper: UInt64($0 + 1) * 1_000, count: $0 * 3, failed: $0 % 4)
         }
