@@ -1,5 +1,6 @@
-"""Writes one trace of 50,000 spans (8 services, random tree, a few errors) as OTLP JSON, for the
-large-page benchmark and the browser checks: python3 Benchmarks/make-large-trace.py OUT.json"""
+"""Writes one trace of 50,000 spans (or SPANS; 8 services, random tree, a few errors) as OTLP JSON,
+for the large-page benchmark and the browser checks:
+python3 Benchmarks/make-large-trace.py OUT.json [SPANS]"""
 import json
 import random
 import sys
@@ -9,7 +10,7 @@ services = ["frontend", "checkout", "cart", "inventory", "payments", "orders", "
 operations = ["GET /api/items", "SELECT orders", "cache.get", "POST /checkout", "publish order.created", "render", "SELECT users", "INSERT audit"]
 spans, ids = [], []
 base = 1795485600_000_000_000
-for i in range(50000):
+for i in range(int(sys.argv[2]) if len(sys.argv) > 2 else 50000):
     span_id = "%016x" % (i + 1)
     start, operation = base + i * 20_000, random.choice(operations)
     attributes = [{"key": "http.route", "value": {"stringValue": "/api/v1/items/{id}"}},

@@ -4,7 +4,8 @@
 (function () {
   "use strict";
   var svg = document.querySelector("svg.waterfall");
-  if (!svg) return;
+  // A large trace's rows are drawn as they scroll, by trace-large.js.
+  if (!svg || document.getElementById("waterfall-data")) return;
   var rowHeight = Number(svg.getAttribute("data-rh")) || 20;
   var baseHeight = Number(svg.getAttribute("height"));
   var width = svg.getAttribute("width");
@@ -68,16 +69,7 @@
     });
   });
 
-  // Controls, made here so that a page without script shows none that cannot work.
-  var controls = document.createElement("div");
-  controls.className = "controls";
-  controls.innerHTML =
-    '<input type="search" placeholder="Search service, operation, attributes" aria-label="Search spans">' +
-    ' <span class="hits"></span>' +
-    ' <label><input type="checkbox" name="errors"> errors only</label>' +
-    ' <label><input type="checkbox" name="path"> critical path only</label>' +
-    ' <button type="button" name="collapse">Collapse all</button> <button type="button" name="expand">Expand all</button>';
-  svg.parentNode.parentNode.insertBefore(controls, svg.parentNode);
+  var controls = waterfallParts.controls(svg);
   var search = controls.querySelector("input[type=search]");
   var hits = controls.querySelector(".hits");
   var texts = null;
@@ -118,43 +110,11 @@
 
   // Time zoom: an overview strip above the waterfall; drag across it to zoom the time axis to
   // that window, drag the window to move it, double-click (or "Reset zoom") to see it all.
-  var svgNS = "http://www.w3.org/2000/svg";
   var chartLeft = Number(svg.getAttribute("data-left"));
   var chartWidth = Number(svg.getAttribute("data-width"));
-  var traceNanos = Number(svg.getAttribute("data-ns"));
-  var ruler = svg.querySelector("g.ruler");
-  var rulerLine = ruler.querySelector("line");
-  var rulerText = ruler.querySelector("text");
-  var tickTop = Number(rulerLine.getAttribute("y1")), tickBottom = Number(rulerLine.getAttribute("y2"));
-  var labelY = Number(rulerText.getAttribute("y"));
   var bars = null;  // found, with their drawn positions, on the first zoom
+  var drawWindow = null;
   var window0 = 0, window1 = 1;
-
-  function formatNanos(value) {
-    if (value === 0) return "0";
-    var units = [[1e9, " s"], [1e6, " ms"], [1e3, " µs"], [1, " ns"]];
-    for (var i = 0; i < units.length; i++) {
-      if (value >= units[i][0]) return Number((value / units[i][0]).toPrecision(3)) + units[i][1];
-    }
-    return value + " ns";
-  }
-
-  function drawRuler() {
-    Array.prototype.slice.call(ruler.childNodes).forEach(function (node) { ruler.removeChild(node); });
-    var from = window0 * traceNanos, span = (window1 - window0) * traceNanos;
-    var raw = Math.max(span / 8, 1), magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
-    var step = [1, 2, 5, 10].map(function (m) { return m * magnitude; }).filter(function (s) { return s >= raw; })[0];
-    for (var tick = Math.ceil(from / step) * step; tick <= from + span + 1e-6; tick += step) {
-      var x = chartLeft + (tick - from) / span * chartWidth;
-      var line = document.createElementNS(svgNS, "line");
-      line.setAttribute("x1", x); line.setAttribute("x2", x);
-      line.setAttribute("y1", tickTop); line.setAttribute("y2", tickBottom);
-      var label = document.createElementNS(svgNS, "text");
-      label.setAttribute("x", x); label.setAttribute("y", labelY);
-      label.textContent = formatNanos(Math.round(tick));
-      ruler.appendChild(line); ruler.appendChild(label);
-    }
-  }
 
   function zoom(from, to) {
     window0 = Math.max(0, Math.min(from, to)); window1 = Math.min(1, Math.max(from, to));
@@ -188,16 +148,10 @@
         element.setAttribute("x", x);
       }
     });
-    drawRuler();
-    drawWindow();
+    waterfallParts.drawRuler(svg, window0, window1);
+    drawWindow(window0, window1);
   }
 
-  var overview = document.createElementNS(svgNS, "svg");
-  overview.setAttribute("class", "overview");
-  overview.setAttribute("width", width);
-  overview.setAttribute("height", 44);
-  overview.setAttribute("viewBox", "0 0 " + width + " 44");
-  overview.setAttribute("aria-label", "Overview: drag across to zoom the time axis, double-click to reset");
   // One thin bar per row, built as one string: thousands of rows cost one parse, not thousands of calls.
   var rowStep = 40 / Math.max(rows.length, 1), marks = [];
   rows.forEach(function (row, index) {
@@ -205,58 +159,7 @@
     marks.push('<rect class="' + bar.getAttribute("class") + '" x="' + bar.getAttribute("x") + '" width="' + bar.getAttribute("width") +
       '" y="' + (2 + index * rowStep) + '" height="' + Math.max(rowStep, 0.5) + '"/>');
   });
-  overview.innerHTML = marks.join("");
-  var frame = document.createElementNS(svgNS, "rect");
-  frame.setAttribute("class", "window");
-  frame.setAttribute("y", 1);
-  frame.setAttribute("height", 42);
-  overview.appendChild(frame);
-  function drawWindow() {
-    frame.setAttribute("x", chartLeft + window0 * chartWidth);
-    frame.setAttribute("width", Math.max((window1 - window0) * chartWidth, 1));
-  }
-  drawWindow();
-  svg.parentNode.parentNode.insertBefore(overview, svg.parentNode);
-
-  function fraction(event) {
-    var box = overview.getBoundingClientRect();
-    var x = (event.clientX - box.left) / box.width * Number(width);
-    return Math.max(0, Math.min(1, (x - chartLeft) / chartWidth));
-  }
-  var dragStart = null, moving = null;
-  overview.addEventListener("mousedown", function (event) {
-    var at = fraction(event);
-    if (at > window0 && at < window1 && (window1 - window0) < 1) moving = { at: at, from: window0, to: window1 };
-    else dragStart = at;
-    event.preventDefault();
-  });
-  window.addEventListener("mousemove", function (event) {
-    if (moving) {
-      var delta = fraction(event) - moving.at;
-      delta = Math.max(-moving.from, Math.min(1 - moving.to, delta));
-      zoom(moving.from + delta, moving.to + delta);
-    } else if (dragStart !== null) {
-      var at = fraction(event);
-      frame.setAttribute("x", chartLeft + Math.min(dragStart, at) * chartWidth);
-      frame.setAttribute("width", Math.max(Math.abs(at - dragStart) * chartWidth, 1));
-    }
-  });
-  window.addEventListener("mouseup", function (event) {
-    if (dragStart !== null) {
-      var at = fraction(event);
-      if (Math.abs(at - dragStart) > 0.002) zoom(dragStart, at); else drawWindow();
-    }
-    dragStart = null;
-    moving = null;
-  });
-  overview.addEventListener("dblclick", function () { zoom(0, 1); });
-  var reset = document.createElement("button");
-  reset.type = "button";
-  reset.name = "reset";
-  reset.textContent = "Reset zoom";
-  reset.addEventListener("click", function () { zoom(0, 1); });
-  controls.appendChild(document.createTextNode(" "));
-  controls.appendChild(reset);
+  drawWindow = waterfallParts.overview(svg, marks.join(""), controls, zoom);
 
   // Deep links: #span-<id> opens that span's details and selects its row.
   function followHash() {

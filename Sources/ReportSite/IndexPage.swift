@@ -169,34 +169,17 @@ struct IndexPage {
             if selection.contains(index) { paged.append(position) }
         }
         /// Positions as steps from the previous one (the first from -1).
-        func steps(_ positions: [Int]) -> String { Self.vlq(zip(positions, [-1] + positions).map { $0 - $1 }) }
-        var out = "{\"t0\":\(first),\"services\":\(Self.jsonStrings(services)),"
-        out += "\"operations\":\(Self.jsonStrings(groups.map { "\($0.key.service): \($0.key.operation)" })),"
+        func steps(_ positions: [Int]) -> String { DataIsland.vlq(zip(positions, [-1] + positions).map { $0 - $1 }) }
+        var out = "{\"t0\":\(first),\"services\":\(DataIsland.jsonStrings(services)),"
+        out += "\"operations\":\(DataIsland.jsonStrings(groups.map { "\($0.key.service): \($0.key.operation)" })),"
         out +=
             "\"serviceSets\":[" + serviceSets.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }.joined(separator: ",") + "],"
-        out += "\"ids\":\"\(ids)\",\"dt\":\"\(Self.vlq(columns.dt))\",\"us\":\"\(Self.vlq(columns.us))\","
-        out += "\"op\":\"\(Self.vlq(columns.op))\",\"n\":\"\(Self.vlq(columns.n))\",\"ss\":\"\(Self.vlq(columns.ss))\","
-        out += "\"failed\":\"\(steps(failed))\",\"errors\":\"\(Self.vlq(columns.errors))\","
+        out += "\"ids\":\"\(ids)\",\"dt\":\"\(DataIsland.vlq(columns.dt))\",\"us\":\"\(DataIsland.vlq(columns.us))\","
+        out += "\"op\":\"\(DataIsland.vlq(columns.op))\",\"n\":\"\(DataIsland.vlq(columns.n))\",\"ss\":\"\(DataIsland.vlq(columns.ss))\","
+        out += "\"failed\":\"\(steps(failed))\",\"errors\":\"\(DataIsland.vlq(columns.errors))\","
         out += "\"paged\":" + (paged.count == traces.count ? "true" : "\"\(steps(paged))\"") + "}"
         return out
     }
-
-    /// Non-negative numbers as base64url variable-length quantities, one after another: five bits
-    /// a character, least significant first, 32 added to every character but a number's last.
-    static func vlq(_ numbers: some Sequence<some BinaryInteger>) -> String {
-        var out: [UInt8] = []
-        for number in numbers {
-            var value = UInt64(number)
-            while value >= 32 {
-                out.append(alphabet[Int(32 | value & 31)])
-                value >>= 5
-            }
-            out.append(alphabet[Int(value)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
     /// A trace id as 22 base64url characters: its 16 big-endian bytes, without padding.
     static func base64URL(_ id: TraceID) -> String {
@@ -212,30 +195,10 @@ struct IndexPage {
             var value = 0
             for byte in chunk { value = value << 8 | Int(byte) }
             value <<= 8 * (3 - chunk.count)
-            for position in 0...chunk.count { out.append(alphabet[(value >> (18 - 6 * position)) & 63]) }
+            for position in 0...chunk.count { out.append(DataIsland.alphabet[(value >> (18 - 6 * position)) & 63]) }
             index += 3
         }
         return String(decoding: out, as: UTF8.self)
-    }
-
-    /// A JSON array of strings, safe inside an HTML `<script>` block.
-    static func jsonStrings(_ strings: [String]) -> String {
-        "[" + strings.map(jsonString).joined(separator: ",") + "]"
-    }
-
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "<", ">", "&", "\u{2028}", "\u{2029}", "\u{0}"..."\u{1F}", "\u{7F}":
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 
     /// One row per root operation, over every trace read (with a page or not): how many, how many

@@ -17,7 +17,8 @@ public struct TemplateSet: Sendable {
     /// The script of the services, service and health pages: tables re-sorted, dependency
     /// graphs searched and focused.
     let tablesScript: String
-    /// The trace page's waterfall and dependency graph interaction.
+    /// The trace page's waterfall (drawn whole, or as it scrolls for a large trace) and
+    /// dependency graph interaction.
     let traceScript: String
     /// The index's trace finder.
     let indexScript: String
@@ -99,7 +100,7 @@ public struct TemplateSet: Sendable {
         css = try text("style.css")
         let graphScript = try text("graph.js")
         tablesScript = try text("sort-tables.js") + "\n" + graphScript
-        traceScript = try text("trace.js") + "\n" + graphScript
+        traceScript = try [text("waterfall-parts.js"), text("trace-large.js"), text("trace.js"), graphScript].joined(separator: "\n")
         indexScript = try text("index.js")
         indexPagePolicy = ContentSecurityPolicy.policy(forInlineStyle: css, inlineScript: indexScript)
         tracePagePolicy = ContentSecurityPolicy.policy(forInlineStyle: css, inlineScript: traceScript)

@@ -199,9 +199,11 @@ public struct ServiceGraphChart: Sendable {
             out +=
                 "<rect class=\"\(isVirtual ? "vnode" : palette.colorClass(name))\" x=\"\(n(rect.x))\" y=\"\(n(rect.y))\" width=\"\(n(rect.width))\" height=\"\(n(rect.height))\" rx=\"6\"/>"
             out +=
-                "<text x=\"\(n(rect.x + rect.width / 2))\" y=\"\(n(rect.y + 16))\" text-anchor=\"middle\">\(Markup.escape(Markup.truncate(name, to: 36)))</text>"
-            out +=
-                "<text class=\"sub\" x=\"\(n(rect.x + rect.width / 2))\" y=\"\(n(rect.y + 31))\" text-anchor=\"middle\">\(Markup.escape(detail))</text>"
+                "<text x=\"\(n(rect.x + rect.width / 2))\" y=\"\(n(rect.y + (detail.isEmpty ? 23 : 16)))\" text-anchor=\"middle\">\(Markup.escape(Markup.truncate(name, to: 36)))</text>"
+            if !detail.isEmpty {
+                out +=
+                    "<text class=\"sub\" x=\"\(n(rect.x + rect.width / 2))\" y=\"\(n(rect.y + 31))\" text-anchor=\"middle\">\(Markup.escape(detail))</text>"
+            }
             out += "</g>"
         }
         return out + labelLayer

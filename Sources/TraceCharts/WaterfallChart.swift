@@ -89,6 +89,11 @@ public struct WaterfallChart: Sendable {
         func x(_ time: UInt64) -> Double { chartLeft + Double(time &- start) * scale }
     }
 
+    /// Where the rows begin, below the legend and the ruler.
+    public var rowsTop: Double {
+        legendLayout(trace.services + (trace.criticalPath.isEmpty ? [] : ["critical path"])).height + Metric.rulerGap + layout.rulerHeight
+    }
+
     /// The chart as a standalone `<svg>` element.
     public func svg() -> String {
         let services = trace.services

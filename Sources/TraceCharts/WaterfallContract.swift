@@ -1,7 +1,7 @@
-/// What `Templates/trace.js` reads from a waterfall SVG to fold rows, zoom and follow links,
-/// written once: `WaterfallChart` writes these attributes, `Schemas/svg-subset.rng` and
-/// `SVGGrammar` allow them, and `trace.js` reads them (`WaterfallContractTests` holds the four to
-/// this list).
+/// What the trace page's scripts (`Templates/trace.js`, `trace-large.js`, `waterfall-parts.js`)
+/// read from a waterfall SVG to fold rows, zoom and follow links, written once: `WaterfallChart`
+/// writes these attributes, `Schemas/svg-subset.rng` and `SVGGrammar` allow them, and the
+/// scripts read them (`WaterfallContractTests` holds the four to this list).
 public enum WaterfallContract {
     /// On `<svg class="waterfall">`: a row's height in px.
     public static let rowHeight = "data-rh"

@@ -32,7 +32,7 @@ document.querySelectorAll("svg.graph").forEach((svg, number) => {
   });
   const boxes = [...svg.querySelectorAll("g.node")].map(node => ({
     name: node.querySelector("text").textContent, rect: node.querySelector("rect").getBoundingClientRect(),
-    texts: [...node.querySelectorAll("text")].map(text => text.getBoundingClientRect())}));
+    texts: [...node.querySelectorAll("text")].filter(text => text.textContent !== "").map(text => text.getBoundingClientRect())}));
   const placed = [...svg.querySelectorAll("text.elabel")].map(text => ({name: text.textContent, rect: text.getBoundingClientRect()}));
   nodes += boxes.length;
   labels += placed.length;

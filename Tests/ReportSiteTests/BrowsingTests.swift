@@ -138,7 +138,7 @@ struct BrowsingTests {
         }
         #expect(rows.count { $0.6 } == selection.reasons.count && selection.reasons.count < traces.count)
         #expect(IndexPage.base64URL(TraceID(high: .max, low: 0)) == "__________8AAAAAAAAAAA")
-        #expect(IndexPage.vlq([0, 31, 32, 1_000_000]) == "AfgBgywe")
+        #expect(DataIsland.vlq([0, 31, 32, 1_000_000]) == "AfgBgywe")
     }
 
     /// 2,300 traces make three list pages: every trace on exactly one, in start order, its operation

@@ -57,5 +57,6 @@ func utcTimesMatchTheCalendar(_ nanoseconds: UInt64, _ text: String) {
 
 @Test func inlineJSONCannotCloseItsScriptBlock() {
     #expect(
-        IndexPage.jsonString("a</script><!--\u{2028}\u{2029}&\"\\\u{1}") == #""a\u003c/script\u003e\u003c!--\u2028\u2029\u0026\"\\\u0001""#)
+        DataIsland.jsonString("a</script><!--\u{2028}\u{2029}&\"\\\u{1}") == #""a\u003c/script\u003e\u003c!--\u2028\u2029\u0026\"\\\u0001""#
+    )
 }
