@@ -60,10 +60,7 @@
   space.appendChild(rowsSvg);
   scroller.appendChild(space);
   svg.parentNode.appendChild(scroller);
-  var detail = document.createElement("div");
-  detail.className = "vdetail";
-  detail.hidden = true;
-  svg.parentNode.parentNode.insertBefore(detail, svg.parentNode.nextSibling);
+  var showDetails = waterfallParts.detailsPanel(svg);
 
   var collapsed = new Array(count).fill(false);
   var errorsOnly = false, pathOnly = false, hits = null, selected = -1, window0 = 0, window1 = 1;
@@ -152,25 +149,11 @@
     if (row && focus) row.focus({ preventScroll: true });
   }
 
-  // A span's details, from the text list at the bottom of the page, shown below the waterfall.
+  // A span: its row selected, its details shown beside the waterfall.
   function openDetails(i) {
     selected = i;
     render();
-    var target = document.getElementById("span-" + ids[i]);
-    if (!target) return;
-    detail.innerHTML = "";
-    var heading = document.createElement("p");
-    heading.className = "note";
-    heading.innerHTML = 'Details of the selected span (<a href="#span-' + escape(ids[i]) + '">in the span list</a>):';
-    var pre = document.createElement("pre");
-    for (var node = target; node && !(node !== target && node.nodeName === "B"); node = node.nextSibling) {
-      var copy = node.cloneNode(true);
-      if (copy.removeAttribute) copy.removeAttribute("id");
-      pre.appendChild(copy);
-    }
-    detail.appendChild(heading);
-    detail.appendChild(pre);
-    detail.hidden = false;
+    showDetails("span-" + ids[i]);
   }
 
   function rowOf(event) {
@@ -259,6 +242,10 @@
     openDetails(i);
   }
   window.addEventListener("hashchange", followHash);
+  waterfallParts.keepSpanLinksBeside(svg, function (id) {
+    var i = ids.indexOf(id.slice(5));
+    if (i >= 0) { reveal(i, false); openDetails(i); } else showDetails(id);
+  });
   layout();
   followHash();
 })();

@@ -38,14 +38,17 @@
     return document.getElementById("span-" + row.getAttribute("data-s"));
   }
 
+  var showDetails = waterfallParts.detailsPanel(svg);
+  // A row's span: its row selected, its details shown beside the waterfall.
   function open(row) {
-    var target = details(row);
-    if (!target) return;
-    if (target.tagName === "DETAILS") target.open = true;
-    target.scrollIntoView({ block: "center" });
     rows.forEach(function (other) { other.classList.remove("selected"); });
     row.classList.add("selected");
+    showDetails("span-" + row.getAttribute("data-s"));
   }
+  waterfallParts.keepSpanLinksBeside(svg, function (id) {
+    var row = rows.filter(function (candidate) { return "span-" + candidate.getAttribute("data-s") === id; })[0];
+    if (row) open(row); else showDetails(id);
+  });
 
   rows.forEach(function (row, index) {
     row.setAttribute("tabindex", "0");

@@ -67,7 +67,6 @@ var waterfallParts = {
     overview.setAttribute("width", width);
     overview.setAttribute("height", 44);
     overview.setAttribute("viewBox", "0 0 " + width + " 44");
-    overview.setAttribute("aria-label", "Overview: drag across to zoom the time axis, double-click to reset");
     overview.innerHTML = marks;
     var frame = document.createElementNS(waterfallParts.svgNS, "rect");
     frame.setAttribute("class", "window");
@@ -114,6 +113,25 @@ var waterfallParts = {
       moving = null;
     });
     overview.addEventListener("dblclick", function () { zoom(0, 1); });
+    // The keyboard: + and - (or arrows up and down) zoom about the window's middle, arrows left
+    // and right move it by a tenth of its width, 0 or Escape shows the whole trace.
+    overview.setAttribute("tabindex", "0");
+    overview.setAttribute("role", "group");
+    overview.setAttribute("aria-label", "Overview of the time axis: drag across to zoom, or use + and - to zoom, " +
+      "arrow keys to move, 0 to see the whole trace");
+    overview.addEventListener("keydown", function (event) {
+      var from = shown[0], to = shown[1], middle = (from + to) / 2, half = (to - from) / 2, step = (to - from) / 10;
+      if (event.key === "+" || event.key === "=" || event.key === "ArrowUp") { half /= 2; from = middle - half; to = middle + half; }
+      else if (event.key === "-" || event.key === "ArrowDown") { half = Math.min(0.5, half * 2); from = middle - half; to = middle + half; }
+      else if (event.key === "ArrowLeft") { step = Math.min(step, from); from -= step; to -= step; }
+      else if (event.key === "ArrowRight") { step = Math.min(step, 1 - to); from += step; to += step; }
+      else if (event.key === "0" || event.key === "Escape") { from = 0; to = 1; }
+      else return;
+      event.preventDefault();
+      if (from < 0) { to -= from; from = 0; }
+      if (to > 1) { from -= to - 1; to = 1; }
+      zoom(Math.max(0, from), Math.min(1, to));
+    });
     var reset = document.createElement("button");
     reset.type = "button";
     reset.name = "reset";
@@ -122,5 +140,53 @@ var waterfallParts = {
     controls.appendChild(document.createTextNode(" "));
     controls.appendChild(reset);
     return drawWindow;
+  },
+
+  // A panel below the chart holding `svg`, where a span's details are shown beside the
+  // waterfall rather than by scrolling away to the span list. Returns a function that shows the
+  // details of the span whose anchor is `id` ("span-…"): a copy of its <details> in the list, or
+  // in the text list of a large trace its lines from its heading to the next one.
+  detailsPanel: function (svg) {
+    var panel = document.createElement("div");
+    panel.className = "vdetail";
+    panel.hidden = true;
+    svg.parentNode.parentNode.insertBefore(panel, svg.parentNode.nextSibling);
+    return function (id) {
+      var target = document.getElementById(id);
+      if (!target) return;
+      if (target.tagName === "DETAILS") target.open = true;
+      panel.innerHTML = "";
+      var heading = document.createElement("p");
+      heading.className = "note";
+      heading.appendChild(document.createTextNode("Details of the selected span ("));
+      var link = document.createElement("a");
+      link.href = "#" + id;
+      link.textContent = "in the span list";
+      link.setAttribute("data-list", "");
+      heading.appendChild(link);
+      heading.appendChild(document.createTextNode("):"));
+      panel.appendChild(heading);
+      var body = document.createElement(target.tagName === "DETAILS" ? "div" : "pre");
+      var node = target.tagName === "DETAILS" ? target.firstChild : target;
+      for (; node && !(node !== target && node.nodeName === "B"); node = node.nextSibling) {
+        var copy = node.cloneNode(true);
+        if (copy.removeAttribute) copy.removeAttribute("id");
+        body.appendChild(copy);
+      }
+      panel.appendChild(body);
+      panel.hidden = false;
+    };
+  },
+
+  // Links to a span (#span-…) outside the span list, such as the failure summary's, call
+  // `show(id)` and bring the waterfall into view instead of leaving it.
+  keepSpanLinksBeside: function (svg, show) {
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest ? event.target.closest('a[href^="#span-"]') : null;
+      if (!link || link.hasAttribute("data-list") || link.closest(".spans, .spantext, .vdetail")) return;
+      event.preventDefault();
+      show(link.getAttribute("href").slice(1));
+      svg.parentNode.scrollIntoView({ block: "start" });
+    });
   }
 };

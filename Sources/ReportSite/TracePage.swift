@@ -54,7 +54,7 @@ public struct TracePage: Sendable {
     static let valueNames = [
         "csp", "script", "css", "traceID", "rootService", "rootName", "start", "timeZone", "siteTitle", "reasons", "duration",
         "spanCount", "serviceCount", "maxDepth", "errorCount", "waterfall", "graph", "slowestHops", "spanDetails", "spanText",
-        "criticalPath", "statistics", "failure", "waterfallData", "rowBudget",
+        "criticalPath", "statistics", "failure", "waterfallData", "rowBudget", "failureTable",
     ]
     static let switchNames = ["inSite", "hasReasons", "hasErrors", "hasWarnings", "largeList"]
 
@@ -99,6 +99,7 @@ public struct TracePage: Sendable {
             FailureSummaryHTML.render(trace),
             largeList ? WaterfallData(trace: trace).json(rowsTop: WaterfallChart(trace: trace).rowsTop, palette: palette) : "",
             String(expandableListLimit),
+            FailureSummaryHTML.table(trace),
         ]
         // In the order of `switchNames`.
         let switches = [!standalone, reasonsShown != .known([]), trace.errorCount > 0, !trace.warnings.isEmpty, largeList]

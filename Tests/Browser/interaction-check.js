@@ -8,7 +8,7 @@ window.addEventListener("load", function () {
   check(rows.length > 0, "no waterfall rows");
   check(controls !== null, "no controls");
   function hiddenRows() { return rows.filter(function (row) { return row.style.display === "none"; }).length; }
-  function click(element) { element.dispatchEvent(new MouseEvent("click", { bubbles: true })); }
+  function click(element) { element.dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true })); }
 
   // Collapse and expand the first row that has children.
   for (var index = 0; index + 1 < rows.length; index++) {
@@ -20,6 +20,18 @@ window.addEventListener("load", function () {
       check(hiddenRows() === 0, "expanding did not show the rows again");
       break;
     }
+  }
+  // A click on a row shows its span's details beside the waterfall, and the failure summary's
+  // links (on a failed trace) do the same instead of leaving it.
+  click(rows[rows.length - 1]);
+  var panel = document.querySelector(".vdetail");
+  check(panel !== null && !panel.hidden && panel.textContent.length > 20, "a click on a row showed no details beside the waterfall");
+  check(rows[rows.length - 1].classList.contains("selected"), "a clicked row is not selected");
+  var failureLink = document.querySelector("table.failures a");
+  if (failureLink) {
+    click(failureLink);
+    check(location.hash === "" && document.querySelector("svg.waterfall g.row.selected[data-s='" + failureLink.getAttribute("href").slice(6) + "']") !== null,
+      "the failure summary's link did not select its span's row in place");
   }
   if (controls) {
     controls.querySelector("button[name=collapse]").click();
@@ -66,6 +78,11 @@ window.addEventListener("load", function () {
     check(document.querySelectorAll("svg.waterfall g.ruler text").length > 1, "ruler not redrawn");
     controls.querySelector("button[name=reset]").click();
     check(bars() === before, "reset zoom did not restore the bars");
+    // The same with the keyboard: + zooms in, 0 shows the whole trace again.
+    overview.dispatchEvent(new KeyboardEvent("keydown", { key: "+", bubbles: true, cancelable: true }));
+    check(bars() !== before, "+ on the overview zoomed nothing");
+    overview.dispatchEvent(new KeyboardEvent("keydown", { key: "0", bubbles: true, cancelable: true }));
+    check(bars() === before, "0 on the overview did not restore the bars");
   }
 
   // A deep link opens the last row's span and selects its row.
