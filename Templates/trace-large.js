@@ -37,18 +37,29 @@
   var traceNanos = Number(svg.getAttribute("data-ns")) || 1, width = Number(svg.getAttribute("width"));
   var labelWidth = chartLeft - 10;
 
-  // The static drawing keeps its legend and ruler; its summarised rows go.
-  Array.prototype.slice.call(svg.querySelectorAll("g.row")).forEach(function (row) { row.parentNode.removeChild(row); });
-  svg.setAttribute("height", data.top);
-  svg.setAttribute("viewBox", "0 0 " + width + " " + data.top);
-  Array.prototype.forEach.call(svg.querySelectorAll("g.ruler line"), function (line) { line.setAttribute("y2", data.top); });
+  // The static drawing keeps its legend and ruler; its summarised rows go, and come back to be
+  // printed (a printout cannot scroll).
+  var staticRows = Array.prototype.slice.call(svg.querySelectorAll("g.row"));
+  var staticHeight = svg.getAttribute("height");
+  function showStaticRows(shown) {
+    var height = shown ? staticHeight : data.top;
+    staticRows.forEach(function (row) { if (shown) svg.appendChild(row); else if (row.parentNode) row.parentNode.removeChild(row); });
+    svg.setAttribute("height", height);
+    svg.setAttribute("viewBox", "0 0 " + width + " " + height);
+    Array.prototype.forEach.call(svg.querySelectorAll("g.ruler line"), function (line) { line.setAttribute("y2", height); });
+    if (scroller) scroller.hidden = shown;
+  }
+  var scroller = null;
+  showStaticRows(false);
+  window.addEventListener("beforeprint", function () { waterfallParts.drawRuler(svg, 0, 1); showStaticRows(true); });
+  window.addEventListener("afterprint", function () { showStaticRows(false); waterfallParts.drawRuler(svg, window0, window1); });
   var note = document.getElementById("waterfall-note");
   if (note) {
     note.textContent = count + " spans, every one drawn as you scroll: collapse, search, errors only and critical path only " +
       "reach them all. Click a row (or press Enter on it) for its details below the waterfall; arrow keys move between rows.";
   }
 
-  var scroller = document.createElement("div");
+  scroller = document.createElement("div");
   scroller.className = "vscroll";
   var space = document.createElement("div");
   space.className = "vspace";

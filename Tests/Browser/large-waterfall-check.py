@@ -10,6 +10,7 @@ headless Chromium through selenium and chromium-driver:
 - a search finds spans, and nonsense finds none;
 - arrow keys move the focus between rows, Enter opens a span's details beside the waterfall;
 - a deep link (#span-<id>) to the last span brings its row into view, selected, with its details;
+- printing brings back the static drawing (a printout cannot scroll), and it goes again after;
 - no message in the console.
 
 Usage: large-waterfall-check.py LIMIT_MS PAGE...
@@ -173,6 +174,14 @@ def main():
             selected = driver.execute_script(
                 "const row = document.querySelector('svg.vrows g.row.selected'); return row && row.getAttribute('data-s');")
             check(selected == expected["lastId"], f"the deep link selected {selected!r}, not {expected['lastId']!r}")
+            # Printing brings back the static drawing (a printout cannot scroll), and then goes away.
+            printed = driver.execute_script(
+                "window.dispatchEvent(new Event('beforeprint'));"
+                "const rows = document.querySelectorAll('svg.waterfall:not(.vrows) g.row').length;"
+                "const hidden = document.querySelector('.vscroll').hidden;"
+                "window.dispatchEvent(new Event('afterprint'));"
+                "return [rows, hidden, document.querySelectorAll('svg.waterfall:not(.vrows) g.row').length];")
+            check(printed[0] > 0 and printed[1] and printed[2] == 0, f"printing: {printed}")
             for entry in driver.get_log("browser"):
                 problems.append(f"{page.name}: console: {entry['message'][:200]}")
             print(f"{page.name}: {expected['count']} spans loaded in {loaded:.0f} ms; errors only reached "
