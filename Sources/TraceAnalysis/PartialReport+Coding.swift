@@ -187,6 +187,8 @@ extension ServiceGraph: Codable {
     private struct Node: Codable {
         var name: String
         var virtual: Bool
+        /// Left out where the service names none (and in parts written before namespaces).
+        var namespace: String?
     }
 
     private struct Operation: Codable {
@@ -212,7 +214,10 @@ extension ServiceGraph: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Keys.self)
         self.init()
-        for node in try container.decode([Node].self, forKey: .nodes) { nodes[node.name] = node.virtual }
+        for node in try container.decode([Node].self, forKey: .nodes) {
+            nodes[node.name] = node.virtual
+            if let namespace = node.namespace { namespaces[node.name] = namespace }
+        }
         for entry in try container.decode([Operation].self, forKey: .operations) {
             var metrics = OperationMetrics()
             metrics.metrics = entry.metrics
@@ -228,7 +233,8 @@ extension ServiceGraph: Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Keys.self)
-        try container.encode(nodes.sorted { $0.key < $1.key }.map { Node(name: $0.key, virtual: $0.value) }, forKey: .nodes)
+        try container.encode(
+            nodes.sorted { $0.key < $1.key }.map { Node(name: $0.key, virtual: $0.value, namespace: namespaces[$0.key]) }, forKey: .nodes)
         try container.encode(
             operations.sorted { $0.key < $1.key }.map {
                 Operation(

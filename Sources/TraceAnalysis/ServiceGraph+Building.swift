@@ -22,6 +22,7 @@ extension ServiceGraph {
         private var operations: [(key: OperationKey, metrics: OperationMetrics)] = []
         private var nodes: [String: Bool] = [:]
         private var edges: [EdgeKey: Metrics] = [:]
+        private var namespaces: [String: String] = [:]
 
         /// Adds the calls and services of one trace.
         mutating func add(_ trace: Trace) {
@@ -72,6 +73,9 @@ extension ServiceGraph {
                 serviceLatency.append(nil)
             }
             recentResources[slot] = (address, number)
+            if case .string(let namespace)? = resource.attributes[key: "service.namespace"], !namespace.isEmpty {
+                namespaces[name] = min(namespaces[name] ?? namespace, namespace)
+            }
             return number
         }
 
@@ -81,6 +85,7 @@ extension ServiceGraph {
             graph.operations = Dictionary(uniqueKeysWithValues: operations.lazy.map { ($0.key, $0.metrics) })
             graph.nodes = nodes
             graph.edges = edges
+            graph.namespaces = namespaces
             for (number, latency) in serviceLatency.enumerated() {
                 if let latency { graph.serviceLatency[serviceNames[number]] = latency }
             }

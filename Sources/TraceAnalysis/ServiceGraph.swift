@@ -86,6 +86,9 @@ public struct ServiceGraph: Sendable, Equatable {
     public internal(set) var nodes: [String: Bool] = [:]
     /// Server or consumer spans (or root spans) per service: the service's own latency.
     public internal(set) var serviceLatency: [String: Metrics] = [:]
+    /// The `service.namespace` of services whose resources name one (the first in name order
+    /// where they name several).
+    public internal(set) var namespaces: [String: String] = [:]
 
     public init() {}
 
@@ -104,6 +107,7 @@ public struct ServiceGraph: Sendable, Equatable {
         for (key, metrics) in other.operations { operations[key, default: OperationMetrics()].merge(metrics) }
         for (name, virtual) in other.nodes { nodes[name] = (nodes[name] ?? true) && virtual }
         for (name, metrics) in other.serviceLatency { serviceLatency[name, default: Metrics()].merge(metrics) }
+        for (name, namespace) in other.namespaces { namespaces[name] = min(namespaces[name] ?? namespace, namespace) }
     }
 
     /// Edges in a stable order.
@@ -118,6 +122,7 @@ public struct ServiceGraph: Sendable, Equatable {
         part.nodes = nodes.filter { names.contains($0.key) }
         part.operations = operations.filter { $0.key.service == service }
         part.serviceLatency = serviceLatency.filter { names.contains($0.key) }
+        part.namespaces = namespaces.filter { names.contains($0.key) }
         return part
     }
 }

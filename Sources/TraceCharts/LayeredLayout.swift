@@ -58,14 +58,21 @@ public struct LayeredLayout: Sendable {
     static let slotHeight = 4.0
     static let slotGap = 10.0
 
+    /// Room kept above the first node of a group in a layer, for the group's name.
+    public static let groupLabelRoom = 18.0
+
     /// Lays out `nodeSizes.count` nodes with the given sizes and `edges` between node indices.
     /// The edges in `loose` (asynchronous calls) do not decide the layers: they are drawn
-    /// between whatever layers the others give their ends, within one layer too.
+    /// between whatever layers the others give their ends, within one layer too. Nodes with the
+    /// same `groups` entry (a service namespace, say) stay together in each layer, with room
+    /// above them for the group's name; `groups` is empty or has an entry per node.
     public init(
-        nodeSizes: [(width: Double, height: Double)], edges: [(from: Int, to: Int)], loose: Set<Int> = [],
+        nodeSizes: [(width: Double, height: Double)], edges: [(from: Int, to: Int)], loose: Set<Int> = [], groups: [Int?] = [],
         layerGap: Double = 130, nodeGap: Double = 26, margin: Double = 20
     ) {
         let count = nodeSizes.count
+        /// A node's group; none for slots.
+        func group(_ item: Int) -> Int? { item < groups.count ? groups[item] : nil }
         var successors = [[Int]](repeating: [], count: count)
         for (number, edge) in edges.enumerated() where edge.from != edge.to && !loose.contains(number) {
             successors[edge.from].append(edge.to)
@@ -142,14 +149,28 @@ public struct LayeredLayout: Sendable {
                     guard !neighbours.isEmpty else { return (item, position[item]) }
                     return (item, neighbours.reduce(0) { $0 + position[$1] } / Double(neighbours.count))
                 }
-                columnItems[column] = barycenter.sorted { ($0.1, position[$0.0], $0.0) < ($1.1, position[$1.0], $1.0) }.map(\.0)
+                // A group goes where its members' mean barycenter puts it, its members together.
+                var groupSum: [Int: (sum: Double, count: Double)] = [:]
+                for (item, value) in barycenter {
+                    if let group = group(item) { groupSum[group, default: (0, 0)].sum += value; groupSum[group]!.count += 1 }
+                }
+                let keyed = barycenter.map { item, value -> (item: Int, key: Double, tag: Int, value: Double) in
+                    guard let group = group(item), let total = groupSum[group] else { return (item, value, -1 - item, value) }
+                    return (item, total.sum / total.count, group, value)
+                }
+                columnItems[column] = keyed.sorted {
+                    ($0.key, $0.tag, $0.value, position[$0.item], $0.item) < ($1.key, $1.tag, $1.value, position[$1.item], $1.item)
+                }.map(\.item)
                 for (index, item) in columnItems[column].enumerated() { position[item] = Double(index) }
             }
         }
 
         // 5. Vertical places: stacked first, then each layer as near the mean of its neighbours
         // as its order and gaps allow, sweeping down and up.
-        func gap(_ a: Int, _ b: Int) -> Double { a < count && b < count ? nodeGap : Self.slotGap }
+        func gap(_ a: Int, _ b: Int) -> Double {
+            guard a < count, b < count else { return Self.slotGap }
+            return group(b) != nil && group(a) != group(b) ? nodeGap + Self.groupLabelRoom : nodeGap
+        }
         var top = [Double](repeating: 0, count: itemCount)
         for column in columnItems {
             var y = 0.0

@@ -48,9 +48,11 @@ public struct ServiceGraphChart: Sendable {
                 height: Self.nodeHeight
             )
         }
+        let namespaceNumbers = Dictionary(uniqueKeysWithValues: Set(graph.namespaces.values).sorted().enumerated().map { ($1, $0) })
         layout = LayeredLayout(
             nodeSizes: sizes, edges: edges.map { (index[$0.key.caller]!, index[$0.key.callee]!) },
-            loose: Set(edges.indices.filter { edges[$0].key.style == .asynchronous }))
+            loose: Set(edges.indices.filter { edges[$0].key.style == .asynchronous }),
+            groups: names.map { graph.namespaces[$0].flatMap { namespaceNumbers[$0] } })
         body = render(index: index)
     }
 
@@ -135,11 +137,36 @@ public struct ServiceGraphChart: Sendable {
             lines.append(line)
         }
 
-        // 2. Labels, busiest edge first: beside a piece of their own edge, clear of every node,
+        // 2. Namespaces: behind each run of a namespace's services in a layer, a box with its name.
+        var namespaceLayer = ""
+        var namespaceLabels: [LayeredLayout.Rect] = []
+        for (column, bounds) in layout.columns.enumerated() {
+            let members = names.indices.filter { layout.layers[$0] == column && graph.namespaces[names[$0]] != nil }
+                .sorted { layout.nodes[$0].y < layout.nodes[$1].y }
+            var run: [Int] = []
+            for (place, member) in members.enumerated() {
+                run.append(member)
+                let next = place + 1 < members.count ? members[place + 1] : nil
+                guard next.map({ graph.namespaces[names[$0]] != graph.namespaces[names[member]] }) ?? true else { continue }
+                let namespace = graph.namespaces[names[member]]!
+                let top = layout.nodes[run[0]].y - LayeredLayout.groupLabelRoom + 2
+                let bottom = layout.nodes[run[run.count - 1]].maxY + 4
+                let text = Markup.truncate(namespace, to: 30)
+                namespaceLabels.append(
+                    LayeredLayout.Rect(x: bounds.x - 4, y: top, width: Double(text.count) * Self.smallCharacterWidth + 8, height: 14))
+                namespaceLayer +=
+                    "<g class=\"ns\"><title>namespace \(Markup.escape(namespace))</title><rect x=\"\(n(bounds.x - 6))\" y=\"\(n(top))\" "
+                    + "width=\"\(n(bounds.maxX - bounds.x + 12))\" height=\"\(n(bottom - top))\" rx=\"8\"/>"
+                    + "<text x=\"\(n(bounds.x - 2))\" y=\"\(n(top + 11))\">\(Markup.escape(text))</text></g>"
+                run = []
+            }
+        }
+
+        // 3. Labels, busiest edge first: beside a piece of their own edge, clear of every node,
         // every other label and every line (their own too, so that no label looks struck
         // through); an edge with no such place has its figures in its tooltip and the tables.
         var obstacles = ChartObstacles(width: layout.width, height: layout.height, lines: lines)
-        for rect in layout.nodes { obstacles.insert(rect) }
+        for rect in layout.nodes + namespaceLabels { obstacles.insert(rect) }
         var labelOf = [String?](repeating: nil, count: edges.count)
         let busiestFirst = edges.indices.sorted { (edges[$1].value.calls, $0) < (edges[$0].value.calls, $1) }
         for number in busiestFirst {
@@ -163,7 +190,9 @@ public struct ServiceGraphChart: Sendable {
             }
         }
 
-        // 3. Edges first, so that nodes are drawn over their ends; then labels over every edge.
+        // 4. Namespaces behind all; edges, so that nodes are drawn over their ends; nodes; then
+        // labels over every edge.
+        out += namespaceLayer
         var labelLayer = ""
         for (number, (key, metrics)) in edges.enumerated() {
             // Width by share of calls, on a log scale so that rare edges stay visible and busy ones stand out.

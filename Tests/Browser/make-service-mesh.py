@@ -3,7 +3,8 @@ python3 Tests/Browser/make-service-mesh.py SERVICES TRACES OUT.jsonl
 
 The services sit in about sqrt(SERVICES) tiers; each calls two or three services of deeper tiers
 (some skipping tiers), a few call back up (cycles), one in eight publishes to a queue read by
-another (asynchronous edges), one in five has a database the traces name but do not trace. Every
+another (asynchronous edges), one in five has a database the traces name but do not trace; its
+namespace (service.namespace) is the second half of its name. Every
 span carries values of its own (ids, URLs with ids, SQL with literals). Service s3 fails one call
 in four, so its callers' edges and its node show errors."""
 import json
@@ -100,6 +101,7 @@ with open(out, "w", encoding="utf-8") as file:
                 by_service.setdefault(consumer, []).append(
                     span(trace, next_id, producer, "process q%d" % service, 5, begin + duration, begin + duration + 2_000_000,
                          [attribute("messaging.system", "kafka"), attribute("messaging.destination.name", "q%d" % service)]))
-        batch = {"resourceSpans": [{"resource": {"attributes": [attribute("service.name", names[s])]},
+        batch = {"resourceSpans": [{"resource": {"attributes": [attribute("service.name", names[s]),
+                                                                attribute("service.namespace", names[s].split("-")[1])]},
                                     "scopeSpans": [{"spans": spans}]} for s, spans in sorted(by_service.items())]}
         file.write(json.dumps(batch, separators=(",", ":")) + "\n")
