@@ -155,7 +155,7 @@ public struct LayeredLayout: Sendable {
                     if let group = group(item) { groupSum[group, default: (0, 0)].sum += value; groupSum[group]!.count += 1 }
                 }
                 let keyed = barycenter.map { item, value -> (item: Int, key: Double, tag: Int, value: Double) in
-                    guard let group = group(item), let total = groupSum[group] else { return (item, value, -1 - item, value) }
+                    guard let group = group(item), let total = groupSum[group] else { return (item, value, Int.min, value) }
                     return (item, total.sum / total.count, group, value)
                 }
                 columnItems[column] = keyed.sorted {
