@@ -78,6 +78,9 @@
   // The spans shown, in order, and each span's place among them (-1 when not shown).
   var visible = [], placeOf = new Int32Array(count);
 
+  // A row's height on screen: the drawing is scaled to the width of its box.
+  function step() { return rowHeight * ((space.clientWidth || width) / width); }
+
   // Which spans show: none below a collapsed one; with a filter on, only those it keeps.
   function layout() {
     visible = [];
@@ -87,7 +90,6 @@
       if (kept) { placeOf[i] = visible.length; visible.push(i); }
       i = kept && collapsed[i] ? end[i] : i + 1;
     }
-    space.style.height = visible.length * rowHeight + "px";
     render();
   }
 
@@ -98,8 +100,10 @@
 
   // The rows in view, and thirty either side.
   function render() {
-    var first = Math.max(0, Math.floor(scroller.scrollTop / rowHeight) - 30);
-    var last = Math.min(visible.length, Math.ceil((scroller.scrollTop + (scroller.clientHeight || 800)) / rowHeight) + 30);
+    var onScreen = step();
+    space.style.height = visible.length * onScreen + "px";
+    var first = Math.max(0, Math.floor(scroller.scrollTop / onScreen) - 30);
+    var last = Math.min(visible.length, Math.ceil((scroller.scrollTop + (scroller.clientHeight || 800)) / onScreen) + 30);
     var out = [];
     for (var place = first; place < last; place++) {
       var i = visible[place], top = (place - first) * rowHeight, f = flags[i];
@@ -128,7 +132,7 @@
     }
     rowsSvg.setAttribute("height", Math.max((last - first) * rowHeight, 1));
     rowsSvg.setAttribute("viewBox", "0 0 " + width + " " + Math.max((last - first) * rowHeight, 1));
-    rowsSvg.style.top = first * rowHeight + "px";
+    rowsSvg.style.top = first * onScreen + "px";
     rowsSvg.innerHTML = out.join("");
   }
   var pending = false;
@@ -151,8 +155,8 @@
     }
     var place = placeOf[i];
     if (place < 0) return;
-    var top = place * rowHeight;
-    if (top < scroller.scrollTop || top + rowHeight > scroller.scrollTop + scroller.clientHeight) {
+    var top = place * step();
+    if (top < scroller.scrollTop || top + step() > scroller.scrollTop + scroller.clientHeight) {
       scroller.scrollTop = Math.max(0, top - scroller.clientHeight / 2);
     }
     render();

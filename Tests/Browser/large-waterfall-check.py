@@ -61,7 +61,9 @@ step();
 # Jumps to the middle and the bottom of the waterfall: [rows of room, last row drawn, most rows at once].
 JUMPS = """
 const done = arguments[arguments.length - 1];
-const scroller = document.querySelector(".vscroll"), rowHeight = document.querySelector("svg.waterfall").getAttribute("data-rh");
+const scroller = document.querySelector(".vscroll"), rows = document.querySelector("svg.vrows");
+// A row's height on screen: the drawing is scaled to the width of its box.
+const rowHeight = document.querySelector("svg.waterfall").getAttribute("data-rh") * rows.getBoundingClientRect().width / rows.getAttribute("width");
 const room = Math.round(document.querySelector(".vspace").getBoundingClientRect().height / rowHeight);
 let most = 0;
 const spots = [scroller.scrollHeight / 2, scroller.scrollHeight];
