@@ -5,7 +5,8 @@ struct ChartObstacles {
     typealias Point = LayeredLayout.Point
     typealias Rect = LayeredLayout.Rect
 
-    private static let cellSize = 64.0
+    /// 64 px, or larger where the drawing would need more than a million cells.
+    private let cellSize: Double
     private let columns: Int
     private let rows: Int
     private var boxes: [[Rect]]
@@ -14,8 +15,10 @@ struct ChartObstacles {
     /// A grid over a drawing of `width` × `height` holding the pieces of `lines` (what lies
     /// outside the drawing is kept in its edge cells).
     init(width: Double, height: Double, lines: [[Point]]) {
-        columns = Self.count(width)
-        rows = Self.count(height)
+        let size = max(64, (max(width, 1) * max(height, 1) / 1_000_000).squareRoot())
+        cellSize = size.isFinite ? size : 64
+        columns = Self.count(width, cellSize)
+        rows = Self.count(height, cellSize)
         boxes = Array(repeating: [], count: columns * rows)
         pieces = Array(repeating: [], count: columns * rows)
         for line in lines where line.count > 1 {
@@ -62,14 +65,14 @@ struct ChartObstacles {
         return true
     }
 
-    /// How many cells cover `length` (at least one; at most 2^16, so that no value traps).
-    private static func count(_ length: Double) -> Int { Int(max(1, min(65_536, (length / cellSize).rounded(.up)))) }
+    /// How many cells of `size` cover `length` (at least one; at most 2^16, so that no value traps).
+    private static func count(_ length: Double, _ size: Double) -> Int { Int(max(1, min(65_536, (length / size).rounded(.up)))) }
 
     /// The indices of the cells `box` lies in, held to the grid (a lazy sequence: nothing is
     /// allocated, and `self` is not held while a caller changes the cells).
     private func cells(covering box: Rect) -> some Sequence<Int> {
-        let (columns, rows) = (columns, rows)
-        func index(_ value: Double, _ count: Int) -> Int { Int(max(0, min(Double(count - 1), (value / Self.cellSize).rounded(.down)))) }
+        let (columns, rows, cellSize) = (columns, rows, cellSize)
+        func index(_ value: Double, _ count: Int) -> Int { Int(max(0, min(Double(count - 1), (value / cellSize).rounded(.down)))) }
         let columnRange = index(box.x, columns)...index(box.maxX, columns)
         return (index(box.y, rows)...index(box.maxY, rows)).lazy.flatMap { row in columnRange.lazy.map { row * columns + $0 } }
     }

@@ -54,6 +54,9 @@ public struct LayeredLayout: Sendable {
     public let width: Double
     public let height: Double
 
+    /// The most slots a layout makes (more for graphs of many nodes: four a node).
+    static let slotBudget = 20_000
+
     /// Height of an edge's slot in a layer it crosses, and the gap kept around it.
     static let slotHeight = 4.0
     static let slotGap = 10.0
@@ -116,7 +119,23 @@ public struct LayeredLayout: Sendable {
             let (a, b) = (edges[number].from, edges[number].to)
             if layer[a] != layer[b] { downPairs.insert(layer[a] < layer[b] ? Pair(from: a, to: b) : Pair(from: b, to: a)) }
         }
-        for (node, target) in downPairs.map({ ($0.from, $0.to) }).sorted(by: <) {
+        // At most `slotBudget` slots, given to the shortest edges first: past it (a chain of
+        // thousands of services, each calling the last, say) a long edge is drawn straight
+        // across, rather than the layout growing with edges × layers.
+        let byPair = downPairs.map { ($0.from, $0.to) }.sorted(by: <)
+        func span(_ pair: (Int, Int)) -> Int { layer[pair.1] - layer[pair.0] - 1 }
+        var spared = Set<Pair>()  // drawn straight across
+        var slotsLeft = max(Self.slotBudget, 4 * count)
+        if byPair.reduce(0, { $0 + span($1) }) > slotsLeft {
+            for pair in byPair.sorted(by: { (span($0), $0.0, $0.1) < (span($1), $1.0, $1.1) }) {
+                if span(pair) <= slotsLeft { slotsLeft -= span(pair) } else { spared.insert(Pair(from: pair.0, to: pair.1)) }
+            }
+        }
+        for (node, target) in byPair {
+            guard !spared.contains(Pair(from: node, to: target)) else {
+                down[node].append(target)
+                continue
+            }
             var previous = node
             var chain: [Int] = []
             for crossed in stride(from: layer[node] + 1, to: layer[target], by: 1) {
@@ -243,8 +262,9 @@ public struct LayeredLayout: Sendable {
 
     /// Each node's place in an order where few edges point backwards (the greedy heuristic of
     /// Eades, Lin and Smyth): sinks go to the end, sources to the front, and otherwise the node
-    /// with most more edges out than in goes to the front; ties go to the lowest index.
-    /// Quadratic in the number of nodes.
+    /// with most more edges out than in goes to the front; ties go to the lowest index. Each
+    /// choice comes from a heap whose stale entries are skipped: O((V + E) log V), so that a night
+    /// naming 100,000 services does not stall here.
     public static func feedbackOrder(successors: [[Int]]) -> [Int] {
         let count = successors.count
         var predecessors = [[Int]](repeating: [], count: count)
@@ -252,36 +272,78 @@ public struct LayeredLayout: Sendable {
         var outDegree = successors.map(\.count)
         var inDegree = predecessors.map(\.count)
         var removed = [Bool](repeating: false, count: count)
+        // Keys compare as tuples, smallest first: (node) for sinks and sources, (−δ, node) for the rest.
+        var sinks = MinimumHeap(), sources = MinimumHeap(), balance = MinimumHeap()
+        func note(_ node: Int) {
+            if outDegree[node] == 0 { sinks.push((node, 0)) }
+            if inDegree[node] == 0 { sources.push((node, 0)) }
+            balance.push((inDegree[node] - outDegree[node], node))
+        }
+        for node in 0..<count { note(node) }
         var front: [Int] = []
         var back: [Int] = []
         func remove(_ node: Int) {
             removed[node] = true
-            for target in successors[node] where !removed[target] { inDegree[target] -= 1 }
-            for source in predecessors[node] where !removed[source] { outDegree[source] -= 1 }
-        }
-        for _ in 0..<count {
-            var sink: Int?
-            var source: Int?
-            var best: Int?
-            for node in 0..<count where !removed[node] {
-                if outDegree[node] == 0 {
-                    sink = node
-                    break
-                }
-                if source == nil, inDegree[node] == 0 { source = node }
-                if best == nil || outDegree[node] - inDegree[node] > outDegree[best!] - inDegree[best!] { best = node }
+            for target in successors[node] where !removed[target] {
+                inDegree[target] -= 1
+                note(target)
             }
-            if let sink {
-                back.append(sink)
-                remove(sink)
-            } else if let chosen = source ?? best {
-                front.append(chosen)
-                remove(chosen)
+            for source in predecessors[node] where !removed[source] {
+                outDegree[source] -= 1
+                note(source)
+            }
+        }
+        while front.count + back.count < count {
+            if let sink = sinks.pop(where: { !removed[$0.0] && outDegree[$0.0] == 0 }) {
+                back.append(sink.0)
+                remove(sink.0)
+            } else if let source = sources.pop(where: { !removed[$0.0] && inDegree[$0.0] == 0 }) {
+                front.append(source.0)
+                remove(source.0)
+            } else if let best = balance.pop(where: { !removed[$0.1] && $0.0 == inDegree[$0.1] - outDegree[$0.1] }) {
+                front.append(best.1)
+                remove(best.1)
             }
         }
         var rank = [Int](repeating: 0, count: count)
         for (place, node) in (front + back.reversed()).enumerated() { rank[node] = place }
         return rank
+    }
+
+    /// A binary heap of pairs, smallest (by tuple order) first.
+    private struct MinimumHeap {
+        private var items: [(Int, Int)] = []
+
+        mutating func push(_ item: (Int, Int)) {
+            items.append(item)
+            var child = items.count - 1
+            while child > 0, items[child] < items[(child - 1) / 2] {
+                items.swapAt(child, (child - 1) / 2)
+                child = (child - 1) / 2
+            }
+        }
+
+        /// The smallest item that is still `current`; stale ones above it are dropped.
+        mutating func pop(where current: ((Int, Int)) -> Bool) -> (Int, Int)? {
+            while let top = items.first {
+                let last = items.removeLast()
+                if !items.isEmpty {
+                    items[0] = last
+                    var parent = 0
+                    while true {
+                        let (left, right) = (2 * parent + 1, 2 * parent + 2)
+                        var smallest = parent
+                        if left < items.count, items[left] < items[smallest] { smallest = left }
+                        if right < items.count, items[right] < items[smallest] { smallest = right }
+                        if smallest == parent { break }
+                        items.swapAt(parent, smallest)
+                        parent = smallest
+                    }
+                }
+                if current(top) { return top }
+            }
+            return nil
+        }
     }
 
     /// The tops nearest `desired` (least squares) for items kept in their order, each at least

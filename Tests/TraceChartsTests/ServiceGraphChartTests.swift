@@ -131,6 +131,21 @@ struct ServiceGraphChartTests {
         #expect(cycle.enumerated().map { node, targets in targets.count { cycleRank[node] > cycleRank[$0] } }.reduce(0, +) == 1)
     }
 
+    @Test func hostileShapesStayBounded() {
+        // A chain of 1,500 services, each also called by the first: without a budget, 1.1 million
+        // slots (25 s in a debug build); with it, at most 20,000, the shortest edges first.
+        let count = 1_500
+        let edges = (1..<count).map { ($0 - 1, $0) } + (2..<count).map { (0, $0) }
+        let layout = LayeredLayout(nodeSizes: Array(repeating: (100, 38), count: count), edges: edges)
+        #expect(layout.waypoints.reduce(0) { $0 + $1.count } / 2 <= 20_000)
+        #expect(layout.waypoints[count - 1].count == 2)  // 0 → 2 crosses layer 1 in a slot
+        #expect(layout.waypoints[edges.count - 1].isEmpty)  // 0 → 1,499 is drawn straight across
+        // A ring of 20,000 services: the order that breaks its cycle comes from heaps, not scans.
+        let ring = LayeredLayout.feedbackOrder(successors: (0..<20_000).map { [($0 + 1) % 20_000] })
+        #expect(Set(ring).count == 20_000)
+        #expect((0..<20_000).count { ring[$0] > ring[($0 + 1) % 20_000] } == 1)
+    }
+
     @Test func anEdgeAcrossLayersGoesThroughASlotInEachLayerItCrosses() {
         // 0 → 1 → 2 → 3, and 0 → 3 across layers 1 and 2.
         let sizes = [(width: 100.0, height: 38.0), (100, 38), (100, 38), (100, 38)]
