@@ -13,6 +13,7 @@ struct IndexPage {
     var time = TimeDisplay.utc
     var comparison: BaselineComparison?
     var health: InstrumentationHealth?
+    var patterns: WastePatterns?
     /// The validated scatter plot of every trace's duration over time.
     var scatterSVG = ""
     /// Every trace in start-time order, as the finder and the list pages have them.
@@ -99,6 +100,11 @@ struct IndexPage {
             "changes": comparison.map(ChangesValues.values) ?? false,
             "healthFindings": health?.findings.count ?? 0,
             "healthWorst": health?.worstSeverity.map { ["severity": $0.description] } ?? false,
+            "patternCount": patterns?.findings.count ?? 0,
+            "patternLost": (patterns?.findings.first).map {
+                ["title": $0.pattern.title, "lost": DurationFormat.string(nanoseconds: $0.lostNano)]
+            }
+                ?? false,
             "traces": rows,
             "pagedRowsCut": paged.count > Self.pagedRowLimit,
             "pagedRowLimit": Self.pagedRowLimit,

@@ -15,7 +15,7 @@ struct PlannedPartial: Sendable {
     static let all =
         [
             TraceListPage.row, ServicesPage.hopRow, ServicesPage.operationRow, ServicePage.neighbourRow, ServicePage.operationRow,
-            IndexPage.entryPointRow, HealthPage.findingRow,
+            IndexPage.entryPointRow, HealthPage.findingRow, PatternsPage.patternRow,
         ] + TraceTables.partials
 }
 

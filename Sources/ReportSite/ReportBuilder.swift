@@ -79,6 +79,8 @@ public struct ReportBuilder: Sendable {
         public var thresholds = BaselineComparison.Thresholds()
         /// The attributes whose coverage the health page measures.
         public var keyAttributes = InstrumentationHealth.defaultKeyAttributes
+        /// What counts as a pattern that wastes time.
+        public var wasteThresholds = WastePatterns.Thresholds()
         /// Lines for `summary.json`'s warnings (inputs skipped, say).
         public var warnings: [String] = []
         /// Where the site will be published (checked with `SiteSummary.baseURL(_:)`): absolute
@@ -114,7 +116,8 @@ public struct ReportBuilder: Sendable {
         traces: [Trace], inputs: [Input], output: URL, options: Options = Options(), spanIDsInSeveralTraces: [SpanIDLocation]? = nil
     ) throws(ReportError) -> Outcome {
         let places = spanIDsInSeveralTraces ?? InstrumentationHealth.Tally.spanIDsInSeveralTraces(inTraces: traces)
-        let report = PartialReport(traces: traces, keyAttributes: options.keyAttributes, spanIDsInSeveralTraces: places)
+        let report = PartialReport(
+            traces: traces, keyAttributes: options.keyAttributes, spanIDsInSeveralTraces: places, wasteThresholds: options.wasteThresholds)
         return try build(report: report, inputs: inputs, output: output, options: options, pages: TracesInMemory(traces))
     }
 
@@ -143,7 +146,10 @@ public struct ReportBuilder: Sendable {
         let siteGraph = report.graph
         var health = report.findings
         health.addReadingIssues(inputs.map { ($0.path, $0.spanCount, $0.issues) })
-        let selection = TraceSelection(traces: traces, graph: siteGraph, policy: options.selection, healthExamples: health.exampleTraces)
+        let patterns = report.wastePatterns
+        let selection = TraceSelection(
+            traces: traces, graph: siteGraph, policy: options.selection, healthExamples: health.exampleTraces,
+            patternExamples: patterns.exampleTraces)
         try writeTracePages(traces, selection: selection, options: options, pages: pages, to: site)
         let pagedTraces = Set(selection.reasons.keys.map { traces[$0].traceID })
 
@@ -151,6 +157,11 @@ public struct ReportBuilder: Sendable {
             title: options.title, traces: traces, graph: siteGraph, selection: selection, inputs: inputs, warnings: options.warnings,
             baseURL: options.baseURL)
         summary.health = SiteSummary.Health(health)
+        summary.wastePatterns = SiteSummary.Patterns(patterns)
+        var patternsPage = PatternsPage(patterns: patterns, traceCount: traces.count)
+        patternsPage.title = options.title
+        patternsPage.pagedTraces = pagedTraces
+        try site.write(patternsPage.render(templates: templates), to: PatternsPage.path)
         var healthPage = HealthPage(health: health)
         healthPage.title = options.title
         healthPage.pagedTraces = pagedTraces
@@ -170,6 +181,7 @@ public struct ReportBuilder: Sendable {
             IndexPage.scatter(traces: traces, selection: selection, time: options.time).svg(), page: "index.html", by: validator)
         index.comparison = comparison
         index.health = health
+        index.patterns = patterns
         let indexPage = try index.render(templates: templates) { svg throws(ReportError) in
             try validated(svg, page: "index.html", by: validator)
         }

@@ -1,6 +1,6 @@
 public import Foundation
 import SystemCalls
-import TraceAnalysis
+public import TraceAnalysis
 import TraceModel
 
 /// `summary.json`: what a report found, for machines — the next night's baseline, dashboards,
@@ -30,6 +30,53 @@ public struct SiteSummary: Codable, Equatable, Sendable {
     public var warnings: [String]
     /// The instrumentation health findings (absent in summaries of earlier releases).
     public var health: Health?
+    /// The patterns that waste time (absent in summaries of earlier releases).
+    public var wastePatterns: Patterns?
+
+    /// `patterns.html` for machines: the thresholds, and every pattern found with every row.
+    public struct Patterns: Codable, Equatable, Sendable {
+        public struct Row: Codable, Equatable, Sendable {
+            /// The span the pattern occurs under (for chatty callers, the caller service).
+            public var service: String
+            public var operation: String?
+            /// The repeated call, the callees in order, or the callee.
+            public var target: String?
+            public var occurrences: Int
+            public var traces: Int
+            public var calls: Int
+            public var lostNano: UInt64
+            /// The traces where it cost most, most first.
+            public var examples: [String]
+        }
+
+        public struct Finding: Codable, Equatable, Sendable {
+            /// The pattern's stable name, e.g. "n-plus-one".
+            public var pattern: String
+            public var title: String
+            public var occurrences: Int
+            public var lostNano: UInt64
+            public var rows: [Row]
+        }
+
+        public var thresholds: WastePatterns.Thresholds
+        /// Most time lost first.
+        public var findings: [Finding]
+
+        init(_ patterns: WastePatterns) {
+            thresholds = patterns.thresholds
+            findings = patterns.findings.map { finding in
+                Finding(
+                    pattern: finding.pattern.rawValue, title: finding.pattern.title, occurrences: finding.occurrences,
+                    lostNano: finding.lostNano,
+                    rows: finding.rows.map {
+                        Row(
+                            service: $0.subject.service, operation: $0.subject.operation.isEmpty ? nil : $0.subject.operation,
+                            target: $0.subject.target.isEmpty ? nil : $0.subject.target, occurrences: $0.occurrences, traces: $0.traces,
+                            calls: $0.calls, lostNano: $0.lostNano, examples: $0.examples.map(\.hex))
+                    })
+            }
+        }
+    }
 
     /// `health.html` for machines: every finding with every row, and the key attributes' coverage.
     public struct Health: Codable, Equatable, Sendable {

@@ -44,7 +44,8 @@ public enum BuildStage {
         let keepsSpans = !settings.selection.all || !drawingCandidates
         let storeChunks = keepsSpans ? try keep(spans, in: staging.folder.appendingPathComponent(PartSummary.storeName)) : [:]
         let traces = TraceAssembler(options: settings.assembly.options).assemble(consume spans, workers: workers)
-        let report = PartialReport(traces: traces, keyAttributes: settings.keyAttributes, spanIDsInSeveralTraces: places)
+        let report = PartialReport(
+            traces: traces, keyAttributes: settings.keyAttributes, spanIDsInSeveralTraces: places, wasteThresholds: settings.wastePatterns)
         places = []
 
         let chosen = drawingCandidates ? candidates(report, settings: settings) : []
@@ -149,6 +150,12 @@ public enum BuildStage {
         for subjects in report.health.cases.values {
             for cases in subjects.values { examples.formUnion(cases.examples.map(\.traceID)) }
         }
-        return TraceSelection(traces: report.traces, graph: report.graph, policy: policy, healthExamples: examples).reasons.keys.sorted()
+        var patternExamples = Set<TraceID>()
+        for subjects in report.waste.cases.values {
+            for cases in subjects.values { patternExamples.formUnion(cases.examples.map(\.traceID)) }
+        }
+        return TraceSelection(
+            traces: report.traces, graph: report.graph, policy: policy, healthExamples: examples, patternExamples: patternExamples
+        ).reasons.keys.sorted()
     }
 }

@@ -114,6 +114,8 @@ public struct BuildSettings: Codable, Equatable, Sendable {
     public var timeZone = "UTC"
     public var rowBudget = ReportBuilder.defaultRowBudget
     public var keyAttributes = InstrumentationHealth.defaultKeyAttributes
+    /// What counts as a pattern that wastes time.
+    public var wastePatterns = WastePatterns.Thresholds()
     /// Which traces get a page (`requested` is not kept: see `traceIDs`).
     public var selection = TraceSelection.Policy()
     /// `--trace-id` values, resolved against every trace at merge.
@@ -263,13 +265,14 @@ enum StageJSON {
 }
 
 extension BuildSettings {
-    /// The site's options with what the settings decide: title, time zone, key attributes and
-    /// selection (`requested` being the traces `traceIDs` name).
+    /// The site's options with what the settings decide: title, time zone, key attributes, waste
+    /// thresholds and selection (`requested` being the traces `traceIDs` name).
     public func reportOptions(site: ReportBuilder.Options, requested: Set<TraceID>) -> ReportBuilder.Options {
         var options = site
         options.title = title
         options.time = time
         options.keyAttributes = keyAttributes
+        options.wasteThresholds = wastePatterns
         options.selection = selection
         options.selection.requested = requested
         return options

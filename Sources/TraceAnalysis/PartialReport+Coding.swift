@@ -21,7 +21,7 @@ private func checkedCount<Key: CodingKey>(_ count: Int, _ key: Key, in container
 }
 
 extension PartialReport: Codable {
-    private enum Keys: String, CodingKey { case traces, graph, health }
+    private enum Keys: String, CodingKey { case traces, graph, health, waste }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Keys.self)
@@ -31,7 +31,8 @@ extension PartialReport: Codable {
         }
         self.init(
             traces: traces, graph: try container.decode(ServiceGraph.self, forKey: .graph),
-            health: try container.decode(InstrumentationHealth.Tally.self, forKey: .health))
+            health: try container.decode(InstrumentationHealth.Tally.self, forKey: .health),
+            waste: try container.decode(WastePatterns.Tally.self, forKey: .waste))
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -39,6 +40,7 @@ extension PartialReport: Codable {
         try container.encode(traces, forKey: .traces)
         try container.encode(graph, forKey: .graph)
         try container.encode(health, forKey: .health)
+        try container.encode(waste, forKey: .waste)
     }
 }
 
@@ -435,5 +437,71 @@ extension InstrumentationHealth.Tally: Codable {
             Self.spanIDsInSeveralTraces(spanIDsInSeveralTraces).map {
                 Place(span: $0.spanID.hex, trace: HexTraceID($0.traceID), service: $0.service, operation: $0.operation)
             }, forKey: .spanIDsInSeveralTraces)
+    }
+}
+
+extension WastePatterns.Tally: Codable {
+    private enum Keys: String, CodingKey { case thresholds, cases }
+
+    private struct ExampleFields: Codable {
+        var lost: UInt64
+        var start: UInt64
+        var trace: HexTraceID
+    }
+
+    private struct Entry: Codable {
+        var pattern: String
+        var service: String
+        var operation: String
+        var target: String
+        var occurrences: Int
+        var traces: Int
+        var calls: Int
+        var lost: UInt64
+        var examples: [ExampleFields]
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        self.init(thresholds: try container.decode(WastePatterns.Thresholds.self, forKey: .thresholds))
+        for entry in try container.decode([Entry].self, forKey: .cases) {
+            guard let pattern = WastePatterns.Pattern(rawValue: entry.pattern) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .cases, in: container, debugDescription: "unknown pattern '\(entry.pattern)'")
+            }
+            var cases = Cases()
+            cases.occurrences = try checkedCount(entry.occurrences, Keys.cases, in: container)
+            cases.traces = try checkedCount(entry.traces, Keys.cases, in: container)
+            cases.calls = try checkedCount(entry.calls, Keys.cases, in: container)
+            cases.lostNano = entry.lost
+            for example in entry.examples {
+                cases.note(
+                    Example(lostNano: example.lost, order: ReportOrder(startTimeUnixNano: example.start, traceID: example.trace.id)))
+            }
+            let subject = WastePatterns.Subject(service: entry.service, operation: entry.operation, target: entry.target)
+            self.cases[pattern, default: [:]][subject] = cases
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(thresholds, forKey: .thresholds)
+        var entries: [(WastePatterns.Pattern, WastePatterns.Subject, Entry)] = []
+        for (pattern, subjects) in cases {
+            for (subject, cases) in subjects {
+                entries.append(
+                    (
+                        pattern, subject,
+                        Entry(
+                            pattern: pattern.rawValue, service: subject.service, operation: subject.operation, target: subject.target,
+                            occurrences: cases.occurrences, traces: cases.traces, calls: cases.calls, lost: cases.lostNano,
+                            examples: cases.examples.map {
+                                ExampleFields(lost: $0.lostNano, start: $0.order.startTimeUnixNano, trace: HexTraceID($0.order.traceID))
+                            })
+                    ))
+            }
+        }
+        entries.sort { ($0.0, $0.1) < ($1.0, $1.1) }
+        try container.encode(entries.map(\.2), forKey: .cases)
     }
 }

@@ -2,7 +2,7 @@ public import TraceAssembly
 public import TraceModel
 
 /// What a report knows of some of the traces of an input (or all of them): a digest of each
-/// trace, the service graph and the instrumentation health tally. Everything the site shows but
+/// trace, the service graph, the instrumentation health tally and the waste patterns' tally. Everything the site shows but
 /// the trace pages comes from this, and reports on disjoint sets of traces merge into exactly the
 /// report on their union: counts, sums, maxima, edges and exemplars are equal, and percentiles
 /// are those of the union (the latency sketches merge without loss).
@@ -11,31 +11,46 @@ public struct PartialReport: Sendable, Equatable {
     public private(set) var traces: [TraceDigest]
     public private(set) var graph: ServiceGraph
     public private(set) var health: InstrumentationHealth.Tally
+    public private(set) var waste: WastePatterns.Tally
 
     /// - Parameter traces: in report order (checked: a list out of order is sorted).
-    public init(traces: [TraceDigest], graph: ServiceGraph, health: InstrumentationHealth.Tally) {
+    public init(traces: [TraceDigest], graph: ServiceGraph, health: InstrumentationHealth.Tally, waste: WastePatterns.Tally) {
         let ordered = zip(traces, traces.dropFirst()).allSatisfy { $0.reportOrder < $1.reportOrder }
         self.traces = ordered ? traces : traces.sorted { $0.reportOrder < $1.reportOrder }
         self.graph = graph
         self.health = health
+        self.waste = waste
     }
 
     /// The report on `traces` (in report order, as the assembler gives them).
     /// - Parameter spanIDsInSeveralTraces: the places of span ids met in several traces, found in
     ///   the spans as read (`InstrumentationHealth.Tally.spanIDsInSeveralTraces(in:)`); a part
     ///   filed by trace id has none of its own, and gets the places of the ids filed with it.
-    public init(traces: [Trace], keyAttributes: [String], spanIDsInSeveralTraces: [SpanIDLocation]) {
-        var (graph, health) = ParallelWork.both(
-            { ServiceGraph(traces: traces) }, { InstrumentationHealth.Tally(traces: traces, keyAttributes: keyAttributes) })
+    /// - Parameter wasteThresholds: what counts as a pattern that wastes time.
+    public init(
+        traces: [Trace], keyAttributes: [String], spanIDsInSeveralTraces: [SpanIDLocation],
+        wasteThresholds: WastePatterns.Thresholds = WastePatterns.Thresholds()
+    ) {
+        var (graph, (health, waste)) = ParallelWork.both(
+            { ServiceGraph(traces: traces) },
+            {
+                (
+                    InstrumentationHealth.Tally(traces: traces, keyAttributes: keyAttributes),
+                    WastePatterns.Tally(traces: traces, thresholds: wasteThresholds)
+                )
+            })
         health.spanIDsInSeveralTraces = spanIDsInSeveralTraces
         self.traces = traces.map(TraceDigest.init)
         self.graph = graph
         self.health = health
+        self.waste = waste
     }
 
     /// An empty report, to merge parts into.
-    public init(keyAttributes: [String]) {
-        self.init(traces: [], graph: ServiceGraph(), health: InstrumentationHealth.Tally(keyAttributes: keyAttributes))
+    public init(keyAttributes: [String], wasteThresholds: WastePatterns.Thresholds = WastePatterns.Thresholds()) {
+        self.init(
+            traces: [], graph: ServiceGraph(), health: InstrumentationHealth.Tally(keyAttributes: keyAttributes),
+            waste: WastePatterns.Tally(thresholds: wasteThresholds))
     }
 
     /// Adds the report on other traces.
@@ -49,6 +64,7 @@ public struct PartialReport: Sendable, Equatable {
     public mutating func mergeAllButTraces(_ other: PartialReport) {
         graph.merge(other.graph)
         health.merge(other.health)
+        waste.merge(other.waste)
     }
 
     /// Takes `traces` (in report order) as the report's digests.
@@ -59,6 +75,9 @@ public struct PartialReport: Sendable, Equatable {
 
     /// The health findings over every trace in the report.
     public var findings: InstrumentationHealth { InstrumentationHealth(tally: health, traces: traces) }
+
+    /// The patterns that waste time, over every trace in the report.
+    public var wastePatterns: WastePatterns { WastePatterns(tally: waste) }
 
     /// Two lists in report order, merged.
     private static func merged(_ a: [TraceDigest], _ b: [TraceDigest]) -> [TraceDigest] {

@@ -19,6 +19,8 @@ public struct TraceSelection: Sendable {
         case hopExemplar
         /// The health page gives it as an example of an instrumentation mistake.
         case healthExample
+        /// The patterns page gives it as an example of time wasted.
+        case patternExample
         /// Every trace was asked for.
         case all
 
@@ -30,6 +32,7 @@ public struct TraceSelection: Sendable {
             case .percentile(let p): "p\(p) of its operation"
             case .hopExemplar: "exemplar of a slow hop"
             case .healthExample: "example of a health finding"
+            case .patternExample: "example of time wasted"
             case .all: "every trace selected"
             }
         }
@@ -42,6 +45,7 @@ public struct TraceSelection: Sendable {
             case .percentile(let p): (3, -p)
             case .hopExemplar: (4, 0)
             case .healthExample: (5, 0)
+            case .patternExample: (5, 1)
             case .all: (6, 0)
             }
         }
@@ -85,8 +89,11 @@ public struct TraceSelection: Sendable {
     public let leftOut: Int
 
     /// Selects among `traces` (in report order) by `policy`; `graph` names the hop exemplars and
-    /// `healthExamples` the traces the health page would link to.
-    public init(traces: [TraceDigest], graph: ServiceGraph, policy: Policy, healthExamples: Set<TraceID> = []) {
+    /// `healthExamples` and `patternExamples` the traces the health and patterns pages would link to
+    /// (both chosen with `policy.healthExamples`).
+    public init(
+        traces: [TraceDigest], graph: ServiceGraph, policy: Policy, healthExamples: Set<TraceID> = [], patternExamples: Set<TraceID> = []
+    ) {
         var candidates: [Int: [Reason]] = [:]
         func add(_ index: Int, _ reason: Reason) { candidates[index, default: []].append(reason) }
 
@@ -137,6 +144,9 @@ public struct TraceSelection: Sendable {
         if policy.healthExamples {
             for id in healthExamples {
                 if let index = indexOfID[id] { add(index, .healthExample) }
+            }
+            for id in patternExamples {
+                if let index = indexOfID[id] { add(index, .patternExample) }
             }
         }
 

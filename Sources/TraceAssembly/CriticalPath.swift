@@ -19,7 +19,8 @@ public struct CriticalPathSection: Equatable, Sendable {
 /// The critical path, computed as Jaeger UI does: FOLLOWS_FROM subtrees are left out; children
 /// are clipped to their parent's window (and dropped when wholly outside it, with their
 /// subtrees); then from each root's end the walk goes back through the last-finishing child, and
-/// on returning to a parent, through the child that finished last before the one just walked.
+/// on returning to a parent, through the child that finished last by the time the one just walked
+/// started.
 enum CriticalPath {
     /// The sections, latest first, for every root in turn.
     /// - Parameters:
@@ -77,7 +78,10 @@ enum CriticalPath {
             while true {
                 let sectionEnd = returning ?? end[current]
                 if let limit = returning {
-                    while next[current] < childStart[current + 1], end[children[next[current]]] >= limit { next[current] += 1 }
+                    // Past the child just walked, to one that ended by the time it started: a
+                    // child ending the instant the next one starts was waited for too.
+                    next[current] += 1
+                    while next[current] < childStart[current + 1], end[children[next[current]]] > limit { next[current] += 1 }
                 }
                 if next[current] < childStart[current + 1] {
                     let child = children[next[current]]

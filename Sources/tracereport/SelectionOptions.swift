@@ -37,7 +37,28 @@ struct SelectionOptions: ParsableArguments {
             valueName: "key"))
     var keyAttributes: [String] = []
 
+    @Option(help: "N+1 calls: at least this many calls of one kind, one after another, under one span.")
+    var nPlusOneCalls: Int = WastePatterns.Thresholds().nPlusOneCalls
+
+    @Option(help: "Sequential calls: at least this many calls to different callees, one after another, under one span.")
+    var sequentialCalls: Int = WastePatterns.Thresholds().sequentialCalls
+
+    @Option(help: "Chatty callers: at least this many calls from one service to one callee in a trace.")
+    var chattyCalls: Int = WastePatterns.Thresholds().chattyCalls
+
+    @Option(
+        help: ArgumentHelp(
+            "Time no span accounts for: a span's own time on the critical path is at least this share of it…", valueName: "percent"))
+    var uninstrumentedShare: Int = WastePatterns.Thresholds().uninstrumentedPercent
+
+    @Option(help: ArgumentHelp("…and at least this long.", valueName: "duration"))
+    var uninstrumentedTime = DurationArgument(nanoseconds: WastePatterns.Thresholds().uninstrumentedNano, written: "10ms")
+
     func validate() throws {
+        if nPlusOneCalls < 2 { throw ValidationError("--n-plus-one-calls must be 2 or more") }
+        if sequentialCalls < 2 { throw ValidationError("--sequential-calls must be 2 or more") }
+        if chattyCalls < 2 { throw ValidationError("--chatty-calls must be 2 or more") }
+        if !(0...100).contains(uninstrumentedShare) { throw ValidationError("--uninstrumented-share must be 0 to 100") }
         if maxPages < 0 { throw ValidationError("--max-pages must be 0 or more") }
         if slowest < 0 { throw ValidationError("--slowest must be 0 or more") }
         if maxErrorPages < 0 { throw ValidationError("--max-error-pages must be 0 or more") }
@@ -63,6 +84,17 @@ struct SelectionOptions: ParsableArguments {
         return selection
     }
 
+    /// What counts as a pattern that wastes time.
+    var wasteThresholds: WastePatterns.Thresholds {
+        var thresholds = WastePatterns.Thresholds()
+        thresholds.nPlusOneCalls = nPlusOneCalls
+        thresholds.sequentialCalls = sequentialCalls
+        thresholds.chattyCalls = chattyCalls
+        thresholds.uninstrumentedPercent = uninstrumentedShare
+        thresholds.uninstrumentedNano = uninstrumentedTime.nanoseconds
+        return thresholds
+    }
+
     /// Everything that decides the report's content.
     func settings(pages: PageOptions, assembly: AssemblyFlags, templates: TemplateSet) throws -> BuildSettings {
         var settings = BuildSettings()
@@ -70,6 +102,7 @@ struct SelectionOptions: ParsableArguments {
         settings.timeZone = pages.timeZone
         settings.rowBudget = pages.rowBudget
         if !keyAttributes.isEmpty { settings.keyAttributes = keyAttributes }
+        settings.wastePatterns = wasteThresholds
         settings.selection = try selection()
         settings.traceIDs = traceIDs
         settings.assembly = assembly.settings

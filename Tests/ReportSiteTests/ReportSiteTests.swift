@@ -61,15 +61,16 @@ struct ReportSiteTests {
         let site = try buildSite(try sampleSpans())
         let templates = try TemplateSet()
         let pages = try FileManagerListing.tree(site).filter { $0.key.hasSuffix(".html") }
-        // index, the list of all traces, services, health, 8 traces (5 in OTLP JSON, 3 more in the
-        // other formats) and 7 service pages (4 services, 3 databases named from their callers)
-        #expect(pages.count == 19)
+        // index, the list of all traces, services, health, patterns, 8 traces (5 in OTLP JSON, 3
+        // more in the other formats) and 7 service pages (4 services, 3 databases named from their callers)
+        #expect(pages.count == 20)
         for (path, data) in pages {
             let html = String(decoding: data, as: UTF8.self)
-            // The services and health pages have the table sorter and graph script, trace pages the waterfall script,
-            // the index the trace finder, each pinned by its hash; the list pages have none.
+            // The services, health and patterns pages have the table sorter and graph script, trace pages the
+            // waterfall script, the index the trace finder, each pinned by its hash; the list pages have none.
             let script: String? =
                 path.hasSuffix("/services.html") || path.contains("/services/") || path.hasSuffix("/health.html")
+                    || path.hasSuffix("/patterns.html")
                 ? templates.tablesScript
                 : path.contains("/traces/") ? templates.traceScript : path.contains("/all-traces-") ? nil : templates.indexScript
             let policy = ContentSecurityPolicy.policy(forInlineStyle: templates.css, inlineScript: script)
@@ -115,7 +116,7 @@ struct ReportSiteTests {
         let spans = try sampleSpans()
         let first = try FileManagerListing.tree(try buildSite(spans))
         let second = try FileManagerListing.tree(try buildSite(spans.reversed()))
-        #expect(first.count == 21)  // index, list, services, health, summary.json, 8 traces, 7 service pages, marker
+        #expect(first.count == 22)  // index, list, services, health, patterns, summary.json, 8 traces, 7 service pages, marker
         #expect(first == second)
     }
 

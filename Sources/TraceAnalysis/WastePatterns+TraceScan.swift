@@ -1,0 +1,254 @@
+import TraceAssembly
+import TraceModel
+
+extension WastePatterns {
+    /// The patterns in one trace. A call is a span its parent waited for that reaches out of the
+    /// parent's code: a CLIENT span, a database span (`db.system`), or a span of another service
+    /// right under the parent; what it calls is its callee, named as the service graph names it.
+    /// Calls under one parent are "of one kind" when they have the same service, operation,
+    /// callee and statement shape (literals taken out).
+    struct TraceScan {
+        let trace: Trace
+        let thresholds: Thresholds
+        /// Children of span `p`: `children[childStart[p]..<childStart[p + 1]]`, in start order.
+        private var childStart: [Int]
+        private var children: [Int]
+
+        /// A call overlapping the one before by up to a tenth of that one's duration, and at most
+        /// this, still counts as made after it: clocks truncated to milliseconds (JavaScript,
+        /// some Zipkin reporters) blur the edges.
+        static let toleranceNano: UInt64 = 1_000_000
+
+        init(trace: Trace, thresholds: Thresholds) {
+            self.trace = trace
+            self.thresholds = thresholds
+            let count = trace.spans.count
+            var start = [Int](repeating: 0, count: count + 1)
+            for parent in trace.parentIndex { if let parent { start[parent + 1] += 1 } }
+            for index in 0..<count { start[index + 1] += start[index] }
+            var fill = start
+            var children = [Int](repeating: 0, count: start[count])
+            // Display order lists siblings by start time, so filling in index order keeps it.
+            for index in 0..<count {
+                guard let parent = trace.parentIndex[index] else { continue }
+                children[fill[parent]] = index
+                fill[parent] += 1
+            }
+            self.childStart = start
+            self.children = children
+        }
+
+        private func childList(_ parent: Int) -> ArraySlice<Int> { children[childStart[parent]..<childStart[parent + 1]] }
+
+        /// Every pattern found, per subject.
+        func occurrences() -> [Pattern: [Subject: Occurrence]] {
+            var found: [Pattern: [Subject: Occurrence]] = [:]
+            var edges: [Edge: EdgeCalls] = [:]
+            for parent in trace.spans.indices where childStart[parent + 1] > childStart[parent] {
+                uninstrumented(parent, into: &found)
+                let calls = childList(parent).filter(isCall)
+                for call in calls {
+                    let callee = callee(of: call)
+                    guard !callee.isEmpty else { continue }
+                    let caller = trace.spans[call].kind == .server ? trace.spans[parent].service : trace.spans[call].service
+                    edges[Edge(caller: caller, callee: callee), default: EdgeCalls()].calls.append(call)
+                }
+                guard calls.count >= 2 else { continue }
+                let described = calls.map { Call(index: $0, kind: kind(of: $0)) }
+                repeated(parent, described, into: &found)
+                sequential(parent, described, into: &found)
+            }
+            chatty(edges, into: &found)
+            return found
+        }
+
+        // MARK: Calls
+
+        /// Whether the parent of `index` waited for it and it reaches out of the parent's code.
+        private func isCall(_ index: Int) -> Bool {
+            let span = trace.spans[index]
+            guard span.parentRelation != .followsFrom, span.kind != .producer, span.kind != .consumer else { return false }
+            if span.kind == .client { return true }
+            if span.attributes[key: "db.system"] != nil || span.attributes[key: "db.system.name"] != nil { return true }
+            guard span.kind == .server, let parent = trace.parentIndex[index] else { return false }
+            return trace.spans[parent].kind != .client && trace.spans[parent].service != span.service
+        }
+
+        /// What a call calls: the service of its first child in another service, its own service
+        /// for a server span, else what its attributes name (a database, a host); "" if nothing.
+        private func callee(of index: Int) -> String {
+            let span = trace.spans[index]
+            if span.kind == .server { return span.service }
+            for child in childList(index) where trace.spans[child].service != span.service { return trace.spans[child].service }
+            return ServiceCalls.virtualCallee(attributes: span.attributes) ?? ""
+        }
+
+        private struct CallKind: Hashable {
+            var service: String
+            var operation: String
+            var callee: String
+            var statement: String
+
+            /// The callee, or the call itself when it names none.
+            var calleeName: String { callee.isEmpty ? "\(service): \(operation)" : callee }
+        }
+
+        private struct Call {
+            var index: Int
+            var kind: CallKind
+        }
+
+        private func kind(of index: Int) -> CallKind {
+            let span = trace.spans[index]
+            let statement = ["db.query.text", "db.statement", "sql.query"].lazy.compactMap { span.attributes[key: $0]?.description }.first
+            return CallKind(
+                service: span.service, operation: span.name, callee: callee(of: index),
+                statement: statement.map(StatementShape.shape) ?? "")
+        }
+
+        /// How a repeated call is named in a row: its operation, its service when not the
+        /// caller's, its callee when named apart, and its statement's shape.
+        private func name(_ kind: CallKind, under parent: Int) -> String {
+            var name = kind.service == trace.spans[parent].service ? kind.operation : "\(kind.service): \(kind.operation)"
+            if !kind.callee.isEmpty, kind.callee != kind.service { name += " @ \(kind.callee)" }
+            if !kind.statement.isEmpty, kind.statement != kind.operation { name += " — \(kind.statement)" }
+            return name
+        }
+
+        private func subject(_ parent: Int, target: String) -> Subject {
+            Subject(service: trace.spans[parent].service, operation: trace.spans[parent].name, target: target)
+        }
+
+        private func start(_ index: Int) -> UInt64 { trace.spans[index].startTimeUnixNano }
+        private func end(_ index: Int) -> UInt64 { trace.spans[index].startTimeUnixNano.saturatingAdding(trace.spans[index].durationNano) }
+
+        /// Whether `next` starts once `previous` has ended (within the tolerance).
+        private func follows(_ next: Int, _ previous: Int) -> Bool {
+            start(next).saturatingAdding(tolerance(after: previous)) >= end(previous)
+        }
+
+        private func tolerance(after call: Int) -> UInt64 { min(Self.toleranceNano, trace.spans[call].durationNano / 10) }
+
+        // MARK: Patterns
+
+        /// N+1 calls and retries: calls of one kind under `parent`.
+        private func repeated(_ parent: Int, _ calls: [Call], into found: inout [Pattern: [Subject: Occurrence]]) {
+            var groups: [CallKind: [Int]] = [:]
+            for call in calls { groups[call.kind, default: []].append(call.index) }
+            for (kind, group) in groups where group.count >= 2 {
+                var target: String?
+                func named() -> String {
+                    if let target { return target }
+                    target = name(kind, under: parent)
+                    return target!
+                }
+                if group.count >= max(2, thresholds.nPlusOneCalls), let lost = serialSavings(group) {
+                    found[.nPlusOne, default: [:]][subject(parent, target: named()), default: Occurrence()].add(
+                        calls: group.count, lostNano: lost)
+                }
+                var chain = (attempts: 0, lost: UInt64(0))
+                for position in group.indices.dropFirst() {
+                    let (previous, call) = (group[position - 1], group[position])
+                    if trace.spans[previous].status.isError, follows(call, previous) {
+                        chain.attempts = chain.attempts == 0 ? 2 : chain.attempts + 1
+                        chain.lost = chain.lost.saturatingAdding(start(call).saturatingSubtracting(start(previous)))
+                        continue
+                    }
+                    if chain.attempts > 0 {
+                        found[.retries, default: [:]][subject(parent, target: named()), default: Occurrence()].add(
+                            calls: chain.attempts, lostNano: chain.lost)
+                        chain = (0, 0)
+                    }
+                }
+                if chain.attempts > 0 {
+                    found[.retries, default: [:]][subject(parent, target: named()), default: Occurrence()].add(
+                        calls: chain.attempts, lostNano: chain.lost)
+                }
+            }
+        }
+
+        /// For calls (in start order) that ran one after another, their summed duration less the
+        /// longest; nil when any two overlapped by more than the tolerance.
+        private func serialSavings(_ calls: [Int]) -> UInt64? {
+            var latest = calls[0]
+            for call in calls.dropFirst() {
+                guard follows(call, latest) else { return nil }
+                if end(call) >= end(latest) { latest = call }
+            }
+            let durations = calls.map { trace.spans[$0].durationNano }
+            return durations.saturatingSum().saturatingSubtracting(durations.max()!)
+        }
+
+        /// Runs of calls to different callees, one after another, that the parent waited for.
+        private func sequential(_ parent: Int, _ calls: [Call], into found: inout [Pattern: [Subject: Occurrence]]) {
+            let minimum = max(2, thresholds.sequentialCalls)
+            guard calls.count >= minimum else { return }
+            let parentEnd = end(parent)
+            // Only calls overlapping no sibling call make runs: one made beside others is not
+            // waiting for them.
+            var alone = [Bool](repeating: true, count: calls.count)
+            var latest = 0
+            for position in calls.indices.dropFirst() {
+                if !follows(calls[position].index, calls[latest].index) { (alone[latest], alone[position]) = (false, false) }
+                if end(calls[position].index) >= end(calls[latest].index) { latest = position }
+            }
+            var run: [Call] = []
+            func close() {
+                defer { run.removeAll(keepingCapacity: true) }
+                guard run.count >= minimum, parentEnd.saturatingAdding(tolerance(after: run.last!.index)) >= end(run.last!.index),
+                    let lost = serialSavings(run.map(\.index)), lost > 0
+                else { return }
+                let names = run.map(\.kind.calleeName)
+                let target =
+                    names.count > 6 ? names.prefix(5).joined(separator: " → ") + " → … (\(names.count))" : names.joined(separator: " → ")
+                found[.sequentialCalls, default: [:]][subject(parent, target: target), default: Occurrence()].add(
+                    calls: run.count, lostNano: lost)
+            }
+            for (position, call) in calls.enumerated() {
+                guard alone[position] else {
+                    close()
+                    continue
+                }
+                let callee = call.kind.calleeName
+                if run.contains(where: { $0.kind.calleeName == callee }) { close() }
+                run.append(call)
+            }
+            close()
+        }
+
+        /// A span with children whose own time on the critical path is most of it.
+        private func uninstrumented(_ index: Int, into found: inout [Pattern: [Subject: Occurrence]]) {
+            let own = trace.criticalPathNano[index]
+            guard own >= thresholds.uninstrumentedNano, own > 0 else { return }
+            let duration = trace.spans[index].durationNano
+            guard Double(own) * 100 >= Double(thresholds.uninstrumentedPercent) * Double(duration) else { return }
+            found[.uninstrumentedTime, default: [:]][subject(index, target: ""), default: Occurrence()].add(calls: 1, lostNano: own)
+        }
+
+        private struct Edge: Hashable {
+            var caller: String
+            var callee: String
+        }
+
+        private struct EdgeCalls {
+            var calls: [Int] = []
+        }
+
+        /// Caller → callee pairs with many calls in the trace.
+        private func chatty(_ edges: [Edge: EdgeCalls], into found: inout [Pattern: [Subject: Occurrence]]) {
+            let minimum = max(2, thresholds.chattyCalls)
+            let busy = edges.filter { $0.value.calls.count >= minimum }
+            guard !busy.isEmpty else { return }
+            // Each span's subtree's time on the critical path; parents come before children.
+            var subtree = trace.criticalPathNano
+            for index in trace.spans.indices.reversed() {
+                if let parent = trace.parentIndex[index] { subtree[parent] = subtree[parent].saturatingAdding(subtree[index]) }
+            }
+            for (edge, entry) in busy {
+                let times = entry.calls.map { subtree[$0] }
+                found[.chattyEdges, default: [:]][Subject(service: edge.caller, operation: "", target: edge.callee), default: Occurrence()]
+                    .add(calls: times.count, lostNano: times.saturatingSum().saturatingSubtracting(times.max()!))
+            }
+        }
+    }
+}
