@@ -1,12 +1,15 @@
 import Foundation
 public import ReportSite
+import TraceAnalysis
 public import TraceAssembly
 public import TraceImport
 public import TraceModel
 
-/// One run of `tracereport trace`: the inputs read, the one trace whose id starts with what the
-/// user gave found among them, and its page written as a single self-contained file. The command
-/// line parses its arguments into a `Request`.
+/// One run of `tracereport trace` (or `compare`): the inputs read, the one trace whose id starts
+/// with what the user gave found among them, and its page written as a single self-contained
+/// file, compared with the trace the user named or else with the typical request of its entry
+/// point (the one nearest the median duration). The command line parses its arguments into a
+/// `Request`.
 public enum IncidentRun {
     public struct Request {
         /// Span export files, folders holding them, or `-` for standard input.
@@ -16,6 +19,8 @@ public enum IncidentRun {
         public var assembly = AssemblyOptions()
         /// The trace's id, or a prefix of it that no other trace shares.
         public var traceID: String
+        /// The trace to compare it with (id or prefix); nil for the typical request of its entry point.
+        public var otherID: String?
         /// The file to write; nil for `trace-<id>.html`.
         public var output: String?
         /// Replace `output` even if it is a file other than a page tracereport wrote.
@@ -57,12 +62,32 @@ public enum IncidentRun {
         case .found(let index): trace = loaded.traces[index]
         case .problem(let message): throw RunFailure(.traceNotFound, message)
         }
+        var comparison: (TraceComparison, label: String)?
+        if let otherID = request.otherID {
+            switch TraceIDMatch(otherID, in: loaded.traces) {
+            case .found(let index):
+                comparison = (TraceComparison(trace, with: loaded.traces[index]), "trace \(loaded.traces[index].traceID.hex.prefix(16))")
+            case .problem(let message): throw RunFailure(.traceNotFound, message)
+            }
+        } else if let typical = typicalTrace(like: trace, among: loaded.traces), typical.traceID != trace.traceID {
+            comparison = (TraceComparison(trace, with: typical), "the typical request of \(trace.root.service): \(trace.root.name)")
+        }
         let path = request.output ?? "trace-\(trace.traceID.hex).html"
         try RunFailure.reporting { () throws(ReportError) in
             let page = try ReportBuilder(templates: request.templates, rowBudget: request.rowBudget).incidentPage(
-                trace, path: path, time: request.time)
+                trace, path: path, time: request.time, comparison: comparison)
             try SingleFile.write(page, to: URL(fileURLWithPath: path), inputs: loaded.files.map(\.path), force: request.force)
         }
         return Result(traceID: trace.traceID, spanCount: trace.spans.count, path: path, skipped: loaded.skipped, dropped: loaded.dropped)
+    }
+
+    /// The trace of `trace`'s entry point (root service and operation) nearest the median
+    /// duration (nearest rank; ties by id), as the p50 page of a site is chosen.
+    static func typicalTrace(like trace: Trace, among traces: [Trace]) -> Trace? {
+        let root = trace.root
+        let peers = traces.filter { $0.root.service == root.service && $0.root.name == root.name }
+            .sorted { ($0.durationNano, $1.traceID) < ($1.durationNano, $0.traceID) }
+        guard !peers.isEmpty else { return nil }
+        return peers[Int((0.5 * Double(peers.count - 1)).rounded())]
     }
 }

@@ -255,11 +255,15 @@ public struct ReportBuilder: Sendable {
     }
 
     /// The page of `trace` as one self-contained file, outside any site (`tracereport trace`):
-    /// an incident page (`path` names it in errors).
-    public func incidentPage(_ trace: Trace, path: String, time: TimeDisplay = .utc) throws(ReportError) -> String {
+    /// an incident page (`path` names it in errors), compared with `comparison`'s other trace
+    /// (named by its label) when given.
+    public func incidentPage(
+        _ trace: Trace, path: String, time: TimeDisplay = .utc, comparison: (TraceComparison, label: String)? = nil
+    ) throws(ReportError) -> String {
         var page = try tracePage(trace, path: path)
         page.page.standalone = true
         page.page.time = time
+        page.page.comparison = comparison
         return page.render(templates)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Mustache
+public import TraceAnalysis
 public import TraceAssembly
 import TraceCharts
 public import TraceModel
@@ -20,6 +21,9 @@ public struct TracePage: Sendable {
         get { if case .known(let list) = reasonsShown { list } else { [] } }
         set { reasonsShown = .known(newValue) }
     }
+    /// The trace compared with another (a typical request of its entry point), and how the
+    /// other is named; nil for none.
+    public var comparison: (TraceComparison, label: String)?
     /// Why the trace got its page, or a mark to be replaced with the reasons later.
     public var reasonsShown = Reasons.known([])
 
@@ -54,7 +58,7 @@ public struct TracePage: Sendable {
     static let valueNames = [
         "csp", "script", "css", "traceID", "rootService", "rootName", "start", "timeZone", "siteTitle", "reasons", "duration",
         "spanCount", "serviceCount", "maxDepth", "errorCount", "waterfall", "graph", "slowestHops", "spanDetails", "spanText",
-        "criticalPath", "statistics", "failure", "waterfallData", "rowBudget", "failureTable",
+        "criticalPath", "statistics", "failure", "waterfallData", "rowBudget", "failureTable", "comparison",
     ]
     static let switchNames = ["inSite", "hasReasons", "hasErrors", "hasWarnings", "largeList"]
 
@@ -100,6 +104,7 @@ public struct TracePage: Sendable {
             largeList ? WaterfallData(trace: trace).json(rowsTop: WaterfallChart(trace: trace).rowsTop, palette: palette) : "",
             String(expandableListLimit),
             FailureSummaryHTML.table(trace),
+            comparison.map { ComparisonHTML.render($0.0, label: $0.label) } ?? "",
         ]
         // In the order of `switchNames`.
         let switches = [!standalone, reasonsShown != .known([]), trace.errorCount > 0, !trace.warnings.isEmpty, largeList]

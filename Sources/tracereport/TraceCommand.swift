@@ -4,7 +4,8 @@ import ReportStages
 import TraceModel
 
 /// `tracereport trace --trace-id ID INPUT... --output FILE`: one trace as a single self-contained
-/// HTML file, to attach to an incident ticket or an email.
+/// HTML file, to attach to an incident ticket or an email, compared with the typical request of
+/// its entry point.
 struct TraceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trace",
@@ -25,8 +26,14 @@ struct TraceCommand: ParsableCommand {
     func validate() throws { try OutputCheck.validate(output) }
 
     func run() throws {
+        try Self.write(input: input, traceID: traceID, otherID: nil, output: output, force: force)
+    }
+
+    /// Writes the page of `traceID` compared with `otherID` (nil: the typical request of its entry point).
+    static func write(input: InputOptions, traceID: String, otherID: String?, output: String?, force: Bool) throws {
         let progress = Progress(quiet: input.quiet)
         var request = IncidentRun.Request(inputs: input.inputs, traceID: traceID, templates: try input.templateSet())
+        request.otherID = otherID
         request.format = input.format
         request.strict = input.strict
         request.assembly = input.assembly.settings.options

@@ -24,7 +24,9 @@ struct TraceReportCommand: ParsableCommand {
             70 internal error (a chart failed validation); 73 the output cannot be written or replaced.
             """,
         version: Release.generator,
-        subcommands: [ReportCommand.self, TraceCommand.self, PartitionCommand.self, BuildCommand.self, MergeCommand.self],
+        subcommands: [
+            ReportCommand.self, TraceCommand.self, CompareCommand.self, PartitionCommand.self, BuildCommand.self, MergeCommand.self,
+        ],
         defaultSubcommand: ReportCommand.self
     )
 
