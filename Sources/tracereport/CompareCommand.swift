@@ -17,15 +17,9 @@ struct CompareCommand: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Option(name: .shortAndLong, help: "The file to write (default: trace-<id>.html).")
-    var output: String?
-
-    @Flag(help: "Replace --output even if it is a file other than a page tracereport wrote.")
-    var force = false
-
-    func validate() throws { try OutputCheck.validate(output) }
+    @OptionGroup var file: SingleFileOptions
 
     func run() throws {
-        try TraceCommand.write(input: input, traceID: trace, otherID: other, output: output, force: force)
+        try TraceCommand.write(input: input, traceID: trace, otherID: other, file: file)
     }
 }

@@ -17,28 +17,22 @@ struct TraceCommand: ParsableCommand {
     @Option(name: .customLong("trace-id"), help: "The trace: its id, or a prefix of it that no other trace shares.")
     var traceID: String
 
-    @Option(name: .shortAndLong, help: "The file to write (default: trace-<id>.html).")
-    var output: String?
-
-    @Flag(help: "Replace --output even if it is a file other than a page tracereport wrote.")
-    var force = false
-
-    func validate() throws { try OutputCheck.validate(output) }
+    @OptionGroup var file: SingleFileOptions
 
     func run() throws {
-        try Self.write(input: input, traceID: traceID, otherID: nil, output: output, force: force)
+        try Self.write(input: input, traceID: traceID, otherID: nil, file: file)
     }
 
     /// Writes the page of `traceID` compared with `otherID` (nil: the typical request of its entry point).
-    static func write(input: InputOptions, traceID: String, otherID: String?, output: String?, force: Bool) throws {
+    static func write(input: InputOptions, traceID: String, otherID: String?, file: SingleFileOptions) throws {
         let progress = Progress(quiet: input.quiet)
         var request = IncidentRun.Request(inputs: input.inputs, traceID: traceID, templates: try input.templateSet())
         request.otherID = otherID
         request.format = input.format
         request.strict = input.strict
         request.assembly = input.assembly.settings.options
-        request.output = output
-        request.force = force
+        request.output = file.output
+        request.force = file.force
         request.rowBudget = input.rowBudget
         request.time = input.time
         let result = try progress.running { () throws(RunFailure) in try IncidentRun.run(request, events: progress) }
@@ -48,4 +42,15 @@ struct TraceCommand: ParsableCommand {
         }
         if result.skipped > 0 || result.dropped > 0 { throw Exit.inputsSkipped }
     }
+}
+
+/// Where `trace` and `compare` write their one page.
+struct SingleFileOptions: ParsableArguments {
+    @Option(name: .shortAndLong, help: "The file to write (default: trace-<id>.html).")
+    var output: String?
+
+    @Flag(help: "Replace --output even if it is a file other than a page tracereport wrote.")
+    var force = false
+
+    func validate() throws { try OutputCheck.validate(output) }
 }
