@@ -62,15 +62,17 @@ public enum IncidentRun {
         case .found(let index): trace = loaded.traces[index]
         case .problem(let message): throw RunFailure(.traceNotFound, message)
         }
-        var comparison: (TraceComparison, label: String)?
+        var comparison: ComparisonSection?
         if let otherID = request.otherID {
             switch TraceIDMatch(otherID, in: loaded.traces) {
             case .found(let index):
-                comparison = (TraceComparison(trace, with: loaded.traces[index]), "trace \(loaded.traces[index].traceID.hex.prefix(16))")
+                comparison = ComparisonSection(
+                    TraceComparison(trace, with: loaded.traces[index]), label: "trace \(loaded.traces[index].traceID.hex.prefix(16))")
             case .problem(let message): throw RunFailure(.traceNotFound, message)
             }
         } else if let typical = typicalTrace(like: trace, among: loaded.traces), typical.traceID != trace.traceID {
-            comparison = (TraceComparison(trace, with: typical), "the typical request of \(trace.root.service): \(trace.root.name)")
+            comparison = ComparisonSection(
+                TraceComparison(trace, with: typical), label: "the typical request of \(trace.root.service): \(trace.root.name)")
         }
         let path = request.output ?? "trace-\(trace.traceID.hex).html"
         try RunFailure.reporting { () throws(ReportError) in
@@ -81,13 +83,9 @@ public enum IncidentRun {
         return Result(traceID: trace.traceID, spanCount: trace.spans.count, path: path, skipped: loaded.skipped, dropped: loaded.dropped)
     }
 
-    /// The trace of `trace`'s entry point (root service and operation) nearest the median
-    /// duration (nearest rank; ties by id), as the p50 page of a site is chosen.
+    /// The typical request of `trace`'s entry point among `traces`, as a site's p50 page is chosen.
     static func typicalTrace(like trace: Trace, among traces: [Trace]) -> Trace? {
-        let root = trace.root
-        let peers = traces.filter { $0.root.service == root.service && $0.root.name == root.name }
-            .sorted { ($0.durationNano, $1.traceID) < ($1.durationNano, $0.traceID) }
-        guard !peers.isEmpty else { return nil }
-        return peers[Int((0.5 * Double(peers.count - 1)).rounded())]
+        let root = ServiceGraph.OperationKey(service: trace.root.service, operation: trace.root.name)
+        return TraceSelection.typicalRequests(traces.map(TraceDigest.init))[root].map { traces[$0] }
     }
 }

@@ -9,15 +9,18 @@ enum ComparisonHTML {
     /// The most operations and calls listed.
     static let rowLimit = 10
 
-    /// The section; `label` names the other trace ("the typical request (p50 of its entry
-    /// point)", "trace 4bf9…").
-    static func render(_ comparison: TraceComparison, label: String) -> String {
+    /// The section; `label` names the other trace ("the typical request of checkout: POST
+    /// /orders", "trace 4bf9…"), `otherPath` links its page; `chartSVG` is the validated
+    /// `ComparisonChart`.
+    static func render(_ comparison: TraceComparison, label: String, otherPath: String?, chartSVG: String) -> String {
         let other = Markup.escape(label)
         let difference = comparison.differenceNano
         var out = "<section id=\"comparison\"><h2>Compared with \(other)</h2>\n<p>"
         out += "This trace took \(DurationFormat.string(nanoseconds: comparison.traceDurationNano)) against "
         out += "\(DurationFormat.string(nanoseconds: comparison.otherDurationNano)) (\(signed(difference))) in "
-        out += "<span class=\"mono\">\(comparison.otherID.hex)</span>. " + headline(comparison, other: other) + "</p>\n"
+        let id = "<span class=\"mono\">\(comparison.otherID.hex)</span>"
+        out += (otherPath.map { "<a href=\"\(Markup.escape($0))\">\(id)</a>" } ?? id) + ". " + headline(comparison, other: other) + "</p>\n"
+        out += "<div class=\"chart\">\(chartSVG)</div>\n"
         let explaining = comparison.explaining.prefix(rowLimit)
         if !explaining.isEmpty {
             out += "<table><thead><tr><th>Operation</th><th class=\"num\">On the critical path</th><th class=\"num\">In the other</th>"

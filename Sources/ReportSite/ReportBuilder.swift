@@ -200,18 +200,49 @@ public struct ReportBuilder: Sendable {
     private func writeTracePages(
         _ traces: [TraceDigest], selection: TraceSelection, options: Options, pages: some TracePageSource, to site: some SiteFiles
     ) throws(ReportError) {
+        let typical = try typicalRequests(traces, selection: selection, pages: pages)
         try writePages(selection.reasons.keys.sorted(), to: site, progress: options.progress) { index throws(ReportError) in
             let reasons = (selection.reasons[index] ?? []).map(\.description)
-            let text = try pages.page(of: traces[index], at: index, reasons: reasons, builder: self, options: options)
+            let text = try pages.page(
+                of: traces[index], at: index, reasons: reasons, typical: typical[index], builder: self, options: options)
             return (TracePage.path(for: traces[index].traceID), text)
         }
     }
 
-    /// Draws the pages of `traces` (by index into them) with the reasons left to be filled in
-    /// (`TracePage.Reasons.placeholder`), as the site has them: `traces/<id>.html` in `site`.
+    /// For each page of a trace slower than the typical request of its entry point (the one
+    /// nearest its median duration), that request.
+    private func typicalRequests(
+        _ traces: [TraceDigest], selection: TraceSelection, pages: some TracePageSource
+    ) throws(ReportError) -> [Int: TypicalRequest] {
+        let typical = TraceSelection.typicalRequests(traces)
+        var requests: [Int: TypicalRequest] = [:]
+        var byIndex: [Int: TypicalRequest] = [:]
+        for index in selection.reasons.keys.sorted() {
+            let trace = traces[index]
+            guard let other = typical[ServiceGraph.OperationKey(service: trace.rootService, operation: trace.rootName)],
+                trace.durationNano > traces[other].durationNano
+            else { continue }
+            if requests[other] == nil {
+                let otherID = traces[other].traceID
+                requests[other] = TypicalRequest(
+                    profile: try pages.profile(of: traces[other], at: other),
+                    label: "the typical request of \(trace.rootService): \(trace.rootName)",
+                    path: selection.contains(other) ? "\(otherID.hex).html" : nil)
+            }
+            byIndex[index] = requests[other]
+        }
+        return byIndex
+    }
+
+    /// Draws the pages of `traces` (by index into them) with the reasons and the comparison left
+    /// to be filled in (`TracePage.Reasons.placeholder`, `TracePage.comparisonPlaceholder`), as the
+    /// site has them: `traces/<id>.html` in `site`.
     public func drawPages(of traces: [Trace], _ indices: [Int], options: Options, to site: some SiteFiles) throws(ReportError) {
         try writePages(indices, to: site, progress: options.progress) { index throws(ReportError) in
-            (TracePage.path(for: traces[index].traceID), try pageText(traces[index], reasons: .placeholder, options: options))
+            (
+                TracePage.path(for: traces[index].traceID),
+                try pageText(traces[index], reasons: .placeholder, typical: nil, options: options)
+            )
         }
     }
 
@@ -245,12 +276,18 @@ public struct ReportBuilder: Sendable {
         if let first = state.finish() { throw first }
     }
 
-    /// The text of the page of `trace`, with `reasons` in its header (see `TracePage.Reasons`).
-    public func pageText(_ trace: Trace, reasons: TracePage.Reasons, options: Options) throws(ReportError) -> String {
+    /// The text of the page of `trace`, with `reasons` in its header (see `TracePage.Reasons`),
+    /// compared with `typical` when given; with the reasons to be filled in, the comparison is too.
+    public func pageText(
+        _ trace: Trace, reasons: TracePage.Reasons, typical: TypicalRequest?, options: Options
+    ) throws(ReportError) -> String {
         var page = try tracePage(trace, path: TracePage.path(for: trace.traceID))
         page.page.time = options.time
         page.page.siteTitle = options.title
         page.page.reasonsShown = reasons
+        page.page.comparisonPlaceholder = reasons == .placeholder
+        page.page.comparisonHTML = try comparisonHTML(
+            typical.map { $0.section(comparing: TraceProfile(trace)) }, page: TracePage.path(for: trace.traceID))
         return page.render(templates)
     }
 
@@ -258,13 +295,21 @@ public struct ReportBuilder: Sendable {
     /// an incident page (`path` names it in errors), compared with `comparison`'s other trace
     /// (named by its label) when given.
     public func incidentPage(
-        _ trace: Trace, path: String, time: TimeDisplay = .utc, comparison: (TraceComparison, label: String)? = nil
+        _ trace: Trace, path: String, time: TimeDisplay = .utc, comparison: ComparisonSection? = nil
     ) throws(ReportError) -> String {
         var page = try tracePage(trace, path: path)
         page.page.standalone = true
         page.page.time = time
-        page.page.comparison = comparison
+        page.page.comparisonHTML = try comparisonHTML(comparison, page: path)
         return page.render(templates)
+    }
+
+    /// The section of a trace page comparing its trace with another, its chart validated; empty
+    /// for none.
+    public func comparisonHTML(_ section: ComparisonSection?, page: String) throws(ReportError) -> String {
+        guard let section else { return "" }
+        let chart = try validated(section.chart, page: page, by: validator)
+        return ComparisonHTML.render(section.comparison, label: section.label, otherPath: section.otherPath, chartSVG: chart)
     }
 
     /// One page per service and uninstrumented dependency, with the traces through it that have pages.
@@ -328,10 +373,28 @@ public struct ReportBuilder: Sendable {
 /// that the `build` stage left.
 public protocol TracePageSource: Sendable {
     /// The text of the page of `trace`, the trace at `index` of the report, with `reasons` in its
-    /// header.
+    /// header, compared with `typical` when given.
     func page(
-        of trace: TraceDigest, at index: Int, reasons: [String], builder: ReportBuilder, options: ReportBuilder.Options
+        of trace: TraceDigest, at index: Int, reasons: [String], typical: TypicalRequest?, builder: ReportBuilder,
+        options: ReportBuilder.Options
     ) throws(ReportError) -> String
+
+    /// The profile of `trace`, the trace at `index` of the report, for comparisons with it.
+    func profile(of trace: TraceDigest, at index: Int) throws(ReportError) -> TraceProfile
+}
+
+/// The typical request of an entry point, as a page of a slower request of it is compared with.
+public struct TypicalRequest: Sendable {
+    public var profile: TraceProfile
+    /// "the typical request of checkout: POST /orders".
+    public var label: String
+    /// Its page, from another trace page; nil when it has none.
+    public var path: String?
+
+    /// The section comparing the trace `profile` describes with this request.
+    public func section(comparing profile: TraceProfile) -> ComparisonSection {
+        ComparisonSection(TraceComparison(profile, with: self.profile), label: label, otherPath: path)
+    }
 }
 
 /// Pages drawn from traces in memory, in the order of the report's digests.
@@ -341,8 +404,11 @@ public struct TracesInMemory: TracePageSource {
     public init(_ traces: [Trace]) { self.traces = traces }
 
     public func page(
-        of trace: TraceDigest, at index: Int, reasons: [String], builder: ReportBuilder, options: ReportBuilder.Options
+        of trace: TraceDigest, at index: Int, reasons: [String], typical: TypicalRequest?, builder: ReportBuilder,
+        options: ReportBuilder.Options
     ) throws(ReportError) -> String {
-        try builder.pageText(traces[index], reasons: .known(reasons), options: options)
+        try builder.pageText(traces[index], reasons: .known(reasons), typical: typical, options: options)
     }
+
+    public func profile(of trace: TraceDigest, at index: Int) -> TraceProfile { TraceProfile(traces[index]) }
 }

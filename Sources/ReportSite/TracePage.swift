@@ -21,9 +21,13 @@ public struct TracePage: Sendable {
         get { if case .known(let list) = reasonsShown { list } else { [] } }
         set { reasonsShown = .known(newValue) }
     }
-    /// The trace compared with another (a typical request of its entry point), and how the
-    /// other is named; nil for none.
-    public var comparison: (TraceComparison, label: String)?
+    /// The section comparing the trace with another (the typical request of its entry point),
+    /// its chart validated (`ReportBuilder.comparisonHTML`); empty for none.
+    public var comparisonHTML = ""
+    /// Instead of a comparison, a mark holding the trace's profile, for `fillingComparison` to
+    /// replace once the typical request is known: the `build` stage draws pages before `merge`
+    /// knows it.
+    public var comparisonPlaceholder = false
     /// Why the trace got its page, or a mark to be replaced with the reasons later.
     public var reasonsShown = Reasons.known([])
 
@@ -39,10 +43,38 @@ public struct TracePage: Sendable {
     /// The mark a page drawn with `Reasons.placeholder` holds.
     public static let placeholder = "<!--tracereport:reasons-->"
 
-    /// `page` with the placeholder replaced by `reasons`; nil when it holds no placeholder.
-    public static func filling(_ page: String, reasons: [String]) -> String? {
-        guard let range = page.range(of: placeholder) else { return nil }
-        return page.replacingCharacters(in: range, with: Markup.escape(reasons.joined(separator: ", ")))
+    /// The start of the mark a page drawn with `comparisonPlaceholder` holds; the trace's profile
+    /// (JSON, its "-" written "\u002d" so that no "--" ends the comment early) and "-->" follow.
+    static let comparisonMark = "<!--tracereport:comparison "
+
+    /// The mark holding `profile`.
+    static func comparisonMark(holding profile: TraceProfile) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let json = (try? encoder.encode(profile)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return comparisonMark + json.replacingOccurrences(of: "-", with: "\\u002d") + "-->"
+    }
+
+    /// The profile in `page`'s comparison mark, and where the mark is; nil when it holds none
+    /// (or one that does not decode).
+    public static func comparisonProfile(in page: String) -> (profile: TraceProfile, range: Range<String.Index>)? {
+        guard let start = page.range(of: comparisonMark), let end = page.range(of: "-->", range: start.upperBound..<page.endIndex)
+        else { return nil }
+        let json = page[start.upperBound..<end.lowerBound]
+        guard let profile = try? JSONDecoder().decode(TraceProfile.self, from: Data(json.utf8)) else { return nil }
+        return (profile, start.lowerBound..<end.upperBound)
+    }
+
+    /// `page` with the placeholders replaced by `reasons` and by what `comparison` makes of the
+    /// profile of its trace; nil when it holds no placeholder.
+    public static func filling<Failure: Error>(
+        _ page: String, reasons: [String], comparison: (TraceProfile) throws(Failure) -> String
+    ) throws(Failure) -> String? {
+        guard let found = comparisonProfile(in: page) else { return nil }
+        var filled = page
+        filled.replaceSubrange(found.range, with: try comparison(found.profile))
+        guard let range = filled.range(of: placeholder) else { return nil }
+        return filled.replacingCharacters(in: range, with: Markup.escape(reasons.joined(separator: ", ")))
     }
 
     public init(trace: Trace, expandableListLimit: Int) {
@@ -104,7 +136,7 @@ public struct TracePage: Sendable {
             largeList ? WaterfallData(trace: trace).json(rowsTop: WaterfallChart(trace: trace).rowsTop, palette: palette) : "",
             String(expandableListLimit),
             FailureSummaryHTML.table(trace),
-            comparison.map { ComparisonHTML.render($0.0, label: $0.label) } ?? "",
+            comparisonPlaceholder ? Self.comparisonMark(holding: TraceProfile(trace)) : comparisonHTML,
         ]
         // In the order of `switchNames`.
         let switches = [!standalone, reasonsShown != .known([]), trace.errorCount > 0, !trace.warnings.isEmpty, largeList]

@@ -270,30 +270,56 @@ struct BuiltPages: TracePageSource {
     let assembly: AssemblyOptions
 
     func page(
-        of trace: TraceDigest, at index: Int, reasons: [String], builder: ReportBuilder, options: ReportBuilder.Options
+        of trace: TraceDigest, at index: Int, reasons: [String], typical: TypicalRequest?, builder: ReportBuilder,
+        options: ReportBuilder.Options
     ) throws(ReportError) -> String {
-        let location = located[index]
-        let folder = folders[location.part]
-        guard let chunk = location.chunk else {
-            let url = folder.appendingPathComponent(TracePage.path(for: trace.traceID))
-            let read: String?
-            do {
-                read = try Paths.text(of: url.path)
-            } catch {
-                throw .input(path: url.path, message: "cannot read the page drawn by build (\(error))")
+        guard located[index].chunk != nil else {
+            let (text, url) = try drawnPage(of: trace, at: index)
+            let filled = try TracePage.filling(text, reasons: reasons) { profile throws(ReportError) in
+                try builder.comparisonHTML(typical?.section(comparing: profile), page: url.path)
             }
-            guard let text = read else { throw .input(path: url.path, message: "cannot read the page drawn by build (not UTF-8)") }
-            guard let filled = TracePage.filling(text, reasons: reasons) else {
-                throw .input(path: url.path, message: "is not a page drawn by build (no place for its reasons)")
+            guard let filled else {
+                throw .input(path: url.path, message: "is not a page drawn by build (no place for its reasons or comparison)")
             }
             return filled
         }
-        let store = folder.appendingPathComponent(PartSummary.storeName)
-        var spans = try Self.readChunk(of: store, at: chunk)
+        return try builder.pageText(try keptTrace(trace, at: index), reasons: .known(reasons), typical: typical, options: options)
+    }
+
+    func profile(of trace: TraceDigest, at index: Int) throws(ReportError) -> TraceProfile {
+        guard located[index].chunk != nil else {
+            let (text, url) = try drawnPage(of: trace, at: index)
+            guard let found = TracePage.comparisonProfile(in: text) else {
+                throw .input(path: url.path, message: "is not a page drawn by build (no profile of its trace)")
+            }
+            return found.profile
+        }
+        return TraceProfile(try keptTrace(trace, at: index))
+    }
+
+    /// The text of the page a build drew of `trace`, and where it is.
+    private func drawnPage(of trace: TraceDigest, at index: Int) throws(ReportError) -> (text: String, url: URL) {
+        let url = folders[located[index].part].appendingPathComponent(TracePage.path(for: trace.traceID))
+        let read: String?
+        do {
+            read = try Paths.text(of: url.path)
+        } catch {
+            throw .input(path: url.path, message: "cannot read the page drawn by build (\(error))")
+        }
+        guard let text = read else { throw .input(path: url.path, message: "cannot read the page drawn by build (not UTF-8)") }
+        return (text, url)
+    }
+
+    /// `trace` assembled from the spans a build kept of it.
+    private func keptTrace(_ trace: TraceDigest, at index: Int) throws(ReportError) -> Trace {
+        let location = located[index]
+        let store = folders[location.part].appendingPathComponent(PartSummary.storeName)
+        var spans = try Self.readChunk(of: store, at: location.chunk ?? 0)
         spans.removeAll { $0.traceID != trace.traceID }
-        guard !spans.isEmpty else { throw .input(path: store.path, message: "holds no span of trace \(trace.traceID) at byte \(chunk)") }
-        let assembled = TraceAssembler(options: assembly).assembleTrace(trace.traceID, spans)
-        return try builder.pageText(assembled, reasons: .known(reasons), options: options)
+        guard !spans.isEmpty else {
+            throw .input(path: store.path, message: "holds no span of trace \(trace.traceID) at byte \(location.chunk ?? 0)")
+        }
+        return TraceAssembler(options: assembly).assembleTrace(trace.traceID, spans)
     }
 
     /// The spans of the store chunk at `offset`, read with positioned reads (safe from any thread).

@@ -52,6 +52,11 @@ public struct ServiceGraph: Sendable, Equatable {
         public var service: String
         public var operation: String
 
+        public init(service: String, operation: String) {
+            self.service = service
+            self.operation = operation
+        }
+
         public static func < (lhs: OperationKey, rhs: OperationKey) -> Bool { (lhs.service, lhs.operation) < (rhs.service, rhs.operation) }
     }
 

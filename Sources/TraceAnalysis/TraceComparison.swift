@@ -50,36 +50,41 @@ public struct TraceComparison: Sendable, Equatable {
 
     /// Compares `trace` with `other`.
     public init(_ trace: Trace, with other: Trace) {
-        traceID = trace.traceID
+        self.init(TraceProfile(trace), with: TraceProfile(other))
+    }
+
+    /// Compares the trace `profile` describes with the one `other` describes.
+    public init(_ profile: TraceProfile, with other: TraceProfile) {
+        traceID = profile.traceID
         otherID = other.traceID
-        traceDurationNano = trace.durationNano
+        traceDurationNano = profile.durationNano
         otherDurationNano = other.durationNano
-        var operations: [OperationKey: Row] = [:]
-        var calls: [CallKey: (Int, Int)] = [:]
-        for (side, subject) in [trace, other].enumerated() {
-            for index in subject.spans.indices {
-                let span = subject.spans[index]
-                let key = OperationKey(service: span.service, operation: span.name)
+        var operations: [TraceProfile.OperationKey: Row] = [:]
+        for (side, subject) in [profile, other].enumerated() {
+            for entry in subject.operations {
+                let key = TraceProfile.OperationKey(service: entry.service, operation: entry.operation)
                 var row =
                     operations[key]
                     ?? Row(
                         service: key.service, operation: key.operation, traceNano: 0, otherNano: 0, traceSelfNano: 0, otherSelfNano: 0,
                         traceCalls: 0, otherCalls: 0)
                 if side == 0 {
-                    row.traceNano = row.traceNano.saturatingAdding(subject.criticalPathNano[index])
-                    row.traceSelfNano = row.traceSelfNano.saturatingAdding(subject.selfTimeNano[index])
-                    row.traceCalls += 1
+                    (row.traceNano, row.traceSelfNano, row.traceCalls) = (entry.criticalPathNano, entry.selfNano, entry.spans)
                 } else {
-                    row.otherNano = row.otherNano.saturatingAdding(subject.criticalPathNano[index])
-                    row.otherSelfNano = row.otherSelfNano.saturatingAdding(subject.selfTimeNano[index])
-                    row.otherCalls += 1
+                    (row.otherNano, row.otherSelfNano, row.otherCalls) = (entry.criticalPathNano, entry.selfNano, entry.spans)
                 }
                 operations[key] = row
-                let parent = subject.parentIndex[index].map { subject.spans[$0] }
-                let call = CallKey(parent: OperationKey(service: parent?.service ?? "", operation: parent?.name ?? ""), child: key)
-                var counts = calls[call] ?? (0, 0)
-                if side == 0 { counts.0 += 1 } else { counts.1 += 1 }
-                calls[call] = counts
+            }
+        }
+        var calls: [TraceProfile.CallKey: (Int, Int)] = [:]
+        for (side, subject) in [profile, other].enumerated() {
+            for entry in subject.calls {
+                let key = TraceProfile.CallKey(
+                    parent: TraceProfile.OperationKey(service: entry.parentService, operation: entry.parentOperation),
+                    child: TraceProfile.OperationKey(service: entry.service, operation: entry.operation))
+                var counts = calls[key] ?? (0, 0)
+                if side == 0 { counts.0 = entry.count } else { counts.1 = entry.count }
+                calls[key] = counts
             }
         }
         rows = operations.values.sorted {
@@ -112,15 +117,5 @@ public struct TraceComparison: Sendable, Equatable {
     /// most first.
     public var explaining: [Row] {
         differenceNano >= 0 ? rows.filter { $0.differenceNano > 0 } : rows.reversed().filter { $0.differenceNano < 0 }
-    }
-
-    private struct OperationKey: Hashable {
-        var service: String
-        var operation: String
-    }
-
-    private struct CallKey: Hashable {
-        var parent: OperationKey
-        var child: OperationKey
     }
 }

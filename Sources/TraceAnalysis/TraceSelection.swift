@@ -115,17 +115,10 @@ public struct TraceSelection: Sendable {
         let slowest = max(0, policy.slowestPerOperation)
         if slowest > 0 || policy.percentiles {
             for members in Self.byRootOperation(traces).values {
-                // Slowest first; ties by id, so that the choice never depends on input order.
-                let bySpeed = members.sorted {
-                    (traces[$1].durationNano, traces[$0].traceID) < (traces[$0].durationNano, traces[$1].traceID)
-                }
+                let bySpeed = Self.slowestFirst(members, of: traces)
                 for (rank, index) in bySpeed.prefix(slowest).enumerated() { add(index, .slowest(rank: rank + 1)) }
                 if policy.percentiles {
-                    for p in [99, 90, 50] {
-                        // Nearest rank on the ascending order, as the latency tables compute it.
-                        let rank = Int((Double(p) / 100 * Double(bySpeed.count - 1)).rounded())
-                        add(bySpeed[bySpeed.count - 1 - rank], .percentile(p))
-                    }
+                    for p in [99, 90, 50] { add(Self.nearest(percentile: p, slowestFirst: bySpeed), .percentile(p)) }
                 }
             }
         }
@@ -169,6 +162,25 @@ public struct TraceSelection: Sendable {
     }
 
     /// Trace indices grouped by root service and operation (the request's entry point).
+    /// For each root operation, its typical request: the trace nearest its median duration, the
+    /// one its p50 page shows.
+    public static func typicalRequests(_ traces: [TraceDigest]) -> [ServiceGraph.OperationKey: Int] {
+        byRootOperation(traces).mapValues { nearest(percentile: 50, slowestFirst: slowestFirst($0, of: traces)) }
+    }
+
+    /// `members` (indices into `traces`) slowest first; ties by id, so that the order never
+    /// depends on input order.
+    private static func slowestFirst(_ members: [Int], of traces: [TraceDigest]) -> [Int] {
+        members.sorted { (traces[$1].durationNano, traces[$0].traceID) < (traces[$0].durationNano, traces[$1].traceID) }
+    }
+
+    /// The member nearest percentile `p`: nearest rank on the ascending order, as the latency
+    /// tables compute it.
+    private static func nearest(percentile p: Int, slowestFirst bySpeed: [Int]) -> Int {
+        let rank = Int((Double(p) / 100 * Double(bySpeed.count - 1)).rounded())
+        return bySpeed[bySpeed.count - 1 - rank]
+    }
+
     public static func byRootOperation(_ traces: [TraceDigest]) -> [ServiceGraph.OperationKey: [Int]] {
         var groups: [ServiceGraph.OperationKey: [Int]] = [:]
         for index in traces.indices {

@@ -100,8 +100,11 @@ private struct TracesByID: TracePageSource {
     let traces: [TraceID: Trace]
 
     func page(
-        of trace: TraceDigest, at index: Int, reasons: [String], builder: ReportBuilder, options: ReportBuilder.Options
+        of trace: TraceDigest, at index: Int, reasons: [String], typical: TypicalRequest?, builder: ReportBuilder,
+        options: ReportBuilder.Options
     ) throws(ReportError) -> String {
-        try builder.pageText(traces[trace.traceID]!, reasons: .known(reasons), options: options)
+        try builder.pageText(traces[trace.traceID]!, reasons: .known(reasons), typical: typical, options: options)
     }
+
+    func profile(of trace: TraceDigest, at index: Int) -> TraceProfile { TraceProfile(traces[trace.traceID]!) }
 }

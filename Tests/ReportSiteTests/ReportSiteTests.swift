@@ -139,8 +139,9 @@ struct ReportSiteTests {
             }
         }
         // A waterfall and a graph per trace page, the site graph, a graph per service page and a
-        // latency histogram per traced service (4), the scatter plot, a histogram per entry point (2).
-        #expect(count == 31)
+        // latency histogram per traced service (4), the scatter plot, a histogram per entry point
+        // (2), and the comparison chart of the one trace slower than its entry point's typical request.
+        #expect(count == 32)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: xmllint)
         process.arguments =

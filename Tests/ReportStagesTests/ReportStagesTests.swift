@@ -87,6 +87,13 @@ struct ReportStagesTests {
         try Self.oneRun(Self.inputs, settings: Self.settings, into: folder.appendingPathComponent("one"))
         let site = try Self.threeStages(Self.inputs, partitions: partitions, settings: Self.settings, in: folder, perInput: perInput)
         try Self.expectSameSite(site, folder.appendingPathComponent("one"), "\(partitions) partitions")
+        // Slow requests' pages compare them with the typical request: from pages a build drew and
+        // from spans it kept alike, and no build's mark is left.
+        let pages = try FileManagerListing.tree(site).filter { $0.key.contains("traces/") }.values.map {
+            String(decoding: $0, as: UTF8.self)
+        }
+        #expect(pages.count { $0.contains("<section id=\"comparison\">") } > 10)
+        #expect(!pages.contains { $0.contains("tracereport:comparison") || $0.contains(TracePage.placeholder) })
     }
 
     @Test func everyTraceSelectedAndTracesAskedForToo() throws {
