@@ -31,20 +31,44 @@ public struct PartialReport: Sendable, Equatable {
         traces: [Trace], keyAttributes: [String], spanIDsInSeveralTraces: [SpanIDLocation],
         wasteThresholds: WastePatterns.Thresholds = WastePatterns.Thresholds()
     ) {
-        var (graph, (health, waste)) = ParallelWork.both(
-            { ServiceGraph(traces: traces) },
-            {
-                (
-                    InstrumentationHealth.Tally(traces: traces, keyAttributes: keyAttributes),
-                    WastePatterns.Tally(traces: traces, thresholds: wasteThresholds)
-                )
-            })
+        // The graph, the health tally and the patterns of a few runs of traces, each taken by the
+        // next free core; the patterns' tallies merge into the tally of all (in a fixed order).
+        enum Part: Sendable {
+            case graph(ServiceGraph)
+            case health(InstrumentationHealth.Tally)
+            case waste(WastePatterns.Tally)
+        }
+        let runs = Self.wasteRuns
+        let parts = ParallelWork.map(count: 2 + runs, workers: 2 + runs) { index -> Part in
+            switch index {
+            case 0: return .graph(ServiceGraph(traces: traces))
+            case 1: return .health(InstrumentationHealth.Tally(traces: traces, keyAttributes: keyAttributes))
+            default:
+                let run = index - 2
+                let range = (traces.count * run / runs)..<(traces.count * (run + 1) / runs)
+                return .waste(WastePatterns.Tally(traces: traces[range], thresholds: wasteThresholds))
+            }
+        }
+        var graph = ServiceGraph()
+        var health = InstrumentationHealth.Tally(keyAttributes: keyAttributes)
+        var waste = WastePatterns.Tally(thresholds: wasteThresholds)
+        for part in parts {
+            switch part {
+            case .graph(let built): graph = built
+            case .health(let counted): health = counted
+            case .waste(let counted): waste.merge(counted)
+            }
+        }
         health.spanIDsInSeveralTraces = spanIDsInSeveralTraces
         self.traces = traces.map(TraceDigest.init)
         self.graph = graph
         self.health = health
         self.waste = waste
     }
+
+    /// The patterns are looked for in this many runs of traces, beside the graph and the health
+    /// tally: they cost about as much as either, and so the work is shared evenly between cores.
+    static let wasteRuns = 4
 
     /// An empty report, to merge parts into.
     public init(keyAttributes: [String], wasteThresholds: WastePatterns.Thresholds = WastePatterns.Thresholds()) {

@@ -58,7 +58,7 @@ extension WastePatterns {
         }
 
         /// Counts the patterns in `traces`.
-        public init(traces: [Trace], thresholds: Thresholds) {
+        public init(traces: some Collection<Trace>, thresholds: Thresholds) {
             self.init(thresholds: thresholds)
             for trace in traces { add(trace) }
         }

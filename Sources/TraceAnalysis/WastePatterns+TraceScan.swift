@@ -43,22 +43,32 @@ extension WastePatterns {
         /// Every pattern found, per subject.
         func occurrences() -> [Pattern: [Subject: Occurrence]] {
             var found: [Pattern: [Subject: Occurrence]] = [:]
-            var edges: [Edge: EdgeCalls] = [:]
+            // Every call with a named callee, for chatty edges; grouped only if there are enough.
+            var named: [(call: Int, caller: String, callee: String)] = []
             for parent in trace.spans.indices where childStart[parent + 1] > childStart[parent] {
                 uninstrumented(parent, into: &found)
                 let calls = childList(parent).filter(isCall)
-                for call in calls {
-                    let callee = callee(of: call)
-                    guard !callee.isEmpty else { continue }
-                    let caller = trace.spans[call].kind == .server ? trace.spans[parent].service : trace.spans[call].service
-                    edges[Edge(caller: caller, callee: callee), default: EdgeCalls()].calls.append(call)
+                guard !calls.isEmpty else { continue }
+                let described = calls.map { call in
+                    Call(
+                        index: call,
+                        kind: CallKind(service: trace.spans[call].service, operation: trace.spans[call].name, callee: callee(of: call)))
                 }
-                guard calls.count >= 2 else { continue }
-                let described = calls.map { Call(index: $0, kind: kind(of: $0)) }
+                for call in described where !call.kind.callee.isEmpty {
+                    let caller = trace.spans[call.index].kind == .server ? trace.spans[parent].service : call.kind.service
+                    named.append((call.index, caller, call.kind.callee))
+                }
+                guard described.count >= 2 else { continue }
                 repeated(parent, described, into: &found)
                 sequential(parent, described, into: &found)
             }
-            chatty(edges, into: &found)
+            if named.count >= max(2, thresholds.chattyCalls) {
+                var edges: [Edge: EdgeCalls] = [:]
+                for entry in named {
+                    edges[Edge(caller: entry.caller, callee: entry.callee), default: EdgeCalls()].calls.append(entry.call)
+                }
+                chatty(edges, into: &found)
+            }
             return found
         }
 
@@ -66,28 +76,33 @@ extension WastePatterns {
 
         /// Whether the parent of `index` waited for it and it reaches out of the parent's code.
         private func isCall(_ index: Int) -> Bool {
-            let span = trace.spans[index]
-            guard span.parentRelation != .followsFrom, span.kind != .producer, span.kind != .consumer else { return false }
-            if span.kind == .client { return true }
-            if span.attributes[key: "db.system"] != nil || span.attributes[key: "db.system.name"] != nil { return true }
-            guard span.kind == .server, let parent = trace.parentIndex[index] else { return false }
-            return trace.spans[parent].kind != .client && trace.spans[parent].service != span.service
+            // Fields are read in place: a copy of the span would cost a dozen reference counts.
+            let kind = trace.spans[index].kind
+            guard trace.spans[index].parentRelation != .followsFrom, kind != .producer, kind != .consumer else { return false }
+            if kind == .client { return true }
+            if trace.spans[index].attributes[key: "db.system"] != nil || trace.spans[index].attributes[key: "db.system.name"] != nil {
+                return true
+            }
+            guard kind == .server, let parent = trace.parentIndex[index] else { return false }
+            return trace.spans[parent].kind != .client && trace.spans[parent].service != trace.spans[index].service
         }
 
         /// What a call calls: the service of its first child in another service, its own service
         /// for a server span, else what its attributes name (a database, a host); "" if nothing.
         private func callee(of index: Int) -> String {
-            let span = trace.spans[index]
-            if span.kind == .server { return span.service }
-            for child in childList(index) where trace.spans[child].service != span.service { return trace.spans[child].service }
-            return ServiceCalls.virtualCallee(attributes: span.attributes) ?? ""
+            if trace.spans[index].kind == .server { return trace.spans[index].service }
+            for child in childList(index) where trace.spans[child].service != trace.spans[index].service {
+                return trace.spans[child].service
+            }
+            return ServiceCalls.virtualCallee(attributes: trace.spans[index].attributes) ?? ""
         }
 
+        /// Calls are of one kind when these agree (and, for N+1 calls, their statements' shapes).
         private struct CallKind: Hashable {
             var service: String
             var operation: String
             var callee: String
-            var statement: String
+            var statement = ""
 
             /// The callee, or the call itself when it names none.
             var calleeName: String { callee.isEmpty ? "\(service): \(operation)" : callee }
@@ -98,12 +113,11 @@ extension WastePatterns {
             var kind: CallKind
         }
 
-        private func kind(of index: Int) -> CallKind {
-            let span = trace.spans[index]
-            let statement = ["db.query.text", "db.statement", "sql.query"].lazy.compactMap { span.attributes[key: $0]?.description }.first
-            return CallKind(
-                service: span.service, operation: span.name, callee: callee(of: index),
-                statement: statement.map(StatementShape.shape) ?? "")
+        /// The shape of the statement of call `index` (empty when it has none).
+        private func statementShape(of index: Int) -> String {
+            let attributes = trace.spans[index].attributes
+            let statement = ["db.query.text", "db.statement"].lazy.compactMap { attributes[key: $0]?.description }.first
+            return statement.map(StatementShape.shape) ?? ""
         }
 
         /// How a repeated call is named in a row: its operation, its service when not the
@@ -131,20 +145,18 @@ extension WastePatterns {
 
         // MARK: Patterns
 
-        /// N+1 calls and retries: calls of one kind under `parent`.
+        /// N+1 calls and retries: calls of one kind under `parent` (for retries, whatever their
+        /// statements).
         private func repeated(_ parent: Int, _ calls: [Call], into found: inout [Pattern: [Subject: Occurrence]]) {
-            var groups: [CallKind: [Int]] = [:]
-            for call in calls { groups[call.kind, default: []].append(call.index) }
-            for (kind, group) in groups where group.count >= 2 {
+            let minimum = max(2, thresholds.nPlusOneCalls)
+            for (kind, group) in Self.grouped(calls.map { ($0.kind, $0.index) }) where group.count >= 2 {
+                if group.count >= minimum { nPlusOne(parent, kind, group, into: &found) }
+                guard group.contains(where: { trace.spans[$0].status.isError }) else { continue }
                 var target: String?
                 func named() -> String {
                     if let target { return target }
                     target = name(kind, under: parent)
                     return target!
-                }
-                if group.count >= max(2, thresholds.nPlusOneCalls), let lost = serialSavings(group) {
-                    found[.nPlusOne, default: [:]][subject(parent, target: named()), default: Occurrence()].add(
-                        calls: group.count, lostNano: lost)
                 }
                 var chain = (attempts: 0, lost: UInt64(0))
                 for position in group.indices.dropFirst() {
@@ -167,6 +179,46 @@ extension WastePatterns {
             }
         }
 
+        /// The calls of `group` (of one kind but for statements) whose statements share a shape,
+        /// where there are enough of them and they ran one after another.
+        private func nPlusOne(_ parent: Int, _ kind: CallKind, _ group: [Int], into found: inout [Pattern: [Subject: Occurrence]]) {
+            for (shape, calls) in Self.grouped(group.map { (statementShape(of: $0), $0) }) {
+                guard calls.count >= max(2, thresholds.nPlusOneCalls), let lost = serialSavings(calls) else { continue }
+                var shaped = kind
+                shaped.statement = shape
+                found[.nPlusOne, default: [:]][subject(parent, target: name(shaped, under: parent)), default: Occurrence()].add(
+                    calls: calls.count, lostNano: lost)
+            }
+        }
+
+        /// `items`' values grouped by key, groups in the order of their first item. The calls under
+        /// one span are of a few kinds: comparing with each group costs less than hashing the
+        /// strings of a key, until there are many.
+        static func grouped<Key: Hashable>(_ items: [(Key, Int)]) -> [(key: Key, values: [Int])] {
+            var groups: [(key: Key, values: [Int])] = []
+            var positions: [Key: Int] = [:]
+            for (key, value) in items {
+                if positions.isEmpty {
+                    if let position = groups.firstIndex(where: { $0.key == key }) {
+                        groups[position].values.append(value)
+                        continue
+                    }
+                    guard groups.count == 8 else {
+                        groups.append((key, [value]))
+                        continue
+                    }
+                    for (position, group) in groups.enumerated() { positions[group.key] = position }
+                }
+                if let position = positions[key] {
+                    groups[position].values.append(value)
+                } else {
+                    positions[key] = groups.count
+                    groups.append((key, [value]))
+                }
+            }
+            return groups
+        }
+
         /// For calls (in start order) that ran one after another, their summed duration less the
         /// longest; nil when any two overlapped by more than the tolerance.
         private func serialSavings(_ calls: [Int]) -> UInt64? {
@@ -183,6 +235,13 @@ extension WastePatterns {
         private func sequential(_ parent: Int, _ calls: [Call], into found: inout [Pattern: [Subject: Occurrence]]) {
             let minimum = max(2, thresholds.sequentialCalls)
             guard calls.count >= minimum else { return }
+            // Most calls under one span go to one or two callees: then there is no run to find.
+            var callees: [String] = []
+            for call in calls where !callees.contains(call.kind.calleeName) {
+                callees.append(call.kind.calleeName)
+                if callees.count == minimum { break }
+            }
+            guard callees.count >= minimum else { return }
             let parentEnd = end(parent)
             // Only calls overlapping no sibling call make runs: one made beside others is not
             // waiting for them.
