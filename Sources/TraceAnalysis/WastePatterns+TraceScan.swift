@@ -56,7 +56,8 @@ extension WastePatterns {
                 }
                 for call in described where !call.kind.callee.isEmpty {
                     let caller = trace.spans[call.index].kind == .server ? trace.spans[parent].service : call.kind.service
-                    named.append((call.index, caller, call.kind.callee))
+                    // A service calling itself is no edge of the service graph.
+                    if caller != call.kind.callee { named.append((call.index, caller, call.kind.callee)) }
                 }
                 guard described.count >= 2 else { continue }
                 repeated(parent, described, into: &found)
@@ -116,16 +117,22 @@ extension WastePatterns {
         /// The shape of the statement of call `index` (empty when it has none).
         private func statementShape(of index: Int) -> String {
             let attributes = trace.spans[index].attributes
-            let statement = ["db.query.text", "db.statement"].lazy.compactMap { attributes[key: $0]?.description }.first
+            // `sql.query` is what Brave (Zipkin's Java tracer) records.
+            let statement = ["db.query.text", "db.statement", "sql.query"].lazy.compactMap { attributes[key: $0]?.description }.first
             return statement.map(StatementShape.shape) ?? ""
         }
 
         /// How a repeated call is named in a row: its operation, its service when not the
         /// caller's, its callee when named apart, and its statement's shape.
         private func name(_ kind: CallKind, under parent: Int) -> String {
-            var name = kind.service == trace.spans[parent].service ? kind.operation : "\(kind.service): \(kind.operation)"
-            if !kind.callee.isEmpty, kind.callee != kind.service { name += " @ \(kind.callee)" }
-            if !kind.statement.isEmpty, kind.statement != kind.operation { name += " — \(kind.statement)" }
+            // Shown without the white space around it: some SQL instrumentations name a span with its
+            // statement's first line, a line break.
+            let start = kind.operation.firstIndex { !$0.isWhitespace } ?? kind.operation.endIndex
+            let end = kind.operation.lastIndex { !$0.isWhitespace }.map { kind.operation.index(after: $0) } ?? start
+            let operation = String(kind.operation[start..<max(start, end)])
+            var name = kind.service == trace.spans[parent].service ? operation : "\(kind.service): \(operation)"
+            if !kind.callee.isEmpty, kind.callee != kind.service { name += name.isEmpty ? kind.callee : " @ \(kind.callee)" }
+            if !kind.statement.isEmpty, kind.statement != kind.operation { name += name.isEmpty ? kind.statement : " — \(kind.statement)" }
             return name
         }
 

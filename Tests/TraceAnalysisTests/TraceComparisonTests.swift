@@ -11,18 +11,15 @@ struct TraceComparisonTests {
     /// 101 checkouts; in the two slowest, the payment server works `extra` µs longer on its own
     /// (its query unchanged), and in the slowest the cart also makes 12 more queries.
     static func traffic(extra: UInt64) -> [Trace] {
-        var traffic = WastePatternsTests.Traffic()
+        var traffic = PlantedTraffic()
         for trace in UInt64(1)...101 { traffic.cleanRequest(trace, start: trace * 2_000_000) }
         for trace in [UInt64(100), 101] {
-            let inTrace = TraceID(high: 0xFEED, low: trace)
-            for index in traffic.spans.indices where traffic.spans[index].traceID == inTrace {
-                let span = traffic.spans[index]
-                if span.name == "Charge" || span.name == "POST /checkout" { traffic.spans[index].endTimeUnixNano += extra * 1_000 }
-            }
+            traffic.slowDown(trace: trace, operation: "Charge", byMicros: extra)
             guard trace == 101 else { continue }
+            let inTrace = TraceID(high: 0xFEED, low: trace)
             let cart = traffic.spans.first { $0.traceID == inTrace && $0.service == "cart" && $0.kind == .server }!
             for query in 0..<12 {
-                let start = (cart.startTimeUnixNano - WastePatternsTests.Traffic.epochMicros * 1_000) / 1_000 + 200 + UInt64(query) * 10
+                let start = (cart.startTimeUnixNano - PlantedTraffic.epochMicros * 1_000) / 1_000 + 200 + UInt64(query) * 10
                 traffic.add(
                     trace: trace, parent: cart.spanID.value, service: "cart", name: "SELECT cart_items", kind: .client, start: start,
                     end: start + 5)
@@ -62,7 +59,7 @@ struct TraceComparisonTests {
 
     /// 10,000-span traces compare in one pass (no pairwise matching).
     @Test func largeTracesCompare() {
-        var traffic = WastePatternsTests.Traffic()
+        var traffic = PlantedTraffic()
         for trace in UInt64(1)...2 {
             let root = traffic.add(trace: trace, parent: nil, service: "batch", name: "run", kind: .server, start: 0, end: 20_000_000)
             for call in UInt64(0)..<9_999 {

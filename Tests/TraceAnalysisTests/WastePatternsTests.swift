@@ -9,101 +9,9 @@ import TraceModel
 /// durations, on top of clean requests that have none: the patterns must be found exactly there,
 /// with the time lost the generator planted, and nowhere else.
 struct WastePatternsTests {
-    /// Builds requests span by span, times in microseconds after a fixed epoch, ids unique.
-    struct Traffic {
-        var spans: [Span] = []
-        private var nextID: UInt64 = 1
-        private var random: UInt64 = 0x9E37_79B9_7F4A_7C15
-        /// What was planted, per pattern and subject: occurrences, traces, calls, time lost (µs).
-        var planted: [WastePatterns.Pattern: [String: (occurrences: Int, traces: Set<UInt64>, calls: Int, lostMicros: UInt64)]] = [:]
-
-        static let epochMicros: UInt64 = 1_800_000_000_000_000
-
-        /// A pseudo-random number in `range` (xorshift, so the traffic is the same every run).
-        mutating func number(_ range: ClosedRange<UInt64>) -> UInt64 {
-            random ^= random << 13
-            random ^= random >> 7
-            random ^= random << 17
-            return range.lowerBound + random % (range.upperBound - range.lowerBound + 1)
-        }
-
-        /// Adds a span and returns its id.
-        @discardableResult
-        mutating func add(
-            trace: UInt64, parent: UInt64?, service: String, name: String, kind: SpanKind, start: UInt64, end: UInt64,
-            error: Bool = false, attributes: [Attribute] = []
-        ) -> UInt64 {
-            let id = nextID
-            nextID += 1
-            spans.append(
-                Span(
-                    traceID: TraceID(high: 0xFEED, low: trace), spanID: SpanID(id), parentSpanID: parent.map { SpanID($0) }, name: name,
-                    kind: kind, startTimeUnixNano: (Self.epochMicros + start) * 1_000, endTimeUnixNano: (Self.epochMicros + end) * 1_000,
-                    status: SpanStatus(code: error ? .error : .ok), attributes: attributes, resource: SpanBuilder.resource(service)))
-            return id
-        }
-
-        /// A call from `caller` to `callee`'s `operation`: a client span and the callee's server
-        /// span inside it (50 µs in on each side), with a database query taking most of the server
-        /// span. Returns the client span's id.
-        @discardableResult
-        mutating func call(
-            trace: UInt64, parent: UInt64, caller: String, callee: String, operation: String, start: UInt64, end: UInt64,
-            error: Bool = false, query: Bool = true
-        ) -> UInt64 {
-            let client = add(
-                trace: trace, parent: parent, service: caller, name: operation, kind: .client, start: start, end: end, error: error)
-            let server = add(
-                trace: trace, parent: client, service: callee, name: operation, kind: .server, start: start + 50, end: end - 50,
-                error: error)
-            guard query else { return client }
-            add(
-                trace: trace, parent: server, service: callee, name: "SELECT \(callee)", kind: .client, start: start + 100, end: end - 100,
-                attributes: [
-                    Attribute(key: "db.system", value: .string("postgresql")),
-                    Attribute(key: "db.statement", value: .string("SELECT * FROM \(callee) WHERE id = \(number(1...999_999))")),
-                ])
-            return client
-        }
-
-        mutating func plant(_ pattern: WastePatterns.Pattern, _ subject: String, trace: UInt64, calls: Int, lostMicros: UInt64) {
-            var entry = planted[pattern, default: [:]][subject, default: (0, [], 0, 0)]
-            entry.occurrences += 1
-            entry.traces.insert(trace)
-            entry.calls += calls
-            entry.lostMicros += lostMicros
-            planted[pattern, default: [:]][subject] = entry
-        }
-
-        /// A clean request: the front end calls the cart, payment and recommendations side by
-        /// side, then does what `extra` adds; every span's children cover nearly all of it.
-        mutating func cleanRequest(_ trace: UInt64, start: UInt64, extra: (inout Traffic, UInt64, UInt64) -> UInt64 = { _, _, at in at }) {
-            let cart = number(8_000...30_000)
-            let payment = number(8_000...30_000)
-            let recommend = number(5_000...20_000)
-            let rootStart = start
-            var at = start + 200
-            // The root's id is the next one handed out.
-            let root = add(
-                trace: trace, parent: nil, service: "frontend", name: "POST /checkout", kind: .server, start: rootStart, end: rootStart)
-            call(trace: trace, parent: root, caller: "frontend", callee: "cart", operation: "GetCart", start: at, end: at + cart)
-            call(
-                trace: trace, parent: root, caller: "frontend", callee: "payment", operation: "Charge", start: at + 100,
-                end: at + 100 + payment)
-            call(
-                trace: trace, parent: root, caller: "frontend", callee: "recommend", operation: "List", start: at + 200,
-                end: at + 200 + recommend)
-            at += max(cart, payment + 100, recommend + 200) + 100
-            at = extra(&self, root, at) + 100
-            // The root span ends once its last call has.
-            let index = spans.firstIndex { $0.spanID == SpanID(root) }!
-            spans[index].endTimeUnixNano = (Self.epochMicros + at) * 1_000
-        }
-    }
-
     /// 400 requests; every `k`th carries one planted pattern.
-    static func plantedTraffic(plant: Bool) -> Traffic {
-        var traffic = Traffic()
+    static func plantedTraffic(plant: Bool) -> PlantedTraffic {
+        var traffic = PlantedTraffic()
         for trace in UInt64(1)...400 {
             let start = trace * 2_000_000
             guard plant else {
@@ -204,8 +112,8 @@ struct WastePatternsTests {
                             t += d
                         }
                         let index = traffic.spans.firstIndex { $0.spanID == SpanID(stepSpan) }!
-                        traffic.spans[index].startTimeUnixNano = (Traffic.epochMicros + stepStart) * 1_000
-                        traffic.spans[index].endTimeUnixNano = (Traffic.epochMicros + t) * 1_000
+                        traffic.spans[index].startTimeUnixNano = (PlantedTraffic.epochMicros + stepStart) * 1_000
+                        traffic.spans[index].endTimeUnixNano = (PlantedTraffic.epochMicros + t) * 1_000
                     }
                     traffic.plant(
                         .chattyEdges, "frontend → profile", trace: trace, calls: 24, lostMicros: durations.reduce(0, +) - durations.max()!)
@@ -272,7 +180,7 @@ struct WastePatternsTests {
     /// worker pool (8 of 10 neighbours overlap). Not an N+1; the same calls made one by one are.
     @Test func aFanOutThroughAWorkerPoolIsNotAnNPlusOne() {
         func request(serial: Bool) -> [Span] {
-            var traffic = Traffic()
+            var traffic = PlantedTraffic()
             let root = traffic.add(
                 trace: 1, parent: nil, service: "frontend", name: "GET /dispatch", kind: .server, start: 0, end: 2_000_000)
             let parent = traffic.add(
@@ -313,6 +221,39 @@ struct WastePatternsTests {
         #expect(nPlusOne.rows.first?.calls == 13)
         let retries = try #require(found.findings.first { $0.pattern == .retries })
         #expect(retries.occurrences == 3)
+    }
+
+    /// Brave (Zipkin's Java tracer) names a query span with its statement's first line, often a
+    /// line break, and records the statement as `sql.query`: the queries are told apart by it.
+    @Test func braveQueriesAreGroupedByTheirStatements() {
+        var traffic = PlantedTraffic()
+        let root = traffic.add(trace: 1, parent: nil, service: "bookie", name: "put /configs", kind: .server, start: 0, end: 100_000)
+        var t: UInt64 = 1_000
+        for call in 0..<12 {
+            // Six reads of one row each, then six different statements.
+            let statement = call < 6 ? "\n  SELECT value FROM config\n WHERE id = \(9_000 + call)\n" : "\n  SELECT c\(call) FROM other\n"
+            traffic.add(
+                trace: 1, parent: root, service: "bookie", name: "\n", kind: .client, start: t, end: t + 2_000,
+                attributes: [Attribute(key: "sql.query", value: .string(statement))])
+            t += 2_100
+        }
+        let found = Self.patterns(traffic.spans).findings.first { $0.pattern == .nPlusOne }
+        #expect(found?.rows.map(\.subject.description) == ["bookie: put /configs → SELECT value FROM config WHERE id = ?"])
+        #expect(found?.rows.first?.calls == 6)
+    }
+
+    /// Calls a service makes to itself (its own name as `peer.service`) are no edge: never chatty.
+    @Test func aServiceCallingItselfIsNotChatty() {
+        var traffic = PlantedTraffic()
+        let root = traffic.add(trace: 1, parent: nil, service: "auth", name: "login", kind: .server, start: 0, end: 100_000)
+        for call in UInt64(0)..<30 {
+            let step = traffic.add(
+                trace: 1, parent: root, service: "auth", name: "step", kind: .internal, start: call * 3_000, end: call * 3_000 + 2_500)
+            traffic.add(
+                trace: 1, parent: step, service: "auth", name: "check", kind: .client, start: call * 3_000, end: call * 3_000 + 2_000,
+                attributes: [Attribute(key: "peer.service", value: .string("auth"))])
+        }
+        #expect(!Self.patterns(traffic.spans).findings.contains { $0.pattern == .chattyEdges })
     }
 
     @Test func statementsLoseTheirLiterals() {
