@@ -18,6 +18,10 @@ public struct TraceComparison: Sendable, Equatable {
         public var otherSelfNano: UInt64
         public var traceCalls: Int
         public var otherCalls: Int
+        /// From the start of the operation's first span to the end of its last, from the start of
+        /// the trace and of the other; nil where it has no span.
+        public var traceWindow: ClosedRange<UInt64>?
+        public var otherWindow: ClosedRange<UInt64>?
 
         /// Critical-path time gained (negative: saved), in nanoseconds.
         public var differenceNano: Int64 { Self.difference(traceNano, otherNano) }
@@ -67,11 +71,13 @@ public struct TraceComparison: Sendable, Equatable {
                     operations[key]
                     ?? Row(
                         service: key.service, operation: key.operation, traceNano: 0, otherNano: 0, traceSelfNano: 0, otherSelfNano: 0,
-                        traceCalls: 0, otherCalls: 0)
+                        traceCalls: 0, otherCalls: 0, traceWindow: nil, otherWindow: nil)
                 if side == 0 {
                     (row.traceNano, row.traceSelfNano, row.traceCalls) = (entry.criticalPathNano, entry.selfNano, entry.spans)
+                    row.traceWindow = entry.startOffsetNano...max(entry.startOffsetNano, entry.endOffsetNano)
                 } else {
                     (row.otherNano, row.otherSelfNano, row.otherCalls) = (entry.criticalPathNano, entry.selfNano, entry.spans)
+                    row.otherWindow = entry.startOffsetNano...max(entry.startOffsetNano, entry.endOffsetNano)
                 }
                 operations[key] = row
             }

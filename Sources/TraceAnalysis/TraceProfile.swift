@@ -12,6 +12,9 @@ public struct TraceProfile: Sendable, Equatable {
         public var criticalPathNano: UInt64
         public var selfNano: UInt64
         public var spans: Int
+        /// When its first span started and its last ended, from the trace's start.
+        public var startOffsetNano: UInt64
+        public var endOffsetNano: UInt64
     }
 
     public struct Calls: Sendable, Equatable, Codable {
@@ -38,10 +41,16 @@ public struct TraceProfile: Sendable, Equatable {
         for index in trace.spans.indices {
             let key = OperationKey(service: trace.spans[index].service, operation: trace.spans[index].name)
             var entry =
-                operations[key] ?? Operation(service: key.service, operation: key.operation, criticalPathNano: 0, selfNano: 0, spans: 0)
+                operations[key]
+                ?? Operation(
+                    service: key.service, operation: key.operation, criticalPathNano: 0, selfNano: 0, spans: 0, startOffsetNano: .max,
+                    endOffsetNano: 0)
             entry.criticalPathNano = entry.criticalPathNano.saturatingAdding(trace.criticalPathNano[index])
             entry.selfNano = entry.selfNano.saturatingAdding(trace.selfTimeNano[index])
             entry.spans += 1
+            let start = trace.spans[index].startTimeUnixNano.saturatingSubtracting(trace.startTimeUnixNano)
+            entry.startOffsetNano = min(entry.startOffsetNano, start)
+            entry.endOffsetNano = max(entry.endOffsetNano, start.saturatingAdding(trace.spans[index].durationNano))
             operations[key] = entry
             let parent = trace.parentIndex[index].map { OperationKey(service: trace.spans[$0].service, operation: trace.spans[$0].name) }
             calls[CallKey(parent: parent ?? OperationKey(service: "", operation: ""), child: key), default: 0] += 1
@@ -82,7 +91,7 @@ extension TraceProfile: Codable {
         durationNano = try container.decode(UInt64.self, forKey: .duration)
         operations = try container.decode([Operation].self, forKey: .operations)
         calls = try container.decode([Calls].self, forKey: .calls)
-        guard operations.allSatisfy({ $0.spans >= 0 }), calls.allSatisfy({ $0.count >= 0 }) else {
+        guard operations.allSatisfy({ $0.spans >= 0 && $0.startOffsetNano <= $0.endOffsetNano }), calls.allSatisfy({ $0.count >= 0 }) else {
             throw DecodingError.dataCorruptedError(forKey: .operations, in: container, debugDescription: "a negative count")
         }
     }

@@ -1,15 +1,20 @@
 public import TraceAnalysis
 import TraceModel
 
-/// Two traces' critical paths side by side on one time axis: one bar each, made of the time each
-/// operation spent on the path, the operations that gained most drawn first in the same colour in
-/// both bars, the rest in grey; the segment that grew is the one that reads longer.
+/// Two traces side by side. Above, their critical paths on one time axis: one bar each, made of the
+/// time each operation spent on the path, the operations that gained most drawn first in the same
+/// colour in both bars, the rest in grey; the segment that grew is the one that reads longer.
+/// Below, a waterfall by operation: for each of those operations and the others that took most
+/// time, when its spans ran in this trace (coloured) and in the other (grey, under it), on one axis.
 public struct ComparisonChart: Sendable {
     /// Operations drawn apart; the others are summed.
     public static let operationLimit = 7
     static let width: Double = 900
     static let labelWidth: Double = 170
     static let barHeight: Double = 22
+    /// Rows of the waterfall by operation.
+    public static let waterfallRows = 12
+    static let rowHeight: Double = 24
 
     let comparison: TraceComparison
     let otherLabel: String
@@ -30,7 +35,9 @@ public struct ComparisonChart: Sendable {
         let plot = Self.width - Self.labelWidth - 70
         let legendTop = 2 * (Self.barHeight + 8) + 24
         let legendRows = (drawn.count + 1 + 1) / 2
-        let height = legendTop + Double(legendRows) * 18 + 4
+        let waterfallTop = legendTop + Double(legendRows) * 18 + 14
+        let rows = waterfallRows(drawn: drawn)
+        let height = waterfallTop + 18 + Double(rows.count) * Self.rowHeight + 4
         let title =
             "Time on the critical path by operation: this trace \(DurationFormat.string(nanoseconds: totals.0)), \(Markup.escape(otherLabel)) \(DurationFormat.string(nanoseconds: totals.1))"
         var out =
@@ -68,7 +75,49 @@ public struct ComparisonChart: Sendable {
                 "<rect class=\"\(entry.0)\" x=\"\(SVGNumber.format(x))\" y=\"\(SVGNumber.format(y - 10))\" width=\"11\" height=\"11\"/>"
                 + "<text x=\"\(SVGNumber.format(x + 16))\" y=\"\(SVGNumber.format(y))\">\(Markup.escape(Markup.truncate(entry.1, to: 70)))</text>"
         }
-        return out + "</g></svg>"
+        out += "</g>"
+        return out + waterfall(rows, drawn: drawn.count, top: waterfallTop) + "</svg>"
+    }
+
+    /// The operations drawn apart, then the others that spent most time on either critical path,
+    /// in the order they started in this trace (then in the other).
+    private func waterfallRows(drawn: [TraceComparison.Row]) -> [(row: TraceComparison.Row, colour: String)] {
+        var chosen = drawn.enumerated().map { (row: $0.element, colour: "c\($0.offset)") }
+        let others = comparison.rows.filter { row in !drawn.contains { $0.service == row.service && $0.operation == row.operation } }
+            .sorted {
+                (max($1.traceNano, $1.otherNano), $0.service, $0.operation) < (max($0.traceNano, $0.otherNano), $1.service, $1.operation)
+            }
+        chosen += others.prefix(max(0, Self.waterfallRows - chosen.count)).map { (row: $0, colour: "rest") }
+        return chosen.sorted {
+            (($0.row.traceWindow ?? $0.row.otherWindow)?.lowerBound ?? 0, $0.row.service, $0.row.operation) < (
+                ($1.row.traceWindow ?? $1.row.otherWindow)?.lowerBound ?? 0, $1.row.service, $1.row.operation
+            )
+        }
+    }
+
+    /// When each of `rows` ran in both traces, from `top`.
+    private func waterfall(_ rows: [(row: TraceComparison.Row, colour: String)], drawn: Int, top: Double) -> String {
+        let end = max(1, rows.map { max($0.row.traceWindow?.upperBound ?? 0, $0.row.otherWindow?.upperBound ?? 0) }.max() ?? 1)
+        let plot = Self.width - Self.labelWidth - 70
+        func x(_ offset: UInt64) -> Double { Self.labelWidth + Double(offset) / Double(end) * plot }
+        var out =
+            "<g class=\"when\"><text class=\"total\" x=\"0\" y=\"\(SVGNumber.format(top + 10))\">When each operation ran: this trace, then \(Markup.escape(otherLabel.lowercased())) below it (0 to \(DurationFormat.string(nanoseconds: end)))</text>"
+        for (position, entry) in rows.enumerated() {
+            let y = top + 18 + Double(position) * Self.rowHeight
+            let name = "\(entry.row.service): \(entry.row.operation)"
+            out += "<text x=\"0\" y=\"\(SVGNumber.format(y + 13))\">\(Markup.escape(Markup.truncate(name, to: 26)))</text>"
+            for (side, window) in [(0, entry.row.traceWindow), (1, entry.row.otherWindow)] {
+                guard let window else { continue }
+                let left = x(window.lowerBound)
+                let width = max(1, x(window.upperBound) - left)
+                let label = side == 0 ? "this trace" : Markup.escape(otherLabel.lowercased())
+                out +=
+                    "<rect class=\"\(side == 0 ? entry.colour : "typ")\" x=\"\(SVGNumber.format(left))\" y=\"\(SVGNumber.format(y + (side == 0 ? 2 : 12)))\" "
+                    + "width=\"\(SVGNumber.format(width))\" height=\"\(side == 0 ? "9" : "6")\"><title>\(Markup.escape(name)) in \(label): "
+                    + "\(DurationFormat.offset(of: window.lowerBound, from: 0)) to \(DurationFormat.offset(of: window.upperBound, from: 0))</title></rect>"
+            }
+        }
+        return out + "</g>"
     }
 
     private func segment(

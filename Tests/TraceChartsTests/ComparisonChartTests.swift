@@ -32,6 +32,9 @@ struct ComparisonChartTests {
         }
         #expect(widths.count == 2)
         #expect(abs(widths[0] / widths[1] - 10) < 0.01)
+        // The waterfall by operation: both operations, each in both traces (the other's outlined).
+        #expect(svg.components(separatedBy: "<rect class=\"typ\"").count - 1 == 2)
+        #expect(svg.contains(">web: GET /</text>"))
     }
 
     @Test func nothingToDrawStillValid() throws {
