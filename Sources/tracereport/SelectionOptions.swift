@@ -51,8 +51,11 @@ struct SelectionOptions: ParsableArguments {
             "Time no span accounts for: a span's own time on the critical path is at least this share of it…", valueName: "percent"))
     var uninstrumentedShare: Int = WastePatterns.Thresholds().uninstrumentedPercent
 
-    @Option(help: ArgumentHelp("…and at least this long.", valueName: "duration"))
-    var uninstrumentedTime = DurationArgument(nanoseconds: WastePatterns.Thresholds().uninstrumentedNano, written: "10ms")
+    @Option(
+        help: ArgumentHelp("…and at least this long. (default: \(Self.defaultUninstrumentedTime))", valueName: "duration"),
+        transform: DurationArgument.parse)
+    var uninstrumentedTime = Self.defaultUninstrumentedTime
+    static let defaultUninstrumentedTime = DurationArgument(nanoseconds: WastePatterns.Thresholds().uninstrumentedNano, written: "10ms")
 
     func validate() throws {
         if nPlusOneCalls < 2 { throw ValidationError("--n-plus-one-calls must be 2 or more") }

@@ -32,7 +32,8 @@ struct ArgumentParsingTests {
             "--max-error-pages", "2", "--trace-id", "4bf9", "--key-attribute", "http.route", "--time-zone", "Europe/Berlin",
             "--row-budget", "300", "--max-clock-skew", "250ms", "--no-clock-skew-adjust", "--max-spans-per-trace", "900",
             "--format", "zipkin", "--strict", "--allow-empty", "--force", "--memory-budget", "2G", "--regression-threshold", "15",
-            "--regression-minimum", "2ms", "--base-url", "https://example.com/r/",
+            "--regression-minimum", "2ms", "--base-url", "https://example.com/r/", "--n-plus-one-calls", "8",
+            "--sequential-calls", "4", "--chatty-calls", "50", "--uninstrumented-share", "70", "--uninstrumented-time", "25ms",
         ]).request(progress: progress)
         let settings = request.settings
         #expect(request.inputs == ["a.json", "b"] && request.output.lastPathComponent == "site")
@@ -46,6 +47,9 @@ struct ArgumentParsingTests {
         #expect(request.memoryBudget == 2 << 30)
         #expect(request.site.thresholds.relative == 0.15 && request.site.thresholds.minimumNano == 2_000_000)
         #expect(request.site.baseURL == "https://example.com/r/")
+        let waste = settings.wastePatterns
+        #expect(waste.nPlusOneCalls == 8 && waste.sequentialCalls == 4 && waste.chattyCalls == 50)
+        #expect(waste.uninstrumentedPercent == 70 && waste.uninstrumentedNano == 25_000_000)
     }
 
     @Test(arguments: [
@@ -57,6 +61,9 @@ struct ArgumentParsingTests {
         (["in", "--output", ""], "--output wants a path"),
         (["in", "--fail-on-regression"], "needs --baseline"),
         (["in", "--base-url", "ftp://x"], "--base-url wants"),
+        (["in", "--n-plus-one-calls", "1"], "--n-plus-one-calls must be 2 or more"),
+        (["in", "--uninstrumented-share", "101"], "--uninstrumented-share must be 0 to 100"),
+        (["in", "--uninstrumented-time", "soon"], "wants a duration with a unit"),
     ])
     func badValuesAreRefusedSayingWhatIsWanted(arguments: [String], said: String) {
         do {
