@@ -1,3 +1,4 @@
+import Foundation
 public import TraceModel
 
 /// Realistic synthetic traces, the same for the same seed: an online shop's microservices with
@@ -17,16 +18,22 @@ public struct SyntheticTraces {
         public var slowdown: [String: Double]
         /// Whether some hosts' clocks are off by a few milliseconds.
         public var skewedClocks: Bool
+        /// Whether spans carry values of their own request, as real spans do: every span an order
+        /// id (`app.order.id`), statements their literals (`WHERE p.id = 48213`, `cart:91f0…`)
+        /// and one span in a hundred a request body of 1–4 KB. Without it, the spans of one RPC
+        /// share their attribute lists word for word.
+        public var uniqueValues: Bool
 
         public init(
             seed: UInt64 = 1, errorRate: Double = 0.02, slowRate: Double = 0.01, slowdown: [String: Double] = [:],
-            skewedClocks: Bool = true
+            skewedClocks: Bool = true, uniqueValues: Bool = false
         ) {
             self.seed = seed
             self.errorRate = errorRate
             self.slowRate = slowRate
             self.slowdown = slowdown
             self.skewedClocks = skewedClocks
+            self.uniqueValues = uniqueValues
         }
     }
 
@@ -35,6 +42,8 @@ public struct SyntheticTraces {
 
     public let options: Options
     private var random: SplitMix64
+    /// Draws the unique values apart, so that the traffic is the same with them or without.
+    private var uniqueRandom: SplitMix64
     private var traceNumber: UInt64 = 0
     private var clock = SyntheticTraces.epochUnixNano
     private let hosts: [String: [Host]]
@@ -42,6 +51,7 @@ public struct SyntheticTraces {
     public init(options: Options = Options()) {
         self.options = options
         random = SplitMix64(seed: options.seed)
+        uniqueRandom = SplitMix64(seed: ~options.seed)
         var hosts: [String: [Host]] = [:]
         for (serviceIndex, service) in Shop.services.enumerated() {
             hosts[service] = (0..<2).map { instance in
@@ -73,7 +83,9 @@ public struct SyntheticTraces {
         if failing { plan.markFailure(random: &random) }
         if slow { plan.markSlowQuery(random: &random) }
         plan.schedule(start: clock, slowdown: options.slowdown, random: &random)
-        return plan.spans(traceID: traceID, firstSpanID: traceNumber << 20, hosts: hosts, random: &random)
+        var spans = plan.spans(traceID: traceID, firstSpanID: traceNumber << 20, hosts: hosts, random: &random)
+        if options.uniqueValues { Attributes.makeUnique(&spans, random: &uniqueRandom) }
+        return spans
     }
 
     struct Host {
@@ -482,6 +494,28 @@ enum Attributes {
             Attribute(key: "db.statement", value: .string(statement)),
             Attribute(key: "server.address", value: .string(system == "redis" ? "redis-main" : "pg-primary")),
         ]
+    }
+
+    /// Gives `spans` (one request's) values of their own: an order id on every span, literals in
+    /// statements, and now and then a large request body.
+    static func makeUnique(_ spans: inout [Span], random: inout SplitMix64) {
+        let order = String(random.next(), radix: 16)
+        for index in spans.indices {
+            spans[index].attributes.append(Attribute(key: "app.order.id", value: .string("ord-\(order)")))
+            if let position = spans[index].attributes.firstIndex(where: { $0.key == "db.statement" }),
+                case .string(let statement) = spans[index].attributes[position].value
+            {
+                var literal = statement.replacingOccurrences(of: "{id}", with: String(random.next(), radix: 16))
+                for parameter in (1...5).reversed() {
+                    literal = literal.replacingOccurrences(of: "$\(parameter)", with: "\(random.next(below: 1_000_000))")
+                }
+                spans[index].attributes[position].value = .string(literal)
+            }
+            if random.chance(0.01) {
+                let body = (0..<(16 + Int(random.next(below: 48)))).map { _ in String(random.next(), radix: 36) }.joined(separator: " ")
+                spans[index].attributes.append(Attribute(key: "http.request.body", value: .string(String(repeating: body, count: 4))))
+            }
+        }
     }
 
     static func messaging(queue: String, operation: String) -> [Attribute] {

@@ -80,6 +80,28 @@ struct SyntheticTracesTests {
                 .contains { $0.clockSkewShiftNano.contains { $0 != 0 } })
     }
 
+    /// With unique values every span carries its request's order id, no statement keeps a
+    /// placeholder, a few spans carry a large body, and the rest of the traffic is unchanged.
+    @Test func uniqueValuesAreThoseOfEachRequest() {
+        let plain = Self.traces(300)
+        let unique = Self.traces(300, options: .init(uniqueValues: true))
+        #expect(zip(plain, unique).allSatisfy { $0.map(\.spanID) == $1.map(\.spanID) && $0.map(\.name) == $1.map(\.name) })
+        var orders = Set<String>()
+        for trace in unique {
+            let ids = Set(trace.map { $0.attributes[key: "app.order.id"]?.description ?? "" })
+            #expect(ids.count == 1 && !ids.contains(""))
+            orders.formUnion(ids)
+            for span in trace {
+                guard let statement = span.attributes[key: "db.statement"]?.description else { continue }
+                #expect(!statement.contains("$1") && !statement.contains("{id}"), "\(statement)")
+            }
+        }
+        #expect(orders.count == 300)
+        let bodies = unique.joined().filter { $0.attributes[key: "http.request.body"] != nil }
+        #expect(!bodies.isEmpty && bodies.count < unique.joined().count / 20)
+        #expect(bodies.allSatisfy { ($0.attributes[key: "http.request.body"]?.description.utf8.count ?? 0) > 500 })
+    }
+
     @Test func slowsDownTheNamedOperation() {
         func medianDuration(_ traces: [[Span]]) -> UInt64 {
             let durations = traces.flatMap { $0 }.filter { $0.name == "POST /charge" && $0.kind == .server }.map(\.durationNano).sorted()

@@ -1,14 +1,17 @@
 // Writes a synthetic span export of about the given size, deterministic from the seed: an online
 // shop's calls with fan-out, databases, queues, errors, events, skewed clocks and long values.
-// Run: swift run -c release --package-path Benchmarks GenerateSpans FORMAT MEGABYTES OUT [SEED]
+// Run: swift run -c release --package-path Benchmarks GenerateSpans FORMAT MEGABYTES OUT [SEED] [--unique]
 // FORMAT: otlp-json (JSON lines, one batch per service and trace), otlp-proto, jaeger, zipkin.
+// --unique: spans carry values of their own request (order ids, literals in statements, a few
+// large bodies), as real exports do (`SyntheticTraces.Options.uniqueValues`).
 import Foundation
 import TestSupport
 import TraceModel
 
-let arguments = CommandLine.arguments
+let unique = CommandLine.arguments.contains("--unique")
+let arguments = CommandLine.arguments.filter { $0 != "--unique" }
 guard arguments.count >= 4, let megabytes = Double(arguments[2]), megabytes > 0 else {
-    FileHandle.standardError.write(Data("usage: GenerateSpans otlp-json|otlp-proto|jaeger|zipkin MEGABYTES OUT [SEED]\n".utf8))
+    FileHandle.standardError.write(Data("usage: GenerateSpans otlp-json|otlp-proto|jaeger|zipkin MEGABYTES OUT [SEED] [--unique]\n".utf8))
     exit(64)
 }
 let format = arguments[1]
@@ -23,7 +26,7 @@ guard FileManager.default.createFile(atPath: arguments[3], contents: nil), let o
 }
 
 let target = Int(megabytes * 1_000_000)
-var generator = SyntheticTraces(options: .init(seed: seed))
+var generator = SyntheticTraces(options: .init(seed: seed, uniqueValues: unique))
 var written = 0
 var spanCount = 0
 var traceCount = 0
@@ -69,4 +72,4 @@ if format == "zipkin" { emit("\n]\n".utf8) }
 output.write(pending)
 written += pending.count
 try output.close()
-print("\(arguments[3]): \(format), \(written) bytes, \(traceCount) traces, \(spanCount) spans, seed \(seed)")
+print("\(arguments[3]): \(format), \(written) bytes, \(traceCount) traces, \(spanCount) spans, seed \(seed)\(unique ? ", unique values" : "")")
