@@ -67,12 +67,14 @@ public enum IncidentRun {
             switch TraceIDMatch(otherID, in: loaded.traces) {
             case .found(let index):
                 comparison = ComparisonSection(
-                    TraceComparison(trace, with: loaded.traces[index]), label: "trace \(loaded.traces[index].traceID.hex.prefix(16))")
+                    TraceComparison(trace, with: loaded.traces[index]), label: "trace \(loaded.traces[index].traceID.hex.prefix(16))",
+                    barLabel: "Trace \(loaded.traces[index].traceID.hex.prefix(16))")
             case .problem(let message): throw RunFailure(.traceNotFound, message)
             }
         } else if let typical = typicalTrace(like: trace, among: loaded.traces), typical.traceID != trace.traceID {
             comparison = ComparisonSection(
-                TraceComparison(trace, with: typical), label: "the typical request of \(trace.root.service): \(trace.root.name)")
+                TraceComparison(trace, with: typical), label: "the typical request of \(trace.root.service): \(trace.root.name)",
+                barLabel: "Typical request")
         }
         let path = request.output ?? "trace-\(trace.traceID.hex).html"
         try RunFailure.reporting { () throws(ReportError) in

@@ -19,7 +19,7 @@ enum ComparisonHTML {
         out += "This trace took \(DurationFormat.string(nanoseconds: comparison.traceDurationNano)) against "
         out += "\(DurationFormat.string(nanoseconds: comparison.otherDurationNano)) (\(signed(difference))) in "
         let id = "<span class=\"mono\">\(comparison.otherID.hex)</span>"
-        out += (otherPath.map { "<a href=\"\(Markup.escape($0))\">\(id)</a>" } ?? id) + ". " + headline(comparison, other: other) + "</p>\n"
+        out += (otherPath.map { "<a href=\"\(Markup.escape($0))\">\(id)</a>" } ?? id) + ". " + headline(comparison) + "</p>\n"
         out += "<div class=\"chart\">\(chartSVG)</div>\n"
         let explaining = comparison.explaining.prefix(rowLimit)
         if !explaining.isEmpty {
@@ -58,7 +58,7 @@ enum ComparisonHTML {
     }
 
     /// Where the extra (or saved) time went, in one sentence.
-    static func headline(_ comparison: TraceComparison, other: String) -> String {
+    static func headline(_ comparison: TraceComparison) -> String {
         guard let first = comparison.explaining.first else { return "No operation spent more time on the critical path." }
         var text = "\(Markup.escape(first.service)) \(Markup.escape(first.operation)) spent "
         text += "\(DurationFormat.string(nanoseconds: first.traceNano)) on the critical path against "

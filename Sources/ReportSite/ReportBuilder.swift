@@ -393,7 +393,7 @@ public struct TypicalRequest: Sendable {
 
     /// The section comparing the trace `profile` describes with this request.
     public func section(comparing profile: TraceProfile) -> ComparisonSection {
-        ComparisonSection(TraceComparison(profile, with: self.profile), label: label, otherPath: path)
+        ComparisonSection(TraceComparison(profile, with: self.profile), label: label, barLabel: "Typical request", otherPath: path)
     }
 }
 

@@ -64,9 +64,9 @@ extension WastePatterns {
                 sequential(parent, described, into: &found)
             }
             if named.count >= max(2, thresholds.chattyCalls) {
-                var edges: [Edge: EdgeCalls] = [:]
+                var edges: [Edge: [Int]] = [:]
                 for entry in named {
-                    edges[Edge(caller: entry.caller, callee: entry.callee), default: EdgeCalls()].calls.append(entry.call)
+                    edges[Edge(caller: entry.caller, callee: entry.callee), default: []].append(entry.call)
                 }
                 chatty(edges, into: &found)
             }
@@ -296,22 +296,18 @@ extension WastePatterns {
             var callee: String
         }
 
-        private struct EdgeCalls {
-            var calls: [Int] = []
-        }
-
         /// Caller → callee pairs with many calls in the trace.
-        private func chatty(_ edges: [Edge: EdgeCalls], into found: inout [Pattern: [Subject: Occurrence]]) {
+        private func chatty(_ edges: [Edge: [Int]], into found: inout [Pattern: [Subject: Occurrence]]) {
             let minimum = max(2, thresholds.chattyCalls)
-            let busy = edges.filter { $0.value.calls.count >= minimum }
+            let busy = edges.filter { $0.value.count >= minimum }
             guard !busy.isEmpty else { return }
             // Each span's subtree's time on the critical path; parents come before children.
             var subtree = trace.criticalPathNano
             for index in trace.spans.indices.reversed() {
                 if let parent = trace.parentIndex[index] { subtree[parent] = subtree[parent].saturatingAdding(subtree[index]) }
             }
-            for (edge, entry) in busy {
-                let times = entry.calls.map { subtree[$0] }
+            for (edge, calls) in busy {
+                let times = calls.map { subtree[$0] }
                 found[.chattyEdges, default: [:]][Subject(service: edge.caller, operation: "", target: edge.callee), default: Occurrence()]
                     .add(calls: times.count, lostNano: times.saturatingSum().saturatingSubtracting(times.max()!))
             }
