@@ -14,6 +14,8 @@ struct IndexPage {
     var comparison: BaselineComparison?
     var health: InstrumentationHealth?
     var patterns: WastePatterns?
+    /// The `timeline` partial's values (`TimelineSection.values`).
+    var timeline: [String: Any] = [:]
     /// The validated scatter plot of every trace's duration over time.
     var scatterSVG = ""
     /// Every trace in start-time order, as the finder and the list pages have them.
@@ -97,6 +99,7 @@ struct IndexPage {
             "hasDropped": inputs.contains { $0.issues.dropped > 0 },
             "entryPoints": try entryPointValues(entryPoints, templates: templates, validate: validate),
             "scatter": scatterSVG,
+            "timeline": timeline,
             "changes": comparison.map(ChangesValues.values) ?? false,
             "healthFindings": health?.findings.count ?? 0,
             "healthWorst": health?.worstSeverity.map { ["severity": $0.description] } ?? false,

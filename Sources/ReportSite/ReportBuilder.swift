@@ -81,6 +81,8 @@ public struct ReportBuilder: Sendable {
         public var keyAttributes = InstrumentationHealth.defaultKeyAttributes
         /// What counts as a pattern that wastes time.
         public var wasteThresholds = WastePatterns.Thresholds()
+        /// The sizes the timeline's buckets may take (`--bucket`).
+        public var buckets = BucketGrid()
         /// Lines for `summary.json`'s warnings (inputs skipped, say).
         public var warnings: [String] = []
         /// Where the site will be published (checked with `SiteSummary.baseURL(_:)`): absolute
@@ -117,7 +119,8 @@ public struct ReportBuilder: Sendable {
     ) throws(ReportError) -> Outcome {
         let places = spanIDsInSeveralTraces ?? InstrumentationHealth.Tally.spanIDsInSeveralTraces(inTraces: traces)
         let report = PartialReport(
-            traces: traces, keyAttributes: options.keyAttributes, spanIDsInSeveralTraces: places, wasteThresholds: options.wasteThresholds)
+            traces: traces, keyAttributes: options.keyAttributes, spanIDsInSeveralTraces: places, wasteThresholds: options.wasteThresholds,
+            buckets: options.buckets)
         return try build(report: report, inputs: inputs, output: output, options: options, pages: TracesInMemory(traces))
     }
 
@@ -158,6 +161,8 @@ public struct ReportBuilder: Sendable {
             baseURL: options.baseURL)
         summary.health = SiteSummary.Health(health)
         summary.wastePatterns = SiteSummary.Patterns(patterns)
+        let timeline = TimelineSection(timeline: report.timeline, traces: traces, time: options.time, baseline: options.baseline)
+        summary.timeline = timeline.summary
         var patternsPage = PatternsPage(patterns: patterns, traceCount: traces.count)
         patternsPage.title = options.title
         patternsPage.pagedTraces = pagedTraces
@@ -172,8 +177,13 @@ public struct ReportBuilder: Sendable {
         services.title = options.title
         services.pagedTraces = pagedTraces
         services.comparison = comparison
+        services.timeline = try timeline.values(
+            intro: "The requests each service served (server, consumer and root spans).", chart: nil,
+            changing: { if case .service = $0 { true } else { false } },
+            rows: timeline.series.keys.filter { if case .service = $0 { true } else { false } }, rowHeading: "Service", linkPrefix: "",
+            validate: { svg throws(ReportError) in try validated(svg, page: ServicesPage.path, by: validator) })
         try site.write(services.render(graphSVG: graphSVG, templates: templates), to: ServicesPage.path)
-        try writeServicePages(graph: siteGraph, traces: traces, selection: selection, title: options.title, to: site)
+        try writeServicePages(graph: siteGraph, traces: traces, selection: selection, title: options.title, timeline: timeline, to: site)
         let listOrder = TraceListPage.order(traces)
         var index = IndexPage(title: options.title, traces: traces, selection: selection, inputs: inputs, listOrder: listOrder)
         index.time = options.time
@@ -182,6 +192,10 @@ public struct ReportBuilder: Sendable {
         index.comparison = comparison
         index.health = health
         index.patterns = patterns
+        index.timeline = try timeline.values(
+            intro: "Every request: the root span of every trace.", chart: .all, changing: { _ in true },
+            rows: timeline.series.keys.filter { if case .entryPoint = $0 { true } else { false } }, rowHeading: "Entry point",
+            linkPrefix: "", validate: { svg throws(ReportError) in try validated(svg, page: "index.html", by: validator) })
         let indexPage = try index.render(templates: templates) { svg throws(ReportError) in
             try validated(svg, page: "index.html", by: validator)
         }
@@ -314,7 +328,8 @@ public struct ReportBuilder: Sendable {
 
     /// One page per service and uninstrumented dependency, with the traces through it that have pages.
     private func writeServicePages(
-        graph: ServiceGraph, traces: [TraceDigest], selection: TraceSelection, title: String, to site: some SiteFiles
+        graph: ServiceGraph, traces: [TraceDigest], selection: TraceSelection, title: String, timeline: TimelineSection,
+        to site: some SiteFiles
     ) throws(ReportError) {
         var tracesOf: [String: [(id: TraceID, durationNano: UInt64, errors: Int, root: String)]] = [:]
         for index in selection.reasons.keys.sorted() {
@@ -332,6 +347,12 @@ public struct ReportBuilder: Sendable {
             page.traces = tracesOf[name] ?? []
             var histogram: String?
             if let svg = page.latencyHistogram() { histogram = try validated(svg, page: path, by: validator) }
+            if timeline.series[.service(name)] != nil {
+                page.timeline = try timeline.values(
+                    intro: "The requests \(name) served (server, consumer and root spans).", chart: .service(name),
+                    changing: { $0 == .service(name) }, rows: [], rowHeading: "", linkPrefix: "../",
+                    validate: { svg throws(ReportError) in try validated(svg, page: path, by: validator) })
+            }
             try site.write(page.render(graphSVG: chart, histogramSVG: histogram, templates: templates), to: path)
         }
     }

@@ -15,6 +15,8 @@ struct ServicePage {
     var title = ReportBuilder.defaultTitle
     /// Traces with a page, in report order, with this service in them: (id, duration, errors).
     var traces: [(id: TraceID, durationNano: UInt64, errors: Int, root: String)] = []
+    /// The `timeline` partial's values (`TimelineSection.values`), if the service served requests.
+    var timeline: [String: Any]?
 
     /// A file name that is safe on every file system and unique per service: the name made
     /// lower-case ASCII (other characters become '-'), cut to 40 characters, and a hash of the
@@ -95,6 +97,7 @@ struct ServicePage {
             "p99": latency.map { DurationFormat.string(nanoseconds: $0.quantile(0.99)) } ?? "",
             "graph": graphSVG,
             "histogram": histogramSVG ?? "",
+            "timeline": timeline ?? false,
         ].merging(neighbours(templates)) { $1 }.merging(ownOperations(templates)) { $1 }.merging(traceValues()) { $1 }
         return templates.render("service", context)
     }

@@ -14,6 +14,8 @@ struct ServicesPage {
     /// The traces that have a page: exemplar links go only to those.
     var pagedTraces: Set<TraceID> = []
     var comparison: BaselineComparison?
+    /// The `timeline` partial's values (`TimelineSection.values`).
+    var timeline: [String: Any] = [:]
 
     func render(graphSVG: String, templates: TemplateSet) -> String {
         let context: [String: Any] = [
@@ -27,6 +29,7 @@ struct ServicesPage {
             "title": title,
             "changes": comparison.map(ChangesValues.values) ?? false,
             "graph": graphSVG,
+            "timeline": timeline,
             "hopRows": hopRows(templates),
             "operationRows": operationRows(templates),
             "exactLimit": LatencySketch.exactLimit,

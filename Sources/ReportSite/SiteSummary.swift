@@ -32,6 +32,8 @@ public struct SiteSummary: Codable, Equatable, Sendable {
     public var health: Health?
     /// The patterns that waste time (absent in summaries of earlier releases).
     public var wastePatterns: Patterns?
+    /// Requests, errors and latency over time (absent in summaries of earlier releases).
+    public var timeline: Timeline?
 
     /// `patterns.html` for machines: the thresholds, and every pattern found with every row.
     public struct Patterns: Codable, Equatable, Sendable {
@@ -252,9 +254,17 @@ public struct SiteSummary: Codable, Equatable, Sendable {
     public func json() -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        // The timeline is written apart (`Timeline.json(indent:)`) and put in its place among the
+        // sorted keys: just before "title", which every summary has.
+        var rest = self
+        rest.timeline = nil
         // Encoding plain structs of strings and numbers cannot fail.
-        let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self) + "\n"
+        let data = (try? encoder.encode(rest)) ?? Data("{}".utf8)
+        var text = String(decoding: data, as: UTF8.self)
+        if let timeline, let title = text.range(of: "\n  \"title\" : ") {
+            text.insert(contentsOf: "\n  \"timeline\" : " + timeline.json(indent: "  ") + ",", at: title.lowerBound)
+        }
+        return text + "\n"
     }
 }
 

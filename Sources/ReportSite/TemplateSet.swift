@@ -127,7 +127,7 @@ extension TemplateSet {
             // Tables and sections, by page.
             "entry-points.mustache", "changes.mustache", "list-pager.mustache", "slowest-hops.mustache", "slowest-operations.mustache",
             "service-neighbours.mustache", "service-operations.mustache", "service-traces.mustache", "health-overview.mustache",
-            "health-findings.mustache", "key-attribute-coverage.mustache",
+            "health-findings.mustache", "key-attribute-coverage.mustache", "timeline.mustache",
         ] + PlannedPartial.all.map { $0.name + ".mustache" }
 
     /// `health.html.mustache` is `health`, `health-findings.mustache` is `health-findings`.

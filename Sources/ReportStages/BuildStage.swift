@@ -45,7 +45,8 @@ public enum BuildStage {
         let storeChunks = keepsSpans ? try keep(spans, in: staging.folder.appendingPathComponent(PartSummary.storeName)) : [:]
         let traces = TraceAssembler(options: settings.assembly.options).assemble(consume spans, workers: workers)
         let report = PartialReport(
-            traces: traces, keyAttributes: settings.keyAttributes, spanIDsInSeveralTraces: places, wasteThresholds: settings.wastePatterns)
+            traces: traces, keyAttributes: settings.keyAttributes, spanIDsInSeveralTraces: places, wasteThresholds: settings.wastePatterns,
+            buckets: BucketGrid(requestedNano: settings.bucketNano))
         places = []
 
         let chosen = drawingCandidates ? candidates(report, settings: settings) : []

@@ -102,12 +102,14 @@ public struct MergeStage: Sendable {
                 throw .input(
                     path: folder.path,
                     message:
-                        "built with other settings than \(folders[0].path) (title, time zone, selection, assembly, key attributes, waste thresholds or templates); build every partition alike"
+                        "built with other settings than \(folders[0].path) (title, time zone, selection, assembly, key attributes, waste thresholds, bucket size or templates); build every partition alike"
                 )
             }
             if settings == nil {
                 settings = summary.settings
-                report = PartialReport(keyAttributes: summary.settings.keyAttributes, wasteThresholds: summary.settings.wastePatterns)
+                report = PartialReport(
+                    keyAttributes: summary.settings.keyAttributes, wasteThresholds: summary.settings.wastePatterns,
+                    buckets: BucketGrid(requestedNano: summary.settings.bucketNano))
             }
             let traces = summary.report.traces
             guard summary.storeChunks.isEmpty || summary.storeChunks.count == traces.count else {

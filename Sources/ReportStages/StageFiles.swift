@@ -116,6 +116,8 @@ public struct BuildSettings: Codable, Equatable, Sendable {
     public var keyAttributes = InstrumentationHealth.defaultKeyAttributes
     /// What counts as a pattern that wastes time.
     public var wastePatterns = WastePatterns.Thresholds()
+    /// The timeline's bucket size asked for (`--bucket`), or nil for sizes chosen from the input.
+    public var bucketNano: UInt64?
     /// Which traces get a page (`requested` is not kept: see `traceIDs`).
     public var selection = TraceSelection.Policy()
     /// `--trace-id` values, resolved against every trace at merge.
@@ -266,13 +268,14 @@ enum StageJSON {
 
 extension BuildSettings {
     /// The site's options with what the settings decide: title, time zone, key attributes, waste
-    /// thresholds and selection (`requested` being the traces `traceIDs` name).
+    /// thresholds, bucket size and selection (`requested` being the traces `traceIDs` name).
     public func reportOptions(site: ReportBuilder.Options, requested: Set<TraceID>) -> ReportBuilder.Options {
         var options = site
         options.title = title
         options.time = time
         options.keyAttributes = keyAttributes
         options.wasteThresholds = wastePatterns
+        options.buckets = BucketGrid(requestedNano: bucketNano)
         options.selection = selection
         options.selection.requested = requested
         return options

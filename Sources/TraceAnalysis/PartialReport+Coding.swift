@@ -21,7 +21,7 @@ private func checkedCount<Key: CodingKey>(_ count: Int, _ key: Key, in container
 }
 
 extension PartialReport: Codable {
-    private enum Keys: String, CodingKey { case traces, graph, health, waste }
+    private enum Keys: String, CodingKey { case traces, graph, health, waste, timeline }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Keys.self)
@@ -32,7 +32,8 @@ extension PartialReport: Codable {
         self.init(
             traces: traces, graph: try container.decode(ServiceGraph.self, forKey: .graph),
             health: try container.decode(InstrumentationHealth.Tally.self, forKey: .health),
-            waste: try container.decode(WastePatterns.Tally.self, forKey: .waste))
+            waste: try container.decode(WastePatterns.Tally.self, forKey: .waste),
+            timeline: try container.decode(Timeline.self, forKey: .timeline))
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -41,6 +42,7 @@ extension PartialReport: Codable {
         try container.encode(graph, forKey: .graph)
         try container.encode(health, forKey: .health)
         try container.encode(waste, forKey: .waste)
+        try container.encode(timeline, forKey: .timeline)
     }
 }
 

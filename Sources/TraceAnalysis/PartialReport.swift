@@ -2,7 +2,8 @@ public import TraceAssembly
 public import TraceModel
 
 /// What a report knows of some of the traces of an input (or all of them): a digest of each
-/// trace, the service graph, the instrumentation health tally and the waste patterns' tally. Everything the site shows but
+/// trace, the service graph, the instrumentation health tally, the waste patterns' tally and the
+/// timeline of requests, errors and latency. Everything the site shows but
 /// the trace pages comes from this, and reports on disjoint sets of traces merge into exactly the
 /// report on their union: counts, sums, maxima, edges and exemplars are equal, and percentiles
 /// are those of the union (the latency sketches merge without loss).
@@ -12,14 +13,18 @@ public struct PartialReport: Sendable, Equatable {
     public private(set) var graph: ServiceGraph
     public private(set) var health: InstrumentationHealth.Tally
     public private(set) var waste: WastePatterns.Tally
+    public private(set) var timeline: Timeline
 
     /// - Parameter traces: in report order (checked: a list out of order is sorted).
-    public init(traces: [TraceDigest], graph: ServiceGraph, health: InstrumentationHealth.Tally, waste: WastePatterns.Tally) {
+    public init(
+        traces: [TraceDigest], graph: ServiceGraph, health: InstrumentationHealth.Tally, waste: WastePatterns.Tally, timeline: Timeline
+    ) {
         let ordered = zip(traces, traces.dropFirst()).allSatisfy { $0.reportOrder < $1.reportOrder }
         self.traces = ordered ? traces : traces.sorted { $0.reportOrder < $1.reportOrder }
         self.graph = graph
         self.health = health
         self.waste = waste
+        self.timeline = timeline
     }
 
     /// The report on `traces` (in report order, as the assembler gives them).
@@ -27,36 +32,40 @@ public struct PartialReport: Sendable, Equatable {
     ///   the spans as read (`InstrumentationHealth.Tally.spanIDsInSeveralTraces(in:)`); a part
     ///   filed by trace id has none of its own, and gets the places of the ids filed with it.
     /// - Parameter wasteThresholds: what counts as a pattern that wastes time.
+    /// - Parameter buckets: the sizes the timeline's buckets may take.
     public init(
         traces: [Trace], keyAttributes: [String], spanIDsInSeveralTraces: [SpanIDLocation],
-        wasteThresholds: WastePatterns.Thresholds = WastePatterns.Thresholds()
+        wasteThresholds: WastePatterns.Thresholds = WastePatterns.Thresholds(), buckets: BucketGrid = BucketGrid()
     ) {
-        // The graph, the health tally and the patterns of a few runs of traces, each taken by the
-        // next free core; the patterns' tallies merge into the tally of all (in a fixed order).
+        // The graph, the health tally, and the patterns and timeline of a few runs of traces, each
+        // taken by the next free core; the runs' tallies merge into the tally of all (in a fixed order).
         enum Part: Sendable {
             case graph(ServiceGraph)
             case health(InstrumentationHealth.Tally)
             case waste(WastePatterns.Tally)
+            case timeline(Timeline)
         }
-        let runs = Self.wasteRuns
-        let parts = ParallelWork.map(count: 2 + runs, workers: 2 + runs) { index -> Part in
+        let runs = Self.runs
+        let parts = ParallelWork.map(count: 2 + 2 * runs, workers: 2 + 2 * runs) { index -> Part in
+            let run = (index - 2) % runs
+            let range = (traces.count * run / runs)..<(traces.count * (run + 1) / runs)
             switch index {
             case 0: return .graph(ServiceGraph(traces: traces))
             case 1: return .health(InstrumentationHealth.Tally(traces: traces, keyAttributes: keyAttributes))
-            default:
-                let run = index - 2
-                let range = (traces.count * run / runs)..<(traces.count * (run + 1) / runs)
-                return .waste(WastePatterns.Tally(traces: traces[range], thresholds: wasteThresholds))
+            case ..<(2 + runs): return .waste(WastePatterns.Tally(traces: traces[range], thresholds: wasteThresholds))
+            default: return .timeline(Timeline(traces: traces[range], grid: buckets))
             }
         }
         var graph = ServiceGraph()
         var health = InstrumentationHealth.Tally(keyAttributes: keyAttributes)
         var waste = WastePatterns.Tally(thresholds: wasteThresholds)
+        var timeline = Timeline(grid: buckets)
         for part in parts {
             switch part {
             case .graph(let built): graph = built
             case .health(let counted): health = counted
             case .waste(let counted): waste.merge(counted)
+            case .timeline(let counted): timeline.merge(counted)
             }
         }
         health.spanIDsInSeveralTraces = spanIDsInSeveralTraces
@@ -64,17 +73,21 @@ public struct PartialReport: Sendable, Equatable {
         self.graph = graph
         self.health = health
         self.waste = waste
+        self.timeline = timeline
     }
 
-    /// The patterns are looked for in this many runs of traces, beside the graph and the health
-    /// tally: they cost about as much as either, and so the work is shared evenly between cores.
-    static let wasteRuns = 4
+    /// The patterns and the timeline are counted in this many runs of traces each, beside the
+    /// graph and the health tally: each costs about as much as either, and so the work is shared
+    /// evenly between cores.
+    static let runs = 4
 
     /// An empty report, to merge parts into.
-    public init(keyAttributes: [String], wasteThresholds: WastePatterns.Thresholds = WastePatterns.Thresholds()) {
+    public init(
+        keyAttributes: [String], wasteThresholds: WastePatterns.Thresholds = WastePatterns.Thresholds(), buckets: BucketGrid = BucketGrid()
+    ) {
         self.init(
             traces: [], graph: ServiceGraph(), health: InstrumentationHealth.Tally(keyAttributes: keyAttributes),
-            waste: WastePatterns.Tally(thresholds: wasteThresholds))
+            waste: WastePatterns.Tally(thresholds: wasteThresholds), timeline: Timeline(grid: buckets))
     }
 
     /// Adds the report on other traces.
@@ -89,6 +102,7 @@ public struct PartialReport: Sendable, Equatable {
         graph.merge(other.graph)
         health.merge(other.health)
         waste.merge(other.waste)
+        timeline.merge(other.timeline)
     }
 
     /// Takes `traces` (in report order) as the report's digests.

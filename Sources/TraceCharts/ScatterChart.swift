@@ -92,15 +92,19 @@ public struct ScatterChart: Sendable {
         return (Array(stride(from: start, through: last, by: Int(step)).prefix(9)), step)
     }
 
-    /// The values kept on an axis: those within three times the spread of the middle 80% (at
-    /// least `least`) of the quartiles; the rest (a trace dated 1970 in a night of 2026, say)
-    /// are drawn apart. Below ten values every value is kept. Returns the bounds of that fence.
-    static func keptRange(_ sorted: [Double], least: Double) -> ClosedRange<Double> {
-        guard let first = sorted.first, let last = sorted.last else { return 0...0 }
-        let count = sorted.count
-        let spread = max(sorted[count * 9 / 10] - sorted[count / 10], least)
-        let reach = 3 * spread
-        return max(first, sorted[count / 4] - reach)...min(last, sorted[count * 3 / 4] + reach)
+    /// `timeTicks(first:last:)` with their labels: the time of day, to the precision the step
+    /// needs, with the date where it changes (and at the first tick); dates alone for steps of days.
+    static func labelledTimeTicks(first: UInt64, last: UInt64, timeLabel: (UInt64) -> String) -> [(time: UInt64, label: String)] {
+        let (ticks, step) = timeTicks(first: first, last: last)
+        var shownDate = ""
+        return ticks.map { tick in
+            let full = timeLabel(tick)
+            let date = String(full.prefix(10))
+            let clock = String(full.dropFirst(11).prefix(step < 1_000_000_000 ? 12 : step < 60_000_000_000 ? 8 : 5))
+            let label = step >= 86_400_000_000_000 ? date : date != shownDate ? "\(date) \(clock)" : clock
+            shownDate = date
+            return (tick, label)
+        }
     }
 
     public func svg() -> String {
@@ -108,10 +112,10 @@ public struct ScatterChart: Sendable {
         // What the axes cover: the bulk of the traces; far outliers go to strips beside the plot.
         let starts = points.map(\.startUnixNano).sorted()
         let logDurations = points.map { log10(Double(max(1, $0.durationNano))) }.sorted()
-        let timeFence = Self.keptRange(starts.map { Double($0) }, least: 60e9)
+        let timeFence = OutlierFence.keptRange(starts.map { Double($0) }, least: 60e9)
         let keptStarts = starts.filter { timeFence.contains(Double($0)) }
         let (first, last) = (keptStarts.first ?? starts[0], keptStarts.last ?? starts[0])
-        let logFence = Self.keptRange(logDurations, least: 1)
+        let logFence = OutlierFence.keptRange(logDurations, least: 1)
         let logKept = logDurations.filter { logFence.contains($0) }
         let logLow = logKept.first ?? logDurations[0]
         // At least one decade tall, whatever the durations (all of them 2^64−1 ns, say).
@@ -146,16 +150,8 @@ public struct ScatterChart: Sendable {
             out +=
                 "<text x=\"\(f(Self.left - 4))\" y=\"\(f(position + 4))\" text-anchor=\"end\">\(DurationFormat.string(nanoseconds: duration))</text>"
         }
-        // Time ticks: the time of day, with the date where it changes (and at the first tick).
-        let (ticks, step) = Self.timeTicks(first: first, last: last)
-        var shownDate = ""
-        for tick in ticks {
+        for (tick, label) in Self.labelledTimeTicks(first: first, last: last, timeLabel: timeLabel) {
             let position = x(tick)
-            let full = timeLabel(tick)
-            let date = String(full.prefix(10))
-            let clock = String(full.dropFirst(11).prefix(step < 1_000_000_000 ? 12 : step < 60_000_000_000 ? 8 : 5))
-            let label = step >= 86_400_000_000_000 ? date : date != shownDate ? "\(date) \(clock)" : clock
-            shownDate = date
             out += "<line x1=\"\(f(position))\" y1=\"\(f(plotBottom))\" x2=\"\(f(position))\" y2=\"\(f(plotBottom + 4))\"/>"
             // Labels near an end of the axis run inwards from their tick.
             let anchor = position - plotLeft < 80 ? "start" : plotRight - position < 80 ? "end" : "middle"

@@ -57,11 +57,18 @@ struct SelectionOptions: ParsableArguments {
     var uninstrumentedTime = Self.defaultUninstrumentedTime
     static let defaultUninstrumentedTime = DurationArgument(nanoseconds: WastePatterns.Thresholds().uninstrumentedNano, written: "10ms")
 
+    @Option(
+        help: ArgumentHelp(
+            "The size of the timeline's buckets, at least 1ms (default: a round size that gives 50 to 300 buckets).", valueName: "duration"),
+        transform: DurationArgument.parse)
+    var bucket: DurationArgument?
+
     func validate() throws {
         if nPlusOneCalls < 2 { throw ValidationError("--n-plus-one-calls must be 2 or more") }
         if sequentialCalls < 2 { throw ValidationError("--sequential-calls must be 2 or more") }
         if chattyCalls < 2 { throw ValidationError("--chatty-calls must be 2 or more") }
         if !(0...100).contains(uninstrumentedShare) { throw ValidationError("--uninstrumented-share must be 0 to 100") }
+        if let bucket, bucket.nanoseconds < 1_000_000 { throw ValidationError("--bucket must be 1ms or more") }
         if maxPages < 0 { throw ValidationError("--max-pages must be 0 or more") }
         if slowest < 0 { throw ValidationError("--slowest must be 0 or more") }
         if maxErrorPages < 0 { throw ValidationError("--max-error-pages must be 0 or more") }
@@ -106,6 +113,7 @@ struct SelectionOptions: ParsableArguments {
         settings.rowBudget = pages.rowBudget
         if !keyAttributes.isEmpty { settings.keyAttributes = keyAttributes }
         settings.wastePatterns = wasteThresholds
+        settings.bucketNano = bucket?.nanoseconds
         settings.selection = try selection()
         settings.traceIDs = traceIDs
         settings.assembly = assembly.settings

@@ -394,7 +394,7 @@ struct CommandLineStagesTests {
 
 extension Array {
     /// The elements in runs of `size`.
-    fileprivate func chunked(_ size: Int) -> [[Element]] {
+    func chunked(_ size: Int) -> [[Element]] {
         stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
     }
 }
