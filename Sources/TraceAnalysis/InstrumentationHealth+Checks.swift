@@ -7,6 +7,7 @@ extension InstrumentationHealth {
         case orphanSpans = "orphan-spans"
         case unexpectedRoots = "unexpected-roots"
         case consumersWithoutContext = "consumers-without-context"
+        case queueContextLost = "queue-context-lost"
         case defaultServiceNames = "default-service-names"
         case missingSpanKinds = "missing-span-kinds"
         case endBeforeStart = "end-before-start"
@@ -208,6 +209,18 @@ extension InstrumentationHealth.Check {
                     "Consumer spans with neither a parent nor a link cannot be tied to the producer of their message. Fix: inject the context "
                     + "into the message headers when producing and extract it when consuming (the messaging instrumentation does this), "
                     + "and for batches add a span link to each message's context.")
+        case .queueContextLost:
+            // Judged from `Tally.producedMessages` and `Tally.contextlessConsumers`, once every
+            // part of the input is in: the producer may be in any trace.
+            Entry(
+                severity: .warning, title: "Consumers that started a new trace though their producer was traced",
+                subjectHeading: Heading.operation, counting: .judged(of: .operation),
+                advice:
+                    "These consumer spans carry the id of a message (messaging.message.id) that a traced producer span sent, yet started "
+                    + "traces of their own with no link back: the context was lost in the queue, so what the request set off shows up "
+                    + "apart from it. Likely cause: the producer does not inject the context into the message headers, the broker or a "
+                    + "client in between drops them, or the consumer does not extract them (or processes a batch without links). Fix: "
+                    + "use the messaging instrumentation on both sides, or inject and extract the W3C traceparent by hand.")
         case .defaultServiceNames:
             Entry(
                 severity: .warning, title: "Services without a name", subjectHeading: Heading.service,

@@ -45,6 +45,15 @@ extension InstrumentationHealth.Tally {
                             }
                         }
                     }
+                    if facts.kind == .producer || facts.kind == .consumer,
+                        let message = Self.messageID(spans[index].attributes)
+                    {
+                        if facts.kind == .producer {
+                            counter.producedMessages.insert(message)
+                        } else if !facts.hasParentID && !facts.hasLinks {
+                            counter.contextlessConsumers.append((message, operation, example))
+                        }
+                    }
                     let signs = facts.signs
                     if !signs.isEmpty {
                         for (check, subject, sign) in spanChecks where signs.contains(sign) {
@@ -123,6 +132,16 @@ extension InstrumentationHealth.Tally {
         return spanIDsInSeveralTraces(kept)
     }
 
+    /// The FNV-1a hash of a span's `messaging.message.id` (a string or an integer), if it has one.
+    static func messageID(_ attributes: [Attribute]) -> UInt64? {
+        guard let value = attributes.first(where: { $0.key == "messaging.message.id" })?.value else { return nil }
+        switch value {
+        case .string(let text) where !text.isEmpty: return FNV1a.hash(text.utf8)
+        case .int(let number): return FNV1a.hash(String(number).utf8)
+        default: return nil
+        }
+    }
+
     /// Whether a span's own attributes hold `key` (its resource is looked at once, apart).
     private static func carries(_ attributes: [Attribute], _ key: String) -> Bool {
         attributes.contains { $0.key.utf8.count == key.utf8.count && $0.key == key }
@@ -166,6 +185,8 @@ extension InstrumentationHealth.Tally {
         /// Per service, its spans by start hour, and the hour and entry it last counted.
         var startHours: [[UInt64: Cases]] = []
         var lastHour: [(hour: UInt64, cases: Cases)?] = []
+        var producedMessages: Set<UInt64> = []
+        var contextlessConsumers: [(message: UInt64, operation: Int, example: ReportOrder)] = []
 
         init(keyCount: Int) { self.keyCount = keyCount }
 
@@ -254,6 +275,9 @@ extension InstrumentationHealth.Tally {
             }
             for (hosts, count) in crossHostCalls { tally.crossHostCalls[pair(hosts)] = count }
             for (hosts, sketch) in shifts { tally.shifts[pair(hosts)] = sketch }
+            tally.producedMessages = producedMessages
+            tally.contextlessConsumers = InstrumentationHealth.Tally.sorted(
+                contextlessConsumers.map { ContextlessConsumer(message: $0.message, operation: key($0.operation), trace: $0.example) })
             return tally
         }
     }

@@ -100,7 +100,8 @@ extension InstrumentationHealth {
         }
 
         public var keyAttributes: [String]
-        /// Cases of every check but the two judged at the end (outlying timestamps, span ids across traces).
+        /// Cases of every check but those judged at the end (outlying timestamps, span ids across
+        /// traces, consumers whose queue lost the context).
         public var cases: [Check: [Subject: Cases]] = [:]
         public var operations: [ServiceGraph.OperationKey: OperationCounts] = [:]
         public var services: [String: ServiceCounts] = [:]
@@ -114,6 +115,28 @@ extension InstrumentationHealth {
         /// The places of the span ids seen in more than one trace, distinct; a part of an input
         /// filed by span id holds every such place of its ids in the whole input.
         public var spanIDsInSeveralTraces: [SpanIDLocation] = []
+        /// The message ids (`messaging.message.id`) producer spans sent, as FNV-1a hashes.
+        public var producedMessages: Set<UInt64> = []
+        /// Consumer spans with a message id that started a trace of their own, with no link: a
+        /// case of `queueContextLost` when a producer sent their message.
+        public var contextlessConsumers: [ContextlessConsumer] = []
+
+        /// `consumers` in one order whatever order they were met in (by message, operation, trace).
+        static func sorted(_ consumers: [ContextlessConsumer]) -> [ContextlessConsumer] {
+            consumers.sorted { ($0.message, $0.operation, $0.trace) < ($1.message, $1.operation, $1.trace) }
+        }
+
+        /// A consumer span that started a trace of its own (see `contextlessConsumers`).
+        public struct ContextlessConsumer: Sendable, Equatable {
+            /// The FNV-1a hash of its message id.
+            public var message: UInt64
+            public var operation: ServiceGraph.OperationKey
+            public var trace: ReportOrder
+
+            public init(message: UInt64, operation: ServiceGraph.OperationKey, trace: ReportOrder) {
+                (self.message, self.operation, self.trace) = (message, operation, trace)
+            }
+        }
 
         public init(keyAttributes: [String]) {
             self.keyAttributes = keyAttributes
@@ -136,6 +159,8 @@ extension InstrumentationHealth {
                 for (hour, entry) in hours { startHours[service, default: [:]][hour, default: Cases()].merge(entry) }
             }
             spanIDsInSeveralTraces += other.spanIDsInSeveralTraces
+            producedMessages.formUnion(other.producedMessages)
+            contextlessConsumers = Self.sorted(contextlessConsumers + other.contextlessConsumers)
         }
 
         /// The places of the span ids among `locations` that occur in more than one trace, each

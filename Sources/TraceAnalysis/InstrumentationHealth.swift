@@ -105,6 +105,9 @@ public struct InstrumentationHealth: Sendable {
         var cases = tally.cases
         Self.judgeStartHours(tally.startHours, traces: traces, into: &cases)
         Self.judgeSpanIDs(tally.spanIDsInSeveralTraces, traces: traces, into: &cases)
+        for consumer in tally.contextlessConsumers where tally.producedMessages.contains(consumer.message) {
+            cases[.queueContextLost, default: [:]][.operation(consumer.operation), default: Tally.Cases()].add(1, example: consumer.trace)
+        }
 
         var findings: [Finding] = []
         for check in Check.allCases {

@@ -258,6 +258,15 @@ extension ServiceGraph: Codable {
 extension InstrumentationHealth.Tally: Codable {
     private enum Keys: String, CodingKey {
         case keyAttributes, cases, operations, services, crossHostCalls, shifts, startHours, spanIDsInSeveralTraces
+        case producedMessages, contextlessConsumers
+    }
+
+    private struct ConsumerFields: Codable {
+        var message: UInt64
+        var service: String
+        var operation: String
+        var start: UInt64
+        var trace: HexTraceID
     }
 
     /// A subject as plain fields: `kind` is operation, service, hosts or entry-point.
@@ -397,6 +406,13 @@ extension InstrumentationHealth.Tally: Codable {
             guard let spanID = SpanID(hex: place.span) else { throw corrupt(.spanIDsInSeveralTraces, "bad span id '\(place.span)'") }
             return SpanIDLocation(spanID: spanID, traceID: place.trace.id, service: place.service, operation: place.operation)
         }
+        producedMessages = Set(try container.decode([UInt64].self, forKey: .producedMessages))
+        contextlessConsumers = Self.sorted(
+            try container.decode([ConsumerFields].self, forKey: .contextlessConsumers).map {
+                ContextlessConsumer(
+                    message: $0.message, operation: ServiceGraph.OperationKey(service: $0.service, operation: $0.operation),
+                    trace: ReportOrder(startTimeUnixNano: $0.start, traceID: $0.trace.id))
+            })
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -439,6 +455,13 @@ extension InstrumentationHealth.Tally: Codable {
             Self.spanIDsInSeveralTraces(spanIDsInSeveralTraces).map {
                 Place(span: $0.spanID.hex, trace: HexTraceID($0.traceID), service: $0.service, operation: $0.operation)
             }, forKey: .spanIDsInSeveralTraces)
+        try container.encode(producedMessages.sorted(), forKey: .producedMessages)
+        try container.encode(
+            Self.sorted(contextlessConsumers).map {
+                ConsumerFields(
+                    message: $0.message, service: $0.operation.service, operation: $0.operation.operation,
+                    start: $0.trace.startTimeUnixNano, trace: HexTraceID($0.trace.traceID))
+            }, forKey: .contextlessConsumers)
     }
 }
 
