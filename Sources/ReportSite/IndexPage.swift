@@ -14,6 +14,8 @@ struct IndexPage {
     var comparison: BaselineComparison?
     var health: InstrumentationHealth?
     var patterns: WastePatterns?
+    /// How many workflows (traces joined across asynchronous boundaries) there are.
+    var workflowCount = 0
     /// The `timeline` partial's values (`TimelineSection.values`).
     var timeline: [String: Any] = [:]
     /// The validated scatter plot of every trace's duration over time.
@@ -104,6 +106,7 @@ struct IndexPage {
             "healthFindings": health?.findings.count ?? 0,
             "healthWorst": health?.worstSeverity.map { ["severity": $0.description] } ?? false,
             "patternCount": patterns?.findings.count ?? 0,
+            "workflowCount": workflowCount,
             "patternLost": (patterns?.findings.first).map {
                 ["title": $0.pattern.title, "lost": DurationFormat.string(nanoseconds: $0.lostNano)]
             }

@@ -83,6 +83,8 @@ public struct ReportBuilder: Sendable {
         public var wasteThresholds = WastePatterns.Thresholds()
         /// The sizes the timeline's buckets may take (`--bucket`).
         public var buckets = BucketGrid()
+        /// The attribute whose shared values join traces into workflows (`--join-attribute`).
+        public var joinAttribute: String?
         /// Lines for `summary.json`'s warnings (inputs skipped, say).
         public var warnings: [String] = []
         /// Where the site will be published (checked with `SiteSummary.baseURL(_:)`): absolute
@@ -120,7 +122,7 @@ public struct ReportBuilder: Sendable {
         let places = spanIDsInSeveralTraces ?? InstrumentationHealth.Tally.spanIDsInSeveralTraces(inTraces: traces)
         let report = PartialReport(
             traces: traces, keyAttributes: options.keyAttributes, spanIDsInSeveralTraces: places, wasteThresholds: options.wasteThresholds,
-            buckets: options.buckets)
+            buckets: options.buckets, joinAttribute: options.joinAttribute)
         return try build(report: report, inputs: inputs, output: output, options: options, pages: TracesInMemory(traces))
     }
 
@@ -153,14 +155,25 @@ public struct ReportBuilder: Sendable {
         let selection = TraceSelection(
             traces: traces, graph: siteGraph, policy: options.selection, healthExamples: health.exampleTraces,
             patternExamples: patterns.exampleTraces)
-        try writeTracePages(traces, selection: selection, options: options, pages: pages, to: site)
+        let workflows = report.joinedWorkflows
+        try writeTracePages(traces, selection: selection, workflows: workflows, options: options, pages: pages, to: site)
         let pagedTraces = Set(selection.reasons.keys.map { traces[$0].traceID })
+        var workflowsPage = WorkflowsPage(workflows: workflows, traces: traces)
+        workflowsPage.title = options.title
+        workflowsPage.joinAttribute = options.joinAttribute
+        workflowsPage.pagedTraces = pagedTraces
+        try site.write(
+            workflowsPage.render(templates: templates) { svg throws(ReportError) in
+                try validated(svg, page: WorkflowsPage.path, by: validator)
+            },
+            to: WorkflowsPage.path)
 
         var summary = SiteSummary(
             title: options.title, traces: traces, graph: siteGraph, selection: selection, inputs: inputs, warnings: options.warnings,
             baseURL: options.baseURL)
         summary.health = SiteSummary.Health(health)
         summary.wastePatterns = SiteSummary.Patterns(patterns)
+        summary.workflows = SiteSummary.Workflows(workflows, traces: traces, joinAttribute: options.joinAttribute)
         let timeline = TimelineSection(timeline: report.timeline, traces: traces, time: options.time, baseline: options.baseline)
         summary.timeline = timeline.summary
         var patternsPage = PatternsPage(patterns: patterns, traceCount: traces.count)
@@ -192,6 +205,7 @@ public struct ReportBuilder: Sendable {
         index.comparison = comparison
         index.health = health
         index.patterns = patterns
+        index.workflowCount = workflows.workflows.count
         index.timeline = try timeline.values(
             intro: "Every request: the root span of every trace.", chart: .all, changing: { _ in true },
             rows: timeline.series.keys.filter { if case .entryPoint = $0 { true } else { false } }, rowHeading: "Entry point",
@@ -212,13 +226,24 @@ public struct ReportBuilder: Sendable {
 
     /// Has the page of every selected trace made by `pages`, and writes them.
     private func writeTracePages(
-        _ traces: [TraceDigest], selection: TraceSelection, options: Options, pages: some TracePageSource, to site: some SiteFiles
+        _ traces: [TraceDigest], selection: TraceSelection, workflows: Workflows, options: Options, pages: some TracePageSource,
+        to site: some SiteFiles
     ) throws(ReportError) {
         let typical = try typicalRequests(traces, selection: selection, pages: pages)
+        let paged = Set(selection.reasons.keys.map { traces[$0].traceID })
+        var workflowNumbers: [Int: Int] = [:]
+        for (number, workflow) in workflows.workflows.enumerated() {
+            for trace in workflow.traces where selection.contains(trace) { workflowNumbers[trace] = number }
+        }
+        let workflowOf = workflowNumbers
         try writePages(selection.reasons.keys.sorted(), to: site, progress: options.progress) { index throws(ReportError) in
             let reasons = (selection.reasons[index] ?? []).map(\.description)
+            let workflow = workflowOf[index].map {
+                WorkflowsPage.navigation(of: index, in: workflows.workflows[$0], traces: traces, pagedTraces: paged)
+            }
             let text = try pages.page(
-                of: traces[index], at: index, reasons: reasons, typical: typical[index], builder: self, options: options)
+                of: traces[index], at: index, reasons: reasons, typical: typical[index], workflow: workflow ?? "", builder: self,
+                options: options)
             return (TracePage.path(for: traces[index].traceID), text)
         }
     }
@@ -291,17 +316,19 @@ public struct ReportBuilder: Sendable {
     }
 
     /// The text of the page of `trace`, with `reasons` in its header (see `TracePage.Reasons`),
-    /// compared with `typical` when given; with the reasons to be filled in, the comparison is too.
+    /// compared with `typical` when given, `workflow` under the comparison; with the reasons to be
+    /// filled in, the comparison and the workflow are too.
     public func pageText(
-        _ trace: Trace, reasons: TracePage.Reasons, typical: TypicalRequest?, options: Options
+        _ trace: Trace, reasons: TracePage.Reasons, typical: TypicalRequest?, workflow: String = "", options: Options
     ) throws(ReportError) -> String {
         var page = try tracePage(trace, path: TracePage.path(for: trace.traceID))
         page.page.time = options.time
         page.page.siteTitle = options.title
         page.page.reasonsShown = reasons
         page.page.comparisonPlaceholder = reasons == .placeholder
-        page.page.comparisonHTML = try comparisonHTML(
-            typical.map { $0.section(comparing: TraceProfile(trace)) }, page: TracePage.path(for: trace.traceID))
+        page.page.comparisonHTML =
+            try comparisonHTML(typical.map { $0.section(comparing: TraceProfile(trace)) }, page: TracePage.path(for: trace.traceID))
+            + workflow
         return page.render(templates)
     }
 
@@ -394,9 +421,10 @@ public struct ReportBuilder: Sendable {
 /// that the `build` stage left.
 public protocol TracePageSource: Sendable {
     /// The text of the page of `trace`, the trace at `index` of the report, with `reasons` in its
-    /// header, compared with `typical` when given.
+    /// header, compared with `typical` when given, and `workflow` (the line naming the traces
+    /// before and after it, or "") under the comparison.
     func page(
-        of trace: TraceDigest, at index: Int, reasons: [String], typical: TypicalRequest?, builder: ReportBuilder,
+        of trace: TraceDigest, at index: Int, reasons: [String], typical: TypicalRequest?, workflow: String, builder: ReportBuilder,
         options: ReportBuilder.Options
     ) throws(ReportError) -> String
 
@@ -425,10 +453,10 @@ public struct TracesInMemory: TracePageSource {
     public init(_ traces: [Trace]) { self.traces = traces }
 
     public func page(
-        of trace: TraceDigest, at index: Int, reasons: [String], typical: TypicalRequest?, builder: ReportBuilder,
+        of trace: TraceDigest, at index: Int, reasons: [String], typical: TypicalRequest?, workflow: String, builder: ReportBuilder,
         options: ReportBuilder.Options
     ) throws(ReportError) -> String {
-        try builder.pageText(traces[index], reasons: .known(reasons), typical: typical, options: options)
+        try builder.pageText(traces[index], reasons: .known(reasons), typical: typical, workflow: workflow, options: options)
     }
 
     public func profile(of trace: TraceDigest, at index: Int) -> TraceProfile { TraceProfile(traces[index]) }

@@ -34,6 +34,8 @@ public struct SiteSummary: Codable, Equatable, Sendable {
     public var wastePatterns: Patterns?
     /// Requests, errors and latency over time (absent in summaries of earlier releases).
     public var timeline: Timeline?
+    /// Traces joined across asynchronous boundaries (absent in summaries of earlier releases).
+    public var workflows: Workflows?
 
     /// `patterns.html` for machines: the thresholds, and every pattern found with every row.
     public struct Patterns: Codable, Equatable, Sendable {

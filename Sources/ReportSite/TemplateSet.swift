@@ -117,7 +117,7 @@ extension TemplateSet {
     /// The page templates rendered from `pages`.
     static let pageNames = [
         "index.html.mustache", "services.html.mustache", "service.html.mustache", "list.html.mustache", "health.html.mustache",
-        "patterns.html.mustache",
+        "patterns.html.mustache", "workflows.html.mustache",
     ]
     /// The partials the pages include: `{{> health-findings}}` is `health-findings.mustache`.
     static let partialNames =

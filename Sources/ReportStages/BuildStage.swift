@@ -46,7 +46,7 @@ public enum BuildStage {
         let traces = TraceAssembler(options: settings.assembly.options).assemble(consume spans, workers: workers)
         let report = PartialReport(
             traces: traces, keyAttributes: settings.keyAttributes, spanIDsInSeveralTraces: places, wasteThresholds: settings.wastePatterns,
-            buckets: BucketGrid(requestedNano: settings.bucketNano))
+            buckets: BucketGrid(requestedNano: settings.bucketNano), joinAttribute: settings.joinAttribute)
         places = []
 
         let chosen = drawingCandidates ? candidates(report, settings: settings) : []

@@ -102,14 +102,14 @@ public struct MergeStage: Sendable {
                 throw .input(
                     path: folder.path,
                     message:
-                        "built with other settings than \(folders[0].path) (title, time zone, selection, assembly, key attributes, waste thresholds, bucket size or templates); build every partition alike"
+                        "built with other settings than \(folders[0].path) (title, time zone, selection, assembly, key attributes, waste thresholds, bucket size, join attribute or templates); build every partition alike"
                 )
             }
             if settings == nil {
                 settings = summary.settings
                 report = PartialReport(
                     keyAttributes: summary.settings.keyAttributes, wasteThresholds: summary.settings.wastePatterns,
-                    buckets: BucketGrid(requestedNano: summary.settings.bucketNano))
+                    buckets: BucketGrid(requestedNano: summary.settings.bucketNano), joinAttribute: summary.settings.joinAttribute)
             }
             let traces = summary.report.traces
             guard summary.storeChunks.isEmpty || summary.storeChunks.count == traces.count else {
@@ -272,20 +272,21 @@ struct BuiltPages: TracePageSource {
     let assembly: AssemblyOptions
 
     func page(
-        of trace: TraceDigest, at index: Int, reasons: [String], typical: TypicalRequest?, builder: ReportBuilder,
+        of trace: TraceDigest, at index: Int, reasons: [String], typical: TypicalRequest?, workflow: String, builder: ReportBuilder,
         options: ReportBuilder.Options
     ) throws(ReportError) -> String {
         guard located[index].chunk != nil else {
             let (text, url) = try drawnPage(of: trace, at: index)
             let filled = try TracePage.filling(text, reasons: reasons) { profile throws(ReportError) in
-                try builder.comparisonHTML(typical?.section(comparing: profile), page: url.path)
+                try builder.comparisonHTML(typical?.section(comparing: profile), page: url.path) + workflow
             }
             guard let filled else {
                 throw .input(path: url.path, message: "is not a page drawn by build (no place for its reasons or comparison)")
             }
             return filled
         }
-        return try builder.pageText(try keptTrace(trace, at: index), reasons: .known(reasons), typical: typical, options: options)
+        return try builder.pageText(
+            try keptTrace(trace, at: index), reasons: .known(reasons), typical: typical, workflow: workflow, options: options)
     }
 
     func profile(of trace: TraceDigest, at index: Int) throws(ReportError) -> TraceProfile {

@@ -118,6 +118,8 @@ public struct BuildSettings: Codable, Equatable, Sendable {
     public var wastePatterns = WastePatterns.Thresholds()
     /// The timeline's bucket size asked for (`--bucket`), or nil for sizes chosen from the input.
     public var bucketNano: UInt64?
+    /// The attribute whose shared values join traces into workflows (`--join-attribute`).
+    public var joinAttribute: String?
     /// Which traces get a page (`requested` is not kept: see `traceIDs`).
     public var selection = TraceSelection.Policy()
     /// `--trace-id` values, resolved against every trace at merge.
@@ -268,7 +270,7 @@ enum StageJSON {
 
 extension BuildSettings {
     /// The site's options with what the settings decide: title, time zone, key attributes, waste
-    /// thresholds, bucket size and selection (`requested` being the traces `traceIDs` name).
+    /// thresholds, bucket size, join attribute and selection (`requested` being the traces `traceIDs` name).
     public func reportOptions(site: ReportBuilder.Options, requested: Set<TraceID>) -> ReportBuilder.Options {
         var options = site
         options.title = title
@@ -276,6 +278,7 @@ extension BuildSettings {
         options.keyAttributes = keyAttributes
         options.wasteThresholds = wastePatterns
         options.buckets = BucketGrid(requestedNano: bucketNano)
+        options.joinAttribute = joinAttribute
         options.selection = selection
         options.selection.requested = requested
         return options

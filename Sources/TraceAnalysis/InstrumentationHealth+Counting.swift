@@ -46,7 +46,7 @@ extension InstrumentationHealth.Tally {
                         }
                     }
                     if facts.kind == .producer || facts.kind == .consumer,
-                        let message = Self.messageID(spans[index].attributes)
+                        let message = MessageID.hash(spans[index].attributes)
                     {
                         if facts.kind == .producer {
                             counter.producedMessages.insert(message)
@@ -130,16 +130,6 @@ extension InstrumentationHealth.Tally {
             start = end
         }
         return spanIDsInSeveralTraces(kept)
-    }
-
-    /// The FNV-1a hash of a span's `messaging.message.id` (a string or an integer), if it has one.
-    static func messageID(_ attributes: [Attribute]) -> UInt64? {
-        guard let value = attributes.first(where: { $0.key == "messaging.message.id" })?.value else { return nil }
-        switch value {
-        case .string(let text) where !text.isEmpty: return FNV1a.hash(text.utf8)
-        case .int(let number): return FNV1a.hash(String(number).utf8)
-        default: return nil
-        }
     }
 
     /// Whether a span's own attributes hold `key` (its resource is looked at once, apart).

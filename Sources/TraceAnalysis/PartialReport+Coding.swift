@@ -21,7 +21,7 @@ private func checkedCount<Key: CodingKey>(_ count: Int, _ key: Key, in container
 }
 
 extension PartialReport: Codable {
-    private enum Keys: String, CodingKey { case traces, graph, health, waste, timeline }
+    private enum Keys: String, CodingKey { case traces, graph, health, waste, timeline, workflows }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Keys.self)
@@ -33,7 +33,8 @@ extension PartialReport: Codable {
             traces: traces, graph: try container.decode(ServiceGraph.self, forKey: .graph),
             health: try container.decode(InstrumentationHealth.Tally.self, forKey: .health),
             waste: try container.decode(WastePatterns.Tally.self, forKey: .waste),
-            timeline: try container.decode(Timeline.self, forKey: .timeline))
+            timeline: try container.decode(Timeline.self, forKey: .timeline),
+            workflows: try container.decode(Workflows.Tally.self, forKey: .workflows))
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -43,6 +44,7 @@ extension PartialReport: Codable {
         try container.encode(health, forKey: .health)
         try container.encode(waste, forKey: .waste)
         try container.encode(timeline, forKey: .timeline)
+        try container.encode(workflows, forKey: .workflows)
     }
 }
 

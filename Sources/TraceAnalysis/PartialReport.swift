@@ -14,10 +14,12 @@ public struct PartialReport: Sendable, Equatable {
     public private(set) var health: InstrumentationHealth.Tally
     public private(set) var waste: WastePatterns.Tally
     public private(set) var timeline: Timeline
+    public private(set) var workflows: Workflows.Tally
 
     /// - Parameter traces: in report order (checked: a list out of order is sorted).
     public init(
-        traces: [TraceDigest], graph: ServiceGraph, health: InstrumentationHealth.Tally, waste: WastePatterns.Tally, timeline: Timeline
+        traces: [TraceDigest], graph: ServiceGraph, health: InstrumentationHealth.Tally, waste: WastePatterns.Tally, timeline: Timeline,
+        workflows: Workflows.Tally
     ) {
         let ordered = zip(traces, traces.dropFirst()).allSatisfy { $0.reportOrder < $1.reportOrder }
         self.traces = ordered ? traces : traces.sorted { $0.reportOrder < $1.reportOrder }
@@ -25,6 +27,7 @@ public struct PartialReport: Sendable, Equatable {
         self.health = health
         self.waste = waste
         self.timeline = timeline
+        self.workflows = workflows
     }
 
     /// The report on `traces` (in report order, as the assembler gives them).
@@ -33,39 +36,46 @@ public struct PartialReport: Sendable, Equatable {
     ///   filed by trace id has none of its own, and gets the places of the ids filed with it.
     /// - Parameter wasteThresholds: what counts as a pattern that wastes time.
     /// - Parameter buckets: the sizes the timeline's buckets may take.
+    /// - Parameter joinAttribute: the attribute whose shared values join traces into workflows.
     public init(
         traces: [Trace], keyAttributes: [String], spanIDsInSeveralTraces: [SpanIDLocation],
-        wasteThresholds: WastePatterns.Thresholds = WastePatterns.Thresholds(), buckets: BucketGrid = BucketGrid()
+        wasteThresholds: WastePatterns.Thresholds = WastePatterns.Thresholds(), buckets: BucketGrid = BucketGrid(),
+        joinAttribute: String? = nil
     ) {
-        // The graph, the health tally, and the patterns and timeline of a few runs of traces, each
-        // taken by the next free core; the runs' tallies merge into the tally of all (in a fixed order).
+        // The graph, the health tally, the workflows' joins, and the patterns and timeline of a few
+        // runs of traces, each taken by the next free core; the runs' tallies merge into the tally
+        // of all (in a fixed order).
         enum Part: Sendable {
             case graph(ServiceGraph)
             case health(InstrumentationHealth.Tally)
             case waste(WastePatterns.Tally)
             case timeline(Timeline)
+            case workflows(Workflows.Tally)
         }
         let runs = Self.runs
-        let parts = ParallelWork.map(count: 2 + 2 * runs, workers: 2 + 2 * runs) { index -> Part in
-            let run = (index - 2) % runs
-            let range = (traces.count * run / runs)..<(traces.count * (run + 1) / runs)
+        let parts = ParallelWork.map(count: 3 + 2 * runs, workers: 3 + 2 * runs) { index -> Part in
+            /// The traces of run `run`.
+            func run(_ run: Int) -> ArraySlice<Trace> { traces[(traces.count * run / runs)..<(traces.count * (run + 1) / runs)] }
             switch index {
             case 0: return .graph(ServiceGraph(traces: traces))
             case 1: return .health(InstrumentationHealth.Tally(traces: traces, keyAttributes: keyAttributes))
-            case ..<(2 + runs): return .waste(WastePatterns.Tally(traces: traces[range], thresholds: wasteThresholds))
-            default: return .timeline(Timeline(traces: traces[range], grid: buckets))
+            case 2: return .workflows(Workflows.Tally(traces: traces, joinAttribute: joinAttribute))
+            case ..<(3 + runs): return .waste(WastePatterns.Tally(traces: run(index - 3), thresholds: wasteThresholds))
+            default: return .timeline(Timeline(traces: run(index - 3 - runs), grid: buckets))
             }
         }
         var graph = ServiceGraph()
         var health = InstrumentationHealth.Tally(keyAttributes: keyAttributes)
         var waste = WastePatterns.Tally(thresholds: wasteThresholds)
         var timeline = Timeline(grid: buckets)
+        var workflows = Workflows.Tally(joinAttribute: joinAttribute)
         for part in parts {
             switch part {
             case .graph(let built): graph = built
             case .health(let counted): health = counted
             case .waste(let counted): waste.merge(counted)
             case .timeline(let counted): timeline.merge(counted)
+            case .workflows(let noted): workflows = noted
             }
         }
         health.spanIDsInSeveralTraces = spanIDsInSeveralTraces
@@ -74,6 +84,7 @@ public struct PartialReport: Sendable, Equatable {
         self.health = health
         self.waste = waste
         self.timeline = timeline
+        self.workflows = workflows
     }
 
     /// The patterns and the timeline are counted in this many runs of traces each, beside the
@@ -83,11 +94,13 @@ public struct PartialReport: Sendable, Equatable {
 
     /// An empty report, to merge parts into.
     public init(
-        keyAttributes: [String], wasteThresholds: WastePatterns.Thresholds = WastePatterns.Thresholds(), buckets: BucketGrid = BucketGrid()
+        keyAttributes: [String], wasteThresholds: WastePatterns.Thresholds = WastePatterns.Thresholds(), buckets: BucketGrid = BucketGrid(),
+        joinAttribute: String? = nil
     ) {
         self.init(
             traces: [], graph: ServiceGraph(), health: InstrumentationHealth.Tally(keyAttributes: keyAttributes),
-            waste: WastePatterns.Tally(thresholds: wasteThresholds), timeline: Timeline(grid: buckets))
+            waste: WastePatterns.Tally(thresholds: wasteThresholds), timeline: Timeline(grid: buckets),
+            workflows: Workflows.Tally(joinAttribute: joinAttribute))
     }
 
     /// Adds the report on other traces.
@@ -103,6 +116,7 @@ public struct PartialReport: Sendable, Equatable {
         health.merge(other.health)
         waste.merge(other.waste)
         timeline.merge(other.timeline)
+        workflows.merge(other.workflows)
     }
 
     /// Takes `traces` (in report order) as the report's digests.
@@ -113,6 +127,9 @@ public struct PartialReport: Sendable, Equatable {
 
     /// The health findings over every trace in the report.
     public var findings: InstrumentationHealth { InstrumentationHealth(tally: health, traces: traces) }
+
+    /// The traces joined into workflows, over every trace in the report.
+    public var joinedWorkflows: Workflows { Workflows(tally: workflows, traces: traces) }
 
     /// The patterns that waste time, over every trace in the report.
     public var wastePatterns: WastePatterns { WastePatterns(tally: waste) }

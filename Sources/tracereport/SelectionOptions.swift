@@ -63,12 +63,16 @@ struct SelectionOptions: ParsableArguments {
         transform: DurationArgument.parse)
     var bucket: DurationArgument?
 
+    @Option(help: "Join traces that share a value of this span attribute (e.g. order.id) into workflows, beside links and message ids.")
+    var joinAttribute: String?
+
     func validate() throws {
         if nPlusOneCalls < 2 { throw ValidationError("--n-plus-one-calls must be 2 or more") }
         if sequentialCalls < 2 { throw ValidationError("--sequential-calls must be 2 or more") }
         if chattyCalls < 2 { throw ValidationError("--chatty-calls must be 2 or more") }
         if !(0...100).contains(uninstrumentedShare) { throw ValidationError("--uninstrumented-share must be 0 to 100") }
         if let bucket, bucket.nanoseconds < 1_000_000 { throw ValidationError("--bucket must be 1ms or more") }
+        if joinAttribute?.isEmpty == true { throw ValidationError("--join-attribute must name an attribute") }
         if maxPages < 0 { throw ValidationError("--max-pages must be 0 or more") }
         if slowest < 0 { throw ValidationError("--slowest must be 0 or more") }
         if maxErrorPages < 0 { throw ValidationError("--max-error-pages must be 0 or more") }
@@ -114,6 +118,7 @@ struct SelectionOptions: ParsableArguments {
         if !keyAttributes.isEmpty { settings.keyAttributes = keyAttributes }
         settings.wastePatterns = wasteThresholds
         settings.bucketNano = bucket?.nanoseconds
+        settings.joinAttribute = joinAttribute
         settings.selection = try selection()
         settings.traceIDs = traceIDs
         settings.assembly = assembly.settings

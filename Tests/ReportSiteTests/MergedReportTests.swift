@@ -100,10 +100,10 @@ private struct TracesByID: TracePageSource {
     let traces: [TraceID: Trace]
 
     func page(
-        of trace: TraceDigest, at index: Int, reasons: [String], typical: TypicalRequest?, builder: ReportBuilder,
+        of trace: TraceDigest, at index: Int, reasons: [String], typical: TypicalRequest?, workflow: String, builder: ReportBuilder,
         options: ReportBuilder.Options
     ) throws(ReportError) -> String {
-        try builder.pageText(traces[trace.traceID]!, reasons: .known(reasons), typical: typical, options: options)
+        try builder.pageText(traces[trace.traceID]!, reasons: .known(reasons), typical: typical, workflow: workflow, options: options)
     }
 
     func profile(of trace: TraceDigest, at index: Int) -> TraceProfile { TraceProfile(traces[trace.traceID]!) }

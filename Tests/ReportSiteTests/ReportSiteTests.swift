@@ -61,16 +61,17 @@ struct ReportSiteTests {
         let site = try buildSite(try sampleSpans())
         let templates = try TemplateSet()
         let pages = try FileManagerListing.tree(site).filter { $0.key.hasSuffix(".html") }
-        // index, the list of all traces, services, health, patterns, 8 traces (5 in OTLP JSON, 3
-        // more in the other formats) and 7 service pages (4 services, 3 databases named from their callers)
-        #expect(pages.count == 20)
+        // index, the list of all traces, services, health, patterns, workflows, 8 traces (5 in OTLP
+        // JSON, 3 more in the other formats) and 7 service pages (4 services, 3 databases named from
+        // their callers)
+        #expect(pages.count == 21)
         for (path, data) in pages {
             let html = String(decoding: data, as: UTF8.self)
-            // The services, health and patterns pages have the table sorter and graph script, trace pages the
+            // The services, health, patterns and workflows pages have the table sorter and graph script, trace pages the
             // waterfall script, the index the trace finder, each pinned by its hash; the list pages have none.
             let script: String? =
                 path.hasSuffix("/services.html") || path.contains("/services/") || path.hasSuffix("/health.html")
-                    || path.hasSuffix("/patterns.html")
+                    || path.hasSuffix("/patterns.html") || path.hasSuffix("/workflows.html")
                 ? templates.tablesScript
                 : path.contains("/traces/") ? templates.traceScript : path.contains("/all-traces-") ? nil : templates.indexScript
             let policy = ContentSecurityPolicy.policy(forInlineStyle: templates.css, inlineScript: script)
@@ -116,7 +117,8 @@ struct ReportSiteTests {
         let spans = try sampleSpans()
         let first = try FileManagerListing.tree(try buildSite(spans))
         let second = try FileManagerListing.tree(try buildSite(spans.reversed()))
-        #expect(first.count == 22)  // index, list, services, health, patterns, summary.json, 8 traces, 7 service pages, marker
+        // index, list, services, health, patterns, workflows, summary.json, 8 traces, 7 service pages, marker
+        #expect(first.count == 23)
         #expect(first == second)
     }
 
@@ -140,8 +142,10 @@ struct ReportSiteTests {
         }
         // A waterfall and a graph per trace page, the site graph, a graph per service page and a
         // latency histogram per traced service (4), the scatter plot, a histogram per entry point
-        // (2), and the comparison chart of the one trace slower than its entry point's typical request.
-        #expect(count == 32)
+        // (2), and the comparison chart of the one trace slower than its entry point's typical
+        // request (32); the timeline: the index's chart, three sparklines per entry point (2) and
+        // per traced service (4), and a chart per traced service's page (23).
+        #expect(count == 55)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: xmllint)
         process.arguments =
