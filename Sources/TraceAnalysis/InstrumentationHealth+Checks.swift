@@ -8,6 +8,9 @@ extension InstrumentationHealth {
         case unexpectedRoots = "unexpected-roots"
         case consumersWithoutContext = "consumers-without-context"
         case queueContextLost = "queue-context-lost"
+        case sampling = "sampling"
+        case lowSampling = "low-sampling"
+        case inconsistentSampling = "inconsistent-sampling"
         case defaultServiceNames = "default-service-names"
         case missingSpanKinds = "missing-span-kinds"
         case endBeforeStart = "end-before-start"
@@ -156,6 +159,8 @@ extension InstrumentationHealth.Check {
         static let entryPoint = "Root service: operation"
         static let attribute = "Service: attribute"
         static let input = "Input"
+        static let serviceOrEntryPoint = "Service, or root service: operation"
+        static let callerToCallee = "Caller → callee"
     }
 
     public var severity: InstrumentationHealth.Severity { entry.severity }
@@ -221,6 +226,35 @@ extension InstrumentationHealth.Check {
                     + "apart from it. Likely cause: the producer does not inject the context into the message headers, the broker or a "
                     + "client in between drops them, or the consumer does not extract them (or processes a batch without links). Fix: "
                     + "use the messaging instrumentation on both sides, or inject and extract the W3C traceparent by hand.")
+        case .sampling:
+            // Rows from `Tally.declaredSampling`, made in `InstrumentationHealth.init(tally:traces:)`.
+            Entry(
+                severity: .info, title: "Sampling the spans declare", subjectHeading: Heading.serviceOrEntryPoint,
+                counting: .rowsOfTheirOwn,
+                advice:
+                    "What the root and entry spans say of how their traces were sampled: an OpenTelemetry threshold in the W3C "
+                    + "tracestate (ot=th:…), Jaeger's sampler.type and sampler.param tags, or sampling.priority. Each row is one "
+                    + "declaration, with the spans carrying it; a trace in the input stands for about 1/p traces of the traffic.")
+        case .lowSampling:
+            Entry(
+                severity: .warning, title: "Sampling so low that a failing request is likely lost",
+                subjectHeading: Heading.serviceOrEntryPoint,
+                counting: .rowsOfTheirOwn,
+                advice:
+                    "These services or entry points keep fewer than half of their traces, so a given failing request is more likely "
+                    + "missing from the input than in it, and rare errors may not show at all. Fix: keep every trace with an error "
+                    + "(tail-based sampling in the OpenTelemetry Collector, or Jaeger's adaptive sampling with a floor), or raise the "
+                    + "rate for these entry points.")
+        case .inconsistentSampling:
+            // Rows from `Tally.downstreamCalls`, made in `InstrumentationHealth.init(tally:traces:)`.
+            Entry(
+                severity: .warning, title: "Services that sample on their own", subjectHeading: Heading.callerToCallee,
+                counting: .rowsOfTheirOwn,
+                advice:
+                    "The callee is traced (its spans are in the input), yet many calls its caller traced have no span of it under them: "
+                    + "it makes its own sampling decision instead of following the caller's, so traces lose their downstream parts. "
+                    + "Fix: use a parent-based sampler in every service (the OpenTelemetry default, ParentBased), and sample only at "
+                    + "the edge.")
         case .defaultServiceNames:
             Entry(
                 severity: .warning, title: "Services without a name", subjectHeading: Heading.service,

@@ -14,6 +14,10 @@ extension InstrumentationHealth.Tally {
             var seenIDs = Set<SpanID>(minimumCapacity: trace.spans.count)
             // Per span: one lookup by the span's name; the rest is counted by integer.
             let operations = trace.spans.map { counter.operation(resource: $0.resource, name: $0.name, keys: keyAttributes) }
+            let root = trace.rootIndices[0]
+            // Client spans, and whether a span of another service came under each.
+            var clients: [Int] = []
+            var reached: [Int: String] = [:]
             // Fields are read in place: a copy of each span would cost a dozen reference counts.
             trace.spans.withUnsafeBufferPointer { spans in
                 for index in spans.indices {
@@ -54,6 +58,19 @@ extension InstrumentationHealth.Tally {
                             counter.contextlessConsumers.append((message, operation, example))
                         }
                     }
+                    if facts.kind == .client { clients.append(index) }
+                    if let parent = trace.parentIndex[index], spans[parent].kind == .client,
+                        spans[parent].resource !== spans[index].resource, reached[parent] == nil
+                    {
+                        let callee = spans[index].service
+                        if callee != spans[parent].service { reached[parent] = callee }
+                    }
+                    if facts.isEntryKind || trace.parentIndex[index] == nil,
+                        let declared = SamplingDeclaration.of(traceState: spans[index].traceState, attributes: spans[index].attributes)
+                    {
+                        counter.declared[.service(service), default: [:]][declared, default: 0] += 1
+                        if index == root { counter.declared[.entryPoint(operation), default: [:]][declared, default: 0] += 1 }
+                    }
                     let signs = facts.signs
                     if !signs.isEmpty {
                         for (check, subject, sign) in spanChecks where signs.contains(sign) {
@@ -69,14 +86,28 @@ extension InstrumentationHealth.Tally {
                         counter.serviceCounts[service].present[position] += 1
                     }
                 }
+                for client in clients {
+                    let callee: String
+                    if let reachedService = reached[client] {
+                        callee = reachedService
+                    } else if case .string(let peer)? = spans[client].attributes[key: "peer.service"], !peer.isEmpty {
+                        callee = peer
+                    } else {
+                        continue
+                    }
+                    counter.downstream[
+                        CallPair(caller: counter.serviceNames[counter.operationService[operations[client]]], callee: callee),
+                        default: DownstreamCalls()
+                    ].merge(DownstreamCalls(calls: 1, reached: reached[client] == nil ? 0 : 1))
+                }
             }
-            let root = operations[trace.rootIndices[0]]
-            counter.operationCounts[root].traces += 1
-            counter.operationCounts[root].entryPointSpans += trace.spans.count + trace.duplicatesDropped
+            let rootOperation = operations[root]
+            counter.operationCounts[rootOperation].traces += 1
+            counter.operationCounts[rootOperation].entryPointSpans += trace.spans.count + trace.duplicatesDropped
             let facts = InstrumentationHealth.Check.TraceFacts(isIncomplete: trace.isIncomplete, duplicatesDropped: trace.duplicatesDropped)
             for rule in traceChecks {
                 let cases = rule.cases(facts)
-                if cases > 0 { counter.add(rule.check, .entryPoint(root), example, count: cases) }
+                if cases > 0 { counter.add(rule.check, .entryPoint(rootOperation), example, count: cases) }
             }
         }
         self = counter.tally(keyAttributes: keyAttributes)
@@ -176,6 +207,8 @@ extension InstrumentationHealth.Tally {
         var startHours: [[UInt64: Cases]] = []
         var lastHour: [(hour: UInt64, cases: Cases)?] = []
         var producedMessages: Set<UInt64> = []
+        var declared: [Subject: [SamplingDeclaration: Int]] = [:]
+        var downstream: [CallPair: DownstreamCalls] = [:]
         var contextlessConsumers: [(message: UInt64, operation: Int, example: ReportOrder)] = []
 
         init(keyCount: Int) { self.keyCount = keyCount }
@@ -239,21 +272,22 @@ extension InstrumentationHealth.Tally {
             HostPair(parent: hostNames[Int(hosts >> 32)], child: hostNames[Int(hosts & 0xFFFF_FFFF)])
         }
 
+        /// A subject under its names.
+        func name(of subject: Subject) -> InstrumentationHealth.Tally.Subject {
+            switch subject {
+            case .operation(let operation): .operation(key(operation))
+            case .service(let service): .service(serviceNames[service])
+            case .hosts(let hosts): .hosts(pair(hosts))
+            case .entryPoint(let operation): .entryPoint(key(operation))
+            }
+        }
+
         /// The counts under names.
         func tally(keyAttributes: [String]) -> InstrumentationHealth.Tally {
             var tally = InstrumentationHealth.Tally(keyAttributes: keyAttributes)
             for (check, subjects) in cases {
                 var named: [InstrumentationHealth.Tally.Subject: Cases] = [:]
-                for (subject, entry) in subjects {
-                    let name: InstrumentationHealth.Tally.Subject =
-                        switch subject {
-                        case .operation(let operation): .operation(key(operation))
-                        case .service(let service): .service(serviceNames[service])
-                        case .hosts(let hosts): .hosts(pair(hosts))
-                        case .entryPoint(let operation): .entryPoint(key(operation))
-                        }
-                    named[name, default: Cases()].merge(entry)
-                }
+                for (subject, entry) in subjects { named[name(of: subject), default: Cases()].merge(entry) }
                 tally.cases[check] = named
             }
             for operation in operationNames.indices { tally.operations[key(operation)] = operationCounts[operation] }
@@ -266,6 +300,8 @@ extension InstrumentationHealth.Tally {
             for (hosts, count) in crossHostCalls { tally.crossHostCalls[pair(hosts)] = count }
             for (hosts, sketch) in shifts { tally.shifts[pair(hosts)] = sketch }
             tally.producedMessages = producedMessages
+            for (subject, declarations) in declared { tally.declaredSampling[name(of: subject)] = declarations }
+            tally.downstreamCalls = downstream
             tally.contextlessConsumers = InstrumentationHealth.Tally.sorted(
                 contextlessConsumers.map { ContextlessConsumer(message: $0.message, operation: key($0.operation), trace: $0.example) })
             return tally

@@ -120,10 +120,39 @@ extension InstrumentationHealth {
         /// Consumer spans with a message id that started a trace of their own, with no link: a
         /// case of `queueContextLost` when a producer sent their message.
         public var contextlessConsumers: [ContextlessConsumer] = []
+        /// Per service (its root and entry spans) and per entry point (its root spans): the
+        /// sampling they declare, and how many spans declare each.
+        public var declaredSampling: [Subject: [SamplingDeclaration: Int]] = [:]
+        /// Per caller and callee: the calls and those that reached the callee's spans.
+        public var downstreamCalls: [CallPair: DownstreamCalls] = [:]
 
         /// `consumers` in one order whatever order they were met in (by message, operation, trace).
         static func sorted(_ consumers: [ContextlessConsumer]) -> [ContextlessConsumer] {
             consumers.sorted { ($0.message, $0.operation, $0.trace) < ($1.message, $1.operation, $1.trace) }
+        }
+
+        /// Calls from a caller's CLIENT spans to a callee (the service of a span under them, else
+        /// their `peer.service`), and how many of them reached a span of the callee in the trace.
+        public struct DownstreamCalls: Sendable, Equatable {
+            public var calls = 0
+            public var reached = 0
+
+            public init(calls: Int = 0, reached: Int = 0) { (self.calls, self.reached) = (calls, reached) }
+
+            mutating func merge(_ other: DownstreamCalls) {
+                calls = calls.saturatingAdding(other.calls)
+                reached = reached.saturatingAdding(other.reached)
+            }
+        }
+
+        /// A caller service and the callee of its client spans.
+        public struct CallPair: Hashable, Comparable, Sendable {
+            public var caller: String
+            public var callee: String
+
+            public init(caller: String, callee: String) { (self.caller, self.callee) = (caller, callee) }
+
+            public static func < (lhs: CallPair, rhs: CallPair) -> Bool { (lhs.caller, lhs.callee) < (rhs.caller, rhs.callee) }
         }
 
         /// A consumer span that started a trace of its own (see `contextlessConsumers`).
@@ -161,6 +190,13 @@ extension InstrumentationHealth {
             spanIDsInSeveralTraces += other.spanIDsInSeveralTraces
             producedMessages.formUnion(other.producedMessages)
             contextlessConsumers = Self.sorted(contextlessConsumers + other.contextlessConsumers)
+            for (subject, declarations) in other.declaredSampling {
+                for (declaration, count) in declarations {
+                    declaredSampling[subject, default: [:]][declaration, default: 0] =
+                        declaredSampling[subject, default: [:]][declaration, default: 0].saturatingAdding(count)
+                }
+            }
+            for (pair, calls) in other.downstreamCalls { downstreamCalls[pair, default: DownstreamCalls()].merge(calls) }
         }
 
         /// The places of the span ids among `locations` that occur in more than one trace, each

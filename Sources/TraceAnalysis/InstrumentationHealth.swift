@@ -136,8 +136,53 @@ public struct InstrumentationHealth: Sendable {
         if !gaps.isEmpty {
             findings.append(Finding(check: .keyAttributes, rows: gaps.sorted { ($1.count, $0.subject) < ($0.count, $1.subject) }))
         }
+        findings += Self.samplingFindings(tally)
         self.findings = Self.ordered(findings)
         self.coverage = coverageRows
+    }
+
+    /// Below this chance of keeping a trace, a failing request is more likely lost than kept.
+    static let lowSamplingProbability = 0.5
+    /// A callee that kept fewer than this share of at least `sampledCallsMinimum` calls its
+    /// caller traced samples on its own.
+    static let keptCallsShare = 0.9
+    static let sampledCallsMinimum = 10
+
+    /// The sampling the spans declare, where it is low, and callees that sample on their own.
+    private static func samplingFindings(_ tally: Tally) -> [Finding] {
+        var declared: [Row] = []
+        var low: [Row] = []
+        for (subject, declarations) in tally.declaredSampling {
+            let total: Int =
+                switch subject {
+                case .entryPoint(let key): tally.operations[key]?.traces ?? 0
+                case .service(let name): tally.services[name]?.spans ?? 0
+                default: 0
+                }
+            for (declaration, count) in declarations {
+                let kept = declaration.probability.map { "keeps \(DurationFormat.significant($0 * 100))% of traces" } ?? "no fixed share"
+                let row = Row(
+                    subject: name(of: subject), count: count, total: max(total, count), detail: "\(declaration.source): \(kept)",
+                    examples: [])
+                declared.append(row)
+                if let probability = declaration.probability, probability < lowSamplingProbability { low.append(row) }
+            }
+        }
+        var inconsistent: [Row] = []
+        for (pair, calls) in tally.downstreamCalls
+        where tally.services[pair.callee] != nil && pair.callee != pair.caller && calls.calls >= sampledCallsMinimum
+            && Double(calls.reached) < keptCallsShare * Double(calls.calls)
+        {
+            let share = DurationFormat.significant(Double(calls.reached) / Double(calls.calls) * 100)
+            inconsistent.append(
+                Row(
+                    subject: "\(pair.caller) → \(pair.callee)", count: calls.calls - calls.reached, total: calls.calls,
+                    detail: "\(pair.callee) kept \(share)% of the calls \(pair.caller) traced", examples: []))
+        }
+        let order: (Row, Row) -> Bool = { ($1.count, $0.subject, $0.detail) < ($0.count, $1.subject, $1.detail) }
+        return [(Check.sampling, declared), (.lowSampling, low), (.inconsistentSampling, inconsistent)].compactMap { check, rows in
+            rows.isEmpty ? nil : Finding(check: check, rows: rows.sorted(by: order))
+        }
     }
 
     /// Most severe first, then most cases.

@@ -70,7 +70,7 @@ public struct LatencySketch: Sendable, Equatable {
     public func quantile(_ q: Double) -> UInt64 {
         guard count > 0 else { return 0 }
         if q >= 1 { return maximum }
-        let rank = rank(q)
+        let rank = UInt64(max(0, min(Double(count - 1), (q * Double(count - 1)).rounded())))
         if let values = exact {
             return values.sorted()[Int(rank)]
         }
@@ -82,16 +82,6 @@ public struct LatencySketch: Sendable, Equatable {
         }
         return maximum
     }
-
-    /// The values at each of `qs` (as `quantile(_:)` gives them), the exact values sorted once.
-    public func quantiles(_ qs: [Double]) -> [UInt64] {
-        guard let values = exact, count > 0 else { return qs.map(quantile) }
-        let sorted = values.sorted()
-        return qs.map { q in q >= 1 ? maximum : sorted[Int(rank(q))] }
-    }
-
-    /// The rank (from 0) of quantile `q` among `count` values, nearest rank.
-    private func rank(_ q: Double) -> UInt64 { UInt64(max(0, min(Double(count - 1), (q * Double(count - 1)).rounded()))) }
 
     /// How many values fall in each range of `edges`. Exact while the sketch is; otherwise each
     /// bucket counts where its estimate falls, within the sketch's relative accuracy of the truth.

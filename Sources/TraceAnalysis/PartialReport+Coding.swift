@@ -260,7 +260,21 @@ extension ServiceGraph: Codable {
 extension InstrumentationHealth.Tally: Codable {
     private enum Keys: String, CodingKey {
         case keyAttributes, cases, operations, services, crossHostCalls, shifts, startHours, spanIDsInSeveralTraces
-        case producedMessages, contextlessConsumers
+        case producedMessages, contextlessConsumers, declaredSampling, downstreamCalls
+    }
+
+    private struct DeclarationEntry: Codable {
+        var subject: SubjectFields
+        var source: String
+        var probability: Double?
+        var spans: Int
+    }
+
+    private struct CallsEntry: Codable {
+        var caller: String
+        var callee: String
+        var calls: Int
+        var reached: Int
     }
 
     private struct ConsumerFields: Codable {
@@ -415,6 +429,19 @@ extension InstrumentationHealth.Tally: Codable {
                     message: $0.message, operation: ServiceGraph.OperationKey(service: $0.service, operation: $0.operation),
                     trace: ReportOrder(startTimeUnixNano: $0.start, traceID: $0.trace.id))
             })
+        for entry in try container.decode([DeclarationEntry].self, forKey: .declaredSampling) {
+            guard let subject = entry.subject.subject, entry.probability.map({ (0...1).contains($0) }) ?? true else {
+                throw corrupt(.declaredSampling, "a sampling declaration out of range")
+            }
+            try counts(entry.spans, at: .declaredSampling)
+            declaredSampling[subject, default: [:]][SamplingDeclaration(source: entry.source, probability: entry.probability)] = entry.spans
+        }
+        for entry in try container.decode([CallsEntry].self, forKey: .downstreamCalls) {
+            try counts(entry.calls, at: .downstreamCalls)
+            guard entry.reached >= 0, entry.reached <= entry.calls else { throw corrupt(.downstreamCalls, "more calls reached than made") }
+            downstreamCalls[CallPair(caller: entry.caller, callee: entry.callee)] = DownstreamCalls(
+                calls: entry.calls, reached: entry.reached)
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -464,6 +491,23 @@ extension InstrumentationHealth.Tally: Codable {
                     message: $0.message, service: $0.operation.service, operation: $0.operation.operation,
                     start: $0.trace.startTimeUnixNano, trace: HexTraceID($0.trace.traceID))
             }, forKey: .contextlessConsumers)
+        var declarations: [DeclarationEntry] = []
+        for (subject, declared) in declaredSampling {
+            for (declaration, spans) in declared {
+                declarations.append(
+                    DeclarationEntry(
+                        subject: SubjectFields(subject), source: declaration.source, probability: declaration.probability, spans: spans))
+            }
+        }
+        declarations.sort {
+            ($0.subject.kind, $0.subject.first, $0.subject.second, $0.source, $0.probability ?? -1)
+                < ($1.subject.kind, $1.subject.first, $1.subject.second, $1.source, $1.probability ?? -1)
+        }
+        try container.encode(declarations, forKey: .declaredSampling)
+        try container.encode(
+            downstreamCalls.sorted { $0.key < $1.key }.map {
+                CallsEntry(caller: $0.key.caller, callee: $0.key.callee, calls: $0.value.calls, reached: $0.value.reached)
+            }, forKey: .downstreamCalls)
     }
 }
 

@@ -42,9 +42,10 @@ public struct PartialReport: Sendable, Equatable {
         wasteThresholds: WastePatterns.Thresholds = WastePatterns.Thresholds(), buckets: BucketGrid = BucketGrid(),
         joinAttribute: String? = nil
     ) {
-        // The graph, the health tally, the workflows' joins, and the patterns and timeline of a few
+        // The graph, the health tally, the workflows' joins, the timeline, and the patterns of a few
         // runs of traces, each taken by the next free core; the runs' tallies merge into the tally
-        // of all (in a fixed order).
+        // of all (in a fixed order). The timeline is one part: each run's would hold every series
+        // over the whole time the traces span.
         enum Part: Sendable {
             case graph(ServiceGraph)
             case health(InstrumentationHealth.Tally)
@@ -53,15 +54,15 @@ public struct PartialReport: Sendable, Equatable {
             case workflows(Workflows.Tally)
         }
         let runs = Self.runs
-        let parts = ParallelWork.map(count: 3 + 2 * runs, workers: 3 + 2 * runs) { index -> Part in
+        let parts = ParallelWork.map(count: 4 + runs, workers: 4 + runs) { index -> Part in
             /// The traces of run `run`.
             func run(_ run: Int) -> ArraySlice<Trace> { traces[(traces.count * run / runs)..<(traces.count * (run + 1) / runs)] }
             switch index {
             case 0: return .graph(ServiceGraph(traces: traces))
             case 1: return .health(InstrumentationHealth.Tally(traces: traces, keyAttributes: keyAttributes))
             case 2: return .workflows(Workflows.Tally(traces: traces, joinAttribute: joinAttribute))
-            case ..<(3 + runs): return .waste(WastePatterns.Tally(traces: run(index - 3), thresholds: wasteThresholds))
-            default: return .timeline(Timeline(traces: run(index - 3 - runs), grid: buckets))
+            case 3: return .timeline(Timeline(traces: traces, grid: buckets))
+            default: return .waste(WastePatterns.Tally(traces: run(index - 4), thresholds: wasteThresholds))
             }
         }
         var graph = ServiceGraph()
@@ -74,7 +75,7 @@ public struct PartialReport: Sendable, Equatable {
             case .graph(let built): graph = built
             case .health(let counted): health = counted
             case .waste(let counted): waste.merge(counted)
-            case .timeline(let counted): timeline.merge(counted)
+            case .timeline(let counted): timeline = counted
             case .workflows(let noted): workflows = noted
             }
         }
@@ -87,9 +88,9 @@ public struct PartialReport: Sendable, Equatable {
         self.workflows = workflows
     }
 
-    /// The patterns and the timeline are counted in this many runs of traces each, beside the
-    /// graph and the health tally: each costs about as much as either, and so the work is shared
-    /// evenly between cores.
+    /// The patterns are looked for in this many runs of traces, beside the graph, the health tally
+    /// and the timeline: they cost about as much as any of those, and so the work is shared evenly
+    /// between cores.
     static let runs = 4
 
     /// An empty report, to merge parts into.

@@ -1,22 +1,22 @@
 // How a timeline is written down for `merge`: series in subject order, buckets in time order.
-// Decoding checks what it reads (a rung on the grid, errors no more than requests, every bucket's
-// latencies counted once, at most `tallyLimit` buckets), so a damaged part is an error.
+// Decoding checks what it reads (a rung on the grid, at most `tallyLimit` buckets occupied and
+// every series' buckets among them, errors no more than requests, every bucket's latencies counted
+// once), so a damaged part is an error.
 
 extension Timeline: Codable {
-    private enum Keys: String, CodingKey { case bucketNano, requestedNano, rung, series }
+    private enum Keys: String, CodingKey { case bucketNano, requestedNano, rung, occupied, series }
 
+    /// A series as lists of plain numbers, one entry per bucket (objects per bucket cost a part
+    /// file several times the bytes, and their decoding several times the time).
     private struct SeriesFields: Codable {
         var kind: String
         var service: String
         var other: String?
-        var buckets: [BucketFields]
-    }
-
-    private struct BucketFields: Codable {
-        var number: UInt64
-        var requests: UInt64
-        var errors: UInt64
-        var latency: LatencySketch
+        var numbers: [UInt64]
+        var requests: [UInt64]
+        var errors: [UInt64]
+        /// Each bucket's `CoarseLatency.flatten(into:)`, one after another.
+        var latency: [UInt64]
     }
 
     public init(from decoder: any Decoder) throws {
@@ -27,6 +27,10 @@ extension Timeline: Codable {
             throw DecodingError.dataCorruptedError(forKey: .rung, in: container, debugDescription: "a bucket size off the grid")
         }
         self.rung = rung
+        occupied = Set(try container.decode([UInt64].self, forKey: .occupied))
+        guard occupied.count <= tallyLimit else {
+            throw DecodingError.dataCorruptedError(forKey: .occupied, in: container, debugDescription: "too many buckets")
+        }
         for fields in try container.decode([SeriesFields].self, forKey: .series) {
             let subject: Subject
             switch (fields.kind, fields.other) {
@@ -39,19 +43,26 @@ extension Timeline: Codable {
                 throw DecodingError.dataCorruptedError(forKey: .series, in: container, debugDescription: "unknown series '\(fields.kind)'")
             }
             var buckets: [UInt64: Bucket] = [:]
-            for entry in fields.buckets {
-                guard entry.errors <= entry.requests, entry.latency.count == entry.requests, buckets[entry.number] == nil else {
+            var position = 0
+            guard fields.requests.count == fields.numbers.count, fields.errors.count == fields.numbers.count else {
+                throw DecodingError.dataCorruptedError(forKey: .series, in: container, debugDescription: "lists of different lengths")
+            }
+            for (index, number) in fields.numbers.enumerated() {
+                guard let latency = CoarseLatency(reading: fields.latency, at: &position), fields.errors[index] <= fields.requests[index],
+                    latency.count == fields.requests[index], buckets[number] == nil, occupied.contains(number)
+                else {
                     throw DecodingError.dataCorruptedError(
                         forKey: .series, in: container, debugDescription: "a bucket whose counts disagree")
                 }
                 var bucket = Bucket()
-                (bucket.requests, bucket.errors, bucket.latency) = (entry.requests, entry.errors, entry.latency)
-                buckets[entry.number] = bucket
-                occupied.insert(entry.number)
+                (bucket.errors, bucket.latency) = (fields.errors[index], latency)
+                buckets[number] = bucket
             }
-            guard series[subject] == nil, occupied.count <= tallyLimit else {
-                throw DecodingError.dataCorruptedError(
-                    forKey: .series, in: container, debugDescription: "too many buckets or a series twice")
+            guard position == fields.latency.count else {
+                throw DecodingError.dataCorruptedError(forKey: .series, in: container, debugDescription: "latencies left over")
+            }
+            guard series[subject] == nil else {
+                throw DecodingError.dataCorruptedError(forKey: .series, in: container, debugDescription: "a series twice")
             }
             series[subject] = buckets
         }
@@ -62,6 +73,7 @@ extension Timeline: Codable {
         try container.encode(bucketNano, forKey: .bucketNano)
         try container.encodeIfPresent(grid.requestedNano, forKey: .requestedNano)
         try container.encode(rung, forKey: .rung)
+        try container.encode(occupied.sorted(), forKey: .occupied)
         let fields = series.sorted { $0.key < $1.key }.map { subject, buckets in
             let (kind, service, other): (String, String, String?) =
                 switch subject {
@@ -70,11 +82,12 @@ extension Timeline: Codable {
                 case .service(let name): ("service", name, nil)
                 case .edge(let caller, let callee): ("edge", caller, callee)
                 }
+            let sorted = buckets.sorted { $0.key < $1.key }
+            var latency: [UInt64] = []
+            for (_, bucket) in sorted { bucket.latency.flatten(into: &latency) }
             return SeriesFields(
-                kind: kind, service: service, other: other,
-                buckets: buckets.sorted { $0.key < $1.key }.map {
-                    BucketFields(number: $0.key, requests: $0.value.requests, errors: $0.value.errors, latency: $0.value.latency)
-                })
+                kind: kind, service: service, other: other, numbers: sorted.map(\.key), requests: sorted.map(\.value.requests),
+                errors: sorted.map(\.value.errors), latency: latency)
         }
         try container.encode(fields, forKey: .series)
     }

@@ -3,8 +3,9 @@ import TraceModel
 /// Requests, errors and latency over time (rate, errors, duration: RED) for the whole input, each
 /// entry point, each service and each caller → callee edge, counted in time buckets.
 ///
-/// Buckets are as small as `BucketGrid` allows while at most `tallyLimit` distinct buckets hold
-/// something; past that, every series moves up a rung at once (buckets merge exactly). A count
+/// Buckets are as small as `BucketGrid` allows while the spans counted start in at most
+/// `tallyLimit` distinct buckets; past that, every series moves up a rung at once (buckets merge
+/// exactly). A count
 /// of some traces merges with a count of others into exactly the count of all of them, whatever
 /// rung each part reached: the rung of a union is the lowest that holds the union's times, and
 /// every part's rung is at or below it. Charts take coarser buckets still (`series(of:)`).
@@ -34,20 +35,20 @@ public struct Timeline: Sendable, Equatable {
 
     /// What one bucket of one series holds.
     public struct Bucket: Sendable, Equatable {
-        public internal(set) var requests: UInt64 = 0
         public internal(set) var errors: UInt64 = 0
-        public internal(set) var latency = LatencySketch()
+        public internal(set) var latency = CoarseLatency()
+
+        /// One latency a request: their count is the requests'.
+        public var requests: UInt64 { latency.count }
 
         public init() {}
 
         mutating func add(_ durationNano: UInt64, error: Bool) {
-            requests = requests.saturatingAdding(1)
             if error { errors = errors.saturatingAdding(1) }
             latency.add(durationNano)
         }
 
         mutating func merge(_ other: Bucket) {
-            requests = requests.saturatingAdding(other.requests)
             errors = errors.saturatingAdding(other.errors)
             latency.merge(other.latency)
         }
@@ -63,7 +64,8 @@ public struct Timeline: Sendable, Equatable {
     public internal(set) var rung = 0
     /// Per subject, its buckets that hold something, by number (start time / bucket size).
     public internal(set) var series: [Subject: [UInt64: Bucket]] = [:]
-    /// The numbers of every bucket that holds something, in any series.
+    /// The numbers of the buckets holding the start of a span counted (of every span of the
+    /// traces counted, not only of those counted as requests): what decides the rung.
     var occupied: Set<UInt64> = []
 
     public init(grid: BucketGrid = BucketGrid()) { self.grid = grid }
@@ -73,15 +75,13 @@ public struct Timeline: Sendable, Equatable {
 
     /// Counts one request of `subject` that started at `startUnixNano`.
     public mutating func add(_ subject: Subject, at startUnixNano: UInt64, durationNano: UInt64, error: Bool) {
-        var number = startUnixNano / bucketNano
-        if !occupied.contains(number) {
-            occupied.insert(number)
-            if occupied.count > tallyLimit {
-                coarsen(to: rung + 1)
-                number = startUnixNano / bucketNano
-            }
-        }
-        series[subject, default: [:]][number, default: Bucket()].add(durationNano, error: error)
+        if occupied.insert(startUnixNano / bucketNano).inserted, occupied.count > tallyLimit { coarsen(to: rung + 1) }
+        note(subject, at: startUnixNano, durationNano: durationNano, error: error)
+    }
+
+    /// Counts one request in its bucket, whose number is known to be occupied.
+    mutating func note(_ subject: Subject, at startUnixNano: UInt64, durationNano: UInt64, error: Bool) {
+        series[subject, default: [:]][startUnixNano / bucketNano, default: Bucket()].add(durationNano, error: error)
     }
 
     /// Adds the counts of other traces (counted on the same grid).
@@ -90,12 +90,9 @@ public struct Timeline: Sendable, Equatable {
         var other = other
         if other.rung > rung { coarsen(to: other.rung) }
         if rung > other.rung { other.coarsen(to: rung) }
+        // In place: a bucket copied to be added to would copy its counts too.
         for (subject, buckets) in other.series {
-            series[subject, default: [:]].merge(buckets) { mine, theirs in
-                var sum = mine
-                sum.merge(theirs)
-                return sum
-            }
+            for (number, bucket) in buckets { series[subject, default: [:]][number, default: Bucket()].merge(bucket) }
         }
         occupied.formUnion(other.occupied)
         if occupied.count > tallyLimit { coarsen(to: rung + 1) }
