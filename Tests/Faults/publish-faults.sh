@@ -70,7 +70,8 @@ echo "leftovers of an earlier version (.site.old-PID, .site.partial-PID): remove
 
 # A full disk: the run fails naming the file system's message, the site stays, nothing is left.
 mkdir full
-mount -t tmpfs -o size=600k tmpfs full
+# Room for site A and a little more: site B (3,000 pages) cannot fit.
+mount -t tmpfs -o size=$(($(du -sk ref-a | cut -f1) + 256))k tmpfs full
 cp -a ref-a full/site
 python3 - > b/big.jsonl <<'EOF'
 import json
