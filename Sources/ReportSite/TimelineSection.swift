@@ -18,7 +18,7 @@ struct TimelineSection {
 
     /// The most notable changes the index lists, and the most rows of sparklines a table shows.
     static let changeLimit = 12
-    static let rowLimit = 50
+    static let rowLimit = 20
 
     init(timeline: Timeline, traces: [TraceDigest], time: TimeDisplay, baseline: SiteSummary?) {
         let window = timeline.window(traceStarts: traces.map(\.startTimeUnixNano))
