@@ -375,10 +375,19 @@ public struct ReportBuilder: Sendable {
             var histogram: String?
             if let svg = page.latencyHistogram() { histogram = try validated(svg, page: path, by: validator) }
             if timeline.series[.service(name)] != nil {
+                // The service's own series, and the calls it made and took (as spans in both services).
+                let touches: (Timeline.Subject) -> Bool = { subject in
+                    switch subject {
+                    case .service(let service): service == name
+                    case .edge(let caller, let callee): caller == name || callee == name
+                    default: false
+                    }
+                }
                 page.timeline = try timeline.values(
-                    intro: "The requests \(name) served (server, consumer and root spans).", chart: .service(name),
-                    changing: { $0 == .service(name) }, rows: [], rowHeading: "", linkPrefix: "../",
-                    validate: { svg throws(ReportError) in try validated(svg, page: path, by: validator) })
+                    intro: "The requests \(name) served (server, consumer and root spans), and the calls between it and other services.",
+                    chart: .service(name), changing: touches,
+                    rows: timeline.series.keys.filter { if case .edge = $0 { touches($0) } else { false } }, rowHeading: "Calls",
+                    linkPrefix: "../", validate: { svg throws(ReportError) in try validated(svg, page: path, by: validator) })
             }
             try site.write(page.render(graphSVG: chart, histogramSVG: histogram, templates: templates), to: path)
         }

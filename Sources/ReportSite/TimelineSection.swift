@@ -9,7 +9,7 @@ import TraceModel
 struct TimelineSection {
     let window: Timeline.Window
     let series: [Timeline.Subject: TimeSeries]
-    /// The change points of every series but the edges'.
+    /// The change points of every series.
     let changes: [Timeline.Subject: [ChangePoint]]
     /// The baseline's series, by subject, and its title (when a baseline was given).
     let baseline: [Timeline.Subject: TimeSeries]
@@ -27,7 +27,6 @@ struct TimelineSection {
         for subject in timeline.series.keys {
             let one = timeline.series(of: subject, in: window)
             series[subject] = one
-            if case .edge = subject { continue }
             changes[subject] = ChangePoint.find(in: one)
         }
         self.window = window
@@ -56,13 +55,13 @@ struct TimelineSection {
         }
     }
 
-    /// The page about a subject, relative to a page at the site's root.
+    /// The page about a subject (an edge's caller's), relative to a page at the site's root.
     static func href(of subject: Timeline.Subject) -> String? {
         switch subject {
         case .all: "index.html#over-time"
         case .entryPoint(let key): ServicePage.path(for: key.service)
         case .service(let name): ServicePage.path(for: name)
-        case .edge: nil
+        case .edge(let caller, _): ServicePage.path(for: caller)
         }
     }
 
@@ -77,8 +76,7 @@ struct TimelineSection {
         return firstDay == lastDay ? String(precise.dropFirst(11)) : precise
     }
 
-    /// The notable changes of the whole input, the entry points and the services, most
-    /// standard errors apart first (then by subject and metric, so the order is stable).
+    /// The notable changes of the series `subjects` accepts, most standard errors apart first (then by subject and metric, so the order is stable).
     func notableChanges(of subjects: (Timeline.Subject) -> Bool = { _ in true }) -> [(Timeline.Subject, ChangePoint)] {
         changes.filter { subjects($0.key) }.flatMap { subject, points in points.filter(\.isNotable).map { (subject, $0) } }
             .sorted { ($1.1.score, $0.0, $0.1.metric.rawValue) < ($0.1.score, $1.0, $1.1.metric.rawValue) }

@@ -65,11 +65,12 @@ extension InstrumentationHealth.Tally {
                         let callee = spans[index].service
                         if callee != spans[parent].service { reached[parent] = callee }
                     }
-                    if facts.isEntryKind || trace.parentIndex[index] == nil,
-                        let declared = SamplingDeclaration.of(traceState: spans[index].traceState, attributes: spans[index].attributes)
-                    {
-                        counter.declared[.service(service), default: [:]][declared, default: 0] += 1
-                        if index == root { counter.declared[.entryPoint(operation), default: [:]][declared, default: 0] += 1 }
+                    if facts.isEntryKind || trace.parentIndex[index] == nil {
+                        counter.serviceCounts[service].decisionSpans += 1
+                        if let declared = SamplingDeclaration.of(traceState: spans[index].traceState, attributes: spans[index].attributes) {
+                            counter.declared[.service(service), default: [:]][declared, default: 0] += 1
+                            if index == root { counter.declared[.entryPoint(operation), default: [:]][declared, default: 0] += 1 }
+                        }
                     }
                     let signs = facts.signs
                     if !signs.isEmpty {
@@ -103,6 +104,7 @@ extension InstrumentationHealth.Tally {
             }
             let rootOperation = operations[root]
             counter.operationCounts[rootOperation].traces += 1
+            counter.operationCounts[rootOperation].traceIDs.add(trace.traceID)
             counter.operationCounts[rootOperation].entryPointSpans += trace.spans.count + trace.duplicatesDropped
             let facts = InstrumentationHealth.Check.TraceFacts(isIncomplete: trace.isIncomplete, duplicatesDropped: trace.duplicatesDropped)
             for rule in traceChecks {

@@ -66,12 +66,13 @@ extension InstrumentationHealth {
         }
 
         /// Per operation: its spans, its server or consumer spans that arrived with a parent,
-        /// the traces it is the root of and their spans (counting dropped duplicates).
+        /// the traces it is the root of, their spans (counting dropped duplicates) and ids.
         public struct OperationCounts: Sendable, Equatable {
             public var spans = 0
             public var entryWithParent = 0
             public var traces = 0
             public var entryPointSpans = 0
+            public var traceIDs = TraceIDSpread()
 
             public init() {}
 
@@ -80,12 +81,15 @@ extension InstrumentationHealth {
                 entryWithParent = entryWithParent.saturatingAdding(other.entryWithParent)
                 traces = traces.saturatingAdding(other.traces)
                 entryPointSpans = entryPointSpans.saturatingAdding(other.entryPointSpans)
+                traceIDs.merge(other.traceIDs)
             }
         }
 
-        /// Per service: its spans and how many carry each key attribute.
+        /// Per service: its spans, those that take or receive a sampling decision (root and
+        /// entry spans), and how many carry each key attribute.
         public struct ServiceCounts: Sendable, Equatable {
             public var spans = 0
+            public var decisionSpans = 0
             /// In the order of the tally's `keyAttributes`.
             public var present: [Int]
 
@@ -93,6 +97,7 @@ extension InstrumentationHealth {
 
             mutating func merge(_ other: ServiceCounts) {
                 spans = spans.saturatingAdding(other.spans)
+                decisionSpans = decisionSpans.saturatingAdding(other.decisionSpans)
                 for index in present.indices where index < other.present.count {
                     present[index] = present[index].saturatingAdding(other.present[index])
                 }

@@ -156,7 +156,7 @@ public struct InstrumentationHealth: Sendable {
             let total: Int =
                 switch subject {
                 case .entryPoint(let key): tally.operations[key]?.traces ?? 0
-                case .service(let name): tally.services[name]?.spans ?? 0
+                case .service(let name): tally.services[name]?.decisionSpans ?? 0
                 default: 0
                 }
             for (declaration, count) in declarations {
@@ -167,6 +167,15 @@ public struct InstrumentationHealth: Sendable {
                 declared.append(row)
                 if let probability = declaration.probability, probability < lowSamplingProbability { low.append(row) }
             }
+        }
+        for (subject, spread) in estimatedSpreads(tally) {
+            guard let probability = spread.estimatedProbability else { continue }
+            let share = DurationFormat.significant(probability * 100)
+            let row = Row(
+                subject: name(of: subject), count: spread.traces, total: spread.traces,
+                detail: "estimated from the trace ids: a ratio sampler keeping about \(share)% (every id low in its range)", examples: [])
+            declared.append(row)
+            if probability < lowSamplingProbability { low.append(row) }
         }
         var inconsistent: [Row] = []
         for (pair, calls) in tally.downstreamCalls
@@ -183,6 +192,17 @@ public struct InstrumentationHealth: Sendable {
         return [(Check.sampling, declared), (.lowSampling, low), (.inconsistentSampling, inconsistent)].compactMap { check, rows in
             rows.isEmpty ? nil : Finding(check: check, rows: rows.sorted(by: order))
         }
+    }
+
+    /// The trace ids of each entry point's traces, and of each service's root operations together.
+    private static func estimatedSpreads(_ tally: Tally) -> [(Tally.Subject, TraceIDSpread)] {
+        var services: [String: TraceIDSpread] = [:]
+        var spreads: [(Tally.Subject, TraceIDSpread)] = []
+        for (key, counts) in tally.operations where counts.traceIDs.traces > 0 {
+            spreads.append((.entryPoint(key), counts.traceIDs))
+            services[key.service, default: TraceIDSpread()].merge(counts.traceIDs)
+        }
+        return spreads + services.map { (.service($0.key), $0.value) }
     }
 
     /// Most severe first, then most cases.

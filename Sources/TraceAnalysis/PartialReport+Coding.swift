@@ -346,11 +346,14 @@ extension InstrumentationHealth.Tally: Codable {
         var entryWithParent: Int
         var traces: Int
         var entryPointSpans: Int
+        /// Absent for an operation that is no root.
+        var traceIDs: TraceIDSpread?
     }
 
     private struct ServiceEntry: Codable {
         var service: String
         var spans: Int
+        var decisionSpans: Int
         var present: [Int]
     }
 
@@ -390,20 +393,22 @@ extension InstrumentationHealth.Tally: Codable {
             cases[check, default: [:]][subject] = entry.cases.cases
         }
         for entry in try container.decode([OperationEntry].self, forKey: .operations) {
-            try counts(entry.spans, entry.entryWithParent, entry.traces, entry.entryPointSpans, at: .operations)
+            let traceIDs = entry.traceIDs ?? TraceIDSpread()
+            try counts(entry.spans, entry.entryWithParent, entry.traces, entry.entryPointSpans, traceIDs.traces, at: .operations)
+            guard traceIDs.isPossible else { throw corrupt(.operations, "trace id maxima beyond their bits") }
             var counts = OperationCounts()
-            (counts.spans, counts.entryWithParent, counts.traces, counts.entryPointSpans) =
-                (entry.spans, entry.entryWithParent, entry.traces, entry.entryPointSpans)
+            (counts.spans, counts.entryWithParent, counts.traces, counts.entryPointSpans, counts.traceIDs) =
+                (entry.spans, entry.entryWithParent, entry.traces, entry.entryPointSpans, traceIDs)
             operations[ServiceGraph.OperationKey(service: entry.service, operation: entry.operation)] = counts
         }
         for entry in try container.decode([ServiceEntry].self, forKey: .services) {
             guard entry.present.count == keyAttributes.count else {
                 throw corrupt(.services, "coverage of another number of key attributes")
             }
-            try counts(entry.spans, at: .services)
+            try counts(entry.spans, entry.decisionSpans, at: .services)
             for present in entry.present { try counts(present, at: .services) }
             var counts = ServiceCounts(keyCount: keyAttributes.count)
-            counts.spans = entry.spans
+            (counts.spans, counts.decisionSpans) = (entry.spans, entry.decisionSpans)
             counts.present = entry.present
             services[entry.service] = counts
         }
@@ -463,10 +468,13 @@ extension InstrumentationHealth.Tally: Codable {
             operations.sorted { $0.key < $1.key }.map {
                 OperationEntry(
                     service: $0.key.service, operation: $0.key.operation, spans: $0.value.spans, entryWithParent: $0.value.entryWithParent,
-                    traces: $0.value.traces, entryPointSpans: $0.value.entryPointSpans)
+                    traces: $0.value.traces, entryPointSpans: $0.value.entryPointSpans,
+                    traceIDs: $0.value.traceIDs.traces == 0 ? nil : $0.value.traceIDs)
             }, forKey: .operations)
         try container.encode(
-            services.sorted { $0.key < $1.key }.map { ServiceEntry(service: $0.key, spans: $0.value.spans, present: $0.value.present) },
+            services.sorted { $0.key < $1.key }.map {
+                ServiceEntry(service: $0.key, spans: $0.value.spans, decisionSpans: $0.value.decisionSpans, present: $0.value.present)
+            },
             forKey: .services)
         try container.encode(
             crossHostCalls.sorted { $0.key < $1.key }.map { HostsEntry(parent: $0.key.parent, child: $0.key.child, value: $0.value) },

@@ -187,13 +187,18 @@ public struct TimelineChart: Sendable {
         return out
     }
 
-    /// A line through `points`, broken where a point is missing.
+    /// A line through `points`, broken where a point is missing; a point with no neighbour is a
+    /// dash 2 px wide (a lone bucket with requests would otherwise draw nothing).
     private func path(_ points: [(x: Double, y: Double)?], class name: String) -> String {
         var d = ""
         var drawing = false
-        for point in points {
+        for (index, point) in points.enumerated() {
             guard let point else {
                 drawing = false
+                continue
+            }
+            if !drawing, index + 1 == points.count || points[index + 1] == nil {
+                d += "\(d.isEmpty ? "M" : " M") \(f(point.x - 1)) \(f(point.y)) L \(f(point.x + 1)) \(f(point.y))"
                 continue
             }
             d += "\(drawing ? " L" : (d.isEmpty ? "M" : " M")) \(f(point.x)) \(f(point.y))"

@@ -144,8 +144,9 @@ struct ReportSiteTests {
         // latency histogram per traced service (4), the scatter plot, a histogram per entry point
         // (2), and the comparison chart of the one trace slower than its entry point's typical
         // request (32); the timeline: the index's chart, three sparklines per entry point (2) and
-        // per traced service (4), and a chart per traced service's page (23).
-        #expect(count == 55)
+        // per traced service (4), a chart per traced service's page (23), and three sparklines
+        // per call into or out of a traced service on its page (9 calls: 55 + 27).
+        #expect(count == 82)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: xmllint)
         process.arguments =

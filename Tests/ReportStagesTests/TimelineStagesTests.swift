@@ -47,16 +47,20 @@ struct TimelineStagesTests {
             let listed = try #require(
                 index.firstMatch(
                     of:
-                        /<a href="services\/order-service-[0-9a-f]{8}\.html">order-service<\/a>: errors [0-9.]+% → ([0-9.]+)% from (09:[0-9]{2}) until (09:[0-9]{2})/
+                        /<a href="services\/order-service-[0-9a-f]{8}\.html">order-service<\/a>(?:, <a [^>]*>[^<]*<\/a>)*: errors [0-9.]+% → ([0-9.]+)% from (09:[0-9]{2}) until (09:[0-9]{2})/
                 ))
             #expect(
                 ["09:09", "09:10", "09:11"].contains(String(listed.2)) && ["09:39", "09:40", "09:41"].contains(String(listed.3)),
                 "\(listed.0)")
             #expect((15...25).contains(Double(String(listed.1)) ?? 0), "\(listed.0)")
+            // The calls into order-service changed with it, listed on the same line.
+            #expect(listed.0.contains("frontend → order-service</a>"), "\(listed.0)")
             let servicePage = try FileManagerListing.tree(site).first { $0.key.hasPrefix("/services/order-service-") }
             let text = String(decoding: try #require(servicePage).value, as: UTF8.self)
             #expect(text.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline\""))
             #expect(text.contains("<rect class=\"cp\""))
+            // Its calls in and out, as sparkline rows.
+            #expect(text.contains(">frontend → order-service</a></td>") && text.contains(">order-service → postgresql</a></td>"))
         }
     }
 

@@ -55,11 +55,16 @@ struct SamplingTests {
     @Test func declaredRatesLowSamplingAndAServiceSamplingOnItsOwnAreFound() throws {
         let health = InstrumentationHealth(traces: TraceAssembler().assemble(Self.traffic()))
         let declared = try #require(health.findings.first { $0.check == .sampling })
-        // Out of the service's spans (root, client and client), or of the entry point's traces.
+        // Out of the service's root and entry spans (its client spans take no decision), or of the
+        // entry point's traces. The trace ids (1 to 400) estimate nothing.
         let details = Set(declared.rows.map { "\($0.subject) | \($0.detail) | \($0.count)/\($0.total)" })
-        #expect(details.contains("web | tracestate th:c: keeps 25% of traces | 200/600"), "\(details)")
-        #expect(details.contains("web: POST /checkout | tracestate th:c: keeps 25% of traces | 200/200"), "\(details)")
-        #expect(details.contains("mobile-api | Jaeger probabilistic 0.1: keeps 10% of traces | 200/600"), "\(details)")
+        #expect(
+            details == [
+                "web | tracestate th:c: keeps 25% of traces | 200/200",
+                "web: POST /checkout | tracestate th:c: keeps 25% of traces | 200/200",
+                "mobile-api | Jaeger probabilistic 0.1: keeps 10% of traces | 200/200",
+                "mobile-api: POST /checkout | Jaeger probabilistic 0.1: keeps 10% of traces | 200/200",
+            ], "\(details)")
         let low = try #require(health.findings.first { $0.check == .lowSampling })
         #expect(Set(low.rows.map(\.subject)) == ["web", "web: POST /checkout", "mobile-api", "mobile-api: POST /checkout"])
         // pricing answered half the calls its callers traced (every 4th and the one after); inventory all.
@@ -71,12 +76,67 @@ struct SamplingTests {
         }
     }
 
+    @Test(arguments: [
+        (
+            "b3", AttributeValue.array([.string("80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1-05e3ac9a4f6e3b90")]),
+            String?("B3 sampled 1")
+        ),
+        ("b3", .string("d"), "B3 debug"), ("b3", .string("0"), "B3 sampled 0"), ("x-b3-sampled", .array([.string("0")]), "B3 sampled 0"),
+        ("x-b3-sampled", .string("true"), "B3 sampled 1"), ("x-b3-flags", .array([.string("1")]), "B3 debug"),
+        ("b3", .string("80f198ee56343ba8-e457b5a2e4d86bd1"), nil), ("x-b3-sampled", .string("maybe"), nil),
+    ])
+    func recordedB3HeadersDeclareTheCallersDecision(header: String, value: AttributeValue, declared: String?) {
+        let found = SamplingDeclaration.of(traceState: "", attributes: [Attribute(key: "http.request.header.\(header)", value: value)])
+        #expect(found.map { String($0.source.prefix(declared?.count ?? 0)) } == declared, "\(String(describing: found))")
+        #expect(found?.probability == (declared == "B3 debug" ? 1 : nil))
+    }
+
+    /// 6,000 requests a day at each of four entry points with random trace ids, kept as each
+    /// sampler keeps them: OpenTelemetry's TraceIdRatioBased in Go (low 64 bits below 20% of
+    /// 2^64) and Java (their signed magnitude below 30% of 2^63), Jaeger's probabilistic (the low
+    /// 63 bits below 10% of 2^63), and no sampler at all. No span declares anything.
+    static func ratioSampledTraffic() -> [Span] {
+        var traffic = PlantedTraffic()
+        var random = SplitMix64(seed: 26)
+        let keeps: [(String, (UInt64) -> Bool)] = [
+            ("go-shop", { $0 < UInt64(0.2 * 0x1p64) }),
+            ("java-shop", { Int64(bitPattern: $0).magnitude < UInt64(0.3 * 0x1p63) }),
+            ("jaeger-shop", { $0 & (UInt64.max >> 1) < UInt64(0.1 * 0x1p63) }),
+            ("admin", { _ in true }),
+        ]
+        for request in UInt64(0)..<24_000 {
+            let (service, keep) = keeps[Int(request % 4)]
+            let id = random.next()
+            guard keep(id) else { continue }
+            traffic.add(
+                trace: id, parent: nil, service: service, name: "GET /", kind: .server, start: request * 1_000, end: request * 1_000 + 500)
+        }
+        return traffic.spans
+    }
+
+    @Test func ratioSamplersAreEstimatedFromTheTraceIDs() throws {
+        let health = InstrumentationHealth(traces: TraceAssembler().assemble(Self.ratioSampledTraffic()))
+        let rows = try #require(health.findings.first { $0.check == .sampling }).rows
+        var estimates: [String: Double] = [:]
+        for row in rows {
+            let share = try #require(row.detail.firstMatch(of: /about ([0-9.]+)%/)?.1)
+            estimates[row.subject] = try #require(Double(share)) / 100
+        }
+        #expect(Set(estimates.keys) == ["go-shop", "go-shop: GET /", "java-shop", "java-shop: GET /", "jaeger-shop", "jaeger-shop: GET /"])
+        for (subject, expected) in [("go-shop", 0.2), ("java-shop", 0.3), ("jaeger-shop", 0.1)] {
+            #expect(abs(try #require(estimates[subject]) - expected) < 0.02, "\(subject): \(String(describing: estimates[subject]))")
+        }
+        let low = try #require(health.findings.first { $0.check == .lowSampling })
+        #expect(Set(low.rows.map(\.subject)) == Set(estimates.keys))
+    }
+
     @Test func partsMergeIntoTheFindingsOfTheWhole() throws {
-        let traces = TraceAssembler().assemble(Self.traffic())
+        let traces = TraceAssembler().assemble(Self.traffic() + Self.ratioSampledTraffic())
         let whole = InstrumentationHealth.Tally(traces: traces, keyAttributes: [])
         var merged = InstrumentationHealth.Tally(traces: Array(traces[..<150]), keyAttributes: [])
         let rest = InstrumentationHealth.Tally(traces: Array(traces[150...]), keyAttributes: [])
         merged.merge(try JSONDecoder().decode(InstrumentationHealth.Tally.self, from: JSONEncoder().encode(rest)))
         #expect(merged.declaredSampling == whole.declaredSampling && merged.downstreamCalls == whole.downstreamCalls)
+        #expect(merged.operations == whole.operations && merged.services == whole.services)
     }
 }
