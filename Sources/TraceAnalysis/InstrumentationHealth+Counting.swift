@@ -67,6 +67,9 @@ extension InstrumentationHealth.Tally {
                     }
                     if facts.isEntryKind || trace.parentIndex[index] == nil {
                         counter.serviceCounts[service].decisionSpans += 1
+                        if facts.isEntryKind, facts.hasParentID, index == root, trace.rootIndices.count == 1 {
+                            counter.serviceCounts[service].callerlessEntries += 1
+                        }
                         if let declared = SamplingDeclaration.of(traceState: spans[index].traceState, attributes: spans[index].attributes) {
                             counter.declared[.service(service), default: [:]][declared, default: 0] += 1
                             if index == root { counter.declared[.entryPoint(operation), default: [:]][declared, default: 0] += 1 }

@@ -86,10 +86,12 @@ extension InstrumentationHealth {
         }
 
         /// Per service: its spans, those that take or receive a sampling decision (root and
-        /// entry spans), and how many carry each key attribute.
+        /// entry spans), its entry spans that arrived with a parent id yet head a trace of their
+        /// own (their callers kept nothing of the request), and how many carry each key attribute.
         public struct ServiceCounts: Sendable, Equatable {
             public var spans = 0
             public var decisionSpans = 0
+            public var callerlessEntries = 0
             /// In the order of the tally's `keyAttributes`.
             public var present: [Int]
 
@@ -98,6 +100,7 @@ extension InstrumentationHealth {
             mutating func merge(_ other: ServiceCounts) {
                 spans = spans.saturatingAdding(other.spans)
                 decisionSpans = decisionSpans.saturatingAdding(other.decisionSpans)
+                callerlessEntries = callerlessEntries.saturatingAdding(other.callerlessEntries)
                 for index in present.indices where index < other.present.count {
                     present[index] = present[index].saturatingAdding(other.present[index])
                 }

@@ -188,6 +188,20 @@ public struct InstrumentationHealth: Sendable {
                     subject: "\(pair.caller) → \(pair.callee)", count: calls.calls - calls.reached, total: calls.calls,
                     detail: "\(pair.callee) kept \(share)% of the calls \(pair.caller) traced", examples: []))
         }
+        // Requests a service recorded whose callers kept nothing of them: it samples more.
+        var entriesWithParent: [String: Int] = [:]
+        for (key, counts) in tally.operations { entriesWithParent[key.service, default: 0] += counts.entryWithParent }
+        for (service, counts) in tally.services where counts.callerlessEntries >= sampledCallsMinimum {
+            let arrived = max(entriesWithParent[service] ?? 0, counts.callerlessEntries)
+            let kept = Double(arrived - counts.callerlessEntries) / Double(arrived)
+            guard kept < keptCallsShare else { continue }
+            inconsistent.append(
+                Row(
+                    subject: "its callers → \(service)", count: counts.callerlessEntries, total: arrived,
+                    detail: "\(service) recorded requests whose callers kept nothing of them (a parent id no span of the input has, "
+                        + "heading a trace of their own): it samples more than its callers (or a caller sends no spans), which kept about "
+                        + "\(DurationFormat.significant(kept * 100))% of the requests it recorded", examples: []))
+        }
         let order: (Row, Row) -> Bool = { ($1.count, $0.subject, $0.detail) < ($0.count, $1.subject, $1.detail) }
         return [(Check.sampling, declared), (.lowSampling, low), (.inconsistentSampling, inconsistent)].compactMap { check, rows in
             rows.isEmpty ? nil : Finding(check: check, rows: rows.sorted(by: order))

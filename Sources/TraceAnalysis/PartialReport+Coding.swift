@@ -354,6 +354,7 @@ extension InstrumentationHealth.Tally: Codable {
         var service: String
         var spans: Int
         var decisionSpans: Int
+        var callerlessEntries: Int
         var present: [Int]
     }
 
@@ -405,10 +406,10 @@ extension InstrumentationHealth.Tally: Codable {
             guard entry.present.count == keyAttributes.count else {
                 throw corrupt(.services, "coverage of another number of key attributes")
             }
-            try counts(entry.spans, entry.decisionSpans, at: .services)
+            try counts(entry.spans, entry.decisionSpans, entry.callerlessEntries, at: .services)
             for present in entry.present { try counts(present, at: .services) }
             var counts = ServiceCounts(keyCount: keyAttributes.count)
-            (counts.spans, counts.decisionSpans) = (entry.spans, entry.decisionSpans)
+            (counts.spans, counts.decisionSpans, counts.callerlessEntries) = (entry.spans, entry.decisionSpans, entry.callerlessEntries)
             counts.present = entry.present
             services[entry.service] = counts
         }
@@ -473,7 +474,9 @@ extension InstrumentationHealth.Tally: Codable {
             }, forKey: .operations)
         try container.encode(
             services.sorted { $0.key < $1.key }.map {
-                ServiceEntry(service: $0.key, spans: $0.value.spans, decisionSpans: $0.value.decisionSpans, present: $0.value.present)
+                ServiceEntry(
+                    service: $0.key, spans: $0.value.spans, decisionSpans: $0.value.decisionSpans,
+                    callerlessEntries: $0.value.callerlessEntries, present: $0.value.present)
             },
             forKey: .services)
         try container.encode(

@@ -23,7 +23,8 @@ struct SamplingTests {
     /// 400 checkouts: the web front end's root spans carry a threshold keeping 25%; the mobile
     /// API's root spans Jaeger's probabilistic sampler at 0.1. Both call inventory (kept by the
     /// caller's decision) and pricing, which samples on its own: its span is under one call in
-    /// four (every fourth), the calls' client spans naming it by peer.service.
+    /// four (every fourth), the calls' client spans naming it by peer.service. And ledger, called
+    /// in every kept checkout, records everything: 100 more requests whose callers kept nothing.
     static func traffic() -> [Span] {
         var traffic = PlantedTraffic()
         for trace in UInt64(1)...400 {
@@ -43,11 +44,19 @@ struct SamplingTests {
             let client = traffic.add(
                 trace: trace, parent: root, service: web ? "web" : "mobile-api", name: "Quote", kind: .client, start: start + 11_000,
                 end: start + 20_000, attributes: [Attribute(key: "peer.service", value: .string("pricing"))])
+            traffic.call(
+                trace: trace, parent: root, caller: web ? "web" : "mobile-api", callee: "ledger", operation: "Record",
+                start: start + 21_000, end: start + 30_000, query: false)
             if trace % 4 == 0 || trace % 4 == 1 {
                 traffic.add(
                     trace: trace, parent: client, service: "pricing", name: "Quote", kind: .server, start: start + 11_100,
                     end: start + 19_900)
             }
+        }
+        for trace in UInt64(1_001)...1_100 {
+            traffic.add(
+                trace: trace, parent: 999_999, service: "ledger", name: "Record", kind: .server, start: trace * 1_000_000,
+                end: trace * 1_000_000 + 5_000)
         }
         return traffic.spans
     }
@@ -69,8 +78,10 @@ struct SamplingTests {
         #expect(Set(low.rows.map(\.subject)) == ["web", "web: POST /checkout", "mobile-api", "mobile-api: POST /checkout"])
         // pricing answered half the calls its callers traced (every 4th and the one after); inventory all.
         let inconsistent = try #require(health.findings.first { $0.check == .inconsistentSampling })
-        #expect(inconsistent.rows.map(\.subject).sorted() == ["mobile-api → pricing", "web → pricing"])
-        for row in inconsistent.rows {
+        #expect(inconsistent.rows.map(\.subject).sorted() == ["its callers → ledger", "mobile-api → pricing", "web → pricing"])
+        let ledger = try #require(inconsistent.rows.first { $0.subject == "its callers → ledger" })
+        #expect(ledger.count == 100 && ledger.total == 500 && ledger.detail.hasSuffix("which kept about 80% of the requests it recorded"))
+        for row in inconsistent.rows where row.subject != ledger.subject {
             #expect(row.total == 200 && row.count == 100, "\(row)")
             #expect(row.detail == "pricing kept 50% of the calls \(row.subject.split(separator: " ")[0]) traced")
         }
