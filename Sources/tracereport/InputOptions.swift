@@ -30,7 +30,11 @@ struct InputOptions: ParsableArguments {
 
 /// How inputs are read: given to `report`, `trace` and `partition`.
 struct ReadingOptions: ParsableArguments {
-    @Option(help: "Read every input as this format instead of recognising it: otlp-json, otlp-proto, jaeger, zipkin, span-records.")
+    @Option(
+        help: """
+            Read every input as this format instead of recognising it: otlp-json, otlp-proto, jaeger, zipkin, \
+            otel-go-stdout, otel-python-console, span-records.
+            """)
     var format: InputFormat?
 
     @Flag(help: "Stop without writing anything when an input cannot be read (by default it is skipped and reported).")

@@ -16,8 +16,8 @@ struct HostileValuesTests {
         Resource(attributes: [.init(key: "service.name", value: .string(service)), .init(key: "host.name", value: .string(host))])
     }
 
-    /// `spans` written in each format that can hold their times (Zipkin and Jaeger count in
-    /// microseconds), decoded, and made into a whole site.
+    /// `spans` written in each format that can hold their times (Zipkin, Jaeger and Python's
+    /// console output count in microseconds), decoded, and made into a whole site.
     static func sites(of spans: [Span], formats: [InputFormat] = InputFormat.allCases) throws -> [InputFormat: [String: String]] {
         var sites: [InputFormat: [String: String]] = [:]
         for format in formats {
@@ -27,6 +27,8 @@ struct HostileValuesTests {
             case .otlpProtobuf: bytes = SpanEncoders.otlpProtobuf(spans)
             case .jaegerJSON: bytes = Array(SpanEncoders.jaegerJSON(spans).utf8)
             case .zipkinJSON: bytes = Array(SpanEncoders.zipkinJSON(spans).utf8)
+            case .goStdoutTrace: bytes = Array(SpanEncoders.goStdoutTrace(spans).utf8)
+            case .pythonConsole: bytes = Array(SpanEncoders.pythonConsole(spans).utf8)
             case .spanRecords: continue
             }
             var decoded: [Span] = []

@@ -54,6 +54,10 @@ enum FormatDetection {
                 return .jaegerJSON
             case "id", "parentId", "localEndpoint", "remoteEndpoint", "annotations", "binaryAnnotations", "shared":
                 return .zipkinJSON
+            case "SpanContext", "Parent", "SpanKind", "InstrumentationScope", "InstrumentationLibrary", "ChildSpanCount":
+                return .goStdoutTrace
+            case "context", "parent_id", "start_time", "end_time":
+                return .pythonConsole
             default:
                 if seen.count < 5 { seen.append(name) }
                 try reader.skipValue()
@@ -61,6 +65,7 @@ enum FormatDetection {
         }
         let members = seen.isEmpty ? "no members" : "members " + seen.map { "'\($0)'" }.joined(separator: ", ")
         throw reader.failure(
-            "not a recognised span export: a JSON object with \(members); expected OTLP, Jaeger or Zipkin JSON", at: start)
+            "not a recognised span export: a JSON object with \(members); expected OTLP, Jaeger or Zipkin JSON, or the "
+                + "console output of an OpenTelemetry SDK (Go stdouttrace, Python ConsoleSpanExporter)", at: start)
     }
 }

@@ -11,6 +11,10 @@ public enum InputFormat: String, CaseIterable, Sendable {
     case jaegerJSON = "jaeger"
     /// Zipkin v2 JSON.
     case zipkinJSON = "zipkin"
+    /// What the OpenTelemetry Go SDK's `stdouttrace` exporter writes.
+    case goStdoutTrace = "otel-go-stdout"
+    /// What the OpenTelemetry Python SDK's `ConsoleSpanExporter` prints.
+    case pythonConsole = "otel-python-console"
     /// tracereport's own span records: what `tracereport partition` writes.
     case spanRecords = "span-records"
 
@@ -21,6 +25,8 @@ public enum InputFormat: String, CaseIterable, Sendable {
         case .otlpProtobuf: "OTLP protobuf"
         case .jaegerJSON: "Jaeger JSON"
         case .zipkinJSON: "Zipkin v2 JSON"
+        case .goStdoutTrace: "OpenTelemetry Go stdouttrace output"
+        case .pythonConsole: "OpenTelemetry Python console output"
         case .spanRecords: "tracereport span records"
         }
     }
@@ -34,6 +40,8 @@ public enum InputFormat: String, CaseIterable, Sendable {
         case .otlpProtobuf: 140
         case .jaegerJSON: 360
         case .zipkinJSON: 200
+        case .goStdoutTrace: 900
+        case .pythonConsole: 700
         case .spanRecords: 120
         }
     }
@@ -46,6 +54,8 @@ public enum InputFormat: String, CaseIterable, Sendable {
         case .otlpProtobuf: return try OTLPProtobufDecoder().decode(bytes, file: file, strict: strict, into: &spans)
         case .jaegerJSON: return try JaegerJSONDecoder().decode(bytes, file: file, strict: strict, into: &spans)
         case .zipkinJSON: return try ZipkinJSONDecoder().decode(bytes, file: file, strict: strict, into: &spans)
+        case .goStdoutTrace: return try GoStdoutTraceDecoder().decode(bytes, file: file, strict: strict, into: &spans)
+        case .pythonConsole: return try PythonConsoleDecoder().decode(bytes, file: file, strict: strict, into: &spans)
         case .spanRecords:
             // tracereport's own files: damage is a fault of the file, not of a record.
             do {

@@ -1,0 +1,176 @@
+import Foundation
+public import TraceModel
+
+extension SpanEncoders {
+    // MARK: OpenTelemetry Go stdouttrace
+
+    /// Each span as the Go SDK's `stdouttrace` exporter writes it with `WithPrettyPrint()`: a
+    /// tab-indented `SpanStub` object per span, `lineBetween` (the program's own output) after each.
+    public static func goStdoutTrace(_ spans: [Span], lineBetween: String? = nil) -> String {
+        spans.map { span -> String in
+            func context(_ trace: TraceID, _ id: SpanID?, state: String, flags: UInt32) -> String {
+                let hexFlags = String(flags & 0xFF, radix: 16)
+                return "{\"TraceID\":\"\(id == nil ? String(repeating: "0", count: 32) : trace.hex)\","
+                    + "\"SpanID\":\"\(id?.hex ?? String(repeating: "0", count: 16))\","
+                    + "\"TraceFlags\":\"\(hexFlags.count == 1 ? "0" : "")\(hexFlags)\",\"TraceState\":\(json(state)),\"Remote\":false}"
+            }
+            let status = span.status.code == .error ? "Error" : span.status.code == .ok ? "Ok" : "Unset"
+            let fields = [
+                "\"Name\":\(json(span.name))",
+                "\"SpanContext\":\(context(span.traceID, span.spanID, state: span.traceState, flags: span.flags))",
+                "\"Parent\":\(context(span.traceID, span.parentSpanID, state: "", flags: span.parentSpanID == nil ? 0 : 1))",
+                "\"SpanKind\":\(span.kind.rawValue)",
+                "\"StartTime\":\"\(rfc3339(span.startTimeUnixNano))\"", "\"EndTime\":\"\(rfc3339(span.endTimeUnixNano))\"",
+                "\"Attributes\":\(goAttributes(span.attributes))",
+                "\"Events\":"
+                    + (span.events.isEmpty
+                        ? "null"
+                        : "["
+                            + span.events.map {
+                                "{\"Name\":\(json($0.name)),\"Attributes\":\(goAttributes($0.attributes)),\"DroppedAttributeCount\":0,"
+                                    + "\"Time\":\"\(rfc3339($0.timeUnixNano))\"}"
+                            }.joined(separator: ",") + "]"),
+                "\"Links\":"
+                    + (span.links.isEmpty
+                        ? "null"
+                        : "["
+                            + span.links.map {
+                                "{\"SpanContext\":\(context($0.traceID, $0.spanID, state: $0.traceState, flags: 1)),"
+                                    + "\"Attributes\":\(goAttributes($0.attributes)),\"DroppedAttributeCount\":0}"
+                            }.joined(separator: ",") + "]"),
+                "\"Status\":{\"Code\":\"\(status)\",\"Description\":\(json(span.status.message))}",
+                "\"DroppedAttributes\":0", "\"DroppedEvents\":0", "\"DroppedLinks\":0", "\"ChildSpanCount\":0",
+                "\"Resource\":\(goAttributes(span.resource.attributes))",
+                "\"InstrumentationScope\":{\"Name\":\(json(span.scope.name)),\"Version\":\(json(span.scope.version)),\"SchemaURL\":\"\"}",
+            ]
+            return indented("{" + fields.joined(separator: ",") + "}", unit: "\t") + (lineBetween.map { "\n" + $0 } ?? "")
+        }.joined(separator: "\n") + "\n"
+    }
+
+    /// Go's `[]attribute.KeyValue` as JSON: `{Key, Value: {Type, Value}}`.
+    static func goAttributes(_ attributes: [Attribute]) -> String {
+        func typed(_ value: AttributeValue) -> (String, String) {
+            switch value {
+            case .bool(let flag): return ("BOOL", "\(flag)")
+            case .int(let number): return ("INT64", "\(number)")
+            case .double(let number): return ("FLOAT64", "\(number)")
+            case .array(let values):
+                let elements = values.map(typed)
+                return ((elements.first?.0 ?? "STRING") + "SLICE", "[" + elements.map(\.1).joined(separator: ",") + "]")
+            default: return ("STRING", json(value.description))
+            }
+        }
+        if attributes.isEmpty { return "null" }
+        return "["
+            + attributes.map {
+                let (type, value) = typed($0.value)
+                return "{\"Key\":\(json($0.key)),\"Value\":{\"Type\":\"\(type)\",\"Value\":\(value)}}"
+            }.joined(separator: ",") + "]"
+    }
+
+    // MARK: OpenTelemetry Python ConsoleSpanExporter
+
+    /// Each span as the Python SDK's `ConsoleSpanExporter` prints it (`ReadableSpan.to_json`,
+    /// four-space indents, times to the microsecond), `lineBetween` after each.
+    public static func pythonConsole(_ spans: [Span], lineBetween: String? = nil) -> String {
+        spans.map { span -> String in
+            func context(_ trace: TraceID, _ id: SpanID, state: String) -> String {
+                let members = state.split(separator: ",").map { member -> String in
+                    let parts = member.split(separator: "=", maxSplits: 1)
+                    return "'{key=\(parts[0]), value=\(parts.count > 1 ? parts[1] : "")}'"
+                }
+                return
+                    "{\"trace_id\":\"0x\(trace.hex)\",\"span_id\":\"0x\(id.hex)\",\"trace_state\":\(json("[" + members.joined(separator: ", ") + "]"))}"
+            }
+            let code = span.status.code == .error ? "ERROR" : span.status.code == .ok ? "OK" : "UNSET"
+            let status =
+                span.status.message.isEmpty
+                ? "{\"status_code\":\"\(code)\"}" : "{\"status_code\":\"\(code)\",\"description\":\(json(span.status.message))}"
+            let fields = [
+                "\"name\":\(json(span.name))", "\"context\":\(context(span.traceID, span.spanID, state: span.traceState))",
+                "\"kind\":\"SpanKind.\(span.kind == .unspecified ? "INTERNAL" : span.kind.name.uppercased())\"",
+                "\"parent_id\":" + (span.parentSpanID.map { "\"0x\($0.hex)\"" } ?? "null"),
+                "\"start_time\":\"\(rfc3339(span.startTimeUnixNano, microseconds: true))\"",
+                "\"end_time\":\"\(rfc3339(span.endTimeUnixNano, microseconds: true))\"",
+                "\"status\":\(status)", "\"attributes\":\(plainAttributes(span.attributes))",
+                "\"events\":["
+                    + span.events.map {
+                        "{\"name\":\(json($0.name)),\"timestamp\":\"\(rfc3339($0.timeUnixNano, microseconds: true))\","
+                            + "\"attributes\":\(plainAttributes($0.attributes))}"
+                    }.joined(separator: ",") + "]",
+                "\"links\":["
+                    + span.links.map {
+                        "{\"context\":\(context($0.traceID, $0.spanID, state: $0.traceState)),\"attributes\":\(plainAttributes($0.attributes))}"
+                    }.joined(separator: ",") + "]",
+                "\"resource\":{\"attributes\":\(plainAttributes(span.resource.attributes)),\"schema_url\":\"\"}",
+            ]
+            return indented("{" + fields.joined(separator: ",") + "}", unit: "    ") + (lineBetween.map { "\n" + $0 } ?? "")
+        }.joined(separator: "\n") + "\n"
+    }
+
+    /// Attributes as one JSON object of plain values.
+    static func plainAttributes(_ attributes: [Attribute]) -> String {
+        func plain(_ value: AttributeValue) -> String {
+            switch value {
+            case .bool(let flag): "\(flag)"
+            case .int(let number): "\(number)"
+            case .double(let number): "\(number)"
+            case .array(let values): "[" + values.map(plain).joined(separator: ",") + "]"
+            default: json(value.description)
+            }
+        }
+        return "{" + attributes.map { "\(json($0.key)):\(plain($0.value))" }.joined(separator: ",") + "}"
+    }
+
+    /// `unixNano` as RFC 3339 in UTC: nanoseconds with trailing zeros dropped (Go's
+    /// `RFC3339Nano`), or six digits (Python's `%f`).
+    static func rfc3339(_ unixNano: UInt64, microseconds: Bool = false) -> String {
+        var seconds = time_t(unixNano / 1_000_000_000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        let date = String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+        let nanos = unixNano % 1_000_000_000
+        if microseconds { return date + String(format: ".%06dZ", Int(nanos / 1000)) }
+        guard nanos > 0 else { return date + "Z" }
+        var fraction = String(format: "%09d", Int(nanos))
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return date + "." + fraction + "Z"
+    }
+
+    /// Compact JSON pretty-printed: a line per member and element, indented by `unit` per level.
+    static func indented(_ compact: String, unit: String) -> String {
+        var out = ""
+        var depth = 0
+        var inString = false
+        var escaped = false
+        func newline() { out += "\n" + String(repeating: unit, count: depth) }
+        for character in compact {
+            if inString {
+                out.append(character)
+                if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == "\"" { inString = false }
+                continue
+            }
+            switch character {
+            case "\"":
+                inString = true
+                out.append(character)
+            case "{", "[":
+                out.append(character)
+                depth += 1
+                newline()
+            case "}", "]":
+                depth -= 1
+                newline()
+                out.append(character)
+            case ",":
+                out.append(character)
+                newline()
+            case ":": out += ": "
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}
