@@ -286,6 +286,43 @@ public enum SpanEncoders {
         }
     }
 
+    /// The spans `zipkinJSON` writes, as one Zipkin protobuf `ListOfSpans` (`zipkin.proto3`).
+    public static func zipkinProtobuf(_ spans: [Span]) -> [UInt8] {
+        func bigEndian(_ value: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: value >> (56 - 8 * $0)) } }
+        var writer = ProtobufWriter()
+        for span in spans {
+            writer.messageField(1) { message in
+                message.bytesField(1, bigEndian(span.traceID.high) + bigEndian(span.traceID.low))
+                if let parent = span.parentSpanID { message.bytesField(2, bigEndian(parent.value)) }
+                message.bytesField(3, bigEndian(span.spanID.value))
+                let kinds: [SpanKind: UInt64] = [.client: 1, .server: 2, .producer: 3, .consumer: 4]
+                if let kind = kinds[span.kind] { message.varintField(4, kind) }
+                message.stringField(5, span.name)
+                message.fixed64Field(6, span.startTimeUnixNano / 1000)
+                message.varintField(7, span.durationNano / 1000)
+                message.messageField(8) { $0.stringField(1, span.service) }
+                if case .string(let peer)? = span.attributes[key: "peer.service"] {
+                    message.messageField(9) { $0.stringField(1, peer) }
+                }
+                for event in span.events {
+                    message.messageField(10) { annotation in
+                        annotation.fixed64Field(1, event.timeUnixNano / 1000)
+                        annotation.stringField(2, event.name)
+                    }
+                }
+                var tags = span.attributes.filter { $0.key != "peer.service" }.map { ($0.key, $0.value.description) }
+                if span.status.isError { tags.append(("error", span.status.message)) }
+                for (key, value) in tags {
+                    message.messageField(11) { entry in
+                        entry.stringField(1, key)
+                        entry.stringField(2, value)
+                    }
+                }
+            }
+        }
+        return writer.bytes
+    }
+
     /// `text` as a JSON string literal.
     public static func json(_ text: String) -> String {
         var out = "\""

@@ -27,6 +27,7 @@ struct HostileValuesTests {
             case .otlpProtobuf: bytes = SpanEncoders.otlpProtobuf(spans)
             case .jaegerJSON: bytes = Array(SpanEncoders.jaegerJSON(spans).utf8)
             case .zipkinJSON: bytes = Array(SpanEncoders.zipkinJSON(spans).utf8)
+            case .zipkinProtobuf: bytes = SpanEncoders.zipkinProtobuf(spans)
             case .goStdoutTrace: bytes = Array(SpanEncoders.goStdoutTrace(spans).utf8)
             case .pythonConsole: bytes = Array(SpanEncoders.pythonConsole(spans).utf8)
             case .spanRecords: continue

@@ -8,6 +8,8 @@ enum FormatDetection {
     static func detect(_ bytes: UnsafeRawBufferPointer, complete: Bool = true) throws(JSONFailure) -> InputFormat? {
         if SpanRecordFormat.recognises(bytes) { return .spanRecords }
         // Protobuf next: a message may start with byte 0x0A, which JSON would take for a newline.
+        // Zipkin's list of spans first: its first span's fields tell it from OTLP's framing.
+        if ZipkinProtobufDecoder.recognises(bytes, complete: complete) { return .zipkinProtobuf }
         if OTLPProtobufDecoder.hasMessageFraming(bytes, complete: complete) { return .otlpProtobuf }
         var reader = JSONReader(bytes: bytes)
         reader.skipByteOrderMark()
@@ -31,7 +33,7 @@ enum FormatDetection {
             let head = bytes.prefix(8).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: " ")
             throw JSONFailure(
                 offset: 0,
-                message: "not a recognised span export: neither JSON nor OTLP protobuf (first bytes \(head)); "
+                message: "not a recognised span export: neither JSON nor OTLP or Zipkin protobuf (first bytes \(head)); "
                     + "name the format with --format if it is one")
         }
     }

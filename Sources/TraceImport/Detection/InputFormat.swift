@@ -11,6 +11,8 @@ public enum InputFormat: String, CaseIterable, Sendable {
     case jaegerJSON = "jaeger"
     /// Zipkin v2 JSON.
     case zipkinJSON = "zipkin"
+    /// Zipkin protobuf: `zipkin.proto3` `ListOfSpans`.
+    case zipkinProtobuf = "zipkin-proto"
     /// What the OpenTelemetry Go SDK's `stdouttrace` exporter writes.
     case goStdoutTrace = "otel-go-stdout"
     /// What the OpenTelemetry Python SDK's `ConsoleSpanExporter` prints.
@@ -25,6 +27,7 @@ public enum InputFormat: String, CaseIterable, Sendable {
         case .otlpProtobuf: "OTLP protobuf"
         case .jaegerJSON: "Jaeger JSON"
         case .zipkinJSON: "Zipkin v2 JSON"
+        case .zipkinProtobuf: "Zipkin protobuf"
         case .goStdoutTrace: "OpenTelemetry Go stdouttrace output"
         case .pythonConsole: "OpenTelemetry Python console output"
         case .spanRecords: "tracereport span records"
@@ -40,6 +43,7 @@ public enum InputFormat: String, CaseIterable, Sendable {
         case .otlpProtobuf: 140
         case .jaegerJSON: 360
         case .zipkinJSON: 200
+        case .zipkinProtobuf: 100
         case .goStdoutTrace: 900
         case .pythonConsole: 700
         case .spanRecords: 120
@@ -54,6 +58,7 @@ public enum InputFormat: String, CaseIterable, Sendable {
         case .otlpProtobuf: return try OTLPProtobufDecoder().decode(bytes, file: file, strict: strict, into: &spans)
         case .jaegerJSON: return try JaegerJSONDecoder().decode(bytes, file: file, strict: strict, into: &spans)
         case .zipkinJSON: return try ZipkinJSONDecoder().decode(bytes, file: file, strict: strict, into: &spans)
+        case .zipkinProtobuf: return try ZipkinProtobufDecoder().decode(bytes, file: file, strict: strict, into: &spans)
         case .goStdoutTrace: return try GoStdoutTraceDecoder().decode(bytes, file: file, strict: strict, into: &spans)
         case .pythonConsole: return try PythonConsoleDecoder().decode(bytes, file: file, strict: strict, into: &spans)
         case .spanRecords:
