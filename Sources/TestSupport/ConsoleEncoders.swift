@@ -174,3 +174,53 @@ extension SpanEncoders {
         return out
     }
 }
+
+extension SpanEncoders {
+    // MARK: AWS X-Ray
+
+    /// Whether `span` is written as a segment of its own: its parent is not among `spans` or is
+    /// of another service.
+    public static func isXRaySegment(_ span: Span, in spans: [Span]) -> Bool {
+        guard let parent = span.parentSpanID, let found = spans.first(where: { $0.spanID == parent && $0.traceID == span.traceID })
+        else { return true }
+        return found.service != span.service
+    }
+
+    /// Spans as X-Ray segment documents, one a line (what the daemon receives): a segment per
+    /// span whose parent is absent or of another service (named for the service, with
+    /// `parent_id`), the spans under it
+    /// in its service nested as subsegments, CLIENT spans as `remote` ones; attributes as
+    /// annotations (but a call's `peer.service`, which the subsegment's namespace says), an error
+    /// as `fault` with the status message as the exception's.
+    public static func xraySegments(_ spans: [Span]) -> String {
+        func seconds(_ nano: UInt64) -> String {
+            let fraction = String(nano % 1_000_000_000)
+            return "\(nano / 1_000_000_000).\(String(repeating: "0", count: 9 - fraction.count))\(fraction)"
+        }
+        func document(_ span: Span, top: Bool) -> String {
+            var fields = ["\"id\":\"\(span.spanID.hex)\"", "\"name\":\(json(top ? span.service : span.name))"]
+            if top {
+                let hex = span.traceID.hex
+                fields.append("\"trace_id\":\"1-\(hex.prefix(8))-\(hex.dropFirst(8))\"")
+                if let parent = span.parentSpanID { fields.append("\"parent_id\":\"\(parent.hex)\"") }
+            }
+            fields.append("\"start_time\":\(seconds(span.startTimeUnixNano))")
+            fields.append("\"end_time\":\(seconds(span.endTimeUnixNano))")
+            if !top && span.kind == .client { fields.append("\"namespace\":\"remote\"") }
+            if span.status.isError {
+                fields.append("\"fault\":true")
+                fields.append("\"cause\":{\"exceptions\":[{\"message\":\(json(span.status.message))}]}")
+            }
+            let annotations = span.attributes.filter { !(span.kind == .client && $0.key == "peer.service") }
+            if !annotations.isEmpty {
+                fields.append("\"annotations\":" + plainAttributes(annotations))
+            }
+            let children = spans.filter { $0.parentSpanID == span.spanID && $0.traceID == span.traceID && !isXRaySegment($0, in: spans) }
+            if !children.isEmpty {
+                fields.append("\"subsegments\":[" + children.map { document($0, top: false) }.joined(separator: ",") + "]")
+            }
+            return "{" + fields.joined(separator: ",") + "}"
+        }
+        return spans.filter { isXRaySegment($0, in: spans) }.map { document($0, top: true) }.joined(separator: "\n") + "\n"
+    }
+}

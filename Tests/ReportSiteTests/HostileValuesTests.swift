@@ -30,7 +30,8 @@ struct HostileValuesTests {
             case .zipkinProtobuf: bytes = SpanEncoders.zipkinProtobuf(spans)
             case .goStdoutTrace: bytes = Array(SpanEncoders.goStdoutTrace(spans).utf8)
             case .pythonConsole: bytes = Array(SpanEncoders.pythonConsole(spans).utf8)
-            case .spanRecords: continue
+            // X-Ray has no events but exceptions: its hostile times are XRayDecoderTests'.
+            case .spanRecords, .xray: continue
             }
             var decoded: [Span] = []
             _ = try bytes.withUnsafeBytes { try SpanFileReader(format: format).decode($0, name: "hostile", into: &decoded) }

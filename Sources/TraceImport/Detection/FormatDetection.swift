@@ -44,8 +44,29 @@ enum FormatDetection {
         try reader.beginObject()
         var first = true
         var seen: [String] = []
+        // Names two formats share decide only when nothing else does: `id` (Zipkin, X-Ray),
+        // `parent_id` (Python, X-Ray); `start_time`, `end_time` are Python's when text, X-Ray's
+        // when numbers, and `annotations` X-Ray's when an object (Zipkin's are a list).
+        var tentative: InputFormat?
         while let key = try reader.nextKey(first: &first) {
             let name = reader.text(of: key)
+            switch name {
+            case "id":
+                tentative = tentative ?? .zipkinJSON
+                try reader.skipValue()
+                continue
+            case "start_time", "end_time":
+                return reader.peek() == UInt8(ascii: "\"") ? .pythonConsole : .xray
+            case "parent_id":
+                tentative = tentative ?? .pythonConsole
+                try reader.skipValue()
+                continue
+            case "annotations" where reader.peek() == UInt8(ascii: "{"):
+                return .xray
+            case "trace_id", "subsegments", "in_progress", "Traces", "UnprocessedTraceIds", "origin", "fault", "throttle", "format":
+                return .xray
+            default: break
+            }
             switch name {
             case "resourceSpans", "batches", "result", "scopeSpans":
                 return .otlpJSON
@@ -54,20 +75,21 @@ enum FormatDetection {
                     "this is OpenTelemetry \(name.dropFirst("resource".count).lowercased()) data, not traces", at: start)
             case "data", "traceID", "spanID", "operationName", "processes", "processID", "references", "spans":
                 return .jaegerJSON
-            case "id", "parentId", "localEndpoint", "remoteEndpoint", "annotations", "binaryAnnotations", "shared":
+            case "parentId", "localEndpoint", "remoteEndpoint", "annotations", "binaryAnnotations", "shared":
                 return .zipkinJSON
             case "SpanContext", "Parent", "SpanKind", "InstrumentationScope", "InstrumentationLibrary", "ChildSpanCount":
                 return .goStdoutTrace
-            case "context", "parent_id", "start_time", "end_time":
+            case "context":
                 return .pythonConsole
             default:
                 if seen.count < 5 { seen.append(name) }
                 try reader.skipValue()
             }
         }
+        if let tentative { return tentative }
         let members = seen.isEmpty ? "no members" : "members " + seen.map { "'\($0)'" }.joined(separator: ", ")
         throw reader.failure(
-            "not a recognised span export: a JSON object with \(members); expected OTLP, Jaeger or Zipkin JSON, or the "
+            "not a recognised span export: a JSON object with \(members); expected OTLP, Jaeger, Zipkin or X-Ray JSON, or the "
                 + "console output of an OpenTelemetry SDK (Go stdouttrace, Python ConsoleSpanExporter)", at: start)
     }
 }

@@ -13,6 +13,8 @@ public enum InputFormat: String, CaseIterable, Sendable {
     case zipkinJSON = "zipkin"
     /// Zipkin protobuf: `zipkin.proto3` `ListOfSpans`.
     case zipkinProtobuf = "zipkin-proto"
+    /// AWS X-Ray: `batch-get-traces` output, or segment documents.
+    case xray = "xray"
     /// What the OpenTelemetry Go SDK's `stdouttrace` exporter writes.
     case goStdoutTrace = "otel-go-stdout"
     /// What the OpenTelemetry Python SDK's `ConsoleSpanExporter` prints.
@@ -28,6 +30,7 @@ public enum InputFormat: String, CaseIterable, Sendable {
         case .jaegerJSON: "Jaeger JSON"
         case .zipkinJSON: "Zipkin v2 JSON"
         case .zipkinProtobuf: "Zipkin protobuf"
+        case .xray: "AWS X-Ray JSON"
         case .goStdoutTrace: "OpenTelemetry Go stdouttrace output"
         case .pythonConsole: "OpenTelemetry Python console output"
         case .spanRecords: "tracereport span records"
@@ -44,6 +47,7 @@ public enum InputFormat: String, CaseIterable, Sendable {
         case .jaegerJSON: 360
         case .zipkinJSON: 200
         case .zipkinProtobuf: 100
+        case .xray: 400
         case .goStdoutTrace: 900
         case .pythonConsole: 700
         case .spanRecords: 120
@@ -59,6 +63,7 @@ public enum InputFormat: String, CaseIterable, Sendable {
         case .jaegerJSON: return try JaegerJSONDecoder().decode(bytes, file: file, strict: strict, into: &spans)
         case .zipkinJSON: return try ZipkinJSONDecoder().decode(bytes, file: file, strict: strict, into: &spans)
         case .zipkinProtobuf: return try ZipkinProtobufDecoder().decode(bytes, file: file, strict: strict, into: &spans)
+        case .xray: return try XRayDecoder().decode(bytes, file: file, strict: strict, into: &spans)
         case .goStdoutTrace: return try GoStdoutTraceDecoder().decode(bytes, file: file, strict: strict, into: &spans)
         case .pythonConsole: return try PythonConsoleDecoder().decode(bytes, file: file, strict: strict, into: &spans)
         case .spanRecords:

@@ -199,34 +199,10 @@ extension SDKOutputParsing {
     mutating func readPlainValue() throws(JSONFailure) -> AttributeValue {
         if reader.peek() == UInt8(ascii: "[") {
             var values: [AttributeValue] = []
-            try parseArray { (parser) throws(JSONFailure) in values.append(try parser.readScalarOrText()) }
+            try parseArray { (parser) throws(JSONFailure) in values.append(try parser.reader.readPlainScalar()) }
             return .array(values)
         }
-        return try readScalarOrText()
-    }
-
-    /// A scalar as its value; an array or object as its JSON text.
-    private mutating func readScalarOrText() throws(JSONFailure) -> AttributeValue {
-        switch reader.peek() {
-        case UInt8(ascii: "\"")?: return .string(try reader.readString())
-        case UInt8(ascii: "t")?, UInt8(ascii: "f")?: return .bool(try reader.readBool("attribute value"))
-        case UInt8(ascii: "n")?:
-            try reader.literal("null")
-            return .empty
-        case UInt8(ascii: "["), UInt8(ascii: "{"):
-            let start = reader.offset
-            try reader.skipValue()
-            return .string(String(decoding: reader.text(start..<reader.offset), as: UTF8.self))
-        default:
-            let start = reader.offset
-            let number = try reader.scanNumber()
-            reader.offset = start
-            if number.isInteger, let value = Int64(String(decoding: reader.text(number.start..<number.end), as: UTF8.self)) {
-                reader.offset = number.end
-                return .int(value)
-            }
-            return .double(try reader.readDouble("attribute value"))
-        }
+        return try reader.readPlainScalar()
     }
 
     /// A time written as RFC 3339 text.
