@@ -224,3 +224,99 @@ extension SpanEncoders {
         return spans.filter { isXRaySegment($0, in: spans) }.map { document($0, top: true) }.joined(separator: "\n") + "\n"
     }
 }
+
+extension SpanEncoders {
+    // MARK: OpenTelemetry Collector debug exporter
+
+    /// Spans as the Collector's `debug` exporter logs them with `verbosity: detailed` (its
+    /// `otlptext` marshaler): a `ResourceSpans` block per resource, a `ScopeSpans` block per
+    /// scope, each line after `linePrefix` (a `docker compose` prefix), the first after
+    /// `firstLinePrefix` too (the log line's timestamp, level and message fields).
+    public static func collectorDebug(_ spans: [Span], linePrefix: String = "", firstLinePrefix: String = "") -> String {
+        var lines: [String] = []
+        func attributes(_ header: String, _ list: [Attribute], indent: String = "") {
+            guard !list.isEmpty else { return }
+            lines.append(header + ":")
+            for attribute in list {
+                let value: String =
+                    switch attribute.value {
+                    case .string(let text): "Str(\(text))"
+                    case .int(let number): "Int(\(number))"
+                    case .double(let number): "Double(\(number))"
+                    case .bool(let flag): "Bool(\(flag))"
+                    case .empty: "Empty()"
+                    default: "Str(\(attribute.value.description))"
+                    }
+                lines.append("\(indent)     -> \(attribute.key): \(value)")
+            }
+        }
+        func time(_ nano: UInt64) -> String {
+            let text = rfc3339(nano)  // 2020-02-11T20:26:12.000000321Z
+            return text.dropLast().replacingOccurrences(of: "T", with: " ") + " +0000 UTC"
+        }
+        func field(_ label: String, _ value: String) {
+            lines.append("    " + label.padding(toLength: 15, withPad: " ", startingAt: 0) + ": " + value)
+        }
+        let kinds: [SpanKind: String] = [
+            .unspecified: "Unspecified", .internal: "Internal", .server: "Server", .client: "Client", .producer: "Producer",
+            .consumer: "Consumer",
+        ]
+        for (resourceNumber, (resource, group)) in byResource(spans).enumerated() {
+            lines.append("ResourceSpans #\(resourceNumber)")
+            lines.append("Resource SchemaURL: \(resource.schemaURL)")
+            attributes("Resource attributes", resource.attributes)
+            var scopes: [(InstrumentationScope, [Span])] = []
+            for span in group {
+                if let index = scopes.firstIndex(where: { $0.0 === span.scope }) {
+                    scopes[index].1.append(span)
+                } else {
+                    scopes.append((span.scope, [span]))
+                }
+            }
+            for (scopeNumber, (scope, members)) in scopes.enumerated() {
+                lines.append("ScopeSpans #\(scopeNumber)")
+                lines.append("ScopeSpans SchemaURL: ")
+                lines.append("InstrumentationScope \(scope.name) \(scope.version)")
+                attributes("InstrumentationScope attributes", scope.attributes)
+                for (number, span) in members.enumerated() {
+                    lines.append("Span #\(number)")
+                    field("Trace ID", span.traceID.hex)
+                    field("Parent ID", span.parentSpanID?.hex ?? "")
+                    field("ID", span.spanID.hex)
+                    field("Name", span.name)
+                    field("Kind", kinds[span.kind]!)
+                    if !span.traceState.isEmpty { field("TraceState", span.traceState) }
+                    field("Start time", time(span.startTimeUnixNano))
+                    field("End time", time(span.endTimeUnixNano))
+                    field("Status code", span.status.code == .error ? "Error" : span.status.code == .ok ? "Ok" : "Unset")
+                    field("Status message", span.status.message)
+                    attributes("Attributes", span.attributes)
+                    if !span.events.isEmpty {
+                        lines.append("Events:")
+                        for (index, event) in span.events.enumerated() {
+                            lines.append("SpanEvent #\(index)")
+                            lines.append("     -> Name: \(event.name)")
+                            lines.append("     -> Timestamp: \(time(event.timeUnixNano))")
+                            lines.append("     -> DroppedAttributesCount: 0")
+                            attributes("     -> Attributes:", event.attributes, indent: "     ")
+                        }
+                    }
+                    if !span.links.isEmpty {
+                        lines.append("Links:")
+                        for (index, link) in span.links.enumerated() {
+                            lines.append("SpanLink #\(index)")
+                            lines.append("     -> Trace ID: \(link.traceID.hex)")
+                            lines.append("     -> ID: \(link.spanID.hex)")
+                            lines.append("     -> TraceState: \(link.traceState)")
+                            lines.append("     -> DroppedAttributesCount: 0")
+                            attributes("     -> Attributes:", link.attributes, indent: "     ")
+                        }
+                    }
+                }
+            }
+        }
+        guard !lines.isEmpty else { return "" }
+        lines[0] = firstLinePrefix + lines[0]
+        return lines.map { linePrefix + $0 }.joined(separator: "\n") + "\n"
+    }
+}

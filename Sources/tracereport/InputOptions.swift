@@ -32,7 +32,7 @@ struct InputOptions: ParsableArguments {
 struct ReadingOptions: ParsableArguments {
     @Option(
         help: """
-            Read every input as this format instead of recognising it: otlp-json, otlp-proto, jaeger, zipkin, zipkin-proto, xray, \
+            Read every input as this format instead of recognising it: otlp-json, otlp-proto, jaeger, zipkin, zipkin-proto, xray, collector-debug, \
             otel-go-stdout, otel-python-console, span-records.
             """)
     var format: InputFormat?

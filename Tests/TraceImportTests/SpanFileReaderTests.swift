@@ -91,7 +91,7 @@ struct SpanFileReaderTests {
         ("{\"resourceMetrics\":[]}", "OpenTelemetry metrics data, not traces"),
         ("{\"hello\":1}", "not a recognised span export: a JSON object with members 'hello'"),
         ("[1,2]", "a JSON array of '1' is not a span export"),
-        ("\u{7F}ELF", "neither JSON nor OTLP or Zipkin protobuf"),
+        ("\u{7F}ELF", "neither JSON, OTLP or Zipkin protobuf, nor the Collector"),
     ])
     func saysWhatUnrecognisedContentLooksLike(_ text: String, _ fragment: String) {
         let error = #expect(throws: ImportError.self) { try read(Array(text.utf8)) }

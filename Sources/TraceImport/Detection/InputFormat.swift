@@ -15,6 +15,8 @@ public enum InputFormat: String, CaseIterable, Sendable {
     case zipkinProtobuf = "zipkin-proto"
     /// AWS X-Ray: `batch-get-traces` output, or segment documents.
     case xray = "xray"
+    /// The OpenTelemetry Collector's `debug` (or `logging`) exporter's detailed text.
+    case collectorDebug = "collector-debug"
     /// What the OpenTelemetry Go SDK's `stdouttrace` exporter writes.
     case goStdoutTrace = "otel-go-stdout"
     /// What the OpenTelemetry Python SDK's `ConsoleSpanExporter` prints.
@@ -31,6 +33,7 @@ public enum InputFormat: String, CaseIterable, Sendable {
         case .zipkinJSON: "Zipkin v2 JSON"
         case .zipkinProtobuf: "Zipkin protobuf"
         case .xray: "AWS X-Ray JSON"
+        case .collectorDebug: "OpenTelemetry Collector debug output"
         case .goStdoutTrace: "OpenTelemetry Go stdouttrace output"
         case .pythonConsole: "OpenTelemetry Python console output"
         case .spanRecords: "tracereport span records"
@@ -48,6 +51,7 @@ public enum InputFormat: String, CaseIterable, Sendable {
         case .zipkinJSON: 200
         case .zipkinProtobuf: 100
         case .xray: 400
+        case .collectorDebug: 900
         case .goStdoutTrace: 900
         case .pythonConsole: 700
         case .spanRecords: 120
@@ -64,6 +68,7 @@ public enum InputFormat: String, CaseIterable, Sendable {
         case .zipkinJSON: return try ZipkinJSONDecoder().decode(bytes, file: file, strict: strict, into: &spans)
         case .zipkinProtobuf: return try ZipkinProtobufDecoder().decode(bytes, file: file, strict: strict, into: &spans)
         case .xray: return try XRayDecoder().decode(bytes, file: file, strict: strict, into: &spans)
+        case .collectorDebug: return try CollectorDebugDecoder().decode(bytes, file: file, strict: strict, into: &spans)
         case .goStdoutTrace: return try GoStdoutTraceDecoder().decode(bytes, file: file, strict: strict, into: &spans)
         case .pythonConsole: return try PythonConsoleDecoder().decode(bytes, file: file, strict: strict, into: &spans)
         case .spanRecords:
