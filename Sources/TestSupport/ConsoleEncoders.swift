@@ -320,3 +320,70 @@ extension SpanEncoders {
         return lines.map { linePrefix + $0 }.joined(separator: "\n") + "\n"
     }
 }
+
+extension SpanEncoders {
+    // MARK: OpenTelemetry .NET console exporter
+
+    /// Spans as the .NET SDK's console exporter prints activities: its `Activity.*` lines, tags
+    /// as `key: value` text, times to 100 ns, a blank line after each.
+    public static func dotnetConsole(_ spans: [Span]) -> String {
+        func line(_ label: String, _ value: String) -> String {
+            (label + ":").padding(toLength: 29, withPad: " ", startingAt: 0) + " " + value
+        }
+        func iso(_ nano: UInt64) -> String {
+            let text = rfc3339(nano - nano % 100)
+            guard let dot = text.firstIndex(of: ".") else { return text.dropLast() + ".0000000Z" }
+            let fraction = text[text.index(after: dot)...].dropLast()
+            return text[..<dot] + "." + fraction + String(repeating: "0", count: 7 - fraction.count) + "Z"
+        }
+        func timeSpan(_ nano: UInt64) -> String {
+            let ticks = nano / 100
+            let seconds = ticks / 10_000_000
+            let clock = String(
+                format: "%02d:%02d:%02d.%07d", Int(seconds / 3600 % 24), Int(seconds / 60 % 60), Int(seconds % 60), Int(ticks % 10_000_000))
+            return seconds >= 86_400 ? "\(seconds / 86_400).\(clock)" : clock
+        }
+        let kinds: [SpanKind: String] = [
+            .unspecified: "Internal", .internal: "Internal", .server: "Server", .client: "Client", .producer: "Producer",
+            .consumer: "Consumer",
+        ]
+        return spans.map { span -> String in
+            var lines = [
+                line("Activity.TraceId", span.traceID.hex), line("Activity.SpanId", span.spanID.hex),
+                line("Activity.TraceFlags", span.flags & 1 == 1 ? "Recorded" : "None"),
+            ]
+            if !span.traceState.isEmpty { lines.append(line("Activity.TraceState", span.traceState)) }
+            if let parent = span.parentSpanID { lines.append(line("Activity.ParentSpanId", parent.hex)) }
+            lines += [
+                line("Activity.ActivitySourceName", span.scope.name), line("Activity.ActivitySourceVersion", span.scope.version),
+                line("Activity.DisplayName", span.name), line("Activity.Kind", kinds[span.kind]!),
+                line("Activity.StartTime", iso(span.startTimeUnixNano)), line("Activity.Duration", timeSpan(span.durationNano)),
+            ]
+            if !span.attributes.isEmpty {
+                lines.append("Activity.Tags:")
+                lines += span.attributes.map { "    \($0.key): \($0.value.description)" }
+            }
+            if span.status.code != .unset {
+                lines.append("StatusCode: \(span.status.code == .error ? "Error" : "Ok")")
+                if !span.status.message.isEmpty { lines.append(line("Activity.StatusDescription", span.status.message)) }
+            }
+            if !span.events.isEmpty {
+                lines.append("Activity.Events:")
+                for event in span.events {
+                    lines.append("    \(event.name) [\(iso(event.timeUnixNano).dropLast())+00:00]")
+                    lines += event.attributes.map { "        \($0.key): \($0.value.description)" }
+                }
+            }
+            if !span.links.isEmpty {
+                lines.append("Activity.Links:")
+                for link in span.links {
+                    lines.append("    \(link.traceID.hex) \(link.spanID.hex)")
+                    lines += link.attributes.map { "        \($0.key): \($0.value.description)" }
+                }
+            }
+            lines.append("Resource associated with Activity:")
+            lines += span.resource.attributes.map { "    \($0.key): \($0.value.description)" }
+            return lines.joined(separator: "\n") + "\n\n"
+        }.joined()
+    }
+}

@@ -33,7 +33,7 @@ struct ReadingOptions: ParsableArguments {
     @Option(
         help: """
             Read every input as this format instead of recognising it: otlp-json, otlp-proto, jaeger, zipkin, zipkin-proto, xray, collector-debug, \
-            otel-go-stdout, otel-python-console, span-records.
+            otel-go-stdout, otel-python-console, otel-dotnet-console, span-records.
             """)
     var format: InputFormat?
 

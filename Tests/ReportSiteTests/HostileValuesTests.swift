@@ -31,6 +31,7 @@ struct HostileValuesTests {
             case .goStdoutTrace: bytes = Array(SpanEncoders.goStdoutTrace(spans).utf8)
             case .pythonConsole: bytes = Array(SpanEncoders.pythonConsole(spans).utf8)
             case .collectorDebug: bytes = Array(SpanEncoders.collectorDebug(spans).utf8)
+            case .dotnetConsole: bytes = Array(SpanEncoders.dotnetConsole(spans).utf8)
             // X-Ray has no events but exceptions: its hostile times are XRayDecoderTests'.
             case .spanRecords, .xray: continue
             }

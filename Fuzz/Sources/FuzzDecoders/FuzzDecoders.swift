@@ -1,6 +1,6 @@
 // libFuzzer entry point: feeds each input to one decoder, chosen by TRACEREPORT_FUZZ_TARGET:
 // otlp-json, otlp-proto, jaeger, zipkin, zipkin-proto, xray, otel-go-stdout, otel-python-console,
-// collector-debug, or detect (format
+// otel-dotnet-console, collector-debug, or detect (format
 // recognition and decompression, as for any input file). A decoder may reject an input with an error; it must never crash, hang,
 // or read out of bounds (address sanitizer).
 import Foundation
@@ -29,6 +29,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         case "zipkin-proto": try ZipkinProtobufDecoder().decode(bytes, file: "fuzz", into: &spans)
         case "xray": try XRayDecoder().decode(bytes, file: "fuzz", into: &spans)
         case "collector-debug": try CollectorDebugDecoder().decode(bytes, file: "fuzz", into: &spans)
+        case "otel-dotnet-console": try DotNetConsoleDecoder().decode(bytes, file: "fuzz", into: &spans)
         case "otel-go-stdout": try GoStdoutTraceDecoder().decode(bytes, file: "fuzz", into: &spans)
         case "otel-python-console": try PythonConsoleDecoder().decode(bytes, file: "fuzz", into: &spans)
         default: try SpanFileReader().decode(bytes, name: "fuzz", into: &spans)

@@ -30,12 +30,7 @@ public struct CollectorDebugDecoder: Sendable {
         _ bytes: UnsafeRawBufferPointer, file: String, strict: Bool = false, into spans: inout [Span]
     ) throws(ImportError) -> RecordIssues {
         var parser = CollectorDebugParser(bytes: bytes)
-        parser.parseLines()
-        if let fault = parser.issues.fault(readAny: !parser.spans.isEmpty, strict: strict) {
-            throw ImportError(file: file, bytes: bytes, offset: fault.offset, message: fault.message)
-        }
-        spans.append(contentsOf: parser.spans)
-        return parser.issues.issues(in: bytes, textual: true)
+        return try parser.parse(bytes, file: file, strict: strict, into: &spans)
     }
 
     /// True when a line among `bytes` (the input's start) begins, past any log prefix, a
@@ -46,22 +41,5 @@ public struct CollectorDebugDecoder: Sendable {
             if CollectorDebugParser.content(of: line.text).hasPrefix("ResourceSpans #") { return true }
         }
         return false
-    }
-}
-
-/// The lines of a buffer, with their offsets; a last line cut short is still a line.
-struct LineCursor {
-    let bytes: UnsafeRawBufferPointer
-    var offset = 0
-
-    mutating func next() -> (text: Substring, offset: Int)? {
-        guard offset < bytes.count else { return nil }
-        let start = offset
-        var end = start
-        while end < bytes.count, bytes[end] != 0x0A { end += 1 }
-        offset = end + 1
-        var text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)[...]
-        if text.hasSuffix("\r") { text = text.dropLast() }
-        return (text, start)
     }
 }

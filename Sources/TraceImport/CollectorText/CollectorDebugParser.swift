@@ -2,7 +2,7 @@ import TraceModel
 
 /// The parse behind `CollectorDebugDecoder`: a line at a time, the block being read kept as
 /// state (resource, scope, span, and where attribute lines go).
-struct CollectorDebugParser {
+struct CollectorDebugParser: LineSpanParsing {
     let bytes: UnsafeRawBufferPointer
     var issues = IssueLog()
     var spans: [Span] = []

@@ -30,12 +30,13 @@ enum FormatDetection {
                 throw reader.failure("a JSON array of \(reader.describeNext()) is not a span export")
             }
         default:
+            if DotNetConsoleDecoder.recognises(bytes) { return .dotnetConsole }
             if CollectorDebugDecoder.recognises(bytes) { return .collectorDebug }
             let head = bytes.prefix(8).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: " ")
             throw JSONFailure(
                 offset: 0,
                 message:
-                    "not a recognised span export: neither JSON, OTLP or Zipkin protobuf, nor the Collector's debug output (first bytes \(head)); "
+                    "not a recognised span export: neither JSON, OTLP or Zipkin protobuf, nor the Collector's debug output or .NET's console output (first bytes \(head)); "
                     + "name the format with --format if it is one")
         }
     }

@@ -21,6 +21,8 @@ public enum InputFormat: String, CaseIterable, Sendable {
     case goStdoutTrace = "otel-go-stdout"
     /// What the OpenTelemetry Python SDK's `ConsoleSpanExporter` prints.
     case pythonConsole = "otel-python-console"
+    /// What the OpenTelemetry .NET SDK's console exporter prints.
+    case dotnetConsole = "otel-dotnet-console"
     /// tracereport's own span records: what `tracereport partition` writes.
     case spanRecords = "span-records"
 
@@ -36,6 +38,7 @@ public enum InputFormat: String, CaseIterable, Sendable {
         case .collectorDebug: "OpenTelemetry Collector debug output"
         case .goStdoutTrace: "OpenTelemetry Go stdouttrace output"
         case .pythonConsole: "OpenTelemetry Python console output"
+        case .dotnetConsole: "OpenTelemetry .NET console output"
         case .spanRecords: "tracereport span records"
         }
     }
@@ -54,6 +57,7 @@ public enum InputFormat: String, CaseIterable, Sendable {
         case .collectorDebug: 900
         case .goStdoutTrace: 900
         case .pythonConsole: 700
+        case .dotnetConsole: 500
         case .spanRecords: 120
         }
     }
@@ -71,6 +75,7 @@ public enum InputFormat: String, CaseIterable, Sendable {
         case .collectorDebug: return try CollectorDebugDecoder().decode(bytes, file: file, strict: strict, into: &spans)
         case .goStdoutTrace: return try GoStdoutTraceDecoder().decode(bytes, file: file, strict: strict, into: &spans)
         case .pythonConsole: return try PythonConsoleDecoder().decode(bytes, file: file, strict: strict, into: &spans)
+        case .dotnetConsole: return try DotNetConsoleDecoder().decode(bytes, file: file, strict: strict, into: &spans)
         case .spanRecords:
             // tracereport's own files: damage is a fault of the file, not of a record.
             do {
