@@ -13,7 +13,7 @@ struct ZipkinProtobufDecoderTests {
         return (spans, decoded)
     }
 
-    @Test func theSamplesCheckoutReadsAsItsZipkinJSON() throws {
+    @Test func theSamplesCheckoutReadsAsItsZipkinJSONAndAsOTLP() throws {
         var source: [Span] = []
         _ = try SpanFileReader().read(Fixtures.repositoryRoot.appendingPathComponent("samples/checkout.jsonl").path, into: &source)
         let (fromProtobuf, decoded) = try Self.decode(SpanEncoders.zipkinProtobuf(source))
@@ -21,6 +21,20 @@ struct ZipkinProtobufDecoderTests {
         #expect(decoded.format == .zipkinProtobuf && decoded.issues == RecordIssues())
         #expect(fromProtobuf.count == source.count)
         #expect(fromProtobuf == fromJSON)
+        // And as OTLP gave them, as far as Zipkin carries them: microseconds, four kinds (a span of
+        // none is local), text tags.
+        let read = Dictionary(uniqueKeysWithValues: fromProtobuf.map { ($0.spanID, $0) })
+        for want in source {
+            let got = try #require(read[want.spanID])
+            #expect(got.traceID == want.traceID && got.parentSpanID == want.parentSpanID && got.name == want.name, "\(want.name)")
+            #expect(got.startTimeUnixNano == want.startTimeUnixNano / 1_000 * 1_000, "\(want.name)")
+            #expect(got.durationNano == want.durationNano / 1_000 * 1_000, "\(want.name)")
+            #expect(got.kind == ([.client, .server, .producer, .consumer].contains(want.kind) ? want.kind : .internal), "\(want.name)")
+            #expect(got.status.code == (want.status.isError ? .error : .unset) && got.service == want.service, "\(want.name)")
+            for attribute in want.attributes {
+                #expect(got.attributes[key: attribute.key] == .string(attribute.value.description), "\(want.name) \(attribute.key)")
+            }
+        }
     }
 
     /// One span field by field: 8-byte trace id, endpoints with addresses as bytes, annotations,
