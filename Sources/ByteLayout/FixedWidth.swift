@@ -26,11 +26,18 @@ public enum LittleEndian {
     }
 }
 
-/// Integers stored big-endian (most significant byte first): the length prefixes of gRPC frames.
+/// Integers stored big-endian (most significant byte first): the length prefixes of gRPC frames,
+/// and trace and span ids as protobuf carries them.
 public enum BigEndian {
     /// The 4 bytes at `offset` of `bytes`, which the caller has checked hold them.
     @inlinable @inline(__always)
     public static func uint32(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> UInt32 {
         UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+    }
+
+    /// The 8 bytes at `offset` of `bytes`, which the caller has checked hold them.
+    @inlinable @inline(__always)
+    public static func uint64(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> UInt64 {
+        UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
     }
 }

@@ -7,10 +7,13 @@ public struct SpanID: Hashable, Comparable, Sendable {
         self.value = value
     }
 
-    /// Builds an id from 8 big-endian bytes.
+    /// Builds an id from 8 big-endian bytes (inlinable, as `TraceID.init(bytes:)`).
+    @inlinable
     public init(bytes: some Collection<UInt8>) {
         precondition(bytes.count == 8, "a span id has 8 bytes")
-        self.init(bytes.reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+        var value: UInt64 = 0
+        for byte in bytes { value = value << 8 | UInt64(byte) }
+        self.init(value)
     }
 
     /// Parses 16 hex digits (either case); nil otherwise.

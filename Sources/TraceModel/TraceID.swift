@@ -10,13 +10,16 @@ public struct TraceID: Hashable, Comparable, Sendable {
         self.low = low
     }
 
-    /// Builds an id from 16 big-endian bytes.
+    /// Builds an id from 16 big-endian bytes. Inlinable, so that callers get it specialized: the
+    /// generic form cost the protobuf decoder more than the rest of a span.
+    @inlinable
     public init(bytes: some Collection<UInt8>) {
         precondition(bytes.count == 16, "a trace id has 16 bytes")
-        var high: UInt64 = 0
-        var low: UInt64 = 0
-        for (index, byte) in bytes.enumerated() {
+        var (high, low): (UInt64, UInt64) = (0, 0)
+        var index = 0
+        for byte in bytes {
             if index < 8 { high = high << 8 | UInt64(byte) } else { low = low << 8 | UInt64(byte) }
+            index += 1
         }
         self.init(high: high, low: low)
     }

@@ -1,3 +1,4 @@
+import ByteLayout
 public import TraceModel
 
 /// Decodes Zipkin protobuf: a `ListOfSpans` of `zipkin.proto3` (what reporters send as
@@ -124,7 +125,8 @@ struct ZipkinProtobufParser {
                 guard id.count == 8 || id.count == 16, id.contains(where: { $0 != 0 }) else {
                     throw reader.failure("invalid trace_id: expected 8 or 16 bytes, not all zeros", at: position)
                 }
-                record.traceID = TraceID(bytes: [UInt8](repeating: 0, count: 16 - id.count) + id)
+                let low = BigEndian.uint64(id, at: id.count - 8)
+                record.traceID = TraceID(high: id.count == 16 ? BigEndian.uint64(id, at: 0) : 0, low: low)
                 record.traceIDIs128Bit = id.count == 16
                 hasTraceID = true
             case 2:
@@ -172,7 +174,7 @@ struct ZipkinProtobufParser {
         _ bytes: UnsafeRawBufferPointer, _ field: String, at position: Int, _ reader: ProtobufReader
     ) throws(ProtobufFailure) -> SpanID {
         guard bytes.count == 8 else { throw reader.failure("invalid \(field): expected 8 bytes, not \(bytes.count)", at: position) }
-        return SpanID(bytes: bytes)
+        return SpanID(BigEndian.uint64(bytes, at: 0))
     }
 
     /// Microseconds as nanoseconds; 0 (absent) and values beyond 64 bits of nanoseconds are
