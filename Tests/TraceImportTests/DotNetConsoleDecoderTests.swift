@@ -56,7 +56,7 @@ struct DotNetConsoleDecoderTests {
 
     @Test(arguments: [
         ("00:00:00.1304001", UInt64(130_400_100)), ("01:02:03", 3_723_000_000_000), ("2.00:00:01.5", 172_801_500_000_000),
-        ("00:61:00", nil), ("garbage", nil), ("99999999999999999999.00:00:00", nil),
+        ("00:61:00", nil), ("garbage", nil), ("99999999999999999999.00:00:00", nil), ("999999999999999.00:00:00", nil),
     ])
     func timeSpans(text: String, nanoseconds: UInt64?) {
         #expect(DotNetConsoleDecoder.nanoseconds(timeSpan: text[...]) == nanoseconds)

@@ -70,9 +70,8 @@ struct CollectorDebugParser: LineSpanParsing {
                 readArrow(trimmed.dropFirst(2).drop { $0 == " " }, at: offset, lines: &lines)
                 continue
             }
-            if let number = Self.header(line, "ResourceSpans #") {
+            if Self.header(line, "ResourceSpans #") != nil {
                 finishSpan()
-                _ = number
                 (resourceAttributes, schemaURL, resource, target) = ([], "", nil, .resource)
                 (scope, scopeName, scopeAttributes) = (.unknown, nil, [])
             } else if line.hasPrefix("Resource SchemaURL:") {
@@ -244,7 +243,7 @@ struct CollectorDebugParser: LineSpanParsing {
             }
             search = text[separator.upperBound...]
         }
-        guard var (key, type, value) = found else {
+        guard let (key, type, value) = found else {
             note("an attribute line without a key and a Type(value): \"\(text.prefix(60))\"", at: offset, "line skipped")
             return nil
         }
@@ -255,9 +254,7 @@ struct CollectorDebugParser: LineSpanParsing {
             extra += 1
         }
         if joined.hasSuffix(")") { joined.removeLast() }
-        _ = (key, type, value)
-        key = key.drop { $0 == " " }
-        return Attribute(key: String(key), value: Self.value(joined, type: type))
+        return Attribute(key: String(key.drop { $0 == " " }), value: Self.value(joined, type: type))
     }
 
     private static func value(_ text: String, type: String) -> AttributeValue {

@@ -37,7 +37,8 @@ public struct DotNetConsoleDecoder: Sendable {
         var rest = text
         var days: UInt64 = 0
         if let dot = rest.firstIndex(of: "."), let colon = rest.firstIndex(of: ":"), dot < colon {
-            guard let value = UInt64(rest[..<dot]) else { return nil }
+            // Bounded before any arithmetic: 100,000,000 days of nanoseconds fit 64 bits.
+            guard let value = UInt64(rest[..<dot]), value < 100_000_000 else { return nil }
             days = value
             rest = rest[rest.index(after: dot)...]
         }
@@ -53,7 +54,7 @@ public struct DotNetConsoleDecoder: Sendable {
             for _ in digits.count..<9 { fraction *= 10 }
         }
         let whole = (days * 86_400 + hours * 3_600 + minutes * 60 + seconds).multipliedReportingOverflow(by: 1_000_000_000)
-        guard !whole.overflow, days < 100_000_000 else { return nil }
+        guard !whole.overflow else { return nil }
         return whole.partialValue + fraction
     }
 }
@@ -89,7 +90,7 @@ struct DotNetConsoleParser: LineSpanParsing {
     }
 
     private var draft: Draft?
-    private var resources: [Resource] = []
+    private var resources = ResourceTable()
     private var scopes = ScopeTable()
     private var skipped = false
 
@@ -217,9 +218,7 @@ struct DotNetConsoleParser: LineSpanParsing {
                 "activity has no valid Activity.TraceId and Activity.SpanId", at: draft.offset, action: "span dropped", dropsRecord: true)
             return
         }
-        let made = Resource(attributes: draft.resource)
-        let resource = resources.first { $0 == made } ?? made
-        if resource === made, resources.count < 64 { resources.append(made) }
+        let resource = resources.shared(Resource(attributes: draft.resource))
         let start = draft.start ?? 0
         spans.append(
             Span(
