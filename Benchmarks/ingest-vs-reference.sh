@@ -1,19 +1,27 @@
 #!/usr/bin/env bash
 # The ingest benchmark: generates one file per input format with GenerateSpans (same seed, about
-# MEGABYTES each), times Ingest (decode + assemble + aggregates, no HTML, one core) on each, then
-# runs Ingest and ../shared/bench/reference_ingest.py (Python + orjson) alternately RUNS times on
-# the OTLP JSON file and prints the ratio of their rates: min / median / max.
-# Run from the repository root: bash Benchmarks/ingest-vs-reference.sh [MEGABYTES] [RUNS]
+# MEGABYTES each, values unique to each request as real exports hold: `--unique`; pass
+# `recurring` as the third argument for the older data whose attribute lists recur word for
+# word), times Ingest (decode + assemble + aggregates, no HTML, one core) on each, then runs
+# Ingest and ../shared/bench/reference_ingest.py (Python + orjson) alternately RUNS times on the
+# OTLP JSON file and prints the ratio of their rates: min / median / max.
+# Run from the repository root: bash Benchmarks/ingest-vs-reference.sh [MEGABYTES] [RUNS] [unique|recurring]
 set -euo pipefail
 size=${1:-100}
 runs=${2:-5}
+values=${3:-unique}
+case $values in
+  unique) unique=--unique ;;
+  recurring) unique= ;;
+  *) echo "values are unique or recurring, not $values"; exit 64 ;;
+esac
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 swift build -c release --package-path Benchmarks --product GenerateSpans >/dev/null
 swift build -c release --package-path Benchmarks --product Ingest >/dev/null
 bin=Benchmarks/.build/release
 for format in otlp-json otlp-proto jaeger zipkin; do
-  "$bin/GenerateSpans" "$format" "$size" "$work/spans.$format" 1
+  "$bin/GenerateSpans" "$format" "$size" "$work/spans.$format" 1 $unique
   "$bin/Ingest" "$work/spans.$format"
 done
 reference=../shared/bench/reference_ingest.py

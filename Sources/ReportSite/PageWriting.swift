@@ -2,7 +2,7 @@ import Dispatch
 import Synchronization
 
 /// Pages handed from the threads that render them to the one thread that writes them, with
-/// the failures of both, the first by trace order winning.
+/// the failures of both, the first by the pages' order winning.
 final class PageWriting: Sendable {
     /// How many pages have been written.
     let written = Atomic<Int>(0)
@@ -20,8 +20,8 @@ final class PageWriting: Sendable {
     var failed: Bool { anyFailure.load(ordering: .relaxed) }
 
     /// Runs `body` on the writing thread, after waiting for a free slot; a failure is recorded
-    /// as that of trace `index`.
-    func write(trace index: Int, _ body: @escaping @Sendable () throws(ReportError) -> Void) {
+    /// as that of the page at `index` in the pages' order.
+    func write(at index: Int, _ body: @escaping @Sendable () throws(ReportError) -> Void) {
         slots.wait()
         writer.async { [self] in
             defer { slots.signal() }
@@ -38,7 +38,7 @@ final class PageWriting: Sendable {
         anyFailure.store(true, ordering: .relaxed)
     }
 
-    /// Waits for every page to be written; the first failure by trace order, if any.
+    /// Waits for every page to be written; the first failure by the pages' order, if any.
     func finish() -> ReportError? {
         writer.sync {}
         return failures.withLock { $0.min { $0.0 < $1.0 }?.1 }

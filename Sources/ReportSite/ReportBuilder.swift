@@ -156,18 +156,6 @@ public struct ReportBuilder: Sendable {
             traces: traces, graph: siteGraph, policy: options.selection, healthExamples: health.exampleTraces,
             patternExamples: patterns.exampleTraces)
         let workflows = report.joinedWorkflows
-        try writeTracePages(traces, selection: selection, workflows: workflows, options: options, pages: pages, to: site)
-        let pagedTraces = Set(selection.reasons.keys.map { traces[$0].traceID })
-        var workflowsPage = WorkflowsPage(workflows: workflows, traces: traces)
-        workflowsPage.title = options.title
-        workflowsPage.joinAttribute = options.joinAttribute
-        workflowsPage.pagedTraces = pagedTraces
-        try site.write(
-            workflowsPage.render(templates: templates) { svg throws(ReportError) in
-                try validated(svg, page: WorkflowsPage.path, by: validator)
-            },
-            to: WorkflowsPage.path)
-
         var summary = SiteSummary(
             title: options.title, traces: traces, graph: siteGraph, selection: selection, inputs: inputs, warnings: options.warnings,
             baseURL: options.baseURL)
@@ -176,58 +164,21 @@ public struct ReportBuilder: Sendable {
         summary.workflows = SiteSummary.Workflows(workflows, traces: traces, joinAttribute: options.joinAttribute)
         let timeline = TimelineSection(timeline: report.timeline, traces: traces, time: options.time, baseline: options.baseline)
         summary.timeline = timeline.summary
-        var patternsPage = PatternsPage(patterns: patterns, traceCount: traces.count)
-        patternsPage.title = options.title
-        patternsPage.pagedTraces = pagedTraces
-        try site.write(patternsPage.render(templates: templates), to: PatternsPage.path)
-        var healthPage = HealthPage(health: health)
-        healthPage.title = options.title
-        healthPage.pagedTraces = pagedTraces
-        try site.write(healthPage.render(templates: templates), to: HealthPage.path)
         let comparison = options.baseline.map { BaselineComparison(baseline: $0, current: summary, thresholds: options.thresholds) }
-        let graphSVG = try validated(ServiceGraphChart(graph: siteGraph).svg(), page: ServicesPage.path, by: validator)
-        var services = ServicesPage(graph: siteGraph, traceCount: traces.count)
-        services.title = options.title
-        services.pagedTraces = pagedTraces
-        services.comparison = comparison
-        services.timeline = try timeline.values(
-            intro: "The requests each service served (server, consumer and root spans).", chart: nil,
-            changing: { if case .service = $0 { true } else { false } },
-            rows: timeline.series.keys.filter { if case .service = $0 { true } else { false } }, rowHeading: "Service", linkPrefix: "",
-            validate: { svg throws(ReportError) in try validated(svg, page: ServicesPage.path, by: validator) })
-        try site.write(services.render(graphSVG: graphSVG, templates: templates), to: ServicesPage.path)
-        try writeServicePages(graph: siteGraph, traces: traces, selection: selection, title: options.title, timeline: timeline, to: site)
-        let listOrder = TraceListPage.order(traces)
-        var index = IndexPage(title: options.title, traces: traces, selection: selection, inputs: inputs, listOrder: listOrder)
-        index.time = options.time
-        index.scatterSVG = try validated(
-            IndexPage.scatter(traces: traces, selection: selection, time: options.time).svg(), page: "index.html", by: validator)
-        index.comparison = comparison
-        index.health = health
-        index.patterns = patterns
-        index.workflowCount = workflows.workflows.count
-        index.timeline = try timeline.values(
-            intro: "Every request: the root span of every trace.", chart: .all, changing: { _ in true },
-            rows: timeline.series.keys.filter { if case .entryPoint = $0 { true } else { false } }, rowHeading: "Entry point",
-            linkPrefix: "", validate: { svg throws(ReportError) in try validated(svg, page: "index.html", by: validator) })
-        let indexPage = try index.render(templates: templates) { svg throws(ReportError) in
-            try validated(svg, page: "index.html", by: validator)
-        }
-        try site.write(indexPage, to: "index.html")
-        var list = TraceListPage(traces: traces, selection: selection, order: listOrder)
-        list.title = options.title
-        list.time = options.time
-        for number in 1...TraceListPage.pageCount(traceCount: traces.count) {
-            try site.write(list.render(number: number, templates: templates), to: TraceListPage.path(number: number))
-        }
-        try site.write(summary.json(), to: SiteSummary.fileName)
+        let model = SiteModel(
+            traces: traces, graph: siteGraph, selection: selection, health: health, patterns: patterns, workflows: workflows,
+            timeline: timeline, comparison: comparison, summary: summary, inputs: inputs, options: options,
+            listOrder: TraceListPage.order(traces))
+        // The site's other pages are made beside the traces' pages, on every core.
+        let others = SitePages(model: model, pages: SitePage.all(of: model))
+        try writeTracePages(traces, selection: selection, workflows: workflows, options: options, pages: pages, andThen: others, to: site)
         return Outcome(summary: summary, comparison: comparison, health: health)
     }
 
-    /// Has the page of every selected trace made by `pages`, and writes them.
+    /// Has the page of every selected trace made by `pages`, and writes them, then `others`.
     private func writeTracePages(
         _ traces: [TraceDigest], selection: TraceSelection, workflows: Workflows, options: Options, pages: some TracePageSource,
-        to site: some SiteFiles
+        andThen others: SitePages, to site: some SiteFiles
     ) throws(ReportError) {
         let typical = try typicalRequests(traces, selection: selection, pages: pages)
         let paged = Set(selection.reasons.keys.map { traces[$0].traceID })
@@ -236,7 +187,8 @@ public struct ReportBuilder: Sendable {
             for trace in workflow.traces where selection.contains(trace) { workflowNumbers[trace] = number }
         }
         let workflowOf = workflowNumbers
-        try writePages(selection.reasons.keys.sorted(), to: site, progress: options.progress) { index throws(ReportError) in
+        try writePages(selection.reasons.keys.sorted(), andThen: others, to: site, progress: options.progress) {
+            index throws(ReportError) in
             let reasons = (selection.reasons[index] ?? []).map(\.description)
             let workflow = workflowOf[index].map {
                 WorkflowsPage.navigation(of: index, in: workflows.workflows[$0], traces: traces, pagedTraces: paged)
@@ -285,29 +237,35 @@ public struct ReportBuilder: Sendable {
         }
     }
 
-    /// Makes the page of each of `chosen` (in increasing order) with `page` on every core (each
-    /// worker takes every n-th) and writes them from one thread: files created in one folder by
-    /// several threads at once cost the kernel far more than the same files created by one. At
-    /// most a few pages wait to be written. Pages do not depend on the order they are written in,
-    /// so output stays identical; the first failure in `chosen` order is the one reported.
+    /// Makes the page of each of `chosen` (in increasing order) with `page`, then each of
+    /// `others`, on every core (each worker takes every n-th) and writes them from one thread:
+    /// files created in one folder by several threads at once cost the kernel far more than the
+    /// same files created by one. At most a few pages wait to be written. Pages do not depend on
+    /// the order they are written in, so output stays identical; the first failure in that order
+    /// is the one reported. `progress` counts the pages of `chosen`.
     private func writePages(
-        _ chosen: [Int], to site: some SiteFiles, progress: (@Sendable (_ written: Int, _ total: Int) -> Void)?,
+        _ chosen: [Int], andThen others: SitePages? = nil, to site: some SiteFiles,
+        progress: (@Sendable (_ written: Int, _ total: Int) -> Void)?,
         page: @Sendable (Int) throws(ReportError) -> (path: String, text: String)
     ) throws(ReportError) {
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, chosen.count))
+        let total = chosen.count + (others?.pages.count ?? 0)
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, total))
         let state = PageWriting(waiting: 4 * workers)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            for position in stride(from: worker, to: chosen.count, by: workers) {
+            for position in stride(from: worker, to: total, by: workers) {
                 guard !state.failed else { return }
-                let index = chosen[position]
+                let isTrace = position < chosen.count
                 do throws(ReportError) {
-                    let (path, text) = try page(index)
-                    state.write(trace: index) { () throws(ReportError) in
+                    let (path, text) =
+                        if let others, !isTrace { try render(others.pages[position - chosen.count], of: others.model) } else {
+                            try page(chosen[position])
+                        }
+                    state.write(at: position) { () throws(ReportError) in
                         try site.write(text, to: path)
-                        progress?(state.written.add(1, ordering: .relaxed).newValue, chosen.count)
+                        if isTrace { progress?(state.written.add(1, ordering: .relaxed).newValue, chosen.count) }
                     }
                 } catch {
-                    state.fail(index, error)
+                    state.fail(position, error)
                     return
                 }
             }
@@ -354,45 +312,6 @@ public struct ReportBuilder: Sendable {
     }
 
     /// One page per service and uninstrumented dependency, with the traces through it that have pages.
-    private func writeServicePages(
-        graph: ServiceGraph, traces: [TraceDigest], selection: TraceSelection, title: String, timeline: TimelineSection,
-        to site: some SiteFiles
-    ) throws(ReportError) {
-        var tracesOf: [String: [(id: TraceID, durationNano: UInt64, errors: Int, root: String)]] = [:]
-        for index in selection.reasons.keys.sorted() {
-            let trace = traces[index]
-            for service in trace.services {
-                tracesOf[service, default: []].append(
-                    (trace.traceID, trace.durationNano, trace.errorCount, "\(trace.rootService): \(trace.rootName)"))
-            }
-        }
-        for name in graph.nodes.keys.sorted() {
-            let path = ServicePage.path(for: name)
-            let chart = try validated(ServiceGraphChart(graph: graph.neighbourhood(of: name)).svg(), page: path, by: validator)
-            var page = ServicePage(name: name, graph: graph)
-            page.title = title
-            page.traces = tracesOf[name] ?? []
-            var histogram: String?
-            if let svg = page.latencyHistogram() { histogram = try validated(svg, page: path, by: validator) }
-            if timeline.series[.service(name)] != nil {
-                // The service's own series, and the calls it made and took (as spans in both services).
-                let touches: (Timeline.Subject) -> Bool = { subject in
-                    switch subject {
-                    case .service(let service): service == name
-                    case .edge(let caller, let callee): caller == name || callee == name
-                    default: false
-                    }
-                }
-                page.timeline = try timeline.values(
-                    intro: "The requests \(name) served (server, consumer and root spans), and the calls between it and other services.",
-                    chart: .service(name), changing: touches,
-                    rows: timeline.series.keys.filter { if case .edge = $0 { touches($0) } else { false } }, rowHeading: "Calls",
-                    linkPrefix: "../", validate: { svg throws(ReportError) in try validated(svg, page: path, by: validator) })
-            }
-            try site.write(page.render(graphSVG: chart, histogramSVG: histogram, templates: templates), to: path)
-        }
-    }
-
     /// A trace page with its charts drawn and validated, ready to render.
     struct ValidatedTracePage: Sendable {
         var page: TracePage
@@ -416,7 +335,7 @@ public struct ReportBuilder: Sendable {
     }
 
     /// `svg`, once it has passed validation.
-    private func validated(_ svg: String, page: String, by validator: any SVGValidating) throws(ReportError) -> String {
+    func validated(_ svg: String, page: String, by validator: any SVGValidating) throws(ReportError) -> String {
         do {
             try validator.validate(svg)
         } catch {

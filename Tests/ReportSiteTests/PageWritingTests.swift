@@ -11,7 +11,7 @@ struct PageWritingTests {
         let running = Atomic<Int>(0)
         let overlapped = Atomic<Bool>(false)
         for index in 0..<200 {
-            writing.write(trace: index) { () throws(ReportError) in
+            writing.write(at: index) { () throws(ReportError) in
                 if running.add(1, ordering: .relaxed).newValue > 1 { overlapped.store(true, ordering: .relaxed) }
                 order.withLock { $0.append(index) }
                 running.subtract(1, ordering: .relaxed)
@@ -28,7 +28,7 @@ struct PageWritingTests {
     @Test func theFirstFailureByTraceOrderIsReported() {
         let writing = PageWriting(waiting: 4)
         for index in [9, 4, 7] {
-            writing.write(trace: index) { () throws(ReportError) in
+            writing.write(at: index) { () throws(ReportError) in
                 throw .output(path: "traces/\(index).html", message: "disk full")
             }
         }

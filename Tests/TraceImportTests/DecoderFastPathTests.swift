@@ -122,6 +122,31 @@ struct DecoderFastPathTests {
         #expect(value(at: "") == nil)
     }
 
+    @Test func textsOfEveryKeyLengthAreFoundAndAFullSetGivesUpItsOldest() {
+        let cache = RecurringObjects<Int>()
+        func value(at input: String) -> (value: Int, length: Int)? {
+            Array(input.utf8).withUnsafeBytes { cache.value(atStartOf: $0) }
+        }
+        func keep(_ value: Int, _ text: String) {
+            for _ in 0..<2 { Array(text.utf8).withUnsafeBytes { cache.insert(value, for: $0) } }
+        }
+        // Filed under their first 16, 32, 64 and 128 bytes; shorter or longer than kept texts are not.
+        let lengths = [15, 16, 31, 32, 63, 64, 127, 128, 1_000, 4_096, 4_097]
+        let texts = lengths.map { length in "[\"" + String(repeating: "x", count: length - 4) + "\"]" }
+        for (number, text) in texts.enumerated() { keep(number, text) }
+        for (number, text) in texts.enumerated() {
+            let kept = (16...4_096).contains(text.utf8.count)
+            #expect(value(at: text + ",{}")?.value == (kept ? number : nil), "\(text.utf8.count) bytes")
+            #expect(value(at: text + ",{}")?.length == (kept ? text.utf8.count : nil))
+        }
+        // Nine texts alike in their first 128 bytes share a set of eight: the first is given up.
+        let prefix = "[\"" + String(repeating: "p", count: 140)
+        let alike = (0..<9).map { prefix + "\($0)\"]" }
+        for (number, text) in alike.enumerated() { keep(100 + number, text) }
+        #expect(value(at: alike[0]) == nil)
+        for (number, text) in alike.enumerated().dropFirst() { #expect(value(at: text)?.value == 100 + number) }
+    }
+
     /// Batches of two services that repeat their resource and scope, as the Collector writes them.
     func batches(_ count: Int) -> String {
         (0..<count).map { number -> String in

@@ -18,20 +18,26 @@ final class RecurringObjects<Value> {
     private static var seenCount: Int { 16_384 }
     /// Longer texts are not kept.
     private static var longestText: Int { 4_096 }
+    /// A text is filed under a hash of its first `keyLength` bytes, the longest of 16, 32, 64
+    /// and 128 that it holds: looking it up, where its length is not known yet, tries each in
+    /// turn, from one pass over the input's first bytes.
+    private static var shortestKey: Int { 16 }
+    private static var longestKey: Int { 128 }
 
-    private struct Entry {
-        var bytes: [UInt8]
-        var value: Value
-    }
-
-    private let slots: UnsafeMutablePointer<Entry?>
+    /// The kept texts, a copy each (an empty one for a free slot), apart from their values, so
+    /// that comparing them costs no reference counting.
+    private let texts: UnsafeMutablePointer<UnsafeMutableRawBufferPointer>
+    private let values: UnsafeMutablePointer<Value?>
     /// Per set, the way its next text goes to.
     private let nextWay: UnsafeMutablePointer<UInt8>
     private let seen: UnsafeMutablePointer<UInt64>
 
     init() {
-        slots = .allocate(capacity: Self.setCount * Self.ways)
-        slots.initialize(repeating: nil, count: Self.setCount * Self.ways)
+        let slotCount = Self.setCount * Self.ways
+        texts = .allocate(capacity: slotCount)
+        texts.initialize(repeating: UnsafeMutableRawBufferPointer(start: nil, count: 0), count: slotCount)
+        values = .allocate(capacity: slotCount)
+        values.initialize(repeating: nil, count: slotCount)
         nextWay = .allocate(capacity: Self.setCount)
         nextWay.initialize(repeating: 0, count: Self.setCount)
         seen = .allocate(capacity: Self.seenCount)
@@ -39,8 +45,11 @@ final class RecurringObjects<Value> {
     }
 
     deinit {
-        slots.deinitialize(count: Self.setCount * Self.ways)
-        slots.deallocate()
+        let slotCount = Self.setCount * Self.ways
+        for slot in 0..<slotCount where texts[slot].baseAddress != nil { texts[slot].deallocate() }
+        texts.deallocate()
+        values.deinitialize(count: slotCount)
+        values.deallocate()
         nextWay.deallocate()
         seen.deallocate()
     }
@@ -48,42 +57,65 @@ final class RecurringObjects<Value> {
     /// The value of a kept text that `input` begins with, and the text's length.
     func value(atStartOf input: UnsafeRawBufferPointer) -> (value: Value, length: Int)? {
         guard let start = input.baseAddress else { return nil }
-        for keyLength in Self.keyLengths where keyLength <= input.count {
-            let set = slots + set(of: input, keyLength: keyLength) * Self.ways
-            for way in 0..<Self.ways {
-                guard let entry = set[way] else { break }
-                if entry.bytes.count <= input.count,
-                    entry.bytes.withUnsafeBytes({ ByteRuns.same($0.baseAddress!, start, count: $0.count) })
-                {
-                    return (entry.value, entry.bytes.count)
-                }
+        // Kept texts are whole JSON values, none the start of another: the first match is the one.
+        return Self.forEachSet(of: input, through: Self.longestKey) { set in
+            let first = set * Self.ways
+            for slot in first..<(first + Self.ways) {
+                let text = texts[slot]
+                guard let base = text.baseAddress else { break }
+                if text.count <= input.count, ByteRuns.same(base, start, count: text.count) { return (values[slot]!, text.count) }
             }
+            return nil
         }
-        return nil
     }
 
     /// Notes that `value` was decoded from `text`: kept if the text was seen before.
     func insert(_ value: Value, for text: UnsafeRawBufferPointer) {
-        guard text.count <= Self.longestText, let keyLength = Self.keyLengths.first(where: { $0 <= text.count }) else { return }
+        guard text.count <= Self.longestText, text.count >= Self.shortestKey else { return }
         let hash = ByteRuns.hash(text)
         let seenSlot = seen + (Int(truncatingIfNeeded: hash) & (Self.seenCount - 1))
         guard seenSlot.pointee == hash else {
             seenSlot.pointee = hash
             return
         }
-        let set = set(of: text, keyLength: keyLength)
+        // The set of the longest key the text holds: the last one the pass comes to.
+        var set = 0
+        _ = Self.forEachSet(of: text, through: Self.longestKey) { keySet -> Void? in
+            set = keySet
+            return nil
+        }
         let way = Int(nextWay[set])
         nextWay[set] = UInt8((way + 1) % Self.ways)
-        slots[set * Self.ways + way] = Entry(bytes: Array(text), value: value)
+        let slot = set * Self.ways + way
+        if texts[slot].baseAddress != nil { texts[slot].deallocate() }
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: text.count, alignment: 8)
+        copy.copyMemory(from: text)
+        texts[slot] = copy
+        values[slot] = value
     }
 
-    /// A text is filed under a hash of its first `keyLength` bytes, the longest of `keyLengths`
-    /// it holds: looking it up, where its length is not known yet, tries each in turn.
-    private static var keyLengths: [Int] { [128, 64, 32, 16] }
-
-    private func set(of text: UnsafeRawBufferPointer, keyLength: Int) -> Int {
-        let key = UnsafeRawBufferPointer(rebasing: text.prefix(keyLength))
-        return Int(truncatingIfNeeded: ByteRuns.hash(key) ^ UInt64(keyLength)) & (Self.setCount - 1)
+    /// Calls `body` with the set of each key length `bytes` holds (up to `longest`), shortest
+    /// first, until `body` returns a result. The hash of each
+    /// longer key goes on from the shorter one's, so the first bytes are read once.
+    @inline(__always)
+    private static func forEachSet<Result>(
+        of bytes: UnsafeRawBufferPointer, through longest: Int, _ body: (_ set: Int) -> Result?
+    ) -> Result? {
+        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var offset = 0
+        var keyLength = shortestKey
+        while keyLength <= min(longest, bytes.count) {
+            while offset < keyLength {
+                hash = (hash ^ bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+                hash ^= hash >> 32
+                offset += 8
+            }
+            var key = (hash ^ UInt64(keyLength)) &* 0xC4CE_B9FE_1A85_EC53
+            key ^= key >> 29
+            if let result = body(Int(truncatingIfNeeded: key) & (setCount - 1)) { return result }
+            keyLength *= 2
+        }
+        return nil
     }
 }
 

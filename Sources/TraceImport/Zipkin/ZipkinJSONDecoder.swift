@@ -37,10 +37,7 @@ public struct ZipkinJSONDecoder: Sendable {
         if let fault = parser.issues.fault(readAny: !parser.records.isEmpty, strict: strict) {
             throw ImportError(file: file, bytes: bytes, offset: fault.offset, message: fault.message)
         }
-        // Handed over, not shared, so that the merge can sort and move the records.
-        var records: [ZipkinRecord] = []
-        swap(&records, &parser.records)
-        ZipkinMerge.spans(from: records, resources: &parser.resources, into: &spans)
+        ZipkinMerge.spans(from: &parser.records, resources: &parser.resources, into: &spans)
         return parser.issues.issues(in: bytes, textual: true)
     }
 }

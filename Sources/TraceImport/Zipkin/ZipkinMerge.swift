@@ -5,10 +5,11 @@ import TraceModel
 /// differences: records whose times disagree stay apart, and fragments without kind or times
 /// join the half they belong to even when the `shared` flags differ.
 enum ZipkinMerge {
-    static func spans(from input: consuming [ZipkinRecord], resources: inout ZipkinResources, into spans: inout [Span]) {
+    /// Appends the spans of `records` to `spans`, taking the records (left empty) so that they
+    /// are sorted and moved rather than copied.
+    static func spans(from records: inout [ZipkinRecord], resources: inout ZipkinResources, into spans: inout [Span]) {
         // Records of a trace share the low 64 bits of the trace id; the 128-bit form wins. The
         // records are sorted so that each trace's are contiguous, then read trace by trace in place.
-        var records = consume input
         let keys = records.map { ($0.traceID.low, $0.id.value, $0.order) }
         records.rearrange(takingFrom: keys.indices.sorted { keys[$0] < keys[$1] })
         spans.reserveCapacity(spans.count + records.count)
@@ -17,16 +18,23 @@ enum ZipkinMerge {
             let low = records[start].traceID.low
             var end = start + 1
             while end < records.count, records[end].traceID.low == low { end += 1 }
-            let group = records[start..<end]
-            let traceID = group.first { $0.traceIDIs128Bit }?.traceID ?? group[start].traceID
-            if hasRepeatedIDs(group) {
-                for record in merge(Array(group)) { spans.append(span(from: record, traceID: traceID, resources: &resources)) }
+            let traceID = records[start..<end].first { $0.traceIDIs128Bit }?.traceID ?? records[start].traceID
+            if hasRepeatedIDs(records[start..<end]) {
+                for record in merge(Array(records[start..<end])) {
+                    spans.append(span(from: record, traceID: traceID, resources: &resources))
+                }
             } else {
-                // Most traces have no id twice: nothing to merge, and fragments have no span to join.
-                for index in group.indices { spans.append(span(from: records[index], traceID: traceID, resources: &resources)) }
+                // Most traces have no id twice: nothing to merge, and fragments have no span to
+                // join. (No slice of `records` may live here: it would make each swap copy them.)
+                for index in start..<end {
+                    var record = ZipkinRecord()
+                    swap(&record, &records[index])
+                    spans.append(span(from: record, traceID: traceID, resources: &resources))
+                }
             }
             start = end
         }
+        records = []
     }
 
     private static func hasRepeatedIDs(_ group: ArraySlice<ZipkinRecord>) -> Bool {
@@ -257,9 +265,15 @@ enum ZipkinMerge {
     }
 }
 
-/// Whether a tag says the status (then it is taken out of the attributes).
+/// Whether a tag says the status (then it is taken out of the attributes). Every tag of every
+/// span is asked: lengths first, as comparing a long key with a literal costs a call.
 private func isStatusTag(_ tag: Attribute) -> Bool {
-    tag.key == "error" || tag.key == "otel.status_code" || tag.key == "otel.status_description"
+    switch tag.key.utf8.count {
+    case 5: tag.key == "error"
+    case 16: tag.key == "otel.status_code"
+    case 23: tag.key == "otel.status_description"
+    default: false
+    }
 }
 
 /// One resource per distinct local endpoint: asked once per distinct endpoint text as spans

@@ -28,9 +28,7 @@ public struct ZipkinProtobufDecoder: Sendable {
         if let fault = parser.issues.fault(readAny: !parser.records.isEmpty, strict: strict) {
             throw ImportError(file: file, offset: fault.offset, message: fault.message)
         }
-        var records: [ZipkinRecord] = []
-        swap(&records, &parser.records)
-        ZipkinMerge.spans(from: records, resources: &parser.resources, into: &spans)
+        ZipkinMerge.spans(from: &parser.records, resources: &parser.resources, into: &spans)
         return parser.issues.issues(in: bytes, textual: false)
     }
 
