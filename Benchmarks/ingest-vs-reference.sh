@@ -2,9 +2,10 @@
 # The ingest benchmark: generates one file per input format with GenerateSpans (same seed, about
 # MEGABYTES each, values unique to each request as real exports hold: `--unique`; pass
 # `recurring` as the third argument for the older data whose attribute lists recur word for
-# word), times Ingest (decode + assemble + aggregates, no HTML, one core) on each, then runs
-# Ingest and ../shared/bench/reference_ingest.py (Python + orjson) alternately RUNS times on the
-# OTLP JSON file and prints the ratio of their rates: min / median / max.
+# word), times Ingest (decode + assemble + aggregates, no HTML, one core) on each, then RUNS
+# rounds of every format in turn (each format's spans/s against OTLP JSON's: min / median /
+# max), then runs Ingest and ../shared/bench/reference_ingest.py (Python + orjson) alternately
+# RUNS times on the OTLP JSON file and prints the ratio of their rates: min / median / max.
 # Run from the repository root: bash Benchmarks/ingest-vs-reference.sh [MEGABYTES] [RUNS] [unique|recurring]
 set -euo pipefail
 size=${1:-100}
@@ -20,9 +21,24 @@ trap 'rm -rf "$work"' EXIT
 swift build -c release --package-path Benchmarks --product GenerateSpans >/dev/null
 swift build -c release --package-path Benchmarks --product Ingest >/dev/null
 bin=Benchmarks/.build/release
-for format in otlp-json otlp-proto jaeger zipkin; do
+formats="otlp-json otlp-proto jaeger zipkin"
+for format in $formats; do
   "$bin/GenerateSpans" "$format" "$size" "$work/spans.$format" 1 $unique
   "$bin/Ingest" "$work/spans.$format"
+done
+# The formats side by side: RUNS rounds, each timing every format (best of 3) in turn, so that
+# the machine's drift touches them alike; spans/s of each against OTLP JSON's in the same round.
+echo "formats side by side, $runs rounds (ingest total, spans/s, best of 3 per round):"
+for run in $(seq "$runs"); do
+  line="round $run:"
+  for format in $formats; do
+    line="$line $format $("$bin/Ingest" "$work/spans.$format" | awk '/ingest total/ { print $7 }')"
+  done
+  echo "$line"
+done | tee "$work/rounds.txt"
+for format in otlp-proto jaeger zipkin; do
+  awk -v f="$format" '{ for (i = 3; i < NF; i += 2) v[$i] = $(i + 1); print v[f] / v["otlp-json"] }' "$work/rounds.txt" | sort -n |
+    awk -v f="$format" '{ r[NR] = $1 } END { printf "%s spans/s / OTLP JSON spans/s: min %.2f, median %.2f, max %.2f\n", f, r[1], r[int((NR + 1) / 2)], r[NR] }'
 done
 reference=../shared/bench/reference_ingest.py
 if [ ! -f "$reference" ]; then

@@ -178,10 +178,8 @@ public struct SiteSummary: Codable, Equatable, Sendable {
         init(_ metrics: ServiceGraph.Metrics) {
             count = metrics.calls
             errors = metrics.errors
-            p50Nano = metrics.latency.quantile(0.5)
-            p90Nano = metrics.latency.quantile(0.9)
-            p95Nano = metrics.latency.quantile(0.95)
-            p99Nano = metrics.latency.quantile(0.99)
+            let quantiles = metrics.latency.quantiles([0.5, 0.9, 0.95, 0.99])
+            (p50Nano, p90Nano, p95Nano, p99Nano) = (quantiles[0], quantiles[1], quantiles[2], quantiles[3])
             maxNano = metrics.latency.maximum
         }
 

@@ -13,7 +13,9 @@ extension InstrumentationHealth.Tally {
             let example = ReportOrder(trace)
             var seenIDs = Set<SpanID>(minimumCapacity: trace.spans.count)
             // Per span: one lookup by the span's name; the rest is counted by integer.
-            let operations = trace.spans.map { counter.operation(resource: $0.resource, name: $0.name, keys: keyAttributes) }
+            let operations = trace.spans.withUnsafeBufferPointer { spans in
+                spans.indices.map { counter.operation(resource: spans[$0].resource, name: spans[$0].name, keys: keyAttributes) }
+            }
             let root = trace.rootIndices[0]
             // Client spans, and whether a span of another service came under each.
             var clients: [Int] = []
@@ -122,11 +124,16 @@ extension InstrumentationHealth.Tally {
     /// occur in more than one trace. Judged on spans as read, before assembly drops duplicates or
     /// gives servers' halves of shared spans ids of their own, so that a part of an input filed by
     /// span id gives the same places as the whole.
-    public static func spanIDsInSeveralTraces(in spans: some RandomAccessCollection<Span>) -> [SpanIDLocation] {
-        var byID: [(spanID: UInt64, position: Int)] = []
-        byID.reserveCapacity(spans.count)
-        for (position, index) in spans.indices.enumerated() { byID.append((spans[index].spanID.value, position)) }
-        return places(byID) { spans[spans.index(spans.startIndex, offsetBy: $0)] }
+    public static func spanIDsInSeveralTraces(in spans: [Span]) -> [SpanIDLocation] {
+        // Read through a buffer: a generic collection's subscript copied each span (a dozen
+        // reference counts) to read its id.
+        let byID = spans.withUnsafeBufferPointer { spans in
+            [(spanID: UInt64, position: Int)](unsafeUninitializedCapacity: spans.count) { buffer, initialized in
+                for position in spans.indices { (buffer.baseAddress! + position).initialize(to: (spans[position].spanID.value, position)) }
+                initialized = spans.count
+            }
+        }
+        return places(byID) { spans[$0] }
     }
 
     /// The places of the span ids met in more than one of `traces`, in their spans as assembled

@@ -70,7 +70,7 @@ public struct LatencySketch: Sendable, Equatable {
     public func quantile(_ q: Double) -> UInt64 {
         guard count > 0 else { return 0 }
         if q >= 1 { return maximum }
-        let rank = UInt64(max(0, min(Double(count - 1), (q * Double(count - 1)).rounded())))
+        let rank = rank(of: q)
         if let values = exact {
             return values.sorted()[Int(rank)]
         }
@@ -81,6 +81,19 @@ public struct LatencySketch: Sendable, Equatable {
             if seen > rank { return estimate(ofBucket: firstBucket + Int32(position)) }
         }
         return maximum
+    }
+
+    /// `quantile(_:)` of each of `qs`, the exact values (if the sketch still holds them) sorted
+    /// once rather than once a quantile.
+    public func quantiles(_ qs: [Double]) -> [UInt64] {
+        guard count > 0, let values = exact else { return qs.map { quantile($0) } }
+        let sorted = values.sorted()
+        return qs.map { q in q >= 1 ? maximum : sorted[Int(rank(of: q))] }
+    }
+
+    /// The nearest rank of quantile `q` in [0, 1) among `count` values.
+    private func rank(of q: Double) -> UInt64 {
+        UInt64(max(0, min(Double(count - 1), (q * Double(count - 1)).rounded())))
     }
 
     /// How many values fall in each range of `edges`. Exact while the sketch is; otherwise each

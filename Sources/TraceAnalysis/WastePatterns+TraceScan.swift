@@ -47,7 +47,8 @@ extension WastePatterns {
             var named: [(call: Int, caller: String, callee: String)] = []
             for parent in trace.spans.indices where childStart[parent + 1] > childStart[parent] {
                 uninstrumented(parent, into: &found)
-                let calls = childList(parent).filter(isCall)
+                // A closure, not `filter(isCall)`: a method taken as a value copies the whole scan.
+                let calls = childList(parent).filter { isCall($0) }
                 guard !calls.isEmpty else { continue }
                 let described = calls.map { call in
                     Call(

@@ -198,11 +198,11 @@ public struct ServiceGraphChart: Sendable {
             // Width by share of calls, on a log scale so that rare edges stay visible and busy ones stand out.
             let width = 1 + Int((4 * log1p(Double(metrics.calls)) / log1p(Double(maximumCalls))).rounded(.down))
             let errorClass = metrics.errorRate >= 0.05 ? "e2" : metrics.errorRate > 0 ? "e1" : "e0"
-            let p95 = DurationFormat.string(nanoseconds: metrics.latency.quantile(0.95))
+            let quantiles = metrics.latency.quantiles([0.5, 0.95, 0.99]).map { DurationFormat.string(nanoseconds: $0) }
             let tooltip =
                 "\(key.caller) → \(key.callee)\(key.style == .asynchronous ? " (asynchronous)" : "")\n\(metrics.calls) calls, "
-                + "\(metrics.errors) errors\np50 \(DurationFormat.string(nanoseconds: metrics.latency.quantile(0.5))), p95 \(p95), "
-                + "p99 \(DurationFormat.string(nanoseconds: metrics.latency.quantile(0.99))), max \(DurationFormat.string(nanoseconds: metrics.latency.maximum))"
+                + "\(metrics.errors) errors\np50 \(quantiles[0]), p95 \(quantiles[1]), "
+                + "p99 \(quantiles[2]), max \(DurationFormat.string(nanoseconds: metrics.latency.maximum))"
             let classes =
                 "edge \(errorClass) w\(min(width, 5))\(key.style == .asynchronous ? " async" : "") from-\(index[key.caller]!) to-\(index[key.callee]!)"
             out += "<g class=\"\(classes)\"><title>\(Markup.escape(tooltip))</title><path d=\"\(paths[number])\"/>"
@@ -218,9 +218,9 @@ public struct ServiceGraphChart: Sendable {
             let detail = Self.detail(of: name, in: graph)
             var tooltip = "\(name)\(isVirtual ? " (not instrumented: named by its callers)" : "")\n\(detail)"
             if let latency, !isVirtual {
+                let quantiles = latency.latency.quantiles([0.5, 0.99]).map { DurationFormat.string(nanoseconds: $0) }
                 tooltip +=
-                    "\n\(Self.plural(latency.calls, "server span")): p50 \(DurationFormat.string(nanoseconds: latency.latency.quantile(0.5))), "
-                    + "p99 \(DurationFormat.string(nanoseconds: latency.latency.quantile(0.99))), "
+                    "\n\(Self.plural(latency.calls, "server span")): p50 \(quantiles[0]), p99 \(quantiles[1]), "
                     + "max \(DurationFormat.string(nanoseconds: latency.latency.maximum)), \(Self.plural(latency.errors, "error"))"
             }
             let failing = (latency?.errorRate ?? 0) >= 0.05 ? " failing" : ""

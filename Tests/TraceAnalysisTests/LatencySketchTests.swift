@@ -35,6 +35,14 @@ struct LatencySketchTests {
         #expect(LatencySketch().quantile(0.5) == 0)
     }
 
+    @Test(arguments: [0, 1, 7, 2_048, 2_049, 20_000])
+    func quantilesTogetherAreEachQuantile(count: Int) {
+        var sketch = LatencySketch()
+        for value in LogNormalSamples(count: count) { sketch.add(value) }
+        let qs = [0, 0.1, 0.5, 0.9, 0.95, 0.99, 0.999, 1, 2]
+        #expect(sketch.quantiles(qs) == qs.map { sketch.quantile($0) })
+    }
+
     @Test func withinTheStatedErrorOnAMillionSkewedSamples() {
         let values = Array(LogNormalSamples(count: 1_000_000))
         var sketch = LatencySketch()

@@ -64,12 +64,19 @@ enum JSONLinesStreaming {
                 // One piece (or one worker): decoded straight into `spans`, nothing copied.
                 decoded = [([], caches[0].caches.withLock { decode(batch[0], caches: $0, into: &spans) })]
             } else {
-                // Piece `index` uses the caches of lane `index` only, and each piece is decoded by one thread.
+                // Piece `index` uses the caches of lane `index` only, and each piece is decoded by
+                // one thread. The first piece is decoded straight onto `spans` (lent to its thread
+                // alone until all are done), the others into arrays of their own, appended after.
+                nonisolated(unsafe) var lead: [Span] = []
+                swap(&lead, &spans)
                 decoded = ParallelWork.map(count: filled, workers: lanes) { index in
                     var part: [Span] = []
-                    let log = caches[index].caches.withLock { decode(batch[index], caches: $0, into: &part) }
+                    let log = caches[index].caches.withLock { caches in
+                        index == 0 ? decode(batch[0], caches: caches, into: &lead) : decode(batch[index], caches: caches, into: &part)
+                    }
                     return (part, log)
                 }
+                swap(&lead, &spans)
             }
             for (index, (part, log)) in decoded.enumerated() {
                 spans.append(contentsOf: part)

@@ -190,6 +190,9 @@ public struct SpanFileReader: Sendable {
             return FileSummary(path: name, byteCount: stored.count, spanCount: 0, format: nil, compression: compression?.format.rawValue)
         }
         if detected == .otlpJSON {
+            if afterPieces == nil, compression == nil, case .regular(let size) = kind {
+                Self.makeRoom(in: &spans, for: size / InputFormat.otlpJSON.bytesPerSpanEstimate)
+            }
             // Where the lines are: counted again from the file when it is plain, as pieces pass otherwise.
             let lines: JSONLinesStreaming.LineCounter = compression == nil && file != nil ? .file(file!) : .passing
             let outcome = try JSONLinesStreaming.decode(
@@ -210,7 +213,7 @@ public struct SpanFileReader: Sendable {
             }
             if let readBudget, !readBudget.spend(bytes.count) { throw ReadBudget.exceeded(by: textName) }
             if let failure, bytes.isEmpty || strict { throw failure }
-            spans.reserveCapacity(spans.count + bytes.count / detected.bytesPerSpanEstimate)
+            Self.makeRoom(in: &spans, for: bytes.count / detected.bytesPerSpanEstimate)
             var issues = try detected.decode(bytes.bytes, file: textName, strict: strict, into: &spans)
             if let failure {
                 // The stream broke (cut short): what came before the break was read.
@@ -228,6 +231,15 @@ public struct SpanFileReader: Sendable {
             counting?(&spans)
         }
         return summary
+    }
+
+    /// Makes room in `spans` for `count` more: at least doubling, so that the inputs of a run of
+    /// many files cost a copy of the spans before each a logarithmic number of times, not once
+    /// a file (`reserveCapacity` grows to the exact size asked). Memory reserved and never
+    /// written is not touched.
+    private static func makeRoom(in spans: inout [Span], for count: Int) {
+        let needed = spans.count + count
+        if needed > spans.capacity { spans.reserveCapacity(max(needed, 2 * spans.capacity)) }
     }
 
     /// The format of the input starting in `input`, from as much of its start as that takes (its
