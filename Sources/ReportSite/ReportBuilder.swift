@@ -238,11 +238,13 @@ public struct ReportBuilder: Sendable {
     }
 
     /// Makes the page of each of `chosen` (in increasing order) with `page`, then each of
-    /// `others`, on every core (each worker takes every n-th) and writes them from one thread:
-    /// files created in one folder by several threads at once cost the kernel far more than the
-    /// same files created by one. At most a few pages wait to be written. Pages do not depend on
-    /// the order they are written in, so output stays identical; the first failure in that order
-    /// is the one reported. `progress` counts the pages of `chosen`.
+    /// `others`, on every core and writes them from one thread: files created in one folder by
+    /// several threads at once cost the kernel far more than the same files created by one. At
+    /// most a few pages wait to be written. Pages do not depend on the order they are written in,
+    /// so output stays identical; the first failure in that order is the one reported. `others`
+    /// are made first (the index and the summary take longest), then each worker takes the next
+    /// page no other has taken, so that the workers finish together. `progress` counts the pages
+    /// of `chosen`.
     private func writePages(
         _ chosen: [Int], andThen others: SitePages? = nil, to site: some SiteFiles,
         progress: (@Sendable (_ written: Int, _ total: Int) -> Void)?,
@@ -251,9 +253,13 @@ public struct ReportBuilder: Sendable {
         let total = chosen.count + (others?.pages.count ?? 0)
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, total))
         let state = PageWriting(waiting: 4 * workers)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            for position in stride(from: worker, to: total, by: workers) {
-                guard !state.failed else { return }
+        let order = Array(chosen.count..<total) + Array(0..<chosen.count)
+        let next = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while !state.failed {
+                let taken = next.add(1, ordering: .relaxed).oldValue
+                guard taken < total else { return }
+                let position = order[taken]
                 let isTrace = position < chosen.count
                 do throws(ReportError) {
                     let (path, text) =
