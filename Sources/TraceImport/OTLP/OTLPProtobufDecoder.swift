@@ -71,6 +71,11 @@ struct OTLPProtobufParser: SpanAppendingParser {
     let bytes: UnsafeRawBufferPointer
     var spans: [Span] = []
     var issues = IssueLog()
+    /// Strings read once per distinct bytes: names and keys recur in every span.
+    private let strings = StringInterner()
+    /// A span's attributes are gathered here and copied out once, at their final size (appending
+    /// them one by one to the span grew its array several times).
+    private var attributeScratch: [Attribute] = []
 
     init(bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
@@ -79,7 +84,7 @@ struct OTLPProtobufParser: SpanAppendingParser {
     /// One bare message, or a stream of length-prefixed ones; the last may be cut short.
     mutating func parseDocuments() throws(ProtobufFailure) {
         guard OTLPProtobufDecoder.isLengthPrefixed(bytes) else {
-            parseTracesData(ProtobufReader(bytes: bytes))
+            parseTracesData(ProtobufReader(bytes: bytes, strings: strings))
             return
         }
         var offset = 0
@@ -91,7 +96,7 @@ struct OTLPProtobufParser: SpanAppendingParser {
             let length = Int(BigEndian.uint32(bytes, at: offset))
             // A message cut short by the end of the input is read as far as it goes.
             let end = offset + 4 + min(length, bytes.count - offset - 4)
-            parseTracesData(ProtobufReader(bytes: bytes, offset: offset + 4, end: end))
+            parseTracesData(ProtobufReader(bytes: bytes, offset: offset + 4, end: end, strings: strings))
             offset = end
         }
     }
@@ -217,6 +222,7 @@ struct OTLPProtobufParser: SpanAppendingParser {
         var span = Span(
             traceID: TraceID(high: 0, low: 0), spanID: SpanID(0), name: "",
             startTimeUnixNano: 0, endTimeUnixNano: 0, resource: Self.placeholderResource)
+        attributeScratch.removeAll(keepingCapacity: true)
         while !reader.isAtEnd {
             let position = reader.offset
             let (field, wireType) = try reader.readTag()
@@ -242,7 +248,7 @@ struct OTLPProtobufParser: SpanAppendingParser {
                 }
             case (7, .fixed64): span.startTimeUnixNano = try reader.readFixed64()
             case (8, .fixed64): span.endTimeUnixNano = try reader.readFixed64()
-            case (9, .lengthDelimited): if let attribute = keyValue(try reader.readMessage()) { span.attributes.append(attribute) }
+            case (9, .lengthDelimited): if let attribute = keyValue(try reader.readMessage()) { attributeScratch.append(attribute) }
             case (11, .lengthDelimited):
                 if let event = record("event dropped", try reader.readMessage(), Self.parseEvent) { span.events.append(event) }
             case (13, .lengthDelimited):
@@ -256,6 +262,7 @@ struct OTLPProtobufParser: SpanAppendingParser {
         guard let spanID else { throw reader.failure("span has no span_id", at: start) }
         span.traceID = traceID
         span.spanID = spanID
+        if !attributeScratch.isEmpty { span.attributes = Array(attributeScratch) }
         spans.append(span)
     }
 

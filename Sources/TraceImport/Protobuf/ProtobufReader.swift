@@ -9,6 +9,10 @@ struct ProtobufReader {
     let bytes: UnsafeRawBufferPointer
     var offset: Int
     var end: Int
+    /// Where strings are made, once per distinct bytes (see `StringInterner`); nil to make each
+    /// anew. Held unowned (the decoder that made the reader keeps it), so that the readers of
+    /// sub-messages cost no reference counting.
+    private unowned(unsafe) let strings: StringInterner?
 
     /// The wire types of the protobuf encoding.
     enum WireType: UInt8 {
@@ -20,10 +24,11 @@ struct ProtobufReader {
         case fixed32 = 5
     }
 
-    init(bytes: UnsafeRawBufferPointer, offset: Int = 0, end: Int? = nil) {
+    init(bytes: UnsafeRawBufferPointer, offset: Int = 0, end: Int? = nil, strings: StringInterner? = nil) {
         self.bytes = bytes
         self.offset = offset
         self.end = end ?? bytes.count
+        self.strings = strings
     }
 
     var isAtEnd: Bool { offset >= end }
@@ -84,7 +89,7 @@ struct ProtobufReader {
     /// A reader confined to a length-delimited sub-message.
     mutating func readMessage() throws(ProtobufFailure) -> ProtobufReader {
         let range = try readLengthDelimited()
-        return ProtobufReader(bytes: bytes, offset: range.lowerBound, end: range.upperBound)
+        return ProtobufReader(bytes: bytes, offset: range.lowerBound, end: range.upperBound, strings: strings)
     }
 
     /// A reader confined to a length-delimited sub-message, or, when its length runs past the
@@ -93,12 +98,12 @@ struct ProtobufReader {
         let length = try readVarint()
         let range = offset..<(offset + Int(min(length, UInt64(end - offset))))
         offset = range.upperBound
-        return ProtobufReader(bytes: bytes, offset: range.lowerBound, end: range.upperBound)
+        return ProtobufReader(bytes: bytes, offset: range.lowerBound, end: range.upperBound, strings: strings)
     }
 
     mutating func readString() throws(ProtobufFailure) -> String {
-        let range = try readLengthDelimited()
-        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+        let text = UnsafeRawBufferPointer(rebasing: bytes[try readLengthDelimited()])
+        return strings?.string(text) ?? String(decoding: text, as: UTF8.self)
     }
 
     mutating func readBytes() throws(ProtobufFailure) -> UnsafeRawBufferPointer {
