@@ -97,6 +97,11 @@ public struct ReportBuilder: Sendable {
         public var readWhileWriting: [String] = []
         /// Told how many of the pages are written (from any thread, often).
         public var progress: (@Sendable (_ written: Int, _ total: Int) -> Void)?
+        /// Whether the site's own pages (index, summary, services, ...) are made beside the
+        /// traces' pages on every core, or one at a time after them: slower, but the large ones
+        /// (the index and summary of every trace) are never in memory together, as the merge of
+        /// a run under a memory budget needs.
+        public var sitePagesBesideTraces = true
 
         public init() {}
     }
@@ -171,14 +176,23 @@ public struct ReportBuilder: Sendable {
             listOrder: TraceListPage.order(traces))
         // The site's other pages are made beside the traces' pages, on every core.
         let others = SitePages(model: model, pages: SitePage.all(of: model))
-        try writeTracePages(traces, selection: selection, workflows: workflows, options: options, pages: pages, andThen: others, to: site)
+        if options.sitePagesBesideTraces {
+            try writeTracePages(
+                traces, selection: selection, workflows: workflows, options: options, pages: pages, andThen: others, to: site)
+        } else {
+            try writeTracePages(traces, selection: selection, workflows: workflows, options: options, pages: pages, andThen: nil, to: site)
+            for page in others.pages {
+                let (path, text) = try render(page, of: model)
+                try site.write(text, to: path)
+            }
+        }
         return Outcome(summary: summary, comparison: comparison, health: health)
     }
 
     /// Has the page of every selected trace made by `pages`, and writes them, then `others`.
     private func writeTracePages(
         _ traces: [TraceDigest], selection: TraceSelection, workflows: Workflows, options: Options, pages: some TracePageSource,
-        andThen others: SitePages, to site: some SiteFiles
+        andThen others: SitePages?, to site: some SiteFiles
     ) throws(ReportError) {
         let typical = try typicalRequests(traces, selection: selection, pages: pages)
         let paged = Set(selection.reasons.keys.map { traces[$0].traceID })

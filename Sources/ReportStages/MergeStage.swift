@@ -172,6 +172,8 @@ public struct MergeStage: Sendable {
         var options = settings.reportOptions(site: site, requested: requested)
         options.warnings = inputs.compactMap(\.warning)
         options.readWhileWriting = pages.folders.map(\.path)
+        // Merges are what runs under a memory budget: the large pages one at a time.
+        options.sitePagesBesideTraces = false
         return try ReportBuilder(templates: templates, rowBudget: settings.rowBudget).build(
             report: report, inputs: inputs, output: output, options: options, pages: pages)
     }
