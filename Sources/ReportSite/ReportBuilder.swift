@@ -172,9 +172,9 @@ public struct ReportBuilder: Sendable {
         let comparison = options.baseline.map { BaselineComparison(baseline: $0, current: summary, thresholds: options.thresholds) }
         let model = SiteModel(
             traces: traces, graph: siteGraph, selection: selection, health: health, patterns: patterns, workflows: workflows,
-            timeline: timeline, comparison: comparison, summary: summary, inputs: inputs, options: options,
-            listOrder: TraceListPage.order(traces))
-        // The site's other pages are made beside the traces' pages, on every core.
+            timeline: timeline, comparison: comparison, summary: summary, inputs: inputs, options: options)
+        // The site's other pages: beside the traces' pages on every core, or after them (see
+        // `Options.sitePagesBesideTraces`).
         let others = SitePages(model: model, pages: SitePage.all(of: model))
         if options.sitePagesBesideTraces {
             try writeTracePages(
@@ -331,7 +331,6 @@ public struct ReportBuilder: Sendable {
         return ComparisonHTML.render(section.comparison, label: section.label, otherPath: section.otherPath, chartSVG: chart)
     }
 
-    /// One page per service and uninstrumented dependency, with the traces through it that have pages.
     /// A trace page with its charts drawn and validated, ready to render.
     struct ValidatedTracePage: Sendable {
         var page: TracePage

@@ -16,14 +16,44 @@ struct SiteModel: Sendable {
     var inputs: [ReportBuilder.Input]
     var options: ReportBuilder.Options
     /// The order of the traces in the lists of traces.
-    var listOrder: [Int]
-
+    let listOrder: [Int]
     /// The traces that have a page.
-    var pagedTraces: Set<TraceID> { Set(selection.reasons.keys.map { traces[$0].traceID }) }
+    let pagedTraces: Set<TraceID>
+    /// Per service, the traces through it that have a page (in trace order).
+    let pagedTracesOf: [String: [(id: TraceID, durationNano: UInt64, errors: Int, root: String)]]
+
+    init(
+        traces: [TraceDigest], graph: ServiceGraph, selection: TraceSelection, health: InstrumentationHealth, patterns: WastePatterns,
+        workflows: Workflows, timeline: TimelineSection, comparison: BaselineComparison?, summary: SiteSummary,
+        inputs: [ReportBuilder.Input], options: ReportBuilder.Options
+    ) {
+        self.traces = traces
+        self.graph = graph
+        self.selection = selection
+        self.health = health
+        self.patterns = patterns
+        self.workflows = workflows
+        self.timeline = timeline
+        self.comparison = comparison
+        self.summary = summary
+        self.inputs = inputs
+        self.options = options
+        listOrder = TraceListPage.order(traces)
+        pagedTraces = Set(selection.reasons.keys.map { traces[$0].traceID })
+        var tracesOf: [String: [(id: TraceID, durationNano: UInt64, errors: Int, root: String)]] = [:]
+        for index in selection.reasons.keys.sorted() {
+            let trace = traces[index]
+            for service in trace.services {
+                tracesOf[service, default: []].append(
+                    (trace.traceID, trace.durationNano, trace.errorCount, "\(trace.rootService): \(trace.rootName)"))
+            }
+        }
+        pagedTracesOf = tracesOf
+    }
 }
 
-/// A page (or file) of the site other than a trace's page. They are made beside the traces'
-/// pages, on every core (`ReportBuilder.writePages`).
+/// A page (or file) of the site other than a trace's page, made beside the traces' pages on
+/// every core or after them (`ReportBuilder.Options.sitePagesBesideTraces`).
 enum SitePage: Sendable {
     case workflows, patterns, health, services, service(String), index, traceList(number: Int), summary
 
@@ -97,10 +127,7 @@ extension ReportBuilder {
         let chart = try validated(ServiceGraphChart(graph: graph.neighbourhood(of: name)).svg(), page: path, by: validator)
         var page = ServicePage(name: name, graph: graph)
         page.title = site.options.title
-        for index in site.selection.reasons.keys.sorted() where site.traces[index].services.contains(name) {
-            let trace = site.traces[index]
-            page.traces.append((trace.traceID, trace.durationNano, trace.errorCount, "\(trace.rootService): \(trace.rootName)"))
-        }
+        page.traces = site.pagedTracesOf[name] ?? []
         var histogram: String?
         if let svg = page.latencyHistogram() { histogram = try validated(svg, page: path, by: validator) }
         if timeline.series[.service(name)] != nil {
